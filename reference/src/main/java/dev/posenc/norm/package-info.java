@@ -1,0 +1,2 @@
+/** LayerNorm and RMSNorm, accumulated in double. */
+package dev.posenc.norm;

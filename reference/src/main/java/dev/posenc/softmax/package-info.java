@@ -1,0 +1,2 @@
+/** Row-wise softmax with scale, bias and masked (−∞) entries. */
+package dev.posenc.softmax;

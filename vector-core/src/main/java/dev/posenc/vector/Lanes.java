@@ -1,0 +1,61 @@
+package dev.posenc.vector;
+
+import dev.posenc.Kernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The species every kernel uses, fixed once per JVM in static finals so that C2 treats them as
+ * constants: the preferred shape, or the one {@value Kernels#BITS_PROPERTY} asks for. Loaded only
+ * after {@link VectorKernelProviderFactory} has checked that the Vector API is present.
+ */
+final class Lanes {
+    /** Why the Vector API kernels must not run here, or {@code null}. */
+    static final String PROBLEM;
+    /** The float species of the chosen width. */
+    static final VectorSpecies<Float> FLOAT;
+    /** The double species of the same bit width (half the lanes of {@link #FLOAT}). */
+    static final VectorSpecies<Double> DOUBLE;
+    /** Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. */
+    static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
+
+    static {
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        String requested = System.getProperty(Kernels.BITS_PROPERTY);
+        int bits = preferred;
+        String problem = null;
+        if (requested != null) {
+            try {
+                bits = Integer.parseInt(requested.trim());
+            } catch (NumberFormatException e) {
+                bits = -1;
+            }
+            if (bits != 128 && bits != 256 && bits != 512) {
+                problem = Kernels.BITS_PROPERTY + " must be 128, 256 or 512, was '" + requested + "'";
+            } else if (bits > preferred) {
+                problem = Kernels.BITS_PROPERTY + "=" + bits + " is wider than this CPU's preferred " + preferred
+                        + "-bit vectors";
+            }
+        } else if (preferred < 128) {
+            problem = "the preferred vector species is only " + preferred + " bits (128 needed)";
+        }
+        PROBLEM = problem;
+        VectorShape shape = problem == null ? VectorShape.forBitSize(bits) : VectorShape.S_128_BIT;
+        FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape);
+        DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape);
+    }
+
+    private Lanes() {}
+
+    /** {@code a·b + c}: one fused rounding with hardware FMA, else a multiply then an add. */
+    static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */
+    static DoubleVector fma(DoubleVector a, DoubleVector b, DoubleVector c) {
+        return FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+}
