@@ -4,13 +4,16 @@ import dev.posenc.Kernels;
 import dev.posenc.softmax.SoftmaxKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Softmax in three sweeps per row: the maximum of {@code z = scale·x + bias}; {@code e = exp(z − m)}
- * written to {@code out} while summing; {@code out ·= 1/Σe}. Float throughout ({@code EXP} is
- * within 1 ulp); the sum runs in two vector accumulators. Tails are scalar, computed the same way.
+ * Softmax in three sweeps per row: the maximum of {@code z = scale·x + bias} (four running
+ * maxima); {@code e = exp(z − m)} written to {@code out} while summing; {@code out ·= 1/Σe}.
+ * Float throughout: the exponential is {@link ExpPolynomial} inlined (≤ 1.01 ulp, flushing results
+ * below 2⁻¹²⁶ to 0). Tails are scalar ({@link Math#exp} in double, rounded).
  * A row whose float maximum is NaN or +∞ (a NaN or +∞ logit, or {@code scale·x + bias} overflowing
  * float) is handed to the reference, which decides it with exact logits in double.
  */
@@ -27,16 +30,7 @@ final class VectorSoftmax implements SoftmaxKernel {
     }
 
     private static void row(float[] x, int in, float[] out, int o, int n, float scale, float[] bias, int b) {
-        int bound = F.loopBound(n);
-        FloatVector maxes = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j < bound; j += F.length()) {
-            maxes = maxes.max(logits(x, in + j, scale, bias, b + j));
-        }
-        float max = maxes.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) {
-            max = Math.max(max, logit(x[in + j], scale, bias, b + j));
-        }
+        float max = maximum(x, in, n, scale, bias, b);
         if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
             // A NaN or +inf logit, or a float overflow of scale·x + bias: the reference decides in double.
             Kernels.reference().softmax().softmax(x, in, out, o, 1, n, scale, bias, b);
@@ -46,41 +40,107 @@ final class VectorSoftmax implements SoftmaxKernel {
             Arrays.fill(out, o, o + n, 0f);
             return;
         }
-        FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector sum0 = FloatVector.zero(F);
-        FloatVector sum1 = FloatVector.zero(F);
+        float sum = exponentials(x, in, out, o, n, scale, bias, b, max);
+        multiply(out, o, n, 1f / sum);
+    }
+
+    // Each sweep is its own method: C2 inlines the Vector API per compiled method up to a budget,
+    // and one method holding all three sweeps exceeds it (vectors then get boxed).
+
+    /** {@code max_j z_j}, or NaN if any {@code z_j} is NaN. */
+    private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b) {
         int step = F.length();
-        int bound2 = n - n % (2 * step);
-        for (j = 0; j < bound2; j += 2 * step) {
-            FloatVector e0 = logits(x, in + j, scale, bias, b + j).sub(m).lanewise(VectorOperators.EXP);
-            FloatVector e1 = logits(x, in + j + step, scale, bias, b + j + step).sub(m).lanewise(VectorOperators.EXP);
-            e0.intoArray(out, o + j);
-            e1.intoArray(out, o + j + step);
-            sum0 = sum0.add(e0);
-            sum1 = sum1.add(e1);
+        int bound = F.loopBound(n);
+        int bound4 = n - n % (4 * step);
+        // Four running maxima (compare + blend, a third of FloatVector.max's cost, skips NaN) and a NaN flag.
+        FloatVector max0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector max1 = max0;
+        FloatVector max2 = max0;
+        FloatVector max3 = max0;
+        VectorMask<Float> nan = F.maskAll(false);
+        int j = 0;
+        for (; j < bound4; j += 4 * step) {
+            FloatVector z0 = logits(x, in + j, scale, bias, b + j);
+            FloatVector z1 = logits(x, in + j + step, scale, bias, b + j + step);
+            FloatVector z2 = logits(x, in + j + 2 * step, scale, bias, b + j + 2 * step);
+            FloatVector z3 = logits(x, in + j + 3 * step, scale, bias, b + j + 3 * step);
+            max0 = max0.blend(z0, z0.compare(VectorOperators.GT, max0));
+            max1 = max1.blend(z1, z1.compare(VectorOperators.GT, max1));
+            max2 = max2.blend(z2, z2.compare(VectorOperators.GT, max2));
+            max3 = max3.blend(z3, z3.compare(VectorOperators.GT, max3));
+            nan = nan.or(z0.test(VectorOperators.IS_NAN)).or(z1.test(VectorOperators.IS_NAN))
+                    .or(z2.test(VectorOperators.IS_NAN)).or(z3.test(VectorOperators.IS_NAN));
         }
-        float sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float max = max0.max(max1).max(max2.max(max3)).reduceLanes(VectorOperators.MAX);
+        for (; j < bound; j += step) {
+            FloatVector z = logits(x, in + j, scale, bias, b + j);
+            max = Math.max(max, z.reduceLanes(VectorOperators.MAX));
+            nan = nan.or(z.test(VectorOperators.IS_NAN));
+        }
+        for (; j < n; j++) {
+            max = Math.max(max, logit(x[in + j], scale, bias, b + j));
+        }
+        return nan.anyTrue() ? Float.NaN : max;
+    }
+
+    /** Writes {@code e_j = exp(z_j − max)} to {@code out} and returns {@code Σ e_j}. */
+    private static float exponentials(float[] x, int in, float[] out, int o, int n, float scale, float[] bias, int b,
+                                      float max) {
+        FloatVector m = FloatVector.broadcast(F, max);
+        FloatVector sums = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
+            // The ExpPolynomial steps, inlined; a = z − max ≤ 0, or −∞ for masked entries.
+            FloatVector a = logits(x, in + j, scale, bias, b + j).sub(m);
+            FloatVector t = Lanes.fma(a, constant(ExpPolynomial.LOG2E), constant(ExpPolynomial.ROUNDER));
+            FloatVector k = t.sub(ExpPolynomial.ROUNDER);
+            FloatVector r = Lanes.fma(k, constant(-ExpPolynomial.LN2_HI), a);
+            r = Lanes.fma(k, constant(-ExpPolynomial.LN2_LO), r);
+            FloatVector p = Lanes.fma(r, constant(ExpPolynomial.P0), constant(ExpPolynomial.P1));
+            p = Lanes.fma(p, r, constant(ExpPolynomial.P2));
+            p = Lanes.fma(p, r, constant(ExpPolynomial.P3));
+            p = Lanes.fma(p, r, constant(ExpPolynomial.P4));
+            p = Lanes.fma(p, r, constant(ExpPolynomial.P5));
+            FloatVector y = Lanes.fma(p, r.mul(r), r).add(1f);
+            IntVector twoToK1 = t.reinterpretAsInts().sub(ExpPolynomial.ROUNDER_BITS_MINUS_ONE)
+                    .lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = y.reinterpretAsInts().add(twoToK1).reinterpretAsFloats().mul(0.5f)
+                    .blend(0f, a.lt(ExpPolynomial.UNDERFLOW));
+            e.intoArray(out, o + j);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
             float e = (float) Math.exp(logit(x[in + j], scale, bias, b + j) - max);
             out[o + j] = e;
             sum += e;
         }
-        float inverse = 1f / sum;
-        for (j = 0; j < bound; j += step) {
-            FloatVector.fromArray(F, out, o + j).mul(inverse).intoArray(out, o + j);
+        return sum;
+    }
+
+    /** {@code a[o, o + n) ·= factor}. */
+    private static void multiply(float[] a, int o, int n, float factor) {
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
+            FloatVector.fromArray(F, a, o + j).mul(factor).intoArray(a, o + j);
         }
         for (; j < n; j++) {
-            out[o + j] *= inverse;
+            a[o + j] *= factor;
         }
     }
 
     private static FloatVector logits(float[] x, int i, float scale, float[] bias, int b) {
-        FloatVector z = FloatVector.fromArray(F, x, i).mul(scale);
+        FloatVector z = FloatVector.fromArray(F, x, i);
+        z = scale == 1f ? z : z.mul(scale);
         return bias == null ? z : z.add(FloatVector.fromArray(F, bias, b));
     }
 
+    private static FloatVector constant(float value) {
+        return FloatVector.broadcast(F, value);
+    }
+
     private static float logit(float x, float scale, float[] bias, int b) {
-        float z = x * scale;
+        float z = scale == 1f ? x : x * scale;
         return bias == null ? z : z + bias[b];
     }
 }

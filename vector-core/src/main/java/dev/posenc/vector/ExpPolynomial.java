@@ -1,0 +1,32 @@
+package dev.posenc.vector;
+
+/**
+ * Constants of the float exponential that the softmax-style kernels inline into their loops
+ * (Cody–Waite reduction plus the Cephes {@code expf} polynomial):
+ * <pre>  k = rint(x·log₂e),  r = x − k·ln2 (two parts),  exp(x) = 2^k · (1 + r + r²·P(r))</pre>
+ * Measured against {@link Math#exp} over every third float in [−87.34, 0]: at most 1.01 ulp of
+ * the exact value. Results below 2⁻¹²⁶ (x < {@link #UNDERFLOW}) are flushed to 0, and 2^k is
+ * applied as 2^(k+1)·0.5 so that results just above that stay exact. Kernels inline these steps
+ * by hand: a helper method taking vectors would box them wherever C2 declines to inline it, and
+ * the Vector API's {@code EXP} (an SVML call) runs at two thirds of this speed on Zen 4.
+ */
+final class ExpPolynomial {
+    static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 = LN2_HI + LN2_LO, LN2_HI with few enough bits that k·LN2_HI is exact. */
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    /** Adding 1.5·2²³ rounds to an integer held in the low mantissa bits. */
+    static final float ROUNDER = 0x1.8p23f;
+    /** {@code bits(ROUNDER) − 1}: subtracting it from {@code bits(x·log₂e + ROUNDER)} gives k + 1. */
+    static final int ROUNDER_BITS_MINUS_ONE = Float.floatToRawIntBits(ROUNDER) - 1;
+    static final float P0 = 1.9875691500e-4f;
+    static final float P1 = 1.3981999507e-3f;
+    static final float P2 = 8.3334519073e-3f;
+    static final float P3 = 4.1665795894e-2f;
+    static final float P4 = 1.6666665459e-1f;
+    static final float P5 = 5.0000001201e-1f;
+    /** ln(2⁻¹²⁶): below it the result would be subnormal and is flushed to 0. */
+    static final float UNDERFLOW = -87.33654475f;
+
+    private ExpPolynomial() {}
+}
