@@ -42,19 +42,7 @@ final class VectorNorms implements NormKernel {
             float k = inverseStd < TINY_INVERSE ? DOWN : 1f;
             double scaledMean = mean * k;
             float meanHi = (float) scaledMean;
-            float meanLo = (float) (scaledMean - meanHi);
-            float s = (float) (inverseStd / k);
-            int j = 0;
-            for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-                FloatVector d = FloatVector.fromArray(F, x, in + j).mul(k).sub(meanHi).sub(meanLo).mul(s);
-                FloatVector g = gamma == null ? FloatVector.broadcast(F, 1f) : FloatVector.fromArray(F, gamma, j);
-                FloatVector b = beta == null ? FloatVector.zero(F) : FloatVector.fromArray(F, beta, j);
-                Lanes.fma(d, g, b).intoArray(out, o + j);
-            }
-            for (; j < n; j++) {
-                float d = (x[in + j] * k - meanHi - meanLo) * s;
-                out[o + j] = d * (gamma == null ? 1f : gamma[j]) + (beta == null ? 0f : beta[j]);
-            }
+            affine(x, in, out, o, n, k, meanHi, (float) (scaledMean - meanHi), (float) (inverseStd / k), gamma, beta);
         }
     }
 
@@ -63,74 +51,135 @@ final class VectorNorms implements NormKernel {
                         float[] weight, double eps, RmsNormWeighting weighting) {
         Checks.notNull(weighting, "weighting");
         NormKernel.checkArguments(x, xOffset, out, outOffset, rows, n, weight, "weight", null, eps);
-        boolean onePlus = weighting == RmsNormWeighting.ONE_PLUS;
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * n;
             int o = outOffset + r * n;
-            double squares = sumOfSquares(x, in, n);
+            double squares = squaredDeviations(x, in, n, 0.0);
             if (!Double.isFinite(squares)) {
                 Arrays.fill(out, o, o + n, Float.NaN);
                 continue;
             }
             double inverseRms = 1.0 / Math.sqrt(squares / n + eps);
             float k = inverseRms < TINY_INVERSE ? DOWN : 1f;
-            float s = (float) (inverseRms / k);
-            int j = 0;
-            for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-                FloatVector w = weight == null ? FloatVector.broadcast(F, 1f) : FloatVector.fromArray(F, weight, j);
-                if (onePlus && weight != null) {
-                    w = w.add(1f);
-                }
-                FloatVector.fromArray(F, x, in + j).mul(k).mul(s).mul(w).intoArray(out, o + j);
-            }
-            for (; j < n; j++) {
-                float w = weight == null ? 1f : onePlus ? 1f + weight[j] : weight[j];
-                out[o + j] = x[in + j] * k * s * w;
-            }
+            scale(x, in, out, o, n, k, (float) (inverseRms / k), weight, weighting == RmsNormWeighting.ONE_PLUS);
         }
+    }
+
+    // Each sweep is its own method, unrolled by two: C2 stops inlining the Vector API in a
+    // compilation unit after NodeCountInliningCutoff nodes and then boxes vectors (tens of MB per
+    // call), and it inlines a hot callee of up to FreqInlineSize (325) bytecodes. Methods this size
+    // stay separate units; JMH -prof gc confirms 0 B/op.
+
+    /** {@code out_j = ((x_j·k − μ_hi) − μ_lo)·s·γ_j + β_j}. */
+    private static void affine(float[] x, int in, float[] out, int o, int n, float k, float meanHi, float meanLo,
+                               float s, float[] gamma, float[] beta) {
+        int step = F.length();
+        int j = 0;
+        for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
+            FloatVector d0 = FloatVector.fromArray(F, x, in + j).mul(k).sub(meanHi).sub(meanLo).mul(s);
+            FloatVector d1 = FloatVector.fromArray(F, x, in + j + step).mul(k).sub(meanHi).sub(meanLo).mul(s);
+            Lanes.fma(d0, weight(gamma, j, 1f), weight(beta, j, 0f)).intoArray(out, o + j);
+            Lanes.fma(d1, weight(gamma, j + step, 1f), weight(beta, j + step, 0f)).intoArray(out, o + j + step);
+        }
+        for (int bound = F.loopBound(n); j < bound; j += step) {
+            FloatVector d = FloatVector.fromArray(F, x, in + j).mul(k).sub(meanHi).sub(meanLo).mul(s);
+            Lanes.fma(d, weight(gamma, j, 1f), weight(beta, j, 0f)).intoArray(out, o + j);
+        }
+        for (; j < n; j++) {
+            float d = (x[in + j] * k - meanHi - meanLo) * s;
+            out[o + j] = d * (gamma == null ? 1f : gamma[j]) + (beta == null ? 0f : beta[j]);
+        }
+    }
+
+    /** {@code out_j = x_j·k·s·w'_j} with {@code w' = w}, {@code 1 + w} or 1. */
+    private static void scale(float[] x, int in, float[] out, int o, int n, float k, float s, float[] weight,
+                              boolean onePlus) {
+        float offset = onePlus && weight != null ? 1f : 0f;
+        int step = F.length();
+        int j = 0;
+        for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
+            FloatVector w0 = weight(weight, j, 1f).add(offset);
+            FloatVector w1 = weight(weight, j + step, 1f).add(offset);
+            FloatVector.fromArray(F, x, in + j).mul(k).mul(s).mul(w0).intoArray(out, o + j);
+            FloatVector.fromArray(F, x, in + j + step).mul(k).mul(s).mul(w1).intoArray(out, o + j + step);
+        }
+        for (int bound = F.loopBound(n); j < bound; j += step) {
+            FloatVector w = weight(weight, j, 1f).add(offset);
+            FloatVector.fromArray(F, x, in + j).mul(k).mul(s).mul(w).intoArray(out, o + j);
+        }
+        for (; j < n; j++) {
+            float w = weight == null ? 1f : weight[j] + offset;
+            out[o + j] = x[in + j] * k * s * w;
+        }
+    }
+
+    /** {@code w[j …]}, or {@code absent} in every lane when there is no weight. */
+    private static FloatVector weight(float[] w, int j, float absent) {
+        return w == null ? FloatVector.broadcast(F, absent) : FloatVector.fromArray(F, w, j);
     }
 
     /** {@code Σ x_j} in double. */
     private static double sum(float[] x, int in, int n) {
+        int step = F.length();
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
         int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
+        for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
+            FloatVector v0 = FloatVector.fromArray(F, x, in + j);
+            FloatVector v1 = FloatVector.fromArray(F, x, in + j + step);
+            a0 = a0.add(low(v0));
+            a1 = a1.add(high(v0));
+            a2 = a2.add(low(v1));
+            a3 = a3.add(high(v1));
+        }
+        for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector v = FloatVector.fromArray(F, x, in + j);
             a0 = a0.add(low(v));
             a1 = a1.add(high(v));
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
             s += x[in + j];
         }
         return s;
     }
 
-    /** {@code Σ (x_j − mean)²} in double. */
-    private static double squaredDeviations(float[] x, int in, int n, double mean) {
-        DoubleVector m = DoubleVector.broadcast(D, mean);
+    /** {@code Σ (x_j − c)²} in double (c = the mean for LayerNorm, 0 for RMSNorm). */
+    private static double squaredDeviations(float[] x, int in, int n, double c) {
+        int step = F.length();
+        DoubleVector m = DoubleVector.broadcast(D, c);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
         int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
+        for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
+            FloatVector v0 = FloatVector.fromArray(F, x, in + j);
+            FloatVector v1 = FloatVector.fromArray(F, x, in + j + step);
+            DoubleVector d0 = low(v0).sub(m);
+            DoubleVector d1 = high(v0).sub(m);
+            DoubleVector d2 = low(v1).sub(m);
+            DoubleVector d3 = high(v1).sub(m);
+            a0 = Lanes.fma(d0, d0, a0);
+            a1 = Lanes.fma(d1, d1, a1);
+            a2 = Lanes.fma(d2, d2, a2);
+            a3 = Lanes.fma(d3, d3, a3);
+        }
+        for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector v = FloatVector.fromArray(F, x, in + j);
             DoubleVector d0 = low(v).sub(m);
             DoubleVector d1 = high(v).sub(m);
             a0 = Lanes.fma(d0, d0, a0);
             a1 = Lanes.fma(d1, d1, a1);
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
-            double d = x[in + j] - mean;
+            double d = x[in + j] - c;
             s += d * d;
         }
         return s;
-    }
-
-    /** {@code Σ x_j²} in double. */
-    private static double sumOfSquares(float[] x, int in, int n) {
-        return squaredDeviations(x, in, n, 0.0);
     }
 
     private static DoubleVector low(FloatVector v) {
