@@ -5,33 +5,15 @@ import dev.posenc.absolute.AbsolutePositionKernel;
 import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.absolute.SinusoidalLayout;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Absolute positions for 512 rows of width 768 and 4096: generating a sinusoidal table (both
  * layouts) and adding a learned table to token embeddings.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class AbsolutePositionBenchmark {
-    @Param({"reference", "vector"})
-    public Implementation impl;
-
+public class AbsolutePositionBenchmark extends KernelBenchmark {
     @Param({"768", "4096"})
     public int dim;
 

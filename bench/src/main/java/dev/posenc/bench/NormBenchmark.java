@@ -3,33 +3,15 @@ package dev.posenc.bench;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.norm.RmsNormWeighting;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * LayerNorm and RMSNorm over 512 hidden-state rows of width 768 (BERT/GPT-2) and 4096 (Llama 7B),
  * with learned weights, out of place.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class NormBenchmark {
-    @Param({"reference", "vector"})
-    public Implementation impl;
-
+public class NormBenchmark extends KernelBenchmark {
     @Param({"768", "4096"})
     public int dim;
 

@@ -2,30 +2,12 @@ package dev.posenc.bench;
 
 import dev.posenc.softmax.SoftmaxKernel;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
-/** Softmax over attention-score rows: 512 rows of 1024 (and 4096) logits, in place. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class SoftmaxBenchmark {
-    @Param({"reference", "vector"})
-    public Implementation impl;
-
+/** Softmax over attention-score rows: 512 rows of 1024 (and 4096) logits, into a second array. */
+public class SoftmaxBenchmark extends KernelBenchmark {
     @Param({"1024", "4096"})
     public int cols;
 
