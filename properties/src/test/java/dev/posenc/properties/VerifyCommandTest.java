@@ -33,7 +33,7 @@ class VerifyCommandTest {
             assertEquals(bits <= preferred, output.contains("== vector-" + bits + ":"), () -> "run list wrong:\n" + output);
         }
         assertTrue(output.contains("== scalar:"), output);
-        assertTrue(output.contains("-- scalar tested reference"), output);
+        assertTrue(output.contains("implementation under test: reference"), output);
         assertTrue(output.matches("(?s).*Softmax +7/7 pass +\\d+ +[\\d.]+ +PASS.*"), output);
         assertTrue(output.contains("seed 42"), output);
         assertTrue(output.contains("every family passed in every run"), output);

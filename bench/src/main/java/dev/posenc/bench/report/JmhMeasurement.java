@@ -48,6 +48,11 @@ record JmhMeasurement(RunResult result) implements Measurement {
         return counter(counter).getStatistics().getPercentile(50) * perSecondFactor();
     }
 
+    @Override
+    public double bestPerSecond(String counter) {
+        return counter(counter).getStatistics().getMax() * perSecondFactor();
+    }
+
     /** Mean counter rate ÷ mean call rate, over the same iterations. */
     @Override
     public double perCall(String counter) {

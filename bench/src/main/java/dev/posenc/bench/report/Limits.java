@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * This machine's single-thread limits as the peak probe measured them in this run: fp32 FMA
- * throughput (FLOP/s) and streaming bandwidth (bytes/s) per {@link MemoryLevel}.
+ * throughput (FLOP/s) and streaming bandwidth (bytes/s) per {@link MemoryLevel}. Each is the best
+ * measurement iteration, not the median: a limit is what the hardware can do, and interference from
+ * other work only ever lowers it.
  */
 record Limits(double fmaFlops, Map<MemoryLevel, Double> bandwidth) {
 
@@ -18,9 +20,9 @@ record Limits(double fmaFlops, Map<MemoryLevel, Double> bandwidth) {
         Map<MemoryLevel, Double> bandwidth = new EnumMap<>(MemoryLevel.class);
         for (Measurement m : peak) {
             switch (m.method()) {
-                case "fma" -> fma = m.perSecond("flops");
+                case "fma" -> fma = m.bestPerSecond("flops");
                 case "sweep" -> bandwidth.put(MemoryLevel.valueOf(m.shapeParams().get("level")),
-                        m.perSecond("elements") * PeakBenchmark.SWEEP_BYTES_PER_ELEMENT);
+                        m.bestPerSecond("elements") * PeakBenchmark.SWEEP_BYTES_PER_ELEMENT);
                 default -> throw new IllegalArgumentException("unknown peak benchmark " + m.method());
             }
         }

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * where present, else from the JVM.
  */
 record Machine(String cpu, String cores, String isa, String caches, String memory, String preferredVector,
-               String jdk, String os, String implementation, String commit, ZonedDateTime date) {
+               String jdk, String os, String implementation, String commit, String load, ZonedDateTime date) {
 
     private static final List<String> ISA_FLAGS = List.of("sse4_2", "avx2", "fma", "avx512f", "avx512_bf16", "asimd", "sve");
 
@@ -43,7 +43,7 @@ record Machine(String cpu, String cores, String isa, String caches, String memor
                         + " (" + System.getProperty("java.vm.name") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 Kernels.get().name() + ": " + Kernels.get().description(),
-                sourceCommit(), ZonedDateTime.now().withNano(0));
+                sourceCommit(), loadAverage(), ZonedDateTime.now().withNano(0));
     }
 
     /** The description as a Markdown list. */
@@ -59,6 +59,7 @@ record Machine(String cpu, String cores, String isa, String caches, String memor
         items.put("OS", os);
         items.put("posenc implementation", implementation);
         items.put("Commit", commit);
+        items.put("Load at start", load);
         items.put("Date", date.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         return items.entrySet().stream().map(e -> "- **" + e.getKey() + "**: " + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
@@ -83,6 +84,18 @@ record Machine(String cpu, String cores, String isa, String caches, String memor
         } catch (RuntimeException | LinkageError e) {
             return Optional.empty();
         }
+    }
+
+    /** The 1-minute load average, flagged when other work competes for the CPUs the benchmarks use. */
+    private static String loadAverage() {
+        String[] fields = read(Path.of("/proc/loadavg")).strip().split("\\s+");
+        if (fields.length == 0 || fields[0].isEmpty()) {
+            return "unknown";
+        }
+        double load = Double.parseDouble(fields[0]);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return "1-minute load average " + fields[0] + " on " + cpus + " CPUs"
+                + (load > cpus - 0.5 ? " (busy: other work competed with the benchmarks, expect low and noisy numbers)" : "");
     }
 
     private static String totalMemory() {

@@ -22,8 +22,11 @@ interface Measurement {
     /** Every parameter but {@code impl}, in declaration order. */
     Map<String, String> shapeParams();
 
-    /** The median per second of a counter, e.g. {@code elements}. */
+    /** The median per second of a counter over the measurement iterations, e.g. {@code elements}. */
     double perSecond(String counter);
+
+    /** The best (highest) per second of a counter over the measurement iterations. */
+    double bestPerSecond(String counter);
 
     /** Counter units per call of the benchmark method, e.g. elements per call. */
     double perCall(String counter);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.posenc.bench.MemoryLevel;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class KernelRowTest {
@@ -52,8 +53,9 @@ class KernelRowTest {
         KernelEntry entry = KernelEntry.of("attention", Object.class, Cost.memory(8))
                 .method("prefill", Cost.compute());
         List<KernelRow> rows = KernelRow.of(entry, List.of(
-                new FakeMeasurement("prefill", java.util.Optional.of("vector"), Map.of("bias", "alibi"),
-                        Map.of("flops", 50e9, "elements", 1e6), Map.of("flops", 1e9, "elements", 2e4)),
+                new FakeMeasurement("prefill", Optional.of("vector"), Map.of("bias", "alibi"),
+                        Map.of("flops", 50e9, "elements", 1e6), Map.of("flops", 60e9, "elements", 1.2e6),
+                        Map.of("flops", 1e9, "elements", 2e4)),
                 FakeMeasurement.of("decode", "vector", Map.of("bias", "alibi"), "elements", 2e9, 1e6)), LIMITS);
 
         KernelRow prefill = rows.get(0);
@@ -70,9 +72,9 @@ class KernelRowTest {
     }
 
     @Test
-    void limitsAreReadFromThePeakProbe() {
+    void limitsAreTheBestIterationsOfThePeakProbe() {
         Limits limits = Limits.from(List.of(
-                new FakeMeasurement("fma", java.util.Optional.empty(), Map.of(), Map.of("flops", 250e9), Map.of()),
+                new FakeMeasurement("fma", Optional.empty(), Map.of(), Map.of("flops", 200e9), Map.of("flops", 250e9), Map.of()),
                 FakeMeasurement.of("sweep", null, Map.of("level", "L2"), "elements", 25e9, 1),
                 FakeMeasurement.of("sweep", null, Map.of("level", "L3"), "elements", 12.5e9, 1),
                 FakeMeasurement.of("sweep", null, Map.of("level", "DRAM"), "elements", 5e9, 1)));

@@ -29,7 +29,7 @@ class ReportChartTest {
                     Optional.of(new KernelRow.Side(1e8 * (1 + i), 8e8 * (1 + i), OptionalDouble.of(0))), limit));
         }
         Machine machine = new Machine("Test CPU", "2", "avx2", "L2 1 MiB", "1 GiB", "256-bit vectors (8 float lanes)",
-                "JDK", "OS", "vector-256", "abc", ZonedDateTime.now());
+                "JDK", "OS", "vector-256", "abc", "0.1", ZonedDateTime.now());
         Path file = dir.resolve("chart.png");
         ReportChart.write(rows, machine, file);
         BufferedImage image = ImageIO.read(file.toFile());

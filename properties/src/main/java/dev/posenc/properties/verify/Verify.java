@@ -112,7 +112,7 @@ public final class Verify {
         } catch (RuntimeException | LinkageError e) {
             tested = "no implementation: " + e.getMessage();
         }
-        System.out.println("-- " + label + " tested " + tested);
+        System.out.println("  implementation under test: " + tested);
         report.printTo(System.out);
         return report.passed();
     }
