@@ -1,0 +1,22 @@
+package dev.posenc.bench;
+
+import dev.posenc.bench.report.Cost;
+import dev.posenc.bench.report.KernelEntry;
+import java.util.List;
+
+/**
+ * Every kernel benchmark the performance report ({@code ./posenc report}) runs, in report order: one
+ * entry per benchmark class, saying what bounds its kernels.
+ *
+ * <p>Accounting (bytes per element, float data): an out-of-place map {@code x → y} moves 8 (read x,
+ * write y) and keeps 8 resident; an in-place update moves 8 and keeps 4; a generated table writes 4.
+ * Small per-row or per-column vectors (weights, biases, frequency tables) are not counted.
+ */
+public final class Catalog {
+    /** The kernel families. */
+    public static final List<KernelEntry> KERNELS = List.of(
+            KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(8))
+                    .shape(p -> p.get("rows") + "×" + p.get("cols")));
+
+    private Catalog() {}
+}

@@ -1,0 +1,116 @@
+package dev.posenc.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * This machine's single-thread limits, against which the report sets every kernel:
+ * <ul>
+ *   <li>{@code fma}: fp32 FMA throughput with the preferred species, {@value #ACCUMULATORS}
+ *       independent accumulators (enough to cover FMA latency × FMA ports on current x86 and ARM
+ *       cores), counted as 2 FLOPs per lane per FMA;
+ *   <li>{@code sweep}: streaming bandwidth of {@code y = s·x} over a working set sized for L2, L3 or
+ *       DRAM ({@link MemoryLevel#probeBytes()}), counted as {@value #SWEEP_BYTES_PER_ELEMENT} bytes per
+ *       element (read x, write y), the same accounting as the memory-bound kernels (write-allocate
+ *       traffic is not counted on either side).
+ * </ul>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PeakBenchmark {
+    /** Bytes a sweep moves per element: one float read, one written. */
+    public static final int SWEEP_BYTES_PER_ELEMENT = 8;
+    static final int ACCUMULATORS = 12;
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int FMA_ROUNDS = 1024;
+
+    /** Multiplier and addend of the FMA chains: each converges to b / (1 − a), never over- or underflows. */
+    @State(Scope.Thread)
+    public static class Coefficients {
+        public float a = 0.9999f;
+        public float b = 1e-4f;
+    }
+
+    /** The two arrays a sweep reads and writes. */
+    @State(Scope.Thread)
+    public static class Sweep {
+        @Param({"L2", "L3", "DRAM"})
+        public MemoryLevel level;
+
+        float[] x;
+        float[] y;
+
+        @Setup
+        public void setUp() {
+            int n = (int) Math.min(Integer.MAX_VALUE - 64, level.probeBytes() / SWEEP_BYTES_PER_ELEMENT);
+            n -= n % SPECIES.length();
+            x = new float[n];
+            y = new float[n];
+            java.util.Arrays.fill(x, 1.5f);
+        }
+    }
+
+    @Benchmark
+    public float fma(Coefficients c, Flops counter) {
+        FloatVector a = FloatVector.broadcast(SPECIES, c.a);
+        FloatVector b = FloatVector.broadcast(SPECIES, c.b);
+        // Twelve chains written out: vectors kept in an array or a loop over accumulators would escape
+        // to the heap. Distinct starting values, so that the compiler cannot merge the chains into one.
+        FloatVector s0 = FloatVector.broadcast(SPECIES, 0f);
+        FloatVector s1 = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector s2 = FloatVector.broadcast(SPECIES, 2f);
+        FloatVector s3 = FloatVector.broadcast(SPECIES, 3f);
+        FloatVector s4 = FloatVector.broadcast(SPECIES, 4f);
+        FloatVector s5 = FloatVector.broadcast(SPECIES, 5f);
+        FloatVector s6 = FloatVector.broadcast(SPECIES, 6f);
+        FloatVector s7 = FloatVector.broadcast(SPECIES, 7f);
+        FloatVector s8 = FloatVector.broadcast(SPECIES, 8f);
+        FloatVector s9 = FloatVector.broadcast(SPECIES, 9f);
+        FloatVector s10 = FloatVector.broadcast(SPECIES, 10f);
+        FloatVector s11 = FloatVector.broadcast(SPECIES, 11f);
+        for (int i = 0; i < FMA_ROUNDS; i++) {
+            s0 = s0.fma(a, b);
+            s1 = s1.fma(a, b);
+            s2 = s2.fma(a, b);
+            s3 = s3.fma(a, b);
+            s4 = s4.fma(a, b);
+            s5 = s5.fma(a, b);
+            s6 = s6.fma(a, b);
+            s7 = s7.fma(a, b);
+            s8 = s8.fma(a, b);
+            s9 = s9.fma(a, b);
+            s10 = s10.fma(a, b);
+            s11 = s11.fma(a, b);
+        }
+        counter.flops += 2L * ACCUMULATORS * SPECIES.length() * FMA_ROUNDS;
+        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).add(s8).add(s9).add(s10).add(s11)
+                .reduceLanes(VectorOperators.ADD);
+    }
+
+    @Benchmark
+    public float[] sweep(Sweep s, Coefficients c, Elements counter) {
+        float[] x = s.x;
+        float[] y = s.y;
+        for (int i = 0; i < x.length; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, i).mul(c.a).intoArray(y, i);
+        }
+        counter.elements += x.length;
+        return y;
+    }
+}

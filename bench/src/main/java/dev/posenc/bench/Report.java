@@ -1,0 +1,35 @@
+package dev.posenc.bench;
+
+import dev.posenc.bench.report.KernelEntry;
+import dev.posenc.bench.report.PerformanceReport;
+import dev.posenc.bench.report.ReportOptions;
+
+/**
+ * {@code ./posenc report}: the performance report of every kernel in the {@link Catalog} on this
+ * machine (see {@link PerformanceReport}). Usage: {@link ReportOptions#USAGE}.
+ */
+public final class Report {
+    private Report() {}
+
+    public static void main(String[] args) throws Exception {
+        if (java.util.List.of(args).contains("--help") || java.util.List.of(args).contains("-h")) {
+            System.out.println(ReportOptions.USAGE);
+            return;
+        }
+        ReportOptions options;
+        try {
+            options = ReportOptions.parse(args);
+            options.select(Catalog.KERNELS);
+        } catch (IllegalArgumentException e) {
+            System.err.println("report: " + e.getMessage());
+            System.err.println(ReportOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.list()) {
+            Catalog.KERNELS.forEach(e -> System.out.println(e.name() + "\t" + e.benchmark().getSimpleName() + "\t" + e.cost()));
+            return;
+        }
+        new PerformanceReport(options, ("./posenc report " + String.join(" ", args)).strip(), System.out).run(Catalog.KERNELS);
+    }
+}

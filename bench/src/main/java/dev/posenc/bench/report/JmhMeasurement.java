@@ -1,0 +1,89 @@
+package dev.posenc.bench.report;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/** A {@link Measurement} read from a JMH result (throughput mode, counters as secondary results). */
+record JmhMeasurement(RunResult result) implements Measurement {
+
+    JmhMeasurement {
+        if (result.getParams().getMode() != Mode.Throughput) {
+            throw new IllegalArgumentException(result.getParams().getBenchmark() + " runs in mode "
+                    + result.getParams().getMode() + "; the report reads counters of throughput benchmarks only");
+        }
+    }
+
+    @Override
+    public String method() {
+        String benchmark = result.getParams().getBenchmark();
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    @Override
+    public Optional<String> impl() {
+        return Optional.ofNullable(result.getParams().getParam(IMPL));
+    }
+
+    @Override
+    public Map<String, String> shapeParams() {
+        Map<String, String> params = new LinkedHashMap<>();
+        BenchmarkParams p = result.getParams();
+        for (Object key : p.getParamsKeys()) {
+            if (!IMPL.equals(key)) {
+                params.put((String) key, p.getParam((String) key));
+            }
+        }
+        return params;
+    }
+
+    @Override
+    public double perSecond(String counter) {
+        return counter(counter).getStatistics().getPercentile(50) * perSecondFactor();
+    }
+
+    @Override
+    public double bestPerSecond(String counter) {
+        return counter(counter).getStatistics().getMax() * perSecondFactor();
+    }
+
+    /** Mean counter rate ÷ mean call rate, over the same iterations. */
+    @Override
+    public double perCall(String counter) {
+        return counter(counter).getScore() / result.getPrimaryResult().getScore();
+    }
+
+    @Override
+    public OptionalDouble allocationPerCall() {
+        return secondary().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm"))
+                .mapToDouble(e -> e.getValue().getScore())
+                .findFirst();
+    }
+
+    private Result<?> counter(String name) {
+        Result<?> r = secondary().get(name);
+        if (r == null) {
+            throw new IllegalArgumentException(result.getParams().getBenchmark() + " has no '" + name
+                    + "' counter (its secondary results: " + secondary().keySet() + ")");
+        }
+        return r;
+    }
+
+    /** JMH's secondary results (counters, profilers' metrics) by name; JMH declares them with a raw type. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Map<String, Result<?>> secondary() {
+        return (Map) result.getSecondaryResults();
+    }
+
+    private double perSecondFactor() {
+        TimeUnit unit = result.getParams().getTimeUnit();
+        return (double) TimeUnit.SECONDS.toNanos(1) / unit.toNanos(1);
+    }
+}

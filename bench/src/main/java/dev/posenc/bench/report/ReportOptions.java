@@ -1,0 +1,71 @@
+package dev.posenc.bench.report;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The report's command line: {@code [--full] [--kernels <regex>] [--out <dir>] [--list]}.
+ *
+ * @param profile quick (default) or full
+ * @param kernels selects catalog entries whose name it finds (e.g. {@code softmax|norm}); all if empty
+ * @param out     the results folder; {@code results/<date-time>} by default
+ * @param list    only list the catalog
+ */
+public record ReportOptions(Profile profile, Optional<Pattern> kernels, Path out, boolean list) {
+    public static final String USAGE = """
+            usage: ./posenc report [--full] [--kernels <regex>] [--out <dir>] [--list]
+              --full             every parameter, with each benchmark's own warm-up and measurement
+                                 (default: the quick profile, a few minutes)
+              --kernels <regex>  only the kernel families whose name matches, e.g. 'softmax|rope'
+              --out <dir>        where to write the results (default: results/<date-time>)
+              --list             list the kernel families and exit""";
+
+    /** Parses the arguments; throws {@link IllegalArgumentException} with a message for the user. */
+    public static ReportOptions parse(String... args) {
+        Profile profile = Profile.QUICK;
+        Optional<Pattern> kernels = Optional.empty();
+        Path out = Path.of("results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss")));
+        boolean list = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--full" -> profile = Profile.FULL;
+                case "--list" -> list = true;
+                case "--kernels" -> kernels = Optional.of(regex(value(args, ++i)));
+                case "--out" -> out = Path.of(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+            }
+        }
+        return new ReportOptions(profile, kernels, out, list);
+    }
+
+    /** The catalog entries selected by {@code --kernels}. */
+    public List<KernelEntry> select(List<KernelEntry> catalog) {
+        List<KernelEntry> selected = catalog.stream().filter(e -> kernels.map(k -> k.matcher(e.name()).find()).orElse(true))
+                .toList();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("--kernels '" + kernels.orElseThrow() + "' matches none of "
+                    + catalog.stream().map(KernelEntry::name).toList());
+        }
+        return selected;
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static Pattern regex(String text) {
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("--kernels '" + text + "' is not a regular expression: " + e.getDescription());
+        }
+    }
+}
