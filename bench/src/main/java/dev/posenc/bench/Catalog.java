@@ -9,14 +9,21 @@ import java.util.List;
  * entry per benchmark class, saying what bounds its kernels.
  *
  * <p>Accounting (bytes per element, float data): an out-of-place map {@code x → y} moves 8 (read x,
- * write y) and keeps 8 resident; an in-place update moves 8 and keeps 4; a generated table writes 4.
+ * write y) and keeps 8 resident; an in-place update moves 8 and keeps 4; a generated table writes 4;
+ * adding a table row in place moves 12 (read x and the row, write x) and keeps 8.
  * Small per-row or per-column vectors (weights, biases, frequency tables) are not counted.
  */
 public final class Catalog {
     /** The kernel families. */
     public static final List<KernelEntry> KERNELS = List.of(
+            KernelEntry.of("sinusoidal", SinusoidalBenchmark.class, Cost.memory(4))
+                    .shape(p -> p.get("layout") + " " + p.get("rows") + "×" + p.get("dim")),
+            KernelEntry.of("learned", LearnedPositionBenchmark.class, Cost.memory(12, 8))
+                    .shape(p -> p.get("rows") + "×" + p.get("dim")),
             KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(8))
-                    .shape(p -> p.get("rows") + "×" + p.get("cols")));
+                    .shape(p -> p.get("rows") + "×" + p.get("cols")),
+            KernelEntry.of("norm", NormBenchmark.class, Cost.memory(8))
+                    .shape(p -> p.get("rows") + "×" + p.get("dim")));
 
     private Catalog() {}
 }
