@@ -5,7 +5,6 @@ import dev.posenc.softmax.SoftmaxKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -47,40 +46,38 @@ final class VectorSoftmax implements SoftmaxKernel {
     // Each sweep is its own method: C2 inlines the Vector API per compiled method up to a budget,
     // and one method holding all three sweeps exceeds it (vectors then get boxed).
 
-    /** {@code max_j z_j}, or NaN if any {@code z_j} is NaN. */
+    /**
+     * {@code max_j z_j}, or NaN if any {@code z_j} is NaN. The vector maxima use compare + blend (a
+     * third of {@code FloatVector.max}'s cost), which skips NaN; a running sum of the logits catches
+     * it instead (NaN in, NaN out; it also turns NaN for ∞ − ∞, which only sends a row with infinite
+     * or overflowing logits to the reference, which handles those anyway).
+     */
     private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b) {
         int step = F.length();
-        int bound = F.loopBound(n);
-        int bound4 = n - n % (4 * step);
-        // Four running maxima (compare + blend, a third of FloatVector.max's cost, skips NaN) and a NaN flag.
         FloatVector max0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         FloatVector max1 = max0;
-        FloatVector max2 = max0;
-        FloatVector max3 = max0;
-        VectorMask<Float> nan = F.maskAll(false);
+        FloatVector probe = FloatVector.zero(F);
         int j = 0;
-        for (; j < bound4; j += 4 * step) {
+        for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
             FloatVector z0 = logits(x, in + j, scale, bias, b + j);
             FloatVector z1 = logits(x, in + j + step, scale, bias, b + j + step);
-            FloatVector z2 = logits(x, in + j + 2 * step, scale, bias, b + j + 2 * step);
-            FloatVector z3 = logits(x, in + j + 3 * step, scale, bias, b + j + 3 * step);
             max0 = max0.blend(z0, z0.compare(VectorOperators.GT, max0));
             max1 = max1.blend(z1, z1.compare(VectorOperators.GT, max1));
-            max2 = max2.blend(z2, z2.compare(VectorOperators.GT, max2));
-            max3 = max3.blend(z3, z3.compare(VectorOperators.GT, max3));
-            nan = nan.or(z0.test(VectorOperators.IS_NAN)).or(z1.test(VectorOperators.IS_NAN))
-                    .or(z2.test(VectorOperators.IS_NAN)).or(z3.test(VectorOperators.IS_NAN));
+            probe = probe.add(z0.add(z1));
         }
-        float max = max0.max(max1).max(max2.max(max3)).reduceLanes(VectorOperators.MAX);
-        for (; j < bound; j += step) {
+        for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector z = logits(x, in + j, scale, bias, b + j);
-            max = Math.max(max, z.reduceLanes(VectorOperators.MAX));
-            nan = nan.or(z.test(VectorOperators.IS_NAN));
+            max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
+            probe = probe.add(z);
         }
+        float max = max0.max(max1).reduceLanes(VectorOperators.MAX);
+        float probes = probe.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
-            max = Math.max(max, logit(x[in + j], scale, bias, b + j));
+            float z = logit(x[in + j], scale, bias, b + j);
+            max = Math.max(max, z);
+            probes += z;
         }
-        return nan.anyTrue() ? Float.NaN : max;
+        return Float.isNaN(probes) ? Float.NaN : max;
     }
 
     /** Writes {@code e_j = exp(z_j − max)} to {@code out} and returns {@code Σ e_j}. */
