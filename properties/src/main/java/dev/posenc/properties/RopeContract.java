@@ -165,6 +165,61 @@ public abstract class RopeContract {
         }
     }
 
+    @Test
+    public void inPlaceEqualsOutOfPlace() {
+        qt(100).forAll(RopeCases.embeddings(), RopeCases.batches(RopeCases.MAX_POSITION)).checkAssert((e, b) -> {
+            int d = e.headDim();
+            float[] x = b.input(d);
+            float[] out = b.output(d);
+            kernel().rotate(e, b.positionsObject(), b.heads(), x, b.xOffset(), out, b.outOffset());
+            kernel().rotate(e, b.positionsObject(), b.heads(), x, b.xOffset());
+            for (int j = 0; j < b.size(d); j++) {
+                assertEquals(Float.floatToIntBits(out[b.outOffset() + j]), Float.floatToIntBits(x[b.xOffset() + j]),
+                        () -> "in place differs from out of place for " + e + " " + b);
+            }
+        });
+    }
+
+    @Test
+    public void isAsAccurateAtPosition1e6AsAt10() {
+        // Against the rotation by the exact angle p·inv_freq (a double-double product; cos(hi + lo) =
+        // cos hi − lo·sin hi to 2⁻⁴⁵), the README tolerance 1e−6·af·max(1, max|x|) holds at every position:
+        // HF's float32 angles miss it from p ≈ 10³ on (4e−3 at 10⁵).
+        for (RopeLayout layout : RopeLayout.values()) {
+            RotaryEmbedding e = RotaryEmbedding.of(128, 500_000, layout);
+            for (int p : new int[] {10, 1000, 100_000, 1_000_000, (1 << 24) + 1, Integer.MAX_VALUE}) {
+                float[] x = new FloatFill(FloatKind.NORMAL, p).array(0, 4 * 128, 0);
+                float[] y = new float[x.length];
+                kernel().rotate(e, Positions.range(p, 1), 4, x, 0, y, 0);
+                float[] cached = x.clone();
+                kernel().rotate(RopeCache.of(e, p, 1), Positions.range(p, 1), 4, cached, 0);
+                double[] exact = exactRotation(e, p, x, 4);
+                Approx.Bound bound = Approx.Bound.of(1e-6 * Math.max(1, maxAbs(x)), 0);
+                Approx.assertClose(layout + " at position " + p, y, 0, exact, bound);
+                Approx.assertClose(layout + " with a cache at position " + p, cached, 0, exact, bound);
+            }
+        }
+    }
+
+    /** {@code af·R(p·inv_freq)·x} with the exact angle, in double. */
+    private static double[] exactRotation(RotaryEmbedding e, int p, float[] x, int heads) {
+        RopeFrequencies f = e.frequencies(Positions.range(p, 1));
+        double[] y = Arrays2.widen(x, 0, x.length);
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < f.pairs(); i++) {
+                double hi = p * f.invFreq(i);
+                double lo = Math.fma(p, f.invFreq(i), -hi);
+                double c = (Math.cos(hi) - lo * Math.sin(hi)) * f.attentionFactor();
+                double s = (Math.sin(hi) + lo * Math.cos(hi)) * f.attentionFactor();
+                int a = h * e.headDim() + e.layout().first(i, e.rotaryDim());
+                int b = h * e.headDim() + e.layout().second(i, e.rotaryDim());
+                y[a] = x[a] * c - x[b] * s;
+                y[b] = x[b] * c + x[a] * s;
+            }
+        }
+        return y;
+    }
+
     // ---------------------------------------------------------------- invariants
 
     @Test
@@ -432,6 +487,86 @@ public abstract class RopeContract {
             return;
         }
         fail("attention.json has no RoPE case");
+    }
+
+    // ---------------------------------------------------------------- special values and bad input
+
+    @Test
+    public void nanAndInfinityStayInTheirPair() {
+        for (RopeLayout layout : RopeLayout.values()) {
+            for (RotaryEmbedding e : new RotaryEmbedding[] {RotaryEmbedding.of(72, 64, 10_000, layout),
+                    RotaryEmbedding.of(42, 10_000, layout).withScaling(RopeScaling.Yarn.of(4, 4096), 16384)}) {
+                for (int p : new int[] {0, 7, 100_000}) {
+                    for (boolean cached : new boolean[] {false, true}) {
+                        specialValues(e, p, cached);
+                    }
+                }
+            }
+        }
+    }
+
+    private void specialValues(RotaryEmbedding e, int p, boolean cached) {
+        int d = e.headDim();
+        int r = e.rotaryDim();
+        float[] x = new FloatFill(FloatKind.NORMAL, p).array(0, 3 * d, 0);
+        int nan = e.layout().first(3, r);
+        int inf = d + e.layout().second(5, r);
+        int negInf = 2 * d + e.layout().first(r / 2 - 1, r);
+        x[nan] = Float.NaN;
+        x[inf] = Float.POSITIVE_INFINITY;
+        x[negInf] = Float.NEGATIVE_INFINITY;
+        float[] y = new float[x.length];
+        if (cached) {
+            kernel().rotate(RopeCache.of(e, p, 1), Positions.range(p, 1), 3, x, 0, y, 0);
+        } else {
+            kernel().rotate(e, Positions.range(p, 1), 3, x, 0, y, 0);
+        }
+        String what = e + " at " + p + (cached ? " with a cache" : "");
+        assertTrue(Float.isNaN(y[nan]) && Float.isNaN(y[e.layout().second(3, r)]), () -> "NaN pair of " + what);
+        int[] infinitePairs = {d + e.layout().first(5, r), inf, negInf, 2 * d + e.layout().second(r / 2 - 1, r)};
+        for (int j : infinitePairs) {
+            assertTrue(!Float.isFinite(y[j]), () -> "element " + j + " of an infinite pair is " + y[j] + " for " + what);
+        }
+        java.util.Set<Integer> special = new java.util.HashSet<>(java.util.List.of(nan, e.layout().second(3, r)));
+        for (int j : infinitePairs) {
+            special.add(j);
+        }
+        for (int j = 0; j < y.length; j++) {
+            int jj = j;
+            assertTrue(special.contains(j) || Float.isFinite(y[j]), () -> "element " + jj + " became " + y[jj] + " for " + what);
+        }
+    }
+
+    @Test
+    public void rejectsBadInputWithoutTouchingTheOutput() {
+        RopeKernel k = kernel();
+        RotaryEmbedding e = RotaryEmbedding.of(8, 10_000, RopeLayout.HALF_SPLIT);
+        Positions two = Positions.range(0, 2);
+        float[] x = new float[2 * 3 * 8];
+        float[] out = new float[48];
+        BadInput.rejects(() -> k.rotate((RotaryEmbedding) null, two, 3, x, 0, out, 0), out, "rope", "null");
+        BadInput.rejects(() -> k.rotate(e, null, 3, x, 0, out, 0), out, "positions", "null");
+        BadInput.rejects(() -> k.rotate(e, Positions.of(), 3, x, 0, out, 0), out, "positions.count()", "0");
+        BadInput.rejects(() -> k.rotate(e, two, 0, x, 0, out, 0), out, "heads", "0");
+        BadInput.rejects(() -> k.rotate(e, Positions.of(4, -5), 3, x, 0, out, 0), out, "positions", "-5", ">= 0");
+        BadInput.rejects(() -> k.unrotate(e, Positions.of(-1, 4), 3, x, 0, out, 0), out, "positions", "-1");
+        BadInput.rejects(() -> k.rotate(e, two, 4, x, 0, out, 0), out, "x", "64", "48");
+        BadInput.rejects(() -> k.rotate(e, two, 3, x, 0, out, 1), out, "out", "49", "48");
+        BadInput.rejects(() -> k.rotate(e, two, 3, x, -1, out, 0), out, "x", "-1");
+        BadInput.rejects(() -> k.rotate(e, two, 3, x, 0, null, 0), null, "out", "null");
+        BadInput.rejects(() -> k.rotate(e, Positions.range(0, 70_000), 70_000, x, 0, out, 0), out, "heads", "overflows");
+        float[] shared = new float[60];
+        BadInput.rejects(() -> k.rotate(e, two, 3, shared, 0, shared, 5), shared, "overlaps");
+        RopeCache cache = RopeCache.of(e, 10, 4);
+        BadInput.rejects(() -> k.rotate(cache, Positions.range(12, 3), 2, x, 0, out, 0), out, "position 14", "[10, 14)");
+        BadInput.rejects(() -> k.rotate(cache, Positions.of(11, 9), 3, x, 0, out, 0), out, "position 9", "outside");
+        RotaryEmbedding dynamic = e.withScaling(new RopeScaling.Dynamic(2), 2048);
+        RopeCache longCache = RopeCache.of(dynamic, 0, 5000);
+        BadInput.rejects(() -> k.rotate(longCache, two, 3, x, 0, out, 0), out, "seq_len 2", "seq_len 5000");
+        BadInput.rejects(() -> k.rotate((RopeCache) null, two, 3, x, 0, out, 0), out, "cache", "null");
+        BadInput.rejects(() -> k.shift(e, 5, 0, 3, x, 0, out, 0), out, "rows", "0");
+        BadInput.rejects(() -> k.shift(null, 5, 2, 3, x, 0, out, 0), out, "rope", "null");
+        BadInput.rejects(() -> k.shift(e, 5, 3, 3, x, 0, out, 0), out, "x", "72", "48");
     }
 
     /** The case's embedding, read from its params as an HF config. */

@@ -79,7 +79,7 @@ final class HuggingFaceConfig {
             }
         }
         int headDim = config.get("head_dim") != null ? integer(config, "head_dim")
-                : requiredInteger(config, "hidden_size") / requiredInteger(config, "num_attention_heads");
+                : requiredInteger(config, "hidden_size", "n_embd") / requiredInteger(config, "num_attention_heads", "n_head");
         double theta = first(dict, config, "rope_theta", "rotary_emb_base", 10_000.0);
         double partial = first(dict, config, "partial_rotary_factor", "rotary_pct", 1.0);
         int rotaryDim = config.get("rotary_dim") != null ? integer(config, "rotary_dim") : (int) (headDim * partial);
@@ -144,12 +144,13 @@ final class HuggingFaceConfig {
         return (int) v;
     }
 
-    private static int requiredInteger(Map<String, ?> map, String key) {
-        if (map.get(key) == null) {
-            throw new IllegalArgumentException("config needs head_dim, or hidden_size and num_attention_heads: " + key
-                    + " is missing");
+    /** {@code map[key]}, else {@code map[alias]} (GPT-J's names), else an error naming both. */
+    private static int requiredInteger(Map<String, ?> map, String key, String alias) {
+        if (map.get(key) == null && map.get(alias) == null) {
+            throw new IllegalArgumentException("config needs head_dim, or hidden_size and num_attention_heads (GPT-J: n_embd"
+                    + " and n_head): " + key + " is missing");
         }
-        return integer(map, key);
+        return integer(map, map.get(key) != null ? key : alias);
     }
 
     private static boolean bool(Map<String, ?> map, String key, boolean otherwise) {

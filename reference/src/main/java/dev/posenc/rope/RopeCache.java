@@ -34,13 +34,13 @@ public final class RopeCache {
         this.embedding = Checks.notNull(embedding, "embedding");
         Checks.nonNegative(first, "first");
         Checks.positive(count, "count");
-        if ((long) first + count > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("first + count = " + first + " + " + count + " overflows int (max "
-                    + Integer.MAX_VALUE + ")");
+        if ((long) first + count - 1 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("first + count − 1 = " + first + " + " + count + " − 1 exceeds the largest"
+                    + " position " + Integer.MAX_VALUE);
         }
         this.first = first;
         this.count = count;
-        this.frequencies = embedding.frequencies(first + count);
+        this.frequencies = embedding.frequencies(seqLen());
         int pairs = frequencies.pairs();
         this.table = new float[Checks.product(count, "count", embedding.rotaryDim(), "rotaryDim")];
         double af = frequencies.attentionFactor();
@@ -82,6 +82,11 @@ public final class RopeCache {
     /** How many positions are covered. */
     public int count() {
         return count;
+    }
+
+    /** The sequence length whose frequencies it holds: {@code first + count} (at most {@link Integer#MAX_VALUE}). */
+    int seqLen() {
+        return (int) Math.min((long) first + count, Integer.MAX_VALUE);
     }
 
     /** Whether {@code position} is covered. */

@@ -106,7 +106,7 @@ public interface RopeKernel {
                     + " range [" + cache.first() + ", " + ((long) cache.first() + cache.count()) + ")");
         }
         int seqLen = RotaryEmbedding.seqLen(positions);
-        int cacheSeqLen = cache.first() + cache.count();
+        int cacheSeqLen = cache.seqLen();
         if (!cache.embedding().sameFrequencies(seqLen, cacheSeqLen)) {
             throw new IllegalArgumentException("positions up to " + max + " select the " + cache.embedding().scaling().ropeType()
                     + " frequencies of seq_len " + seqLen + ", but the cache holds those of seq_len " + cacheSeqLen
