@@ -1,6 +1,7 @@
 package dev.posenc.rope;
 
 import dev.posenc.internal.Checks;
+import dev.posenc.internal.RopeRows;
 import dev.posenc.internal.SharedState;
 
 /**
@@ -11,8 +12,9 @@ import dev.posenc.internal.SharedState;
  *
  * <p>Each entry is computed in double ({@code θ = p·inv_freq_i}, {@link Math#cos}, {@link Math#sin},
  * times the attention factor) and rounded once to float: within {@code 2⁻²⁴·af} of exact at every
- * position. Row {@code p} holds the {@code r/2} cosines, then the {@code r/2} sines ({@code 4·r} bytes
- * per position: 256 MiB for 2¹⁹ positions of r = 128).
+ * position. Rows are laid out for the embedding's layout, so that a kernel only multiplies and adds:
+ * {@code 4·r} bytes per position for {@link RopeLayout#HALF_SPLIT} (256 MiB for 2¹⁹ positions of r = 128),
+ * {@code 8·r} for {@link RopeLayout#INTERLEAVED} (each cosine twice, each sine with both signs).
  *
  * <p>The frequencies are those of sequence length {@code first + count} (the largest position + 1). They
  * differ from a call's own only for the schedules that depend on the sequence length (dynamic above
@@ -41,15 +43,14 @@ public final class RopeCache {
         this.first = first;
         this.count = count;
         this.frequencies = embedding.frequencies(seqLen());
-        int pairs = frequencies.pairs();
-        this.table = new float[Checks.product(count, "count", embedding.rotaryDim(), "rotaryDim")];
+        int width = RopeRows.width(embedding.layout(), embedding.rotaryDim());
+        this.table = new float[Checks.product(count, "count", width, "row width")];
         double af = frequencies.attentionFactor();
         for (int r = 0; r < count; r++) {
-            int row = r * 2 * pairs;
-            for (int i = 0; i < pairs; i++) {
+            for (int i = 0; i < frequencies.pairs(); i++) {
                 double theta = (double) (first + r) * frequencies.invFreq(i);
-                table[row + i] = (float) (Math.cos(theta) * af);
-                table[row + pairs + i] = (float) (Math.sin(theta) * af);
+                RopeRows.put(embedding.layout(), table, r * width, embedding.rotaryDim(), i,
+                        (float) (Math.cos(theta) * af), (float) (Math.sin(theta) * af));
             }
         }
     }
@@ -96,21 +97,21 @@ public final class RopeCache {
 
     /** {@code cos(p·inv_freq_i)·af} as stored (rounded to float). */
     public float cos(int position, int i) {
-        return table[index(position, i)];
+        return RopeRows.cos(embedding.layout(), table, row(position, i), i);
     }
 
     /** {@code sin(p·inv_freq_i)·af} as stored (rounded to float). */
     public float sin(int position, int i) {
-        return table[index(position, i) + frequencies.pairs()];
+        return RopeRows.sin(embedding.layout(), table, row(position, i), embedding.rotaryDim(), i);
     }
 
-    private int index(int position, int i) {
+    private int row(int position, int i) {
         if (!covers(position)) {
             throw new IllegalArgumentException("position " + position + " is outside the cache's range [" + first + ", "
                     + ((long) first + count) + ")");
         }
         Checks.inRange(i, 0, frequencies.pairs() - 1, "i");
-        return (position - first) * 2 * frequencies.pairs() + i;
+        return (position - first) * RopeRows.width(embedding.layout(), embedding.rotaryDim());
     }
 
     @Override

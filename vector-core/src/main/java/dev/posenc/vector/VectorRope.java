@@ -1,6 +1,7 @@
 package dev.posenc.vector;
 
 import dev.posenc.Positions;
+import dev.posenc.internal.RopeRows;
 import dev.posenc.internal.SharedState;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeFrequencies;
@@ -15,30 +16,30 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Rotary embeddings row by row (one position), each head of the row in turn, streaming through memory.
- * The row's cos/sin come from a {@link RopeCache} ({@code cos θ·af} rounded once from double) or are
- * computed once per row into a small buffer: {@code θ = p·inv_freq} in double, reduced modulo 2π in
- * double ({@link TwoPi}), rounded to float ({@code ≤ 2⁻²³} absolute, as |θ| ≤ π) for the float
- * {@code COS}/{@code SIN} (≤ 1.5 ulp), times the scale; pairs beyond the last full vector, and rows whose
- * angles exceed 2³¹ radians (past exact reduction: frequencies above 1 near position 2³¹), in double.
+ * Rotary embeddings row by row (one position). The row's cos/sin come from a {@link RopeCache}
+ * ({@code cos θ·af} rounded once from double) or are computed once per row: {@code θ = p·inv_freq} in
+ * double, reduced modulo 2π in double ({@link TwoPi}), rounded to float ({@code ≤ 2⁻²³} absolute, as
+ * |θ| ≤ π) for the float {@code COS}/{@code SIN} (≤ 1.5 ulp), times the scale; pairs beyond the last full
+ * vector, and rows whose angles exceed 2³¹ radians (past exact reduction: frequencies above 1 near
+ * position 2³¹), in double. Either way the row is in the {@link RopeRows} format of the layout.
  *
- * <p>HALF_SPLIT pairs are two contiguous half-heads: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s}
- * over {@code L} pairs at once. INTERLEAVED pairs are neighbouring lanes: with {@code C = [c0,c0,c1,c1,…]}
- * and {@code S = [−s0,s0,−s1,s1,…]} (shuffles of the row's cosines and sines), {@code y = x·C +
- * swap(x)·S}, {@code swap} exchanging the lanes of each pair. Pairs left over by the vectors are scalar
- * (double arithmetic on the row's float cos/sin, rounded once).
+ * <p>HALF_SPLIT pairs are two contiguous half-heads: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s} over
+ * {@code L} pairs at once. INTERLEAVED pairs are neighbouring lanes: {@code y = x·C + swap(x)·S} with the
+ * row's {@code C = [c0,c0,c1,c1,…]} and {@code S = [−s0,s0,−s1,s1,…]}, {@code swap} exchanging the lanes
+ * of each pair (one shuffle). Pairs left over by the vectors are scalar (double arithmetic on the row's
+ * float cos/sin, rounded once).
  *
- * <p>Loop order. In place, each chunk of cos/sin (loaded, and for INTERLEAVED shuffled, once) is applied
- * to every head of the row, which stays in L1. Out of place, heads go one after the other: visiting every
- * head per chunk would make dozens of strided streams through x and out (32 heads of 128 floats: 512-byte
- * strides) that defeat the prefetchers and alias in L1; measured at 32 × 512 × 128, head by head is 1.3–3×
- * faster out of place and chunk by chunk 1.3× faster in place.
+ * <p>Loop order. In place, each vector of the cos/sin row is applied to every head of the row, which stays
+ * in L1. Out of place, heads go one after the other: visiting every head per vector would make dozens of
+ * strided streams through x and out (32 heads of 128 floats: 512-byte strides) that defeat the prefetchers
+ * and alias in L1; measured at 32 × 512 × 128, head by head is 1.3–3× faster out of place and vector by
+ * vector 1.3× faster in place.
  */
 final class VectorRope implements RopeKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     private static final VectorSpecies<Double> D = Lanes.DOUBLE;
     private static final int LANES = F.length();
-    /** Half the float lanes, = the double lanes: the pairs in one float vector of an INTERLEAVED head. */
+    /** Half the float lanes = the double lanes. */
     private static final int HALF = D.length();
     private static final VectorMask<Float> LOW_HALF = F.indexInRange(0, HALF);
     private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(F, 0x5555_5555_5555_5555L);
@@ -87,63 +88,80 @@ final class VectorRope implements RopeKernel {
     /**
      * {@code out = scale·R(±p)·x} row by row (the angle negated when {@code inverse}), with cos/sin from
      * {@code table} (a cache's rows from position {@code first}, the scale folded in) or, when it is
-     * {@code null}, computed into one row of cos/sin per position.
+     * {@code null}, computed into one row of the same format ({@link RopeRows}) per position.
      */
     private static void rows(RotaryEmbedding rope, RopeFrequencies f, float[] table, int first, Positions positions,
                              float scale, boolean inverse, int heads, float[] x, int xOffset, float[] out,
                              int outOffset) {
-        double[] inv = SharedState.of(f, double[].class);
+        RopeLayout layout = rope.layout();
         int d = rope.headDim();
-        int pairs = rope.rotaryDim() / 2;
-        boolean halfSplit = rope.layout() == RopeLayout.HALF_SPLIT;
-        float[] cosSin = table != null ? table : new float[2 * pairs];
+        int r = rope.rotaryDim();
+        int width = RopeRows.width(layout, r);
+        float[] cosSin = table != null ? table : new float[width];
+        double[] inv = SharedState.of(f, double[].class);
         boolean inPlace = x == out && xOffset == outOffset;
-        // In place, each chunk of cos/sin serves every head of the row (the row stays in L1); out of place,
-        // one head at a time keeps x and out two sequential streams (see the class comment).
-        int block = inPlace ? heads : 1;
-        for (int r = 0; r < positions.count(); r++) {
-            int p = positions.at(r);
-            int row = 0;
+        for (int row = 0; row < positions.count(); row++) {
+            int p = positions.at(row);
+            int c = 0;
             if (table != null) {
-                row = (p - first) * 2 * pairs;
+                c = (p - first) * width;
             } else {
-                cosSinRow(inv, p, scale, inverse ? -scale : scale, cosSin);
+                cosSinRow(layout, inv, p, scale, inverse ? -scale : scale, cosSin);
             }
-            for (int h = 0; h < heads; h += block) {
-                int in = xOffset + (r * heads + h) * d;
-                int o = outOffset + (r * heads + h) * d;
-                if (halfSplit) {
-                    halfSplitHeads(cosSin, row, pairs, d, block, x, in, out, o);
+            int in = xOffset + row * heads * d;
+            if (inPlace) {
+                // Each vector of cos/sin serves every head of the row, which stays in L1.
+                if (layout == RopeLayout.HALF_SPLIT) {
+                    halfSplitRow(cosSin, c, r / 2, d, heads, x, in);
                 } else {
-                    interleavedHeads(cosSin, row, pairs, d, block, x, in, out, o);
+                    interleavedRow(cosSin, c, r, d, heads, x, in);
                 }
-                if (!inPlace && 2 * pairs < d) {
-                    System.arraycopy(x, in + 2 * pairs, out, o + 2 * pairs, d - 2 * pairs);
+                continue;
+            }
+            // One head at a time: x and out stay two sequential streams (see the class comment).
+            for (int h = 0; h < heads; h++) {
+                int o = outOffset + (row * heads + h) * d;
+                if (layout == RopeLayout.HALF_SPLIT) {
+                    halfSplitHead(cosSin, c, r / 2, x, in + h * d, out, o);
+                } else {
+                    interleavedHead(cosSin, c, r, x, in + h * d, out, o);
+                }
+                if (r < d) {
+                    System.arraycopy(x, in + h * d + r, out, o + r, d - r);
                 }
             }
         }
     }
 
     /**
-     * Writes {@code cos θ_i·scale} to {@code row[i]} and {@code sin θ_i·sinScale} to {@code row[pairs + i]},
+     * Writes the {@link RopeRows} row of {@code cos θ_i·scale} and {@code sin θ_i·sinScale},
      * {@code θ_i = p·inv_freq_i}: vectors of L pairs, the rest (and every pair of a row whose angles exceed
      * exact reduction) in double.
      */
-    private static void cosSinRow(double[] inv, int p, float scale, float sinScale, float[] row) {
+    private static void cosSinRow(RopeLayout layout, double[] inv, int p, float scale, float sinScale, float[] row) {
         int pairs = inv.length;
+        int r = 2 * pairs;
         DoubleVector position = DoubleVector.broadcast(D, p);
         int i = 0;
         if (Math.abs((double) p) * inv[largest(inv)] <= MAX_ANGLE) {
             for (; i + LANES <= pairs; i += LANES) {
                 FloatVector theta = reducedAngles(position, inv, i);
-                theta.lanewise(VectorOperators.COS).mul(scale).intoArray(row, i);
-                theta.lanewise(VectorOperators.SIN).mul(sinScale).intoArray(row, pairs + i);
+                FloatVector c = theta.lanewise(VectorOperators.COS).mul(scale);
+                FloatVector s = theta.lanewise(VectorOperators.SIN).mul(sinScale);
+                if (layout == RopeLayout.HALF_SPLIT) {
+                    c.intoArray(row, i);
+                    s.intoArray(row, pairs + i);
+                } else {
+                    c.rearrange(DUPLICATE_LOW).intoArray(row, 2 * i);
+                    c.rearrange(DUPLICATE_HIGH).intoArray(row, 2 * i + LANES);
+                    s.rearrange(DUPLICATE_LOW).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i);
+                    s.rearrange(DUPLICATE_HIGH).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i + LANES);
+                }
             }
         }
         for (; i < pairs; i++) {
             double theta = p * inv[i];
-            row[i] = (float) (Math.cos(theta) * scale);
-            row[pairs + i] = (float) (Math.sin(theta) * sinScale);
+            RopeRows.put(layout, row, 0, r, i, (float) (Math.cos(theta) * scale), (float) (Math.sin(theta) * sinScale));
         }
     }
 
@@ -167,69 +185,85 @@ final class VectorRope implements RopeKernel {
         return TwoPi.reduce(position.mul(DoubleVector.fromArray(D, inv, i)));
     }
 
-    /**
-     * {@code n} consecutive HALF_SPLIT heads: pairs {@code (j, j + r/2)}, L at a time ({@code y_a = a·c − b·s},
-     * {@code y_b = b·c + a·s}), with {@code c = cosSin[row + j]}, {@code s = cosSin[row + r/2 + j]}.
-     */
-    private static void halfSplitHeads(float[] cosSin, int row, int pairs, int d, int n, float[] x, int in, float[] out,
-                                       int o) {
+    /** Every HALF_SPLIT head of a row in place, each vector of the cos/sin row applied to all of them. */
+    private static void halfSplitRow(float[] cosSin, int row, int pairs, int d, int heads, float[] x, int in) {
         int j = 0;
         for (; j + LANES <= pairs; j += LANES) {
             FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
             FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j);
             FloatVector negativeS = s.neg();
-            for (int h = 0; h < n; h++) {
-                FloatVector a = FloatVector.fromArray(F, x, in + h * d + j);
-                FloatVector b = FloatVector.fromArray(F, x, in + h * d + pairs + j);
-                Lanes.fma(b, negativeS, a.mul(c)).intoArray(out, o + h * d + j);
-                Lanes.fma(a, s, b.mul(c)).intoArray(out, o + h * d + pairs + j);
+            for (int h = 0; h < heads; h++) {
+                halfSplitVectors(c, s, negativeS, pairs, x, in + h * d + j, x, in + h * d + j);
             }
         }
-        for (; j < pairs; j++) {
-            for (int h = 0; h < n; h++) {
-                scalarPair(cosSin[row + j], cosSin[row + pairs + j], x, in + h * d + j, in + h * d + pairs + j, out,
-                        o + h * d + j, o + h * d + pairs + j);
-            }
+        for (int h = 0; h < heads; h++) {
+            halfSplitPairs(cosSin, row, pairs, j, x, in + h * d, x, in + h * d);
         }
     }
 
-    /**
-     * {@code n} consecutive INTERLEAVED heads: {@code y = x·C + swap(x)·S} a vector at a time,
-     * {@code C = [c0,c0,c1,c1,…]} and {@code S = [−s0,s0,−s1,s1,…]} shuffled from the row's cosines and sines.
-     */
-    private static void interleavedHeads(float[] cosSin, int row, int pairs, int d, int n, float[] x, int in,
-                                         float[] out, int o) {
+    /** One HALF_SPLIT head from {@code x[in …]} into {@code out[o …]}. */
+    private static void halfSplitHead(float[] cosSin, int row, int pairs, float[] x, int in, float[] out, int o) {
         int j = 0;
         for (; j + LANES <= pairs; j += LANES) {
-            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
             FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j);
-            interleavedVectors(c, s, DUPLICATE_LOW, DUPLICATE_LOW, d, n, x, in + 2 * j, out, o + 2 * j);
-            interleavedVectors(c, s, DUPLICATE_HIGH, DUPLICATE_HIGH, d, n, x, in + 2 * j + LANES, out, o + 2 * j + LANES);
+            halfSplitVectors(FloatVector.fromArray(F, cosSin, row + j), s, s.neg(), pairs, x, in + j, out, o + j);
         }
-        if (j + HALF <= pairs) {
-            // Half a chunk: the sines are read so that they land in the upper half, keeping both loads in the row.
-            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
-            FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j - HALF);
-            interleavedVectors(c, s, DUPLICATE_LOW, DUPLICATE_HIGH, d, n, x, in + 2 * j, out, o + 2 * j);
-            j += HALF;
-        }
-        for (; j < pairs; j++) {
-            for (int h = 0; h < n; h++) {
-                scalarPair(cosSin[row + j], cosSin[row + pairs + j], x, in + h * d + 2 * j, in + h * d + 2 * j + 1, out,
-                        o + h * d + 2 * j, o + h * d + 2 * j + 1);
-            }
+        halfSplitPairs(cosSin, row, pairs, j, x, in, out, o);
+    }
+
+    /** L HALF_SPLIT pairs {@code (j, j + r/2)}: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s}. */
+    private static void halfSplitVectors(FloatVector c, FloatVector s, FloatVector negativeS, int pairs, float[] x,
+                                         int in, float[] out, int o) {
+        FloatVector a = FloatVector.fromArray(F, x, in);
+        FloatVector b = FloatVector.fromArray(F, x, in + pairs);
+        Lanes.fma(b, negativeS, a.mul(c)).intoArray(out, o);
+        Lanes.fma(a, s, b.mul(c)).intoArray(out, o + pairs);
+    }
+
+    /** HALF_SPLIT pairs {@code from … pairs − 1} of one head, scalar. */
+    private static void halfSplitPairs(float[] cosSin, int row, int pairs, int from, float[] x, int in, float[] out,
+                                       int o) {
+        for (int j = from; j < pairs; j++) {
+            scalarPair(cosSin[row + j], cosSin[row + pairs + j], x, in + j, in + pairs + j, out, o + j, o + pairs + j);
         }
     }
 
-    /** One vector of each of {@code n} INTERLEAVED heads: {@code C} is {@code cos} shuffled by {@code fromC}, {@code S} likewise. */
-    private static void interleavedVectors(FloatVector cos, FloatVector sin, VectorShuffle<Float> fromC,
-                                           VectorShuffle<Float> fromS, int d, int n, float[] x, int in, float[] out,
-                                           int o) {
-        FloatVector c = cos.rearrange(fromC);
-        FloatVector s = sin.rearrange(fromS).lanewise(VectorOperators.NEG, EVEN_LANES);
-        for (int h = 0; h < n; h++) {
-            FloatVector v = FloatVector.fromArray(F, x, in + h * d);
-            Lanes.fma(v.rearrange(SWAP_PAIRS), s, v.mul(c)).intoArray(out, o + h * d);
+    /** Every INTERLEAVED head of a row in place, each vector of the cos/sin row applied to all of them. */
+    private static void interleavedRow(float[] cosSin, int row, int r, int d, int heads, float[] x, int in) {
+        int j = 0;
+        for (; j + LANES <= r; j += LANES) {
+            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
+            FloatVector s = FloatVector.fromArray(F, cosSin, row + r + j);
+            for (int h = 0; h < heads; h++) {
+                interleavedVector(c, s, x, in + h * d + j, x, in + h * d + j);
+            }
+        }
+        for (int h = 0; h < heads; h++) {
+            interleavedPairs(cosSin, row, r, j, x, in + h * d, x, in + h * d);
+        }
+    }
+
+    /** One INTERLEAVED head from {@code x[in …]} into {@code out[o …]}. */
+    private static void interleavedHead(float[] cosSin, int row, int r, float[] x, int in, float[] out, int o) {
+        int j = 0;
+        for (; j + LANES <= r; j += LANES) {
+            interleavedVector(FloatVector.fromArray(F, cosSin, row + j), FloatVector.fromArray(F, cosSin, row + r + j),
+                    x, in + j, out, o + j);
+        }
+        interleavedPairs(cosSin, row, r, j, x, in, out, o);
+    }
+
+    /** L/2 INTERLEAVED pairs: {@code y = x·C + swap(x)·S}. */
+    private static void interleavedVector(FloatVector c, FloatVector s, float[] x, int in, float[] out, int o) {
+        FloatVector v = FloatVector.fromArray(F, x, in);
+        Lanes.fma(v.rearrange(SWAP_PAIRS), s, v.mul(c)).intoArray(out, o);
+    }
+
+    /** INTERLEAVED dims {@code from … r − 1} of one head (whole pairs), scalar. */
+    private static void interleavedPairs(float[] cosSin, int row, int r, int from, float[] x, int in, float[] out,
+                                         int o) {
+        for (int j = from; j < r; j += 2) {
+            scalarPair(cosSin[row + j], cosSin[row + r + j + 1], x, in + j, in + j + 1, out, o + j, o + j + 1);
         }
     }
 
