@@ -164,7 +164,9 @@ class RopeSchedulesTest {
 
     @Test
     void yarnKeepsPairsBelowLowAndDividesPairsAboveHigh() {
-        qt(200).forAll(RopeCases.embeddings(e -> e.scaling() instanceof RopeScaling.Yarn)).checkAssert(e -> {
+        qt(200).forAll(RopeCases.embeddings(e -> e.scaling() instanceof RopeScaling.Yarn
+                && ((ScheduleDetails.Yarn) e.frequencies().details()).low() <= ((ScheduleDetails.Yarn) e.frequencies()
+                .details()).high())).checkAssert(e -> {
             RopeScaling.Yarn s = (RopeScaling.Yarn) e.scaling();
             RopeFrequencies f = e.frequencies();
             RopeFrequencies plain = e.withScaling(new RopeScaling.Default(), 0).frequencies();
@@ -180,6 +182,19 @@ class RopeSchedulesTest {
                 }
             }
         });
+    }
+
+    @Test
+    void yarnFollowsHfWhenTheRampIsInverted() {
+        // Rotary dim 2, base 250, no truncation: low = dim(beta_fast) = 1.159 > high = min(dim(beta_slow), d − 1) = 1.
+        // HF's ramp (i − low)/(high − low) then clamps to 1 at pair 0, which is divided by factor although
+        // below low; the library computes what HF computes.
+        RotaryEmbedding e = RotaryEmbedding.of(18, 2, 250.23280257991365, RopeLayout.HALF_SPLIT)
+                .withScaling(new RopeScaling.Yarn(35.481630966684584, 131072, 34.61336351169492, 1.3964607855575324,
+                        0, 0, 0, false), 131072);
+        ScheduleDetails.Yarn details = (ScheduleDetails.Yarn) e.frequencies().details();
+        assertTrue(details.low() > details.high(), details.toString());
+        assertEquals(1 / 35.481630966684584, e.frequencies().invFreq(0), 0.0);
     }
 
     @Test

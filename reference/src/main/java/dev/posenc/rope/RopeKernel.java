@@ -16,10 +16,12 @@ import dev.posenc.internal.Checks;
  * Dimensions {@code rotaryDim … headDim − 1} are copied bit for bit (not scaled by af). The frequencies
  * are {@link RotaryEmbedding#frequencies(Positions)}: HF's for sequence length max position + 1.
  *
- * <p>Accuracy: angles are formed in double ({@code p·inv_freq} to 2⁻⁵³ relative) and reduced exactly, so
- * an output is as accurate at position 10⁶ as at 10: within {@code 2⁻²¹·af·(|x[first]| + |x[second]|)} of
- * the exact rotation of the float inputs (the reference: one rounding, {@code 2⁻²⁴·|y|}). HF's float32
- * pipeline, whose angle {@code p·inv_freq} is rounded to float, is off by up to 4e−3 at p = 10⁵.
+ * <p>Accuracy: the angle is formed in double, {@code θ̂ = fl(p·inv_freq)} (within 2⁻⁵³·θ of the exact
+ * angle: 2.4e−7 rad at p = 2³¹), and reduced exactly, so an output is as accurate at position 10⁶ as at 10:
+ * within {@code 2⁻²¹·af·(|x[first]| + |x[second]|)} of the exact rotation of the float inputs by θ̂ (the
+ * reference: one rounding, {@code 2⁻²⁴·|y|}; see {@code RopeContract} for the derivation). HF's float32
+ * pipeline, whose angle is rounded to float, is off by up to 4e−3 at p = 10⁵: here the library is more
+ * accurate than the implementation it follows.
  *
  * <p>Special values: a NaN in a pair makes both outputs of that pair NaN; an infinity makes them
  * non-finite (±∞, or NaN where ∞·0 or ∞ − ∞ arises, e.g. at position 0); other pairs are unaffected.

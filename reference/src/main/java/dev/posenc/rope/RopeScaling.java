@@ -103,7 +103,9 @@ public sealed interface RopeScaling {
      * {@code ρ_i = clamp((i − low)/(high − low), 0, 1)} and
      * <pre>  inv'_i = inv_i·(1 − ρ_i) + (inv_i/factor)·ρ_i</pre>
      * Pairs at or below {@code low} keep {@code inv_i} exactly, those at or above {@code high} get
-     * {@code inv_i/factor} exactly (HF writes {@code 1/(factor·b^(2i/d))}, within one ulp). The attention
+     * {@code inv_i/factor} exactly (HF writes {@code 1/(factor·b^(2i/d))}, within one ulp). When the clamp
+     * makes {@code low > high} (correction range past the last dimension: tiny rotary dims or bases), the
+     * ramp's denominator is negative and, as in HF, pairs below {@code low} are divided too. The attention
      * factor is {@code attention_factor} if given, else {@code g(factor, mscale)/g(factor, mscale_all_dim)}
      * when both mscales are non-zero, else {@code g(factor, 1)}, with
      * {@code g(s, m) = s <= 1 ? 1 : 0.1·m·ln(s) + 1}.

@@ -102,9 +102,9 @@ final class VectorRope implements RopeKernel {
         boolean inPlace = x == out && xOffset == outOffset;
         for (int row = 0; row < positions.count(); row++) {
             int p = positions.at(row);
-            int c = 0;
+            int start = 0;   // of the row in cosSin
             if (table != null) {
-                c = (p - first) * width;
+                start = (p - first) * width;
             } else {
                 cosSinRow(layout, inv, p, scale, inverse ? -scale : scale, cosSin);
             }
@@ -112,9 +112,9 @@ final class VectorRope implements RopeKernel {
             if (inPlace) {
                 // Each vector of cos/sin serves every head of the row, which stays in L1.
                 if (layout == RopeLayout.HALF_SPLIT) {
-                    halfSplitRow(cosSin, c, r / 2, d, heads, x, in);
+                    halfSplitRow(cosSin, start, r / 2, d, heads, x, in);
                 } else {
-                    interleavedRow(cosSin, c, r, d, heads, x, in);
+                    interleavedRow(cosSin, start, r, d, heads, x, in);
                 }
                 continue;
             }
@@ -122,9 +122,9 @@ final class VectorRope implements RopeKernel {
             for (int h = 0; h < heads; h++) {
                 int o = outOffset + (row * heads + h) * d;
                 if (layout == RopeLayout.HALF_SPLIT) {
-                    halfSplitHead(cosSin, c, r / 2, x, in + h * d, out, o);
+                    halfSplitHead(cosSin, start, r / 2, x, in + h * d, out, o);
                 } else {
-                    interleavedHead(cosSin, c, r, x, in + h * d, out, o);
+                    interleavedHead(cosSin, start, r, x, in + h * d, out, o);
                 }
                 if (r < d) {
                     System.arraycopy(x, in + h * d + r, out, o + r, d - r);
