@@ -59,8 +59,9 @@ public final class RotaryEmbedding {
 
     /**
      * Reads a HuggingFace {@code config.json} (parsed into a map): {@code head_dim} (else
-     * {@code hidden_size / num_attention_heads}, GPT-J: {@code n_embd / n_head}); the rotary dimension from {@code rotary_dim} (GPT-J), else
-     * {@code int(head_dim · partial_rotary_factor)} (also GPT-NeoX's {@code rotary_pct}), default all of it;
+     * {@code hidden_size / num_attention_heads}, GPT-J: {@code n_embd / n_head}); the rotary dimension from
+     * {@code rotary_dim} (GPT-J), else {@code int(head_dim · partial_rotary_factor)} (also GPT-NeoX's
+     * {@code rotary_pct}), default all of it;
      * {@code rope_theta} (GPT-NeoX: {@code rotary_emb_base}; default 10000); {@code max_position_embeddings};
      * the schedule from {@code rope_scaling} or transformers v5 {@code rope_parameters} (which may hold
      * rope_theta and partial_rotary_factor too); a top-level {@code original_max_position_embeddings}
