@@ -6,6 +6,7 @@ module dev.posenc {
     exports dev.posenc;
     exports dev.posenc.absolute;
     exports dev.posenc.norm;
+    exports dev.posenc.rope;
     exports dev.posenc.softmax;
     exports dev.posenc.spi;
     exports dev.posenc.internal to dev.posenc.vector;

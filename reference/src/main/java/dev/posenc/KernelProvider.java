@@ -2,6 +2,7 @@ package dev.posenc;
 
 import dev.posenc.absolute.AbsolutePositionKernel;
 import dev.posenc.norm.NormKernel;
+import dev.posenc.rope.RopeKernel;
 import dev.posenc.softmax.SoftmaxKernel;
 
 /**
@@ -27,4 +28,7 @@ public interface KernelProvider {
 
     /** Sinusoidal and learned absolute position encodings. */
     AbsolutePositionKernel absolutePositions();
+
+    /** Rotary position embeddings (RoPE) and their scaling schedules. */
+    RopeKernel rope();
 }

@@ -3,6 +3,7 @@ package dev.posenc.vector;
 import dev.posenc.KernelProvider;
 import dev.posenc.absolute.AbsolutePositionKernel;
 import dev.posenc.norm.NormKernel;
+import dev.posenc.rope.RopeKernel;
 import dev.posenc.softmax.SoftmaxKernel;
 
 /** The Vector API implementation of every kernel family, at the width {@link Lanes} fixed. */
@@ -12,6 +13,7 @@ final class VectorKernels implements KernelProvider {
     private final SoftmaxKernel softmax = new VectorSoftmax();
     private final NormKernel norms = new VectorNorms();
     private final AbsolutePositionKernel absolutePositions = new VectorAbsolutePositions();
+    private final RopeKernel rope = new VectorRope();
 
     private VectorKernels() {}
 
@@ -39,5 +41,10 @@ final class VectorKernels implements KernelProvider {
     @Override
     public AbsolutePositionKernel absolutePositions() {
         return absolutePositions;
+    }
+
+    @Override
+    public RopeKernel rope() {
+        return rope;
     }
 }
