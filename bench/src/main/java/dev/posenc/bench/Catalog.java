@@ -20,6 +20,11 @@ public final class Catalog {
                     .shape(p -> p.get("layout") + " " + p.get("rows") + "×" + p.get("dim")),
             KernelEntry.of("learned", LearnedPositionBenchmark.class, Cost.memory(12, 8))
                     .shape(p -> p.get("rows") + "×" + p.get("dim")),
+            KernelEntry.of("rope", RopeBenchmark.class, Cost.memory(8, 4))
+                    .method("rotateInto", Cost.memory(8))
+                    .shape(p -> p.get("layout") + " " + p.get("positions") + "×" + p.get("heads") + "×" + p.get("headDim")
+                            + (p.get("rotary").equals("full") ? "" : " half rotary") + " " + p.get("path"))
+                    .quick("rotary", "full").quick("path", "cache"),
             KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(8))
                     .shape(p -> p.get("rows") + "×" + p.get("cols")),
             KernelEntry.of("norm", NormBenchmark.class, Cost.memory(8))

@@ -6,35 +6,17 @@ import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * RoPE on a prefill block: {@code positions × heads × headDim} floats (512 × 32 × 64 or 128), both pair
  * layouts, full and half rotary, with a cos/sin cache ({@code cache}) or angles computed per call
- * ({@code angles}), into a separate output or in place. Elements counted: every float of the block, pass-through
- * dims included.
+ * ({@code angles}), in place ({@link #rotateInPlace}: x stays bounded since af = 1) or into a second array
+ * ({@link #rotateInto}). Elements counted: every float of the block, pass-through dims included.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RopeBenchmark {
-    @Param({"reference", "vector"})
-    public Implementation impl;
-
+public class RopeBenchmark extends KernelBenchmark {
     @Param({"HALF_SPLIT", "INTERLEAVED"})
     public RopeLayout layout;
 
@@ -48,10 +30,6 @@ public class RopeBenchmark {
     /** {@code cache}: a {@link RopeCache} of the block's positions; {@code angles}: cos/sin formed per call. */
     @Param({"cache", "angles"})
     public String path;
-
-    /** {@code separate}: into another array; {@code inPlace}: x is overwritten (its values stay bounded: |af| = 1). */
-    @Param({"separate", "inPlace"})
-    public String output;
 
     @Param({"32"})
     public int heads;
@@ -78,17 +56,26 @@ public class RopeBenchmark {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (random.nextDouble() * 2 - 1);
         }
-        out = output.equals("inPlace") ? x : new float[x.length];
+        out = new float[x.length];
     }
 
     @Benchmark
-    public float[] rotate(Elements counter) {
+    public float[] rotateInPlace(Elements counter) {
+        return rotate(x, counter);
+    }
+
+    @Benchmark
+    public float[] rotateInto(Elements counter) {
+        return rotate(out, counter);
+    }
+
+    private float[] rotate(float[] target, Elements counter) {
         if (path.equals("cache")) {
-            kernel.rotate(cache, block, heads, x, 0, out, 0);
+            kernel.rotate(cache, block, heads, x, 0, target, 0);
         } else {
-            kernel.rotate(embedding, block, heads, x, 0, out, 0);
+            kernel.rotate(embedding, block, heads, x, 0, target, 0);
         }
         counter.elements += (long) positions * heads * headDim;
-        return out;
+        return target;
     }
 }

@@ -32,6 +32,18 @@ class TheKitRejectsWrongKernelsTest {
         assertPassed(report, "rejectsBadInputWithoutTouchingTheOutput");
     }
 
+    @Test
+    void ropeWithTheWrongPairLayoutIsRejected() {
+        KitReport report = KitRunner.run(WrongPairLayoutRopeKit.class);
+        System.out.println("The kit on a deliberately wrong RoPE (the other pair layout); it must FAIL:");
+        report.printTo(System.out);
+        assertFalsified(report, "rotateAgreesWithTheReference");
+        assertFalsified(report, "pairNormsScaleByTheAttentionFactor");   // it keeps the norms of the wrong pairs
+        assertFalse(report.property("matchesTheConformanceData").orElseThrow().passed(),
+                "HF's rope.json values accepted the wrong pair layout");
+        assertPassed(report, "rejectsBadInputWithoutTouchingTheOutput");
+    }
+
     /** Asserts the kit rejected the kernel with a shrunk counterexample for that property; returns the message. */
     private static String assertFalsified(KitReport report, String property) {
         assertFalse(report.passed(), "the kit accepted a wrong kernel");
