@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Rotary embeddings row by row (one position). The row's cos/sin come from a {@link RopeCache}
- * ({@code cos θ·af} rounded once from double) or are computed once per row: {@code θ = p·inv_freq} in
+ * ({@code cos θ·af} rounded once from double) or are computed once per row into a per-thread scratch row
+ * (see {@link #SCRATCH_ROW}): {@code θ = p·inv_freq} in
  * double, reduced modulo 2π in double ({@link TwoPi}), rounded to float ({@code ≤ 2⁻²³} absolute, as
  * |θ| ≤ π) for the float {@code COS}/{@code SIN} (≤ 1.5 ulp), times the scale; pairs beyond the last full
  * vector, and rows whose angles exceed 2³¹ radians (past exact reduction: frequencies above 1 near
@@ -51,6 +52,12 @@ final class VectorRope implements RopeKernel {
     private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, j -> j ^ 1);
     /** Largest |θ| that {@link TwoPi#reduce} handles exactly, with margin (its limit is 2²⁹·2π). */
     private static final double MAX_ANGLE = 0x1p31;
+    /**
+     * The cache-less paths' cos/sin row, one per thread and grown to the widest row seen, so that calls
+     * allocate nothing once a thread has made its first (the kernel stays safe to share: no thread sees
+     * another's row).
+     */
+    private static final ThreadLocal<float[]> SCRATCH_ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public void rotate(RotaryEmbedding rope, Positions positions, int heads, float[] x, int xOffset, float[] out,
@@ -97,7 +104,7 @@ final class VectorRope implements RopeKernel {
         int d = rope.headDim();
         int r = rope.rotaryDim();
         int width = RopeRows.width(layout, r);
-        float[] cosSin = table != null ? table : new float[width];
+        float[] cosSin = table != null ? table : scratchRow(width);
         double[] inv = SharedState.of(f, double[].class);
         boolean inPlace = x == out && xOffset == outOffset;
         for (int row = 0; row < positions.count(); row++) {
@@ -131,6 +138,16 @@ final class VectorRope implements RopeKernel {
                 }
             }
         }
+    }
+
+    /** This thread's scratch row, at least {@code width} long. */
+    private static float[] scratchRow(int width) {
+        float[] row = SCRATCH_ROW.get();
+        if (row.length < width) {
+            row = new float[width];
+            SCRATCH_ROW.set(row);
+        }
+        return row;
     }
 
     /**
