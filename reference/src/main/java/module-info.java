@@ -5,6 +5,7 @@
 module dev.posenc {
     exports dev.posenc;
     exports dev.posenc.absolute;
+    exports dev.posenc.attention;
     exports dev.posenc.bias;
     exports dev.posenc.norm;
     exports dev.posenc.softmax;

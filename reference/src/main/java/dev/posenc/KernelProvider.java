@@ -1,6 +1,7 @@
 package dev.posenc;
 
 import dev.posenc.absolute.AbsolutePositionKernel;
+import dev.posenc.attention.AttentionKernel;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.softmax.SoftmaxKernel;
 
@@ -27,4 +28,7 @@ public interface KernelProvider {
 
     /** Sinusoidal and learned absolute position encodings. */
     AbsolutePositionKernel absolutePositions();
+
+    /** Scaled dot-product attention with relative position schemes fused in. */
+    AttentionKernel attention();
 }

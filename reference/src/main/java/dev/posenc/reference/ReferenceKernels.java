@@ -2,6 +2,7 @@ package dev.posenc.reference;
 
 import dev.posenc.KernelProvider;
 import dev.posenc.absolute.AbsolutePositionKernel;
+import dev.posenc.attention.AttentionKernel;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.softmax.SoftmaxKernel;
 
@@ -17,6 +18,7 @@ public final class ReferenceKernels implements KernelProvider {
     private final SoftmaxKernel softmax = new ReferenceSoftmax();
     private final NormKernel norms = new ReferenceNorms();
     private final AbsolutePositionKernel absolutePositions = new ReferenceAbsolutePositions();
+    private final AttentionKernel attention = new ReferenceAttention();
 
     private ReferenceKernels() {}
 
@@ -43,5 +45,10 @@ public final class ReferenceKernels implements KernelProvider {
     @Override
     public AbsolutePositionKernel absolutePositions() {
         return absolutePositions;
+    }
+
+    @Override
+    public AttentionKernel attention() {
+        return attention;
     }
 }

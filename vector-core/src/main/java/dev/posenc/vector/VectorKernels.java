@@ -1,7 +1,9 @@
 package dev.posenc.vector;
 
 import dev.posenc.KernelProvider;
+import dev.posenc.Kernels;
 import dev.posenc.absolute.AbsolutePositionKernel;
+import dev.posenc.attention.AttentionKernel;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.softmax.SoftmaxKernel;
 
@@ -39,5 +41,10 @@ final class VectorKernels implements KernelProvider {
     @Override
     public AbsolutePositionKernel absolutePositions() {
         return absolutePositions;
+    }
+
+    @Override
+    public AttentionKernel attention() {
+        return Kernels.reference().attention();
     }
 }
