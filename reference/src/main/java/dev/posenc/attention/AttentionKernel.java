@@ -30,9 +30,10 @@ import java.util.concurrent.Executor;
  * <p><b>Special values.</b> A row that sees no key, or whose every logit is −∞, outputs zeros (the
  * "safe softmax" of PyTorch ≥ 2.5 SDPA; {@code torch.softmax} would give NaN, HF's eager
  * {@code finfo.min} mask a uniform average). A NaN or +∞ logit on a visible key (from NaN/∞ in q, k
- * or the bias) makes the whole row NaN. NaN or ∞ in the value of a visible key reaches the output
- * (0·∞ is NaN even where its weight underflows to 0). Keys and values outside the causal mask and
- * window of every query row of the call are never read.
+ * or the bias) makes the whole row NaN. NaN or ∞ in a key's value row makes that output column NaN
+ * in every row that sees the key, and may do so in rows that do not (a streaming kernel multiplies
+ * whole tiles by weights, and 0·∞ is NaN; PyTorch's {@code P·V} does so for every row). Keys and
+ * values outside the causal mask and window of every query row of the call are never read.
  *
  * <p><b>Memory and threads.</b> Kernels are stateless. Scratch memory comes from the
  * {@link AttentionWorkspace} (one per thread); with one reused across calls a call allocates nothing.

@@ -19,6 +19,10 @@ import dev.posenc.bias.TransformerXlPositions;
  */
 public final class AttentionProblem {
     public int heads, kvHeads, group, headDim, valueDim, queries, keys, window;
+    /** Incremented by every {@link #set}: lets a kernel tell a new call from the one it cached data for. */
+    public long serial;
+    /** The first and one past the last key any query row of the call may see (causal mask and window). */
+    public int callFirstKey, callEndKey;
     public double scale, softCap;
     public boolean causal;
     /** Explicit query positions, or {@code null} for {@code firstPosition + i}. */
@@ -72,6 +76,16 @@ public final class AttentionProblem {
         t5 = bias instanceof T5RelativeBias t ? t : null;
         shaw = bias instanceof ShawRelativePositions s ? s : null;
         xl = bias instanceof TransformerXlPositions x ? x : null;
+        callFirstKey = keys;
+        callEndKey = 0;
+        for (int i = 0; i < queries; i++) {
+            int p = position(i);
+            if (endKey(p) > firstKey(p)) {
+                callFirstKey = Math.min(callFirstKey, firstKey(p));
+                callEndKey = Math.max(callEndKey, endKey(p));
+            }
+        }
+        serial++;
         return this;
     }
 

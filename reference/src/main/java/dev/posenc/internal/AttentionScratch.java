@@ -1,9 +1,12 @@
 package dev.posenc.internal;
 
+import java.util.function.Supplier;
+
 /**
- * The private state of an {@code AttentionWorkspace}: one {@link AttentionProblem} and numbered
- * growable arrays that a kernel uses as it likes. Arrays grow (and so allocate) only when a call
- * needs more than an earlier one did. Thread-confined like its workspace.
+ * The private state of an {@code AttentionWorkspace}: one {@link AttentionProblem}, numbered
+ * growable arrays that a kernel uses as it likes, and one state object per kernel class that needs
+ * its own (made on first use). Arrays grow (and so allocate) only when a call needs more than an
+ * earlier one did. Thread-confined like its workspace.
  */
 public final class AttentionScratch {
     private static final int SLOTS = 16;
@@ -13,6 +16,7 @@ public final class AttentionScratch {
     private final float[][] floats = new float[SLOTS][];
     private final int[][] ints = new int[SLOTS][];
     private final double[][] doubles = new double[SLOTS][];
+    private Object kernelState;
 
     public AttentionScratch(int keyTile) {
         this.keyTile = keyTile;
@@ -56,5 +60,16 @@ public final class AttentionScratch {
             doubles[slot] = a;
         }
         return a;
+    }
+
+    /**
+     * The state object of one kernel class, made by {@code create} on first use. One kernel class per
+     * workspace keeps its state here; another class asking replaces it.
+     */
+    public <T> T kernelState(Class<T> type, Supplier<T> create) {
+        if (!type.isInstance(kernelState)) {
+            kernelState = create.get();
+        }
+        return type.cast(kernelState);
     }
 }

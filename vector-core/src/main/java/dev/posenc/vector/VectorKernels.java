@@ -1,7 +1,6 @@
 package dev.posenc.vector;
 
 import dev.posenc.KernelProvider;
-import dev.posenc.Kernels;
 import dev.posenc.absolute.AbsolutePositionKernel;
 import dev.posenc.attention.AttentionKernel;
 import dev.posenc.norm.NormKernel;
@@ -14,6 +13,7 @@ final class VectorKernels implements KernelProvider {
     private final SoftmaxKernel softmax = new VectorSoftmax();
     private final NormKernel norms = new VectorNorms();
     private final AbsolutePositionKernel absolutePositions = new VectorAbsolutePositions();
+    private final AttentionKernel attention = new VectorAttention();
 
     private VectorKernels() {}
 
@@ -45,6 +45,6 @@ final class VectorKernels implements KernelProvider {
 
     @Override
     public AttentionKernel attention() {
-        return Kernels.reference().attention();
+        return attention;
     }
 }

@@ -1,0 +1,289 @@
+package dev.posenc.vector;
+
+import dev.posenc.internal.AttentionProblem;
+import dev.posenc.internal.AttentionScratch;
+import dev.posenc.internal.ExactAttention;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One block of streaming attention (FlashAttention-2's outer loop body) and the buffers it works in,
+ * kept per workspace so that a call allocates nothing. A block is up to {@link #WIDTH} (head, query
+ * row) entries that share a key/value head: consecutive rows of one head in prefill, several heads of
+ * a group in decode. Entries lie along the vector lanes, so the softmax of all of them runs lanewise.
+ *
+ * <p>Lane-major buffers (Qᵀ, logits, Oᵀ) are stored by groups of lanes ({@link TileProducts#at}). For
+ * each tile of keys (at multiples of the tile size, within the keys any entry may see):
+ * logits {@code S = Qᵀ·K} ({@link TileProducts#scores}), the position scheme, soft-cap, bias and
+ * masks ({@link TileLogits}), the online softmax (running maximum m and sum l, rescaling the output
+ * accumulator when m grows), then {@code Oᵀ += P·V}. No {@code [queries × keys]} matrix exists: the
+ * buffers are {@code O(tile × (headDim + valueDim))} floats.
+ *
+ * <p>Accuracy guard: the float logit of a key errs by at most {@code γ_{d+6}·s·‖q‖·‖k‖} (plus the
+ * bias' rounding). Before each tile the block checks that bound with its largest query and key norms;
+ * when it exceeds {@value #MAX_LOGIT_ERROR_TEXT} (huge or nearly tied logits, float overflow) the block
+ * is recomputed exactly in double ({@link ExactAttention}). Ordinary data never takes that path.
+ */
+final class StreamingBlock {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final int L = F.length();
+    private static final int G = TileProducts.G;
+    /** Entries per block: four groups of four vectors, so that each packed key and value tile serves 16L queries. */
+    static final int WIDTH = 4 * G;
+    /** Keys per tile unless the workspace asks for another size. */
+    static final int DEFAULT_TILE = 48;
+    private static final String MAX_LOGIT_ERROR_TEXT = "2⁻⁷";
+    private static final double MAX_LOGIT_ERROR = 0x1p-7;
+    private static final double U = 0x1p-24;
+    private static final float NEGATIVE_INFINITY = Float.NEGATIVE_INFINITY;
+
+    /** Per entry: head, query row, position, first visible key, one past the last. */
+    final int[] head = new int[WIDTH];
+    final int[] row = new int[WIDTH];
+    final int[] position = new int[WIDTH];
+    final int[] first = new int[WIDTH];
+    final int[] end = new int[WIDTH];
+    /** Running maximum, running sum, and each tile's rescale factor, per entry. */
+    private final float[] max = new float[WIDTH];
+    private final float[] sum = new float[WIDTH];
+    private final float[] alpha = new float[WIDTH];
+    /** Per entry: what this tile's exponentials subtract (the new maximum, 0 while it is −∞), their sum. */
+    private final float[] shift = new float[WIDTH];
+    private final float[] tileSum = new float[WIDTH];
+    /** Qᵀ {@code [headDim × WIDTH]}, S/P {@code [tile × WIDTH]}, Oᵀ {@code [valueDim × WIDTH]}. */
+    float[] queries = new float[0];
+    float[] logits = new float[0];
+    private float[] output = new float[0];
+    /** The scheme's per-block tables (see {@link TileLogits}). */
+    final TileLogits scheme = new TileLogits(this);
+    int entries;
+    int vectors;
+    /** The tile's key and value rows, packed ({@link #pack}); the value width padded for the kernels. */
+    private float[] keyRows = new float[0];
+    private float[] valueRows = new float[0];
+    private int paddedValueDim;
+    /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
+    int tileRows;
+    /** Per (kv head, tile) largest key norm of the current call, valid where {@code normKnown == generation}. */
+    private double[] keyNorms = new double[0];
+    private long[] normKnown = new long[0];
+    private long generation;
+    private AttentionProblem normsOf;
+    private long normsSerial;
+    private int normsTile;
+    private double[] exactScores = new double[0];
+    private double[] exactSum = new double[0];
+
+    /** The block state of a workspace. */
+    static StreamingBlock of(AttentionScratch scratch) {
+        return scratch.kernelState(StreamingBlock.class, StreamingBlock::new);
+    }
+
+    /** Entries {@code [heads h0, h1) × [rows r0, r1)} of kv head {@code kvHead}, computed and written. */
+    void run(AttentionProblem p, int kvHead, int h0, int h1, int r0, int r1, int tileKeys) {
+        int tile = tileKeys == 0 ? DEFAULT_TILE : tileKeys;
+        entries = (h1 - h0) * (r1 - r0);
+        vectors = (entries + L - 1) / L;
+        reserve(p, tile);
+        int lo = Integer.MAX_VALUE;
+        int hi = 0;
+        for (int e = 0; e < WIDTH; e++) {
+            boolean real = e < entries;
+            head[e] = real ? h0 + e / (r1 - r0) : h0;
+            row[e] = real ? r0 + e % (r1 - r0) : r0;
+            position[e] = real ? p.position(row[e]) : 0;
+            first[e] = real ? p.firstKey(position[e]) : 0;
+            end[e] = real ? p.endKey(position[e]) : 0;
+            if (real && end[e] > first[e]) {
+                lo = Math.min(lo, first[e]);
+                hi = Math.max(hi, end[e]);
+            }
+        }
+        Arrays.fill(max, NEGATIVE_INFINITY);
+        Arrays.fill(sum, 0f);
+        Arrays.fill(output, 0, paddedValueDim * WIDTH, 0f);
+        double queryNorm = scheme.prepare(p);
+        for (int t = lo < hi ? lo / tile * tile : hi; t < hi; t += tile) {
+            int j0 = Math.max(t, lo);
+            int j1 = Math.min(t + tile, hi);
+            if (logitErrorBound(p, queryNorm, keyNorm(p, kvHead, t, tile)) > MAX_LOGIT_ERROR) {
+                exact(p);
+                return;
+            }
+            int packed = pack(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim, p.headDim, keyRows);
+            TileProducts.scores(queries, p.headDim, vectors, keyRows, packed, logits, tileRows);
+            scheme.apply(p, j0, j1);
+            softmax(j1 - j0);
+            pack(p.v, p.vAt(j0, kvHead), p.vStride, j1 - j0, p.valueDim, paddedValueDim, valueRows);
+            TileProducts.accumulate(logits, tileRows, vectors, j1 - j0, valueRows, paddedValueDim, alpha, output);
+            scheme.accumulateValueWeights(p, j0, j1, alpha);
+        }
+        write(p);
+    }
+
+    private void reserve(AttentionProblem p, int tile) {
+        int rows = padded(tile);
+        tileRows = rows;
+        paddedValueDim = padded(p.valueDim);
+        if (queries.length < p.headDim * WIDTH) {
+            queries = new float[p.headDim * WIDTH];
+        }
+        if (logits.length < rows * WIDTH) {
+            logits = new float[rows * WIDTH];
+        }
+        if (output.length < paddedValueDim * WIDTH) {
+            output = new float[paddedValueDim * WIDTH];
+        }
+        if (keyRows.length < rows * p.headDim) {
+            keyRows = new float[rows * p.headDim];
+        }
+        if (valueRows.length < rows * paddedValueDim) {
+            valueRows = new float[rows * paddedValueDim];
+        }
+    }
+
+    /** {@code n} rounded up to a multiple of {@link TileProducts#ROWS}. */
+    static int padded(int n) {
+        return (n + TileProducts.ROWS - 1) / TileProducts.ROWS * TileProducts.ROWS;
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code width} floats, {@code stride} apart in {@code x} from {@code at},
+     * into {@code packed} as rows of {@code packedWidth} (zero-padded), followed by zero rows up to a
+     * multiple of {@link TileProducts#ROWS}; returns that multiple. Packing also keeps the kernels off
+     * the 4 KiB stride of a kv head's rows (heads × width floats apart), whose lines would compete for
+     * one L1 set.
+     */
+    static int pack(float[] x, int at, int stride, int rows, int width, int packedWidth, float[] packed) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, at + r * stride, packed, r * packedWidth, width);
+            Arrays.fill(packed, r * packedWidth + width, (r + 1) * packedWidth, 0f);
+        }
+        int all = padded(rows);
+        Arrays.fill(packed, rows * packedWidth, all * packedWidth, 0f);
+        return all;
+    }
+
+    /**
+     * {@code γ_{d+6}·s·(‖q‖max·‖k‖max + extra)}: what this tile's float logits may be off by. NaN (from
+     * NaN inputs) compares as within, so NaN flows to the output as the contract says.
+     */
+    private double logitErrorBound(AttentionProblem p, double queryNorm, double keyNorm) {
+        int n = p.headDim + 6;
+        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm + scheme.extraNorm());
+        return Double.isNaN(bound) ? 0 : bound;
+    }
+
+    /**
+     * The largest key norm of the tile at {@code t} of a kv head, over the keys some query of the call
+     * may see; computed once per call and tile (blocks of the same kv head share it).
+     */
+    private double keyNorm(AttentionProblem p, int kvHead, int t, int tile) {
+        if (normsOf != p || normsSerial != p.serial || normsTile != tile) {
+            normsOf = p;
+            normsSerial = p.serial;
+            normsTile = tile;
+            int slots = p.kvHeads * ((p.keys + tile - 1) / tile);
+            if (keyNorms.length < slots) {
+                keyNorms = new double[slots];
+                normKnown = new long[slots];
+            }
+            generation++;
+        }
+        int slot = kvHead * ((p.keys + tile - 1) / tile) + t / tile;
+        if (normKnown[slot] != generation) {
+            int j0 = Math.max(t, p.callFirstKey);
+            int j1 = Math.min(t + tile, p.callEndKey);
+            keyNorms[slot] = Math.sqrt(maxSquaredNorm(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim));
+            normKnown[slot] = generation;
+        }
+        return keyNorms[slot];
+    }
+
+    /** The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞). */
+    static float maxSquaredNorm(float[] x, int at, int stride, int rows, int d) {
+        float largest = 0;
+        int bound = F.loopBound(d);
+        for (int r = 0, o = at; r < rows; r++, o += stride) {
+            FloatVector acc = FloatVector.zero(F);
+            int c = 0;
+            for (; c < bound; c += L) {
+                FloatVector x0 = FloatVector.fromArray(F, x, o + c);
+                acc = Lanes.fma(x0, x0, acc);
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; c < d; c++) {
+                s += x[o + c] * x[o + c];
+            }
+            largest = Float.isNaN(s) ? s : Math.max(largest, s);
+        }
+        return largest;
+    }
+
+    /**
+     * The online softmax over a tile of {@code keys} logits in {@link #logits}: new maxima
+     * {@code m_new}, rescale factors {@code α = exp(m_old − m_new)} (1 where the maximum did not grow,
+     * else {@link Math#exp}: once per lane and growth), probabilities {@code p = exp(S − m_new)} written
+     * over the logits ({@link TileExp}), sums {@code l = α·l + Σ p}. A lane that has seen only −∞
+     * shifts by 0 instead of its maximum, so its probabilities are 0, not NaN; a NaN or +∞ maximum
+     * marks the lane's row NaN ({@link #write}).
+     */
+    private void softmax(int keys) {
+        for (int lane = 0; lane < vectors * L; lane += L) {
+            growMaximum(lane, keys);
+        }
+        for (int e = 0; e < vectors * L; e++) {
+            float old = max[e];
+            float grown = shift[e];
+            max[e] = grown;
+            shift[e] = grown == NEGATIVE_INFINITY ? 0f : grown;
+            alpha[e] = old == grown ? 1f : (float) Math.exp(old - shift[e]);
+        }
+        for (int lane = 0; lane < vectors * L; lane += L) {
+            TileExp.exponentials(logits, TileProducts.at(lane, tileRows), keys, G, shift, lane, tileSum);
+            FloatVector.fromArray(F, sum, lane).mul(FloatVector.fromArray(F, alpha, lane))
+                    .add(FloatVector.fromArray(F, tileSum, lane)).intoArray(sum, lane);
+        }
+    }
+
+    /** {@code shift ← max(m_old, max_j S_j)}, the new maxima. */
+    private void growMaximum(int lane, int keys) {
+        FloatVector m = FloatVector.fromArray(F, max, lane);
+        for (int j = 0, at = TileProducts.at(lane, tileRows); j < keys; j++, at += G) {
+            m = m.max(FloatVector.fromArray(F, logits, at));
+        }
+        m.intoArray(shift, lane);
+    }
+
+    /**
+     * {@code out = (Oᵀ + value-embedding term) / l}; zeros for an entry that saw no finite logit, NaN
+     * for one that saw a NaN or +∞ logit (its running maximum is then NaN or +∞).
+     */
+    private void write(AttentionProblem p) {
+        for (int e = 0; e < entries; e++) {
+            int o = p.outAt(row[e], head[e]);
+            float l = sum[e];
+            float m = max[e];
+            for (int c = 0; c < p.valueDim; c++) {
+                p.out[o + c] = m == NEGATIVE_INFINITY ? 0f
+                        : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN
+                        : (output[TileProducts.at(e, paddedValueDim) + c * G] + scheme.valueTerm(p, e, c)) / l;
+            }
+        }
+    }
+
+    /** Every entry of the block in double. */
+    private void exact(AttentionProblem p) {
+        if (exactScores.length < p.keys) {
+            exactScores = new double[p.keys];
+        }
+        if (exactSum.length < p.valueDim) {
+            exactSum = new double[p.valueDim];
+        }
+        for (int e = 0; e < entries; e++) {
+            ExactAttention.row(p, head[e], row[e], exactScores, exactSum);
+        }
+    }
+}
