@@ -33,7 +33,7 @@ final class StreamingBlock {
     /** Entries per block: four groups of four vectors, so that each packed key and value tile serves 16L queries. */
     static final int WIDTH = 4 * G;
     /** Keys per tile unless the workspace asks for another size. */
-    static final int DEFAULT_TILE = 48;
+    static final int DEFAULT_TILE = 72;
     private static final String MAX_LOGIT_ERROR_TEXT = "2⁻⁷";
     private static final double MAX_LOGIT_ERROR = 0x1p-7;
     private static final double U = 0x1p-24;
@@ -60,10 +60,17 @@ final class StreamingBlock {
     final TileLogits scheme = new TileLogits(this);
     int entries;
     int vectors;
-    /** The tile's key and value rows, packed ({@link #pack}); the value width padded for the kernels. */
-    private float[] keyRows = new float[0];
-    private float[] valueRows = new float[0];
+    /** The tile's key and value rows, packed ({@link #pack}), shared by a workspace's blocks. */
+    private final TilePacks packs;
+    /** The value width padded for the kernels. */
     private int paddedValueDim;
+    private int kvHead;
+    private int tile;
+    private int lo;
+    private int hi;
+    private double queryNorm;
+    /** Whether the exact path has already written the block. */
+    private boolean done;
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
     /** Per (kv head, tile) largest key norm of the current call, valid where {@code normKnown == generation}. */
@@ -76,19 +83,28 @@ final class StreamingBlock {
     private double[] exactScores = new double[0];
     private double[] exactSum = new double[0];
 
-    /** The block state of a workspace. */
-    static StreamingBlock of(AttentionScratch scratch) {
-        return scratch.kernelState(StreamingBlock.class, StreamingBlock::new);
+    StreamingBlock(TilePacks packs) {
+        this.packs = packs;
     }
 
     /** Entries {@code [heads h0, h1) × [rows r0, r1)} of kv head {@code kvHead}, computed and written. */
     void run(AttentionProblem p, int kvHead, int h0, int h1, int r0, int r1, int tileKeys) {
-        int tile = tileKeys == 0 ? DEFAULT_TILE : tileKeys;
+        begin(p, kvHead, h0, h1, r0, r1, tileKeys);
+        for (int t = firstTile(); t < endKey(); t += tile) {
+            step(p, t);
+        }
+        finish(p);
+    }
+
+    /** Sets up the block: its entries, the range of keys they may see, Qᵀ and the scheme's tables. */
+    void begin(AttentionProblem p, int kvHead, int h0, int h1, int r0, int r1, int tileKeys) {
+        this.kvHead = kvHead;
+        tile = tileKeys == 0 ? DEFAULT_TILE : tileKeys;
         entries = (h1 - h0) * (r1 - r0);
         vectors = (entries + L - 1) / L;
         reserve(p, tile);
-        int lo = Integer.MAX_VALUE;
-        int hi = 0;
+        lo = Integer.MAX_VALUE;
+        hi = 0;
         for (int e = 0; e < WIDTH; e++) {
             boolean real = e < entries;
             head[e] = real ? h0 + e / (r1 - r0) : h0;
@@ -103,44 +119,133 @@ final class StreamingBlock {
         }
         Arrays.fill(max, NEGATIVE_INFINITY);
         Arrays.fill(sum, 0f);
-        Arrays.fill(output, 0, paddedValueDim * WIDTH, 0f);
-        double queryNorm = scheme.prepare(p);
-        for (int t = lo < hi ? lo / tile * tile : hi; t < hi; t += tile) {
-            int j0 = Math.max(t, lo);
-            int j1 = Math.min(t + tile, hi);
-            if (logitErrorBound(p, queryNorm, keyNorm(p, kvHead, t, tile)) > MAX_LOGIT_ERROR) {
-                exact(p);
-                return;
-            }
-            int packed = pack(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim, p.headDim, keyRows);
-            TileProducts.scores(queries, p.headDim, vectors, keyRows, packed, logits, tileRows);
-            scheme.apply(p, j0, j1);
-            softmax(j1 - j0);
-            pack(p.v, p.vAt(j0, kvHead), p.vStride, j1 - j0, p.valueDim, paddedValueDim, valueRows);
-            TileProducts.accumulate(logits, tileRows, vectors, j1 - j0, valueRows, paddedValueDim, alpha, output);
-            scheme.accumulateValueWeights(p, j0, j1, alpha);
+        Arrays.fill(output, 0, paddedValueDim * groups() * G, 0f);
+        queryNorm = scheme.prepare(p);
+        done = false;
+    }
+
+    /** The first tile (a multiple of the tile size) holding a key some entry may see. */
+    int firstTile() {
+        return lo < hi ? lo / tile * tile : hi;
+    }
+
+    /** One past the last key some entry may see. */
+    int endKey() {
+        return hi;
+    }
+
+    /** Processes the tile of keys {@code [t, t + tile)} (a multiple of the tile size), if the block sees any. */
+    void step(AttentionProblem p, int t) {
+        int j0 = Math.max(t, lo);
+        int j1 = Math.min(t + tile, hi);
+        if (done || j0 >= j1) {
+            return;
         }
-        write(p);
+        float[] keyRows = packs.keys(0, tileRows * p.headDim);
+        float[] valueRows = packs.values(0, tileRows * paddedValueDim);
+        if (guard(p, t)) {
+            pack(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim, p.headDim, keyRows);
+            pack(p.v, p.vAt(j0, kvHead), p.vStride, j1 - j0, p.valueDim, paddedValueDim, valueRows);
+            compute(p, j0, j1, keyRows, valueRows);
+        }
+    }
+
+    /**
+     * As {@link #step} with the tile's keys and values already packed (rows {@code [max(t, lo), …)}), as
+     * {@link #packTogether} leaves them for the blocks of neighbouring kv heads.
+     */
+    void stepPacked(AttentionProblem p, int t, float[] keyRows, float[] valueRows) {
+        int j0 = Math.max(t, lo);
+        int j1 = Math.min(t + tile, hi);
+        if (!done && j0 < j1 && guard(p, t)) {
+            compute(p, j0, j1, keyRows, valueRows);
+        }
+    }
+
+    /** False (after computing the block exactly) when this tile's float logits could miss the bound. */
+    private boolean guard(AttentionProblem p, int t) {
+        if (logitErrorBound(p, queryNorm, keyNorm(p, kvHead, t, tile)) > MAX_LOGIT_ERROR) {
+            exact(p);
+            done = true;
+            return false;
+        }
+        return true;
+    }
+
+    private void compute(AttentionProblem p, int j0, int j1, float[] keyRows, float[] valueRows) {
+        TileProducts.scores(queries, p.headDim, vectors, keyRows, padded(j1 - j0), logits, tileRows);
+        scheme.apply(p, j0, j1);
+        softmax(j1 - j0);
+        TileProducts.accumulate(logits, tileRows, vectors, j1 - j0, valueRows, paddedValueDim, alpha, output);
+        scheme.accumulateValueWeights(p, j0, j1, alpha);
+    }
+
+    /** The key range {@code [max(t, lo), min(t + tile, hi))} of this block's tile at t. */
+    int tileStart(int t) {
+        return Math.max(t, lo);
+    }
+
+    /** One past the last key of this block's tile at t. */
+    int tileEnd(int t) {
+        return Math.min(t + tile, hi);
+    }
+
+    /** The value width the packed value rows need. */
+    int paddedValueDim() {
+        return paddedValueDim;
+    }
+
+    /** Rows the packed tiles need. */
+    int tileRows() {
+        return tileRows;
+    }
+
+    /**
+     * Packs rows {@code rows} of {@code heads} neighbouring kv heads at once: row r of head h (width
+     * floats at {@code at + r·stride + h·width}) goes to row r of {@code packed[h]} (rows of
+     * {@code packedWidth}, zero-padded, then zero rows to a multiple of {@link TileProducts#ROWS}). The
+     * source is read in order, each position's heads being contiguous: one stream through memory
+     * instead of one 4 KiB-strided stream per head.
+     */
+    static void packTogether(float[] x, int at, int stride, int rows, int width, int heads, int packedWidth,
+                             TilePacks packs, boolean values) {
+        int all = padded(rows);
+        for (int h = 0; h < heads; h++) {
+            float[] packed = values ? packs.values(h, all * packedWidth) : packs.keys(h, all * packedWidth);
+            Arrays.fill(packed, 0, all * packedWidth, 0f);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int h = 0; h < heads; h++) {
+                float[] packed = values ? packs.values(h, 0) : packs.keys(h, 0);
+                System.arraycopy(x, at + r * stride + h * width, packed, r * packedWidth, width);
+            }
+        }
+    }
+
+    /** Writes the block's outputs (unless the exact path already has). */
+    void finish(AttentionProblem p) {
+        if (!done) {
+            write(p);
+        }
+    }
+
+    /** Groups of four vectors the entries take. */
+    int groups() {
+        return (vectors + 3) / 4;
     }
 
     private void reserve(AttentionProblem p, int tile) {
-        int rows = padded(tile);
-        tileRows = rows;
+        tileRows = padded(tile);
         paddedValueDim = padded(p.valueDim);
-        if (queries.length < p.headDim * WIDTH) {
-            queries = new float[p.headDim * WIDTH];
+        int lanes = groups() * G;
+        if (queries.length < p.headDim * lanes) {
+            queries = new float[p.headDim * lanes];
         }
-        if (logits.length < rows * WIDTH) {
-            logits = new float[rows * WIDTH];
+        if (logits.length < tileRows * lanes) {
+            logits = new float[tileRows * lanes];
         }
-        if (output.length < paddedValueDim * WIDTH) {
-            output = new float[paddedValueDim * WIDTH];
-        }
-        if (keyRows.length < rows * p.headDim) {
-            keyRows = new float[rows * p.headDim];
-        }
-        if (valueRows.length < rows * paddedValueDim) {
-            valueRows = new float[rows * paddedValueDim];
+        if (output.length < paddedValueDim * lanes) {
+            output = new float[paddedValueDim * lanes];
         }
     }
 
@@ -152,13 +257,23 @@ final class StreamingBlock {
     /**
      * Copies {@code rows} rows of {@code width} floats, {@code stride} apart in {@code x} from {@code at},
      * into {@code packed} as rows of {@code packedWidth} (zero-padded), followed by zero rows up to a
-     * multiple of {@link TileProducts#ROWS}; returns that multiple. Packing also keeps the kernels off
-     * the 4 KiB stride of a kv head's rows (heads × width floats apart), whose lines would compete for
-     * one L1 set.
+     * multiple of {@link TileProducts#ROWS}; returns that multiple. The copy runs one vector column at
+     * a time across all rows, so that the rows' cache misses (each row of a kv head is in its own
+     * 4 KiB page when heads × width floats apart, out of reach of the prefetchers) overlap instead of
+     * following one another. Packed rows also keep the kernels off that 4 KiB stride, whose lines would
+     * compete for one L1 set.
      */
     static int pack(float[] x, int at, int stride, int rows, int width, int packedWidth, float[] packed) {
+        int c = 0;
+        for (int bound = F.loopBound(width); c < bound; c += L) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector.fromArray(F, x, at + r * stride + c).intoArray(packed, r * packedWidth + c);
+            }
+        }
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, at + r * stride, packed, r * packedWidth, width);
+            for (int i = c; i < width; i++) {
+                packed[r * packedWidth + i] = x[at + r * stride + i];
+            }
             Arrays.fill(packed, r * packedWidth + width, (r + 1) * packedWidth, 0f);
         }
         int all = padded(rows);

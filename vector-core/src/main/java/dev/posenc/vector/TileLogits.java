@@ -76,7 +76,7 @@ final class TileLogits {
             positionQueries = new float[WIDTH * d];
         }
         XlTables xl = p.xl == null ? null : SharedState.of(p.xl, XlTables.class);
-        for (int e = 0; e < WIDTH; e++) {
+        for (int e = 0; e < block.vectors * L; e++) {
             boolean real = e < block.entries;
             int at = p.qAt(block.row[e], block.head[e]);
             int h = block.head[e] * d;

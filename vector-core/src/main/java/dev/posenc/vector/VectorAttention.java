@@ -18,14 +18,30 @@ import dev.posenc.internal.WorkItemAttention;
  */
 final class VectorAttention extends WorkItemAttention {
 
+    /** Kv heads a decode work item advances together. */
+    private static final int KV_HEADS_PER_DECODE_ITEM = 4;
+
     @Override
     protected int items(AttentionProblem p) {
+        if (decode(p)) {
+            return ceilDiv(p.kvHeads, KV_HEADS_PER_DECODE_ITEM);
+        }
         return p.kvHeads * ceilDiv(p.group, headsPerBlock(p)) * ceilDiv(p.queries, rowsPerBlock(p));
     }
 
-    /** Item → (kv head, heads of its group, rows), in kv-head-major, then head, then row order. */
+    /**
+     * Item → (kv head, heads of its group, rows), in kv-head-major, then head, then row order; or, in
+     * decode, the blocks of up to four consecutive kv heads advanced tile by tile together, so that
+     * the key and value rows of one position (neighbours in memory) are read one after the other.
+     */
     @Override
     protected void run(AttentionProblem p, int item, AttentionScratch scratch) {
+        StreamingBlocks blocks = StreamingBlocks.of(scratch);
+        if (decode(p)) {
+            runTogether(p, item * KV_HEADS_PER_DECODE_ITEM, Math.min(p.kvHeads, (item + 1) * KV_HEADS_PER_DECODE_ITEM),
+                    blocks, scratch.keyTile());
+            return;
+        }
         int rows = rowsPerBlock(p);
         int heads = headsPerBlock(p);
         int rowBlocks = ceilDiv(p.queries, rows);
@@ -33,8 +49,44 @@ final class VectorAttention extends WorkItemAttention {
         int kvHead = item / perKvHead;
         int h0 = kvHead * p.group + item % perKvHead / rowBlocks * heads;
         int r0 = item % rowBlocks * rows;
-        StreamingBlock.of(scratch).run(p, kvHead, h0, Math.min(h0 + heads, (kvHead + 1) * p.group), r0,
+        blocks.get(0).run(p, kvHead, h0, Math.min(h0 + heads, (kvHead + 1) * p.group), r0,
                 Math.min(r0 + rows, p.queries), scratch.keyTile());
+    }
+
+    private static void runTogether(AttentionProblem p, int g0, int g1, StreamingBlocks blocks, int tileKeys) {
+        int first = Integer.MAX_VALUE;
+        int end = 0;
+        for (int g = g0; g < g1; g++) {
+            StreamingBlock b = blocks.get(g - g0);
+            b.begin(p, g, g * p.group, (g + 1) * p.group, 0, p.queries, tileKeys);
+            first = Math.min(first, b.firstTile());
+            end = Math.max(end, b.endKey());
+        }
+        int tile = tileKeys == 0 ? StreamingBlock.DEFAULT_TILE : tileKeys;
+        StreamingBlock lead = blocks.get(0);
+        TilePacks packs = blocks.packs();
+        for (int t = first; t < end; t += tile) {
+            // Every block of a decode item has the same rows, so the same keys: pack them once, in order.
+            int j0 = lead.tileStart(t);
+            int j1 = lead.tileEnd(t);
+            if (j0 >= j1) {
+                continue;
+            }
+            StreamingBlock.packTogether(p.k, p.kAt(j0, g0), p.kStride, j1 - j0, p.headDim, g1 - g0, p.headDim, packs, false);
+            StreamingBlock.packTogether(p.v, p.vAt(j0, g0), p.vStride, j1 - j0, p.valueDim, g1 - g0, lead.paddedValueDim(),
+                    packs, true);
+            for (int g = g0; g < g1; g++) {
+                blocks.get(g - g0).stepPacked(p, t, packs.keys(g - g0, 0), packs.values(g - g0, 0));
+            }
+        }
+        for (int g = g0; g < g1; g++) {
+            blocks.get(g - g0).finish(p);
+        }
+    }
+
+    /** Decode: every query row of a whole group fits one vector group, and there are several kv heads. */
+    private static boolean decode(AttentionProblem p) {
+        return p.kvHeads > 1 && (long) p.queries * p.group <= TileProducts.G;
     }
 
     /** Rows per block: all of them when fewer than a block's width (decode), else a block's width. */
