@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
  * Mathematical invariants of attention, checked on the implementation under test: probabilities sum
  * to 1; causality; permutation equivariance without positions; shift equivariance with relative
  * schemes and with RoPE; GQA as MHA over repeated kv heads; step-by-step decode as prefill; every tile
- * size. Where the invariant is exact arithmetic on the same per-(head, row) operations, results must
- * be bit-identical (an implementation may not let the grouping of heads or rows into blocks change a
- * row's rounding); where it reorders sums, they must agree within twice {@link AttentionOracle}'s bound.
+ * size. Causality is bit-identical (a row's result may not depend on keys it cannot see); the others
+ * compare with the exact result of the original call within {@link AttentionOracle}'s bound, since an
+ * implementation may sum in another order when it groups heads, rows or keys differently (the
+ * library's decode kernel does).
  */
 public abstract class AttentionInvariantsContract {
     private static final SchemeKind[] RELATIVE = {SchemeKind.ALIBI, SchemeKind.ALIBI_SYMMETRIC, SchemeKind.T5_BIDIRECTIONAL,
@@ -198,7 +199,7 @@ public abstract class AttentionInvariantsContract {
         return y;
     }
 
-    /** Grouped-query attention is multi-head attention over kv heads repeated {@code group} times: bit-identical. */
+    /** Grouped-query attention is multi-head attention over kv heads repeated {@code group} times. */
     @Test
     public void groupedQueryIsMultiHeadOverRepeatedKv() {
         qt(80).forAll(AttentionCase.cases(30, 120, 40, FloatKind.NORMAL)).checkAssert(c -> {
@@ -214,11 +215,11 @@ public abstract class AttentionInvariantsContract {
             AttentionCase.Inputs repeated = new AttentionCase.Inputs(mha, in.queries(), in.keys(), in.positions(), in.dense(),
                     in.q(), repeat(in.k(), in.offset(), in.keys(), o.kvHeads(), o.group(), o.headDim()),
                     repeat(in.v(), in.offset(), in.keys(), o.kvHeads(), o.group(), o.valueDim()), in.offset(), in.keyTile());
-            assertArrayEquals(run(in), run(repeated), c.toString());
+            AttentionOracle.of(in).assertFloatClose("MHA over repeated kv heads, " + c, run(repeated), in.offset());
         });
     }
 
-    /** Decoding one token at a time over a growing KV cache (bottom-right) equals causal prefill: bit-identical. */
+    /** Decoding one token at a time over a growing KV cache (bottom-right) gives causal prefill's rows. */
     @Test
     public void stepByStepDecodeEqualsPrefill() {
         qt(40).forAll(AttentionCase.shapes(1, 100, 40), AttentionCase.schemes(SchemeKind.values()),
@@ -227,17 +228,15 @@ public abstract class AttentionInvariantsContract {
                     AttentionCase.Shape square = new AttentionCase.Shape(s.kvHeads(), s.group(), s.headDim(), s.valueDim(), n, n);
                     AttentionCase.Inputs in = new AttentionCase(square, new AttentionCase.Masking(CausalMask.BOTTOM_RIGHT,
                             window, AttentionCase.DenseKind.NONE, false, 0), sc, d).build();
-                    float[] prefill = run(in);
                     AttentionOptions o = in.options();
                     int width = o.heads() * o.valueDim();
+                    float[] decoded = in.output();
                     AttentionWorkspace workspace = in.workspace();
                     for (int t = 0; t < n; t++) {
-                        float[] step = new float[width];
                         kernel().attend(o, 1, t + 1, null, null, in.q(), in.offset() + t * o.heads() * o.headDim(), in.k(),
-                                in.offset(), in.v(), in.offset(), step, 0, workspace);
-                        int from = in.offset() + t * width;
-                        assertArrayEquals(java.util.Arrays.copyOfRange(prefill, from, from + width), step, "step " + t);
+                                in.offset(), in.v(), in.offset(), decoded, in.offset() + t * width, workspace);
                     }
+                    AttentionOracle.of(in).assertFloatClose("decoded step by step", decoded, in.offset());
                 });
     }
 

@@ -21,9 +21,10 @@ import dev.posenc.bias.TransformerXlPositions;
  * Softmax is invariant to a common shift, so each weight's relative error is at most
  * {@code e^{2Δ} − 1} with {@code Δ = max_j δ_j}, plus {@code 2u} per exponential, per rescale of a
  * streaming softmax (at most one per key) and per sum of n terms: in all
- * <pre>  |out_c − exact_c| ≤ expm1(2Δ + (4n + 16)·u) · Σ_j p_j·|v_jc + aV_jc| + 2⁻¹²⁶</pre>
- * with n the number of visible keys. A double implementation meets
- * {@code u·|exact_c| + 2⁻⁴⁰·Σ_j p_j·|v_jc + aV_jc|}.
+ * <pre>  |out_c − exact_c| ≤ expm1(2Δ + (4n + 2m + 16)·u) · Σ_j p_j·(|v_jc| + |aV_jc|) + 2⁻¹²⁶</pre>
+ * with n the number of visible keys and m = 2k + 1 Shaw value embeddings (0 without them: a kernel may
+ * sum the weights per distance index first). A double implementation meets
+ * {@code u·|exact_c| + 2⁻⁴⁰·Σ_j p_j·(|v_jc| + |aV_jc|)}.
  */
 public final class AttentionOracle {
     private static final double U = 0x1p-24;
@@ -121,9 +122,11 @@ public final class AttentionOracle {
             double dj = gamma(d + 6) * a[j] + 4 * U * Math.abs(b[j]) + 4 * U * o.softCap();
             delta[r] = Math.max(delta[r], dj);
             for (int c = 0; c < dv; c++) {
-                double value = in.v()[in.offset() + (j * o.kvHeads() + g) * dv + c] + valueEmbedding(o, p, j, c);
-                expected[out + c] += w * value;
-                magnitude[out + c] += w * Math.abs(value);
+                double value = in.v()[in.offset() + (j * o.kvHeads() + g) * dv + c];
+                double embedding = valueEmbedding(o, p, j, c);
+                expected[out + c] += w * (value + embedding);
+                // An implementation may sum Σ p·v and Σ p·aV apart (the fused kernel does): bound by both parts.
+                magnitude[out + c] += w * (Math.abs(value) + Math.abs(embedding));
             }
         }
     }
@@ -165,13 +168,18 @@ public final class AttentionOracle {
         return n * U / (1 - n * U);
     }
 
-    /** The relative bound {@code expm1(2Δ + (4n + 16)·u)} of output row {@code r = query·heads + head}. */
+    /** The relative bound {@code expm1(2Δ + (4n + 2m + 16)·u)} of output row {@code r = query·heads + head}. */
     public double rowBound(int r) {
         return rowBound(r, 1);
     }
 
     private double rowBound(int r, double logitFactor) {
-        return Math.expm1(2 * logitFactor * delta[r] + (4.0 * visible[r] + 16) * U);
+        return Math.expm1(2 * logitFactor * delta[r] + (4.0 * visible[r] + 2.0 * valueTerms() + 16) * U);
+    }
+
+    /** Shaw's value embeddings may be summed per distance index: 2k + 1 more terms (0 otherwise). */
+    private int valueTerms() {
+        return in.options().bias() instanceof ShawRelativePositions shaw && shaw.hasValues() ? 2 * shaw.clip() + 1 : 0;
     }
 
     /** Asserts that a float32 implementation's output meets the bound of the class comment. */

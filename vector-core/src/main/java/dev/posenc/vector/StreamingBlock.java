@@ -71,6 +71,14 @@ final class StreamingBlock {
     private double queryNorm;
     /** Whether the exact path has already written the block. */
     private boolean done;
+    /** The current tile's keys, {@code [tileStart, tileEnd)}. */
+    private int tileStart;
+    private int tileEnd;
+    /** Narrow blocks (one vector of entries): q and the output row-major, {@code [4·quads × width]}. */
+    private boolean narrow;
+    private float[] queryRows = new float[0];
+    private float[] outputRows = new float[0];
+
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
     /** Per (kv head, tile) largest key norm of the current call, valid where {@code normKnown == generation}. */
@@ -122,7 +130,24 @@ final class StreamingBlock {
         Arrays.fill(output, 0, paddedValueDim * groups() * G, 0f);
         queryNorm = scheme.prepare(p);
         done = false;
+        narrow = vectors == 1;
+        if (narrow) {
+            int rows = 4 * quads();
+            if (queryRows.length < rows * p.headDim) {
+                queryRows = new float[rows * p.headDim];
+            }
+            if (outputRows.length < rows * p.valueDim) {
+                outputRows = new float[rows * p.valueDim];
+            }
+            for (int e = 0; e < rows; e++) {
+                for (int c = 0; c < p.headDim; c++) {
+                    queryRows[e * p.headDim + c] = e < entries ? queries[TileProducts.at(e, p.headDim) + c * G] : 0f;
+                }
+            }
+            Arrays.fill(outputRows, 0, rows * p.valueDim, 0f);
+        }
     }
+
 
     /** The first tile (a multiple of the tile size) holding a key some entry may see. */
     int firstTile() {
@@ -136,29 +161,83 @@ final class StreamingBlock {
 
     /** Processes the tile of keys {@code [t, t + tile)} (a multiple of the tile size), if the block sees any. */
     void step(AttentionProblem p, int t) {
-        int j0 = Math.max(t, lo);
-        int j1 = Math.min(t + tile, hi);
-        if (done || j0 >= j1) {
+        if (!beginTile(t)) {
             return;
         }
-        float[] keyRows = packs.keys(0, tileRows * p.headDim);
-        float[] valueRows = packs.values(0, tileRows * paddedValueDim);
+        if (narrow) {
+            for (int j = tileStart; j < tileEnd; j++) {
+                scoreKey(p, j);
+            }
+            if (endScores(p, t)) {
+                for (int j = tileStart; j < tileEnd; j += 2) {
+                    valueKeys(p, j);
+                }
+                endValues(p);
+            }
+            return;
+        }
         if (guard(p, t)) {
-            pack(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim, p.headDim, keyRows);
-            pack(p.v, p.vAt(j0, kvHead), p.vStride, j1 - j0, p.valueDim, paddedValueDim, valueRows);
-            compute(p, j0, j1, keyRows, valueRows);
+            float[] keyRows = packs.keys(tileRows * p.headDim);
+            float[] valueRows = packs.values(tileRows * paddedValueDim);
+            int keys = tileEnd - tileStart;
+            pack(p.k, p.kAt(tileStart, kvHead), p.kStride, keys, p.headDim, p.headDim, keyRows);
+            TileProducts.scores(queries, p.headDim, vectors, keyRows, padded(keys), logits, tileRows);
+            scheme.apply(p, tileStart, tileEnd);
+            softmax(keys);
+            pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows);
+            TileProducts.accumulate(logits, tileRows, vectors, keys, valueRows, paddedValueDim, alpha, output);
+            endValues(p);
+        }
+    }
+
+    /** Starts the tile at t: false when the block sees none of its keys or is already written. */
+    boolean beginTile(int t) {
+        tileStart = Math.max(t, lo);
+        tileEnd = Math.min(t + tile, hi);
+        return !done && tileStart < tileEnd;
+    }
+
+    /**
+     * Narrow blocks: the logits of key j of the current tile ({@link NarrowProducts#scores}). A work
+     * item may call this for several blocks per key, visiting their kv heads' rows in memory order.
+     */
+    void scoreKey(AttentionProblem p, int j) {
+        if (j >= tileStart && j < tileEnd && !done) {
+            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(j, kvHead), logits, (j - tileStart) * G);
         }
     }
 
     /**
-     * As {@link #step} with the tile's keys and values already packed (rows {@code [max(t, lo), …)}), as
-     * {@link #packTogether} leaves them for the blocks of neighbouring kv heads.
+     * Narrow blocks, after every key's logits: the accuracy guard, then the scheme, soft-cap, bias,
+     * masks and online softmax of the tile. False when the block was computed exactly instead.
      */
-    void stepPacked(AttentionProblem p, int t, float[] keyRows, float[] valueRows) {
-        int j0 = Math.max(t, lo);
-        int j1 = Math.min(t + tile, hi);
-        if (!done && j0 < j1 && guard(p, t)) {
-            compute(p, j0, j1, keyRows, valueRows);
+    boolean endScores(AttentionProblem p, int t) {
+        if (done || tileStart >= tileEnd || !guard(p, t)) {
+            return false;
+        }
+        scheme.apply(p, tileStart, tileEnd);
+        softmax(tileEnd - tileStart);
+        NarrowProducts.rescale(outputRows, 4 * quads(), p.valueDim, alpha);
+        return true;
+    }
+
+    /**
+     * Narrow blocks: the values of keys j and j + 1 (those of them in the tile) into the output rows
+     * ({@link NarrowProducts#accumulate}), in key order.
+     */
+    void valueKeys(AttentionProblem p, int j) {
+        int from = Math.max(j, tileStart);
+        int to = Math.min(j + 2, tileEnd);
+        if (from < to && !done) {
+            NarrowProducts.accumulate(logits, (from - tileStart) * G, 4 * quads(), p.v, p.vAt(from, kvHead), p.vStride,
+                    to - from == 2, p.valueDim, outputRows);
+        }
+    }
+
+    /** After the tile's values: Shaw's value weights. */
+    void endValues(AttentionProblem p) {
+        if (!done && tileStart < tileEnd) {
+            scheme.accumulateValueWeights(p, tileStart, tileEnd, alpha);
         }
     }
 
@@ -172,54 +251,9 @@ final class StreamingBlock {
         return true;
     }
 
-    private void compute(AttentionProblem p, int j0, int j1, float[] keyRows, float[] valueRows) {
-        TileProducts.scores(queries, p.headDim, vectors, keyRows, padded(j1 - j0), logits, tileRows);
-        scheme.apply(p, j0, j1);
-        softmax(j1 - j0);
-        TileProducts.accumulate(logits, tileRows, vectors, j1 - j0, valueRows, paddedValueDim, alpha, output);
-        scheme.accumulateValueWeights(p, j0, j1, alpha);
-    }
-
-    /** The key range {@code [max(t, lo), min(t + tile, hi))} of this block's tile at t. */
-    int tileStart(int t) {
-        return Math.max(t, lo);
-    }
-
-    /** One past the last key of this block's tile at t. */
-    int tileEnd(int t) {
-        return Math.min(t + tile, hi);
-    }
-
-    /** The value width the packed value rows need. */
-    int paddedValueDim() {
-        return paddedValueDim;
-    }
-
-    /** Rows the packed tiles need. */
-    int tileRows() {
-        return tileRows;
-    }
-
-    /**
-     * Packs rows {@code rows} of {@code heads} neighbouring kv heads at once: row r of head h (width
-     * floats at {@code at + r·stride + h·width}) goes to row r of {@code packed[h]} (rows of
-     * {@code packedWidth}, zero-padded, then zero rows to a multiple of {@link TileProducts#ROWS}). The
-     * source is read in order, each position's heads being contiguous: one stream through memory
-     * instead of one 4 KiB-strided stream per head.
-     */
-    static void packTogether(float[] x, int at, int stride, int rows, int width, int heads, int packedWidth,
-                             TilePacks packs, boolean values) {
-        int all = padded(rows);
-        for (int h = 0; h < heads; h++) {
-            float[] packed = values ? packs.values(h, all * packedWidth) : packs.keys(h, all * packedWidth);
-            Arrays.fill(packed, 0, all * packedWidth, 0f);
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int h = 0; h < heads; h++) {
-                float[] packed = values ? packs.values(h, 0) : packs.keys(h, 0);
-                System.arraycopy(x, at + r * stride + h * width, packed, r * packedWidth, width);
-            }
-        }
+    /** The tile size. */
+    int tile() {
+        return tile;
     }
 
     /** Writes the block's outputs (unless the exact path already has). */
@@ -227,6 +261,11 @@ final class StreamingBlock {
         if (!done) {
             write(p);
         }
+    }
+
+    /** Quads of entries of a narrow block (its query rows padded with zero rows to whole quads). */
+    private int quads() {
+        return (entries + 3) / 4;
     }
 
     /** Groups of four vectors the entries take. */
@@ -384,7 +423,8 @@ final class StreamingBlock {
             for (int c = 0; c < p.valueDim; c++) {
                 p.out[o + c] = m == NEGATIVE_INFINITY ? 0f
                         : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN
-                        : (output[TileProducts.at(e, paddedValueDim) + c * G] + scheme.valueTerm(p, e, c)) / l;
+                        : ((narrow ? outputRows[e * p.valueDim + c] : output[TileProducts.at(e, paddedValueDim) + c * G])
+                                + scheme.valueTerm(p, e, c)) / l;
             }
         }
     }

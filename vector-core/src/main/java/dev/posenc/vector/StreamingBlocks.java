@@ -17,11 +17,6 @@ final class StreamingBlocks {
         return scratch.kernelState(StreamingBlocks.class, StreamingBlocks::new);
     }
 
-    /** The packed tiles the blocks share. */
-    TilePacks packs() {
-        return packs;
-    }
-
     /** Block {@code i}, made on first use. */
     StreamingBlock get(int i) {
         if (i >= blocks.length) {

@@ -18,8 +18,8 @@ import dev.posenc.internal.WorkItemAttention;
  */
 final class VectorAttention extends WorkItemAttention {
 
-    /** Kv heads a decode work item advances together. */
-    private static final int KV_HEADS_PER_DECODE_ITEM = 4;
+    /** Kv heads a decode work item advances together (their rows of one position are contiguous). */
+    private static final int KV_HEADS_PER_DECODE_ITEM = 8;
 
     @Override
     protected int items(AttentionProblem p) {
@@ -53,6 +53,11 @@ final class VectorAttention extends WorkItemAttention {
                 Math.min(r0 + rows, p.queries), scratch.keyTile());
     }
 
+    /**
+     * Decode: the narrow blocks of kv heads {@code [g0, g1)} advanced tile by tile together, each tile's
+     * logits and values key by key across the blocks, so that the rows of one position (the kv heads
+     * are neighbours in memory) are read one after the other: one stream through the KV cache.
+     */
     private static void runTogether(AttentionProblem p, int g0, int g1, StreamingBlocks blocks, int tileKeys) {
         int first = Integer.MAX_VALUE;
         int end = 0;
@@ -62,21 +67,27 @@ final class VectorAttention extends WorkItemAttention {
             first = Math.min(first, b.firstTile());
             end = Math.max(end, b.endKey());
         }
-        int tile = tileKeys == 0 ? StreamingBlock.DEFAULT_TILE : tileKeys;
-        StreamingBlock lead = blocks.get(0);
-        TilePacks packs = blocks.packs();
+        int tile = blocks.get(0).tile();
         for (int t = first; t < end; t += tile) {
-            // Every block of a decode item has the same rows, so the same keys: pack them once, in order.
-            int j0 = lead.tileStart(t);
-            int j1 = lead.tileEnd(t);
-            if (j0 >= j1) {
-                continue;
-            }
-            StreamingBlock.packTogether(p.k, p.kAt(j0, g0), p.kStride, j1 - j0, p.headDim, g1 - g0, p.headDim, packs, false);
-            StreamingBlock.packTogether(p.v, p.vAt(j0, g0), p.vStride, j1 - j0, p.valueDim, g1 - g0, lead.paddedValueDim(),
-                    packs, true);
             for (int g = g0; g < g1; g++) {
-                blocks.get(g - g0).stepPacked(p, t, packs.keys(g - g0, 0), packs.values(g - g0, 0));
+                blocks.get(g - g0).beginTile(t);
+            }
+            int j1 = Math.min(t + tile, end);
+            for (int j = Math.max(t, first); j < j1; j++) {
+                for (int g = g0; g < g1; g++) {
+                    blocks.get(g - g0).scoreKey(p, j);
+                }
+            }
+            for (int g = g0; g < g1; g++) {
+                blocks.get(g - g0).endScores(p, t);
+            }
+            for (int j = Math.max(t, first); j < j1; j += 2) {
+                for (int g = g0; g < g1; g++) {
+                    blocks.get(g - g0).valueKeys(p, j);
+                }
+            }
+            for (int g = g0; g < g1; g++) {
+                blocks.get(g - g0).endValues(p);
             }
         }
         for (int g = g0; g < g1; g++) {
@@ -84,9 +95,9 @@ final class VectorAttention extends WorkItemAttention {
         }
     }
 
-    /** Decode: every query row of a whole group fits one vector group, and there are several kv heads. */
+    /** Decode: every query row of a whole group fits one vector (a narrow block), and there are several kv heads. */
     private static boolean decode(AttentionProblem p) {
-        return p.kvHeads > 1 && (long) p.queries * p.group <= TileProducts.G;
+        return p.kvHeads > 1 && (long) p.queries * p.group <= Lanes.FLOAT.length();
     }
 
     /** Rows per block: all of them when fewer than a block's width (decode), else a block's width. */

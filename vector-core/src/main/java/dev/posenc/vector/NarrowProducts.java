@@ -1,0 +1,136 @@
+package dev.posenc.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The products of a narrow block (at most one vector of entries: decode), one key at a time and
+ * along the head width instead of along the entries, so that every lane does useful work and a work
+ * item can visit the key and value rows of all its kv heads in memory order:
+ * <ul>
+ *   <li>{@link #scores}: {@code S[j][e] = Σ_c q_e[c]·k_j[c]} for four entries at a time, the key row
+ *       loaded once; each sum is a fixed tree over the lanes ({@link #sum}), then the tail in order;
+ *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]}, the value row loaded once, output rows
+ *       row-major {@code [entries × valueDim]}.
+ * </ul>
+ * {@code accumulate} performs the same fused multiply-adds in the same order as
+ * {@link TileProducts#accumulate} (per output, over the keys), so outputs match a wide block's bit for
+ * bit given the same probabilities; the logits' lane tree sums in another order than the wide
+ * kernels' chains, within the same error bound. Every operation here is exact IEEE arithmetic in a
+ * fixed order, so the results do not depend on the JIT tier.
+ */
+final class NarrowProducts {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final int L = F.length();
+    /** Rotations by L/2, L/4, …, 1 lanes: adding each in turn leaves the total in every lane. */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    private NarrowProducts() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
+        for (int i = 0; i < steps; i++) {
+            folds[i] = VectorShuffle.iota(F, L >> (i + 1), 1, true);
+        }
+        return folds;
+    }
+
+    /**
+     * {@code s[at + e] = Σ_c q[e·d + c]·k[kRow + c]} for {@code e < 4·quads} (q row-major, padded with
+     * zero rows to whole quads).
+     */
+    static void scores(float[] q, int quads, int d, float[] k, int kRow, float[] s, int at) {
+        for (int quad = 0; quad < quads; quad++) {
+            scores4(q, 4 * quad * d, d, k, kRow, s, at + 4 * quad);
+        }
+    }
+
+    private static void scores4(float[] q, int q0, int d, float[] k, int kRow, float[] s, int at) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector key = FloatVector.fromArray(F, k, kRow + c);
+            a0 = Lanes.fma(FloatVector.fromArray(F, q, q0 + c), key, a0);
+            a1 = Lanes.fma(FloatVector.fromArray(F, q, q0 + d + c), key, a1);
+            a2 = Lanes.fma(FloatVector.fromArray(F, q, q0 + 2 * d + c), key, a2);
+            a3 = Lanes.fma(FloatVector.fromArray(F, q, q0 + 3 * d + c), key, a3);
+        }
+        s[at] = tail(q, q0, k, kRow, c, d, sum(a0));
+        s[at + 1] = tail(q, q0 + d, k, kRow, c, d, sum(a1));
+        s[at + 2] = tail(q, q0 + 2 * d, k, kRow, c, d, sum(a2));
+        s[at + 3] = tail(q, q0 + 3 * d, k, kRow, c, d, sum(a3));
+    }
+
+    /** The lanes' total by a fixed tree of adds. */
+    private static float sum(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
+    }
+
+    private static float tail(float[] q, int q0, float[] k, int kRow, int from, int d, float sum) {
+        for (int c = from; c < d; c++) {
+            sum = fma(q[q0 + c], k[kRow + c], sum);
+        }
+        return sum;
+    }
+
+    /**
+     * {@code o[e·dv + c] = fma(s[at + e], v[vRow + c], o[e·dv + c])} for {@code e < entries},
+     * {@code c < dv}, then the same for the next key ({@code at + G}, {@code vRow + vStride}) when
+     * {@code both}: one or two keys' contributions to every entry's output row.
+     */
+    static void accumulate(float[] s, int at, int entries, float[] v, int vRow, int vStride, boolean both, int dv,
+                           float[] o) {
+        int G = TileProducts.G;
+        int c = 0;
+        for (int bound = F.loopBound(dv); c < bound; c += L) {
+            FloatVector first = FloatVector.fromArray(F, v, vRow + c);
+            FloatVector second = both ? FloatVector.fromArray(F, v, vRow + vStride + c) : first;
+            for (int e = 0, oe = c; e < entries; e++, oe += dv) {
+                FloatVector x = Lanes.fma(FloatVector.broadcast(F, s[at + e]), first, FloatVector.fromArray(F, o, oe));
+                if (both) {
+                    x = Lanes.fma(FloatVector.broadcast(F, s[at + G + e]), second, x);
+                }
+                x.intoArray(o, oe);
+            }
+        }
+        for (; c < dv; c++) {
+            for (int e = 0, oe = c; e < entries; e++, oe += dv) {
+                o[oe] = fma(s[at + e], v[vRow + c], o[oe]);
+                if (both) {
+                    o[oe] = fma(s[at + G + e], v[vRow + vStride + c], o[oe]);
+                }
+            }
+        }
+    }
+
+    /** {@code o[e·dv + c] ·= alpha[e]} where {@code alpha[e] ≠ 1}: the online softmax's rescale. */
+    static void rescale(float[] o, int entries, int dv, float[] alpha) {
+        for (int e = 0; e < entries; e++) {
+            float a = alpha[e];
+            if (a == 1f) {
+                continue;
+            }
+            int c = e * dv;
+            for (int bound = c + F.loopBound(dv); c < bound; c += L) {
+                FloatVector.fromArray(F, o, c).mul(a).intoArray(o, c);
+            }
+            for (; c < (e + 1) * dv; c++) {
+                o[c] *= a;
+            }
+        }
+    }
+
+    /** {@code a·b + c} exactly as a lane of {@link Lanes#fma} computes it. */
+    private static float fma(float a, float b, float c) {
+        return Lanes.FMA ? Math.fma(a, b, c) : a * b + c;
+    }
+}
