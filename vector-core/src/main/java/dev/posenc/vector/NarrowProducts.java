@@ -1,7 +1,6 @@
 package dev.posenc.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * item can visit the key and value rows of all its kv heads in memory order:
  * <ul>
  *   <li>{@link #scores}: {@code S[j][e] = Σ_c q_e[c]·k_j[c]} for four entries at a time, the key row
- *       loaded once; each sum is a fixed tree over the lanes ({@link #sum}), then the tail in order;
+ *       loaded once; each sum is a fixed tree over the lanes ({@link Lanes#sum}), then the tail in order;
  *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]}, the value row loaded once, output rows
  *       row-major {@code [entries × valueDim]}.
  * </ul>
@@ -23,20 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     private static final int L = F.length();
-    /** Rotations by L/2, L/4, …, 1 lanes: adding each in turn leaves the total in every lane. */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
-
     private NarrowProducts() {}
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
-        for (int i = 0; i < steps; i++) {
-            folds[i] = VectorShuffle.iota(F, L >> (i + 1), 1, true);
-        }
-        return folds;
-    }
 
     /**
      * {@code s[at + e] = Σ_c q[e·d + c]·k[kRow + c]} for {@code e < 4·quads} (q row-major, padded with
@@ -61,18 +47,10 @@ final class NarrowProducts {
             a2 = Lanes.fma(FloatVector.fromArray(F, q, q0 + 2 * d + c), key, a2);
             a3 = Lanes.fma(FloatVector.fromArray(F, q, q0 + 3 * d + c), key, a3);
         }
-        s[at] = tail(q, q0, k, kRow, c, d, sum(a0));
-        s[at + 1] = tail(q, q0 + d, k, kRow, c, d, sum(a1));
-        s[at + 2] = tail(q, q0 + 2 * d, k, kRow, c, d, sum(a2));
-        s[at + 3] = tail(q, q0 + 3 * d, k, kRow, c, d, sum(a3));
-    }
-
-    /** The lanes' total by a fixed tree of adds. */
-    private static float sum(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
-        }
-        return v.lane(0);
+        s[at] = tail(q, q0, k, kRow, c, d, Lanes.sum(a0));
+        s[at + 1] = tail(q, q0 + d, k, kRow, c, d, Lanes.sum(a1));
+        s[at + 2] = tail(q, q0 + 2 * d, k, kRow, c, d, Lanes.sum(a2));
+        s[at + 3] = tail(q, q0 + 3 * d, k, kRow, c, d, Lanes.sum(a3));
     }
 
     private static float tail(float[] q, int q0, float[] k, int kRow, int from, int d, float sum) {

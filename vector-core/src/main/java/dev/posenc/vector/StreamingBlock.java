@@ -5,7 +5,6 @@ import dev.posenc.internal.AttentionScratch;
 import dev.posenc.internal.ExactAttention;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,10 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulator when m grows), then {@code Oᵀ += P·V}. No {@code [queries × keys]} matrix exists: the
  * buffers are {@code O(tile × (headDim + valueDim))} floats.
  *
- * <p>Accuracy guard: the float logit of a key errs by at most {@code γ_{d+6}·s·‖q‖·‖k‖} (plus the
- * bias' rounding). Before each tile the block checks that bound with its largest query and key norms;
- * when it exceeds {@value #MAX_LOGIT_ERROR_TEXT} (huge or nearly tied logits, float overflow) the block
- * is recomputed exactly in double ({@link ExactAttention}). Ordinary data never takes that path.
+ * <p>Before each tile's softmax a {@link LogitGuard} checks that float logits are accurate enough;
+ * where they may not be (huge or nearly tied logits, float overflow) the block is recomputed exactly
+ * in double ({@link ExactAttention}). Ordinary data never takes that path.
  */
 final class StreamingBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -34,9 +32,6 @@ final class StreamingBlock {
     static final int WIDTH = 4 * G;
     /** Keys per tile unless the workspace asks for another size. */
     static final int DEFAULT_TILE = 72;
-    private static final String MAX_LOGIT_ERROR_TEXT = "2⁻⁷";
-    private static final double MAX_LOGIT_ERROR = 0x1p-7;
-    private static final double U = 0x1p-24;
     private static final float NEGATIVE_INFINITY = Float.NEGATIVE_INFINITY;
 
     /** Per entry: head, query row, position, first visible key, one past the last. */
@@ -60,7 +55,7 @@ final class StreamingBlock {
     final TileLogits scheme = new TileLogits(this);
     int entries;
     int vectors;
-    /** The tile's key and value rows, packed ({@link #pack}), shared by a workspace's blocks. */
+    /** The tile's key and value rows, packed ({@link TilePacks#pack}), shared by a workspace's blocks. */
     private final TilePacks packs;
     /** The value width padded for the kernels. */
     private int paddedValueDim;
@@ -81,13 +76,7 @@ final class StreamingBlock {
 
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
-    /** Per (kv head, tile) largest key norm of the current call, valid where {@code normKnown == generation}. */
-    private double[] keyNorms = new double[0];
-    private long[] normKnown = new long[0];
-    private long generation;
-    private AttentionProblem normsOf;
-    private long normsSerial;
-    private int normsTile;
+    private final LogitGuard logitGuard = new LogitGuard();
     private double[] exactScores = new double[0];
     private double[] exactSum = new double[0];
 
@@ -180,11 +169,11 @@ final class StreamingBlock {
             float[] keyRows = packs.keys(tileRows * p.headDim);
             float[] valueRows = packs.values(tileRows * paddedValueDim);
             int keys = tileEnd - tileStart;
-            pack(p.k, p.kAt(tileStart, kvHead), p.kStride, keys, p.headDim, p.headDim, keyRows);
-            TileProducts.scores(queries, p.headDim, vectors, keyRows, padded(keys), logits, tileRows);
+            TilePacks.pack(p.k, p.kAt(tileStart, kvHead), p.kStride, keys, p.headDim, p.headDim, keyRows);
+            TileProducts.scores(queries, p.headDim, vectors, keyRows, TilePacks.padded(keys), logits, tileRows);
             scheme.apply(p, tileStart, tileEnd);
             softmax(keys);
-            pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows);
+            TilePacks.pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows);
             TileProducts.accumulate(logits, tileRows, vectors, keys, valueRows, paddedValueDim, alpha, output);
             endValues(p);
         }
@@ -243,7 +232,7 @@ final class StreamingBlock {
 
     /** False (after computing the block exactly) when this tile's float logits could miss the bound. */
     private boolean guard(AttentionProblem p, int t) {
-        if (logitErrorBound(p, queryNorm, keyNorm(p, kvHead, t, tile)) > MAX_LOGIT_ERROR) {
+        if (!logitGuard.allows(p, kvHead, t, tile, queryNorm, scheme.extraNorm())) {
             exact(p);
             done = true;
             return false;
@@ -274,8 +263,8 @@ final class StreamingBlock {
     }
 
     private void reserve(AttentionProblem p, int tile) {
-        tileRows = padded(tile);
-        paddedValueDim = padded(p.valueDim);
+        tileRows = TilePacks.padded(tile);
+        paddedValueDim = TilePacks.padded(p.valueDim);
         int lanes = groups() * G;
         if (queries.length < p.headDim * lanes) {
             queries = new float[p.headDim * lanes];
@@ -286,94 +275,6 @@ final class StreamingBlock {
         if (output.length < paddedValueDim * lanes) {
             output = new float[paddedValueDim * lanes];
         }
-    }
-
-    /** {@code n} rounded up to a multiple of {@link TileProducts#ROWS}. */
-    static int padded(int n) {
-        return (n + TileProducts.ROWS - 1) / TileProducts.ROWS * TileProducts.ROWS;
-    }
-
-    /**
-     * Copies {@code rows} rows of {@code width} floats, {@code stride} apart in {@code x} from {@code at},
-     * into {@code packed} as rows of {@code packedWidth} (zero-padded), followed by zero rows up to a
-     * multiple of {@link TileProducts#ROWS}; returns that multiple. The copy runs one vector column at
-     * a time across all rows, so that the rows' cache misses (each row of a kv head is in its own
-     * 4 KiB page when heads × width floats apart, out of reach of the prefetchers) overlap instead of
-     * following one another. Packed rows also keep the kernels off that 4 KiB stride, whose lines would
-     * compete for one L1 set.
-     */
-    static int pack(float[] x, int at, int stride, int rows, int width, int packedWidth, float[] packed) {
-        int c = 0;
-        for (int bound = F.loopBound(width); c < bound; c += L) {
-            for (int r = 0; r < rows; r++) {
-                FloatVector.fromArray(F, x, at + r * stride + c).intoArray(packed, r * packedWidth + c);
-            }
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int i = c; i < width; i++) {
-                packed[r * packedWidth + i] = x[at + r * stride + i];
-            }
-            Arrays.fill(packed, r * packedWidth + width, (r + 1) * packedWidth, 0f);
-        }
-        int all = padded(rows);
-        Arrays.fill(packed, rows * packedWidth, all * packedWidth, 0f);
-        return all;
-    }
-
-    /**
-     * {@code γ_{d+6}·s·(‖q‖max·‖k‖max + extra)}: what this tile's float logits may be off by. NaN (from
-     * NaN inputs) compares as within, so NaN flows to the output as the contract says.
-     */
-    private double logitErrorBound(AttentionProblem p, double queryNorm, double keyNorm) {
-        int n = p.headDim + 6;
-        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm + scheme.extraNorm());
-        return Double.isNaN(bound) ? 0 : bound;
-    }
-
-    /**
-     * The largest key norm of the tile at {@code t} of a kv head, over the keys some query of the call
-     * may see; computed once per call and tile (blocks of the same kv head share it).
-     */
-    private double keyNorm(AttentionProblem p, int kvHead, int t, int tile) {
-        if (normsOf != p || normsSerial != p.serial || normsTile != tile) {
-            normsOf = p;
-            normsSerial = p.serial;
-            normsTile = tile;
-            int slots = p.kvHeads * ((p.keys + tile - 1) / tile);
-            if (keyNorms.length < slots) {
-                keyNorms = new double[slots];
-                normKnown = new long[slots];
-            }
-            generation++;
-        }
-        int slot = kvHead * ((p.keys + tile - 1) / tile) + t / tile;
-        if (normKnown[slot] != generation) {
-            int j0 = Math.max(t, p.callFirstKey);
-            int j1 = Math.min(t + tile, p.callEndKey);
-            keyNorms[slot] = Math.sqrt(maxSquaredNorm(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim));
-            normKnown[slot] = generation;
-        }
-        return keyNorms[slot];
-    }
-
-    /** The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞). */
-    static float maxSquaredNorm(float[] x, int at, int stride, int rows, int d) {
-        float largest = 0;
-        int bound = F.loopBound(d);
-        for (int r = 0, o = at; r < rows; r++, o += stride) {
-            FloatVector acc = FloatVector.zero(F);
-            int c = 0;
-            for (; c < bound; c += L) {
-                FloatVector x0 = FloatVector.fromArray(F, x, o + c);
-                acc = Lanes.fma(x0, x0, acc);
-            }
-            float s = acc.reduceLanes(VectorOperators.ADD);
-            for (; c < d; c++) {
-                s += x[o + c] * x[o + c];
-            }
-            largest = Float.isNaN(s) ? s : Math.max(largest, s);
-        }
-        return largest;
     }
 
     /**

@@ -118,7 +118,7 @@ final class TileLogits {
     /** The largest squared norm of a table's rows of width d, computed once per table. */
     private double tableNorm(Object owner, float[] table, int d) {
         if (normsOf != owner) {
-            tableNorm = StreamingBlock.maxSquaredNorm(table, 0, d, table.length / d, d);
+            tableNorm = LogitGuard.maxSquaredNorm(table, 0, d, table.length / d, d);
             normsOf = owner;
         }
         return tableNorm;
@@ -126,7 +126,7 @@ final class TileLogits {
 
     private void prepareShaw(AttentionProblem p, ShawTables tables) {
         int rows = 2 * p.shaw.clip() + 1;
-        int padded = StreamingBlock.padded(rows);
+        int padded = TilePacks.padded(rows);
         if (keyTerms.length < padded * WIDTH) {
             keyTerms = new float[padded * WIDTH];
             valueWeights = new float[padded * WIDTH];
@@ -134,7 +134,7 @@ final class TileLogits {
         if (shawKeys.length < padded * p.headDim) {
             shawKeys = new float[padded * p.headDim];
         }
-        int packed = StreamingBlock.pack(tables.key(), 0, p.headDim, rows, p.headDim, p.headDim, shawKeys);
+        int packed = TilePacks.pack(tables.key(), 0, p.headDim, rows, p.headDim, p.headDim, shawKeys);
         TileProducts.scores(block.queries, p.headDim, block.vectors, shawKeys, packed, keyTerms, padded);
         shawRows = padded;
         for (int e = 0; e < WIDTH; e++) {
