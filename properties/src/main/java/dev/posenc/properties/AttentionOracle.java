@@ -207,7 +207,7 @@ public final class AttentionOracle {
             double actual = out[outOffset + e];
             double bound = exact
                     ? U * Math.abs(expected[e]) + 0x1p-40 * magnitude[e] + Float.MIN_NORMAL
-                    : rowBound(r, logitFactor) * magnitude[e] + Float.MIN_NORMAL;
+                    : (magnitude[e] == 0 ? 0 : rowBound(r, logitFactor) * magnitude[e]) + Float.MIN_NORMAL;
             if (nanRow[r] ? !Double.isNaN(actual) : !(Math.abs(actual - expected[e]) <= bound)) {
                 int row = r / in.options().heads();
                 fail(what + ": out[query " + row + ", head " + r % in.options().heads() + ", " + e % dv + "] = " + actual

@@ -166,14 +166,15 @@ final class StreamingBlock {
             return;
         }
         if (guard(p, t)) {
-            float[] keyRows = packs.keys(tileRows * p.headDim);
+            float[] keyTail = packs.keys(8 * p.headDim);
             float[] valueRows = packs.values(tileRows * paddedValueDim);
             int keys = tileEnd - tileStart;
-            TilePacks.pack(p.k, p.kAt(tileStart, kvHead), p.kStride, keys, p.headDim, p.headDim, keyRows);
-            TileProducts.scores(queries, p.headDim, vectors, keyRows, TilePacks.padded(keys), logits, tileRows);
+            TileProducts.scores(queries, p.headDim, vectors, p.k, p.kAt(tileStart, kvHead), p.kStride, keys, keyTail,
+                    logits, tileRows);
             scheme.apply(p, tileStart, tileEnd);
             softmax(keys);
-            TilePacks.pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows);
+            TilePacks.pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows,
+                    TileProducts.ROWS);
             TileProducts.accumulate(logits, tileRows, vectors, keys, valueRows, paddedValueDim, alpha, output);
             endValues(p);
         }

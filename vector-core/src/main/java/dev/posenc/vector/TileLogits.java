@@ -131,11 +131,11 @@ final class TileLogits {
             keyTerms = new float[padded * WIDTH];
             valueWeights = new float[padded * WIDTH];
         }
-        if (shawKeys.length < padded * p.headDim) {
-            shawKeys = new float[padded * p.headDim];
+        if (shawKeys.length < 8 * p.headDim) {
+            shawKeys = new float[8 * p.headDim];
         }
-        int packed = TilePacks.pack(tables.key(), 0, p.headDim, rows, p.headDim, p.headDim, shawKeys);
-        TileProducts.scores(block.queries, p.headDim, block.vectors, shawKeys, packed, keyTerms, padded);
+        TileProducts.scores(block.queries, p.headDim, block.vectors, tables.key(), 0, p.headDim, rows, shawKeys, keyTerms,
+                padded);
         shawRows = padded;
         for (int e = 0; e < WIDTH; e++) {
             laneOffset[e] = TileProducts.at(e, padded);

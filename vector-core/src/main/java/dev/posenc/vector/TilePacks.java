@@ -5,8 +5,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The packed key and value rows of the tile being processed ({@link #pack}): a block
- * packs and consumes a tile before the next block starts, so the blocks of a workspace share them.
+ * The packed value rows of the tile being processed and the short last group of its key rows
+ * ({@link #pack}): a block packs and consumes a tile before the next block starts, so the blocks of a
+ * workspace share them.
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -39,13 +40,13 @@ final class TilePacks {
     /**
      * Copies {@code rows} rows of {@code width} floats, {@code stride} apart in {@code x} from {@code at},
      * into {@code packed} as rows of {@code packedWidth} (zero-padded), followed by zero rows up to a
-     * multiple of {@link TileProducts#ROWS}; returns that multiple. The copy runs one vector column at
-     * a time across all rows, so that the rows' cache misses (each row of a kv head is in its own
-     * 4 KiB page when heads × width floats apart, out of reach of the prefetchers) overlap instead of
-     * following one another. Packed rows also keep the kernels off that 4 KiB stride, whose lines would
-     * compete for one L1 set.
+     * multiple of {@code multiple}; returns that multiple. The copy runs one vector column at a time
+     * across all rows, so that the rows' cache misses (each row of a kv head is in its own 4 KiB page
+     * when heads × width floats apart, out of reach of the prefetchers) overlap instead of following one
+     * another. Packed rows also keep the kernels off that 4 KiB stride, whose lines would compete for
+     * one L1 set.
      */
-    static int pack(float[] x, int at, int stride, int rows, int width, int packedWidth, float[] packed) {
+    static int pack(float[] x, int at, int stride, int rows, int width, int packedWidth, float[] packed, int multiple) {
         int c = 0;
         for (int bound = F.loopBound(width); c < bound; c += L) {
             for (int r = 0; r < rows; r++) {
@@ -58,7 +59,7 @@ final class TilePacks {
             }
             Arrays.fill(packed, r * packedWidth + width, (r + 1) * packedWidth, 0f);
         }
-        int all = padded(rows);
+        int all = (rows + multiple - 1) / multiple * multiple;
         Arrays.fill(packed, rows * packedWidth, all * packedWidth, 0f);
         return all;
     }

@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #accumulate}: {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v_j[c]}: each value element is broadcast
  *       and multiplied into the probability vectors.
  * </ul>
- * Keys and values come packed (rows contiguous, padded with zeros to a multiple of {@link #ROWS} rows
- * or columns), so there are no tails. A full group runs 4 × 3 register tiles: twelve accumulators,
+ * Key rows are read in place (a short last group is copied out with zero rows); values come packed
+ * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails. A full group runs 4 × 3 register tiles: twelve accumulators,
  * four vector loads and three broadcasts per twelve FMAs, no horizontal reductions; a partial group
  * (decode) runs each vector against eight keys or columns. Every lane is a chain of fused
  * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
@@ -41,30 +41,45 @@ final class TileProducts {
     }
 
     /**
-     * {@code S[j] = Σ_c Qᵀ[c]·k[j·d + c]} for {@code j < keys}, a multiple of {@link #ROWS} (packed key
-     * rows), and the lanes of {@code vectors} query vectors; Qᵀ has d rows, S has {@code sRows}.
+     * {@code S[j] = Σ_c Qᵀ[c]·k[kAt + j·kStride + c]} for {@code j < keys} and the lanes of
+     * {@code vectors} query vectors; Qᵀ has d rows, S has {@code sRows} (at least {@code keys} rounded
+     * up to a multiple of 8). Key rows are read where they are; the last few, short of a whole register
+     * tile, are copied into {@code tail} (at least {@code 8·d} floats) with zero rows after them.
      */
-    static void scores(float[] qT, int d, int vectors, float[] k, int keys, float[] s, int sRows) {
+    static void scores(float[] qT, int d, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
+                       float[] s, int sRows) {
         for (int g = 0; 4 * g < vectors; g++) {
             int q0 = g * d * G;
             int s0 = g * sRows * G;
             if (vectors - 4 * g >= 4) {
-                for (int j = 0; j < keys; j += 3) {
-                    scores4x3(qT, q0, d, k, j * d, s, s0 + j * G);
+                int whole = keys - keys % 3;
+                for (int j = 0; j < whole; j += 3) {
+                    scores4x3(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * G);
+                }
+                if (whole < keys) {
+                    TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 3);
+                    scores4x3(qT, q0, d, tail, 0, d, s, s0 + whole * G);
                 }
                 continue;
             }
+            int whole = keys - keys % 8;
+            if (whole < keys) {
+                TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 8);
+            }
             for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
-                for (int j = 0; j < keys; j += 8) {
-                    scores1x8(qT, q0 + lane, d, k, j * d, s, s0 + j * G + lane);
+                for (int j = 0; j < whole; j += 8) {
+                    scores1x8(qT, q0 + lane, d, k, kAt + j * kStride, kStride, s, s0 + j * G + lane);
+                }
+                if (whole < keys) {
+                    scores1x8(qT, q0 + lane, d, tail, 0, d, s, s0 + whole * G + lane);
                 }
             }
         }
     }
 
-    private static void scores4x3(float[] qT, int q0, int d, float[] k, int k0, float[] s, int at) {
-        int k1 = k0 + d;
-        int k2 = k1 + d;
+    private static void scores4x3(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
+        int k1 = k0 + kStride;
+        int k2 = k1 + kStride;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -103,7 +118,7 @@ final class TileProducts {
         store4(a2, b2, c2, d2, s, at + 2 * G);
     }
 
-    private static void scores1x8(float[] qT, int q0, int d, float[] k, int k0, float[] s, int at) {
+    private static void scores1x8(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -115,13 +130,13 @@ final class TileProducts {
         for (int c = 0, q = q0, r = k0; c < d; c++, q += G, r++) {
             FloatVector x = FloatVector.fromArray(F, qT, q);
             a0 = Lanes.fma(x, FloatVector.broadcast(F, k[r]), a0);
-            a1 = Lanes.fma(x, FloatVector.broadcast(F, k[r + d]), a1);
-            a2 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 2 * d]), a2);
-            a3 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 3 * d]), a3);
-            a4 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 4 * d]), a4);
-            a5 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 5 * d]), a5);
-            a6 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 6 * d]), a6);
-            a7 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 7 * d]), a7);
+            a1 = Lanes.fma(x, FloatVector.broadcast(F, k[r + kStride]), a1);
+            a2 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 2 * kStride]), a2);
+            a3 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 3 * kStride]), a3);
+            a4 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 4 * kStride]), a4);
+            a5 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 5 * kStride]), a5);
+            a6 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 6 * kStride]), a6);
+            a7 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 7 * kStride]), a7);
         }
         a0.intoArray(s, at);
         a1.intoArray(s, at + G);
