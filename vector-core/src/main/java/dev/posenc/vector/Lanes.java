@@ -5,7 +5,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,8 +21,6 @@ final class Lanes {
     static final VectorSpecies<Double> DOUBLE;
     /** The int species of the same bit width (as many lanes as {@link #FLOAT}). */
     static final VectorSpecies<Integer> INT;
-    /** Rotations by half, a quarter, … of the lanes, for {@link #sum}. */
-    private static final VectorShuffle<Float>[] FOLDS;
     /** Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. */
     static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
 
@@ -52,7 +49,6 @@ final class Lanes {
         FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape);
         DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape);
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
-        FOLDS = folds();
     }
 
     private Lanes() {}
@@ -60,27 +56,6 @@ final class Lanes {
     /** {@code a·b + c}: one fused rounding with hardware FMA, else a multiply then an add. */
     static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
         return FMA ? a.fma(b, c) : a.mul(b).add(c);
-    }
-
-    /**
-     * The total of the lanes by a fixed tree of adds (rotations by half, a quarter, … of the lanes):
-     * the same bits in every JIT tier, unlike {@code reduceLanes}, whose order is unspecified.
-     */
-    static float sum(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
-        }
-        return v.lane(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(FLOAT.length());
-        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
-        for (int i = 0; i < steps; i++) {
-            folds[i] = VectorShuffle.iota(FLOAT, FLOAT.length() >> (i + 1), 1, true);
-        }
-        return folds;
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

@@ -16,6 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class LogitGuard {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     private static final String MAX_LOGIT_ERROR_TEXT = "2⁻⁷";
     private static final double MAX_LOGIT_ERROR = 0x1p-7;
@@ -28,6 +34,7 @@ final class LogitGuard {
     private AttentionProblem normsOf;
     private long normsSerial;
     private int normsTile;
+    private final float[] lanes = new float[L];
 
     /**
      * Whether float logits of kv head {@code kvHead}'s tile at t meet the bound. NaN (from NaN inputs)
@@ -59,14 +66,17 @@ final class LogitGuard {
         if (normKnown[slot] != generation) {
             int j0 = Math.max(t, p.callFirstKey);
             int j1 = Math.min(t + tile, p.callEndKey);
-            keyNorms[slot] = Math.sqrt(maxSquaredNorm(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim));
+            keyNorms[slot] = Math.sqrt(maxSquaredNorm(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim, lanes));
             normKnown[slot] = generation;
         }
         return keyNorms[slot];
     }
 
-    /** The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞). */
-    static float maxSquaredNorm(float[] x, int at, int stride, int rows, int d) {
+    /**
+     * The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞), each
+     * summed in a fixed order ({@code lanes}: L floats of scratch).
+     */
+    static float maxSquaredNorm(float[] x, int at, int stride, int rows, int d, float[] lanes) {
         float largest = 0;
         int bound = F.loopBound(d);
         for (int r = 0, o = at; r < rows; r++, o += stride) {
@@ -74,9 +84,10 @@ final class LogitGuard {
             int c = 0;
             for (; c < bound; c += L) {
                 FloatVector x0 = FloatVector.fromArray(F, x, o + c);
-                acc = Lanes.fma(x0, x0, acc);
+                acc = FMA ? x0.fma(x0, acc) : x0.mul(x0).add(acc);
             }
-            float s = Lanes.sum(acc);
+            acc.intoArray(lanes, 0);
+            float s = NarrowProducts.total(lanes, 0);
             for (; c < d; c++) {
                 s += x[o + c] * x[o + c];
             }

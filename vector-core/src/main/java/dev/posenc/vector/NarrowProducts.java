@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * item can visit the key and value rows of all its kv heads in memory order:
  * <ul>
  *   <li>{@link #scores}: {@code S[j][e] = Σ_c q_e[c]·k_j[c]} for four entries at a time, the key row
- *       loaded once; each sum is a fixed tree over the lanes ({@link Lanes#sum}), then the tail in order;
+ *       loaded once; each sum adds its lanes in order, then the tail;
  *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]}, the value row loaded once, output rows
  *       row-major {@code [entries × valueDim]}.
  * </ul>
@@ -21,20 +21,35 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     private NarrowProducts() {}
 
     /**
      * {@code s[at + e] = Σ_c q[e·d + c]·k[kRow + c]} for {@code e < 4·quads} (q row-major, padded with
-     * zero rows to whole quads).
+     * zero rows to whole quads); {@code partials} holds at least {@code 4·L} floats.
      */
-    static void scores(float[] q, int quads, int d, float[] k, int kRow, float[] s, int at) {
+    static void scores(float[] q, int quads, int d, float[] k, int kRow, float[] s, int at, float[] partials) {
         for (int quad = 0; quad < quads; quad++) {
-            scores4(q, 4 * quad * d, d, k, kRow, s, at + 4 * quad);
+            int q0 = 4 * quad * d;
+            int c = scores4(q, q0, d, k, kRow, partials);
+            for (int e = 0; e < 4; e++) {
+                s[at + 4 * quad + e] = tail(q, q0 + e * d, k, kRow, c, d, total(partials, e * L));
+            }
         }
     }
 
-    private static void scores4(float[] q, int q0, int d, float[] k, int kRow, float[] s, int at) {
+    /**
+     * The lanewise partial sums of four dot products over the whole vectors of the head width, into
+     * {@code partials} (four vectors); returns where the scalar tail starts. The sums leave as arrays,
+     * not vectors: a vector passed to a method C2 does not inline is boxed.
+     */
+    private static int scores4(float[] q, int q0, int d, float[] k, int kRow, float[] partials) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -42,15 +57,29 @@ final class NarrowProducts {
         int c = 0;
         for (int bound = F.loopBound(d); c < bound; c += L) {
             FloatVector key = FloatVector.fromArray(F, k, kRow + c);
-            a0 = Lanes.fma(FloatVector.fromArray(F, q, q0 + c), key, a0);
-            a1 = Lanes.fma(FloatVector.fromArray(F, q, q0 + d + c), key, a1);
-            a2 = Lanes.fma(FloatVector.fromArray(F, q, q0 + 2 * d + c), key, a2);
-            a3 = Lanes.fma(FloatVector.fromArray(F, q, q0 + 3 * d + c), key, a3);
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            a0 = FMA ? x0.fma(key, a0) : x0.mul(key).add(a0);
+            a1 = FMA ? x1.fma(key, a1) : x1.mul(key).add(a1);
+            a2 = FMA ? x2.fma(key, a2) : x2.mul(key).add(a2);
+            a3 = FMA ? x3.fma(key, a3) : x3.mul(key).add(a3);
         }
-        s[at] = tail(q, q0, k, kRow, c, d, Lanes.sum(a0));
-        s[at + 1] = tail(q, q0 + d, k, kRow, c, d, Lanes.sum(a1));
-        s[at + 2] = tail(q, q0 + 2 * d, k, kRow, c, d, Lanes.sum(a2));
-        s[at + 3] = tail(q, q0 + 3 * d, k, kRow, c, d, Lanes.sum(a3));
+        a0.intoArray(partials, 0);
+        a1.intoArray(partials, L);
+        a2.intoArray(partials, 2 * L);
+        a3.intoArray(partials, 3 * L);
+        return c;
+    }
+
+    /** {@code Σ x[at … at + L)}, in order. */
+    static float total(float[] x, int at) {
+        float sum = 0;
+        for (int i = 0; i < L; i++) {
+            sum += x[at + i];
+        }
+        return sum;
     }
 
     private static float tail(float[] q, int q0, float[] k, int kRow, int from, int d, float sum) {
@@ -73,9 +102,12 @@ final class NarrowProducts {
             FloatVector first = FloatVector.fromArray(F, v, vRow + c);
             FloatVector second = both ? FloatVector.fromArray(F, v, vRow + vStride + c) : first;
             for (int e = 0, oe = c; e < entries; e++, oe += dv) {
-                FloatVector x = Lanes.fma(FloatVector.broadcast(F, s[at + e]), first, FloatVector.fromArray(F, o, oe));
+                FloatVector x = FloatVector.fromArray(F, o, oe);
+                FloatVector p = FloatVector.broadcast(F, s[at + e]);
+                x = FMA ? p.fma(first, x) : p.mul(first).add(x);
                 if (both) {
-                    x = Lanes.fma(FloatVector.broadcast(F, s[at + G + e]), second, x);
+                    FloatVector p2 = FloatVector.broadcast(F, s[at + G + e]);
+                    x = FMA ? p2.fma(second, x) : p2.mul(second).add(x);
                 }
                 x.intoArray(o, oe);
             }

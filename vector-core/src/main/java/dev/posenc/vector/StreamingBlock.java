@@ -73,6 +73,8 @@ final class StreamingBlock {
     private boolean narrow;
     private float[] queryRows = new float[0];
     private float[] outputRows = new float[0];
+    /** Narrow blocks: lanewise partial sums of four logits. */
+    private final float[] partials = new float[4 * L];
 
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
@@ -193,7 +195,8 @@ final class StreamingBlock {
      */
     void scoreKey(AttentionProblem p, int j) {
         if (j >= tileStart && j < tileEnd && !done) {
-            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(j, kvHead), logits, (j - tileStart) * G);
+            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(j, kvHead), logits, (j - tileStart) * G,
+                    partials);
         }
     }
 
@@ -323,10 +326,11 @@ final class StreamingBlock {
             float l = sum[e];
             float m = max[e];
             for (int c = 0; c < p.valueDim; c++) {
+                float weighted = narrow ? outputRows[e * p.valueDim + c]
+                        : output[TileProducts.at(e, paddedValueDim) + c * G];
                 p.out[o + c] = m == NEGATIVE_INFINITY ? 0f
                         : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN
-                        : ((narrow ? outputRows[e * p.valueDim + c] : output[TileProducts.at(e, paddedValueDim) + c * G])
-                                + scheme.valueTerm(p, e, c)) / l;
+                        : (weighted + scheme.valueTerm(p, e, c)) / l;
             }
         }
     }

@@ -18,6 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class TileExp {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
 
     private TileExp() {}
 
@@ -29,19 +35,28 @@ final class TileExp {
         FloatVector m = FloatVector.fromArray(F, shift, lane);
         FloatVector log2e = FloatVector.broadcast(F, ExpPolynomial.LOG2E);
         FloatVector rounder = FloatVector.broadcast(F, ExpPolynomial.ROUNDER);
+        FloatVector ln2Hi = FloatVector.broadcast(F, -ExpPolynomial.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(F, -ExpPolynomial.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(F, ExpPolynomial.P0);
+        FloatVector p1 = FloatVector.broadcast(F, ExpPolynomial.P1);
+        FloatVector p2 = FloatVector.broadcast(F, ExpPolynomial.P2);
+        FloatVector p3 = FloatVector.broadcast(F, ExpPolynomial.P3);
+        FloatVector p4 = FloatVector.broadcast(F, ExpPolynomial.P4);
+        FloatVector p5 = FloatVector.broadcast(F, ExpPolynomial.P5);
         FloatVector sum = FloatVector.zero(F);
         for (int j = 0, o = at; j < rows; j++, o += stride) {
             FloatVector a = FloatVector.fromArray(F, x, o).sub(m);
-            FloatVector t = Lanes.fma(a, log2e, rounder);
+            FloatVector t = FMA ? a.fma(log2e, rounder) : a.mul(log2e).add(rounder);
             FloatVector k = t.sub(ExpPolynomial.ROUNDER);
-            FloatVector r = Lanes.fma(k, FloatVector.broadcast(F, -ExpPolynomial.LN2_HI), a);
-            r = Lanes.fma(k, FloatVector.broadcast(F, -ExpPolynomial.LN2_LO), r);
-            FloatVector p = Lanes.fma(r, FloatVector.broadcast(F, ExpPolynomial.P0), FloatVector.broadcast(F, ExpPolynomial.P1));
-            p = Lanes.fma(p, r, FloatVector.broadcast(F, ExpPolynomial.P2));
-            p = Lanes.fma(p, r, FloatVector.broadcast(F, ExpPolynomial.P3));
-            p = Lanes.fma(p, r, FloatVector.broadcast(F, ExpPolynomial.P4));
-            p = Lanes.fma(p, r, FloatVector.broadcast(F, ExpPolynomial.P5));
-            FloatVector y = Lanes.fma(p, r.mul(r), r).add(1f);
+            FloatVector r = FMA ? k.fma(ln2Hi, a) : k.mul(ln2Hi).add(a);
+            r = FMA ? k.fma(ln2Lo, r) : k.mul(ln2Lo).add(r);
+            FloatVector p = FMA ? r.fma(p0, p1) : r.mul(p0).add(p1);
+            p = FMA ? p.fma(r, p2) : p.mul(r).add(p2);
+            p = FMA ? p.fma(r, p3) : p.mul(r).add(p3);
+            p = FMA ? p.fma(r, p4) : p.mul(r).add(p4);
+            p = FMA ? p.fma(r, p5) : p.mul(r).add(p5);
+            FloatVector r2 = r.mul(r);
+            FloatVector y = (FMA ? p.fma(r2, r) : p.mul(r2).add(r)).add(1f);
             IntVector twoToK1 = t.reinterpretAsInts().sub(ExpPolynomial.ROUNDER_BITS_MINUS_ONE)
                     .lanewise(VectorOperators.LSHL, 23);
             FloatVector e = y.reinterpretAsInts().add(twoToK1).reinterpretAsFloats().mul(0.5f)

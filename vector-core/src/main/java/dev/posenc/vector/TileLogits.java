@@ -31,6 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class TileLogits {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
     private static final VectorSpecies<Integer> I = Lanes.INT;
     private static final int L = F.length();
     private static final int WIDTH = StreamingBlock.WIDTH;
@@ -102,7 +108,8 @@ final class TileLogits {
         extraNorm = 0;
         if (p.shaw != null) {
             prepareShaw(p, SharedState.of(p.shaw, ShawTables.class));
-            extraNorm = Math.sqrt(largest) * Math.sqrt(tableNorm(p.shaw, SharedState.of(p.shaw, ShawTables.class).key(), d));
+            float[] keys = SharedState.of(p.shaw, ShawTables.class).key();
+            extraNorm = Math.sqrt(largest) * Math.sqrt(tableNorm(p.shaw, keys, d));
         }
         if (xl != null) {
             extraNorm = Math.sqrt(largestPosition) * Math.sqrt(tableNorm(p.xl, xl.r(), d));
@@ -118,7 +125,7 @@ final class TileLogits {
     /** The largest squared norm of a table's rows of width d, computed once per table. */
     private double tableNorm(Object owner, float[] table, int d) {
         if (normsOf != owner) {
-            tableNorm = LogitGuard.maxSquaredNorm(table, 0, d, table.length / d, d);
+            tableNorm = LogitGuard.maxSquaredNorm(table, 0, d, table.length / d, d, unused);
             normsOf = owner;
         }
         return tableNorm;
@@ -134,8 +141,8 @@ final class TileLogits {
         if (shawKeys.length < 8 * p.headDim) {
             shawKeys = new float[8 * p.headDim];
         }
-        TileProducts.scores(block.queries, p.headDim, block.vectors, tables.key(), 0, p.headDim, rows, shawKeys, keyTerms,
-                padded);
+        TileProducts.scores(block.queries, p.headDim, block.vectors, tables.key(), 0, p.headDim, rows, shawKeys,
+                keyTerms, padded);
         shawRows = padded;
         for (int e = 0; e < WIDTH; e++) {
             laneOffset[e] = TileProducts.at(e, padded);
@@ -202,7 +209,8 @@ final class TileLogits {
                     distance = distance.abs().neg();
                 }
                 FloatVector x = (FloatVector) distance.convert(VectorOperators.I2F, 0);
-                Lanes.fma(m, x, FloatVector.fromArray(F, s, at)).intoArray(s, at);
+                FloatVector logit = FloatVector.fromArray(F, s, at);
+                (FMA ? m.fma(x, logit) : m.mul(x).add(logit)).intoArray(s, at);
             }
         }
     }
@@ -213,7 +221,8 @@ final class TileLogits {
             IntVector position = IntVector.fromArray(I, block.position, lane);
             IntVector offset = IntVector.fromArray(I, base, lane);
             for (int j = j0, at = TileProducts.at(lane, block.tileRows); j < j1; j++, at += G) {
-                IntVector.broadcast(I, j).sub(position).max(-maxDistance).min(maxDistance).add(offset).intoArray(index, 0);
+                IntVector distance = IntVector.broadcast(I, j).sub(position).max(-maxDistance).min(maxDistance);
+                distance.add(offset).intoArray(index, 0);
                 FloatVector.fromArray(F, s, at).add(FloatVector.fromArray(F, byDistance, 0, index, 0)).intoArray(s, at);
             }
         }
@@ -226,16 +235,13 @@ final class TileLogits {
             IntVector position = IntVector.fromArray(I, block.position, lane);
             IntVector offset = IntVector.fromArray(I, laneOffset, lane);
             for (int j = j0, at = TileProducts.at(lane, block.tileRows); j < j1; j++, at += G) {
-                shawIndex(j, position, clip, offset).intoArray(index, 0);
+                IntVector distance = IntVector.broadcast(I, j).sub(position).max(-clip).min(clip);
+                distance.add(clip).mul(G).add(offset).intoArray(index, 0);
                 FloatVector.fromArray(F, s, at).add(FloatVector.fromArray(F, keyTerms, 0, index, 0)).intoArray(s, at);
             }
         }
     }
 
-    /** {@code (clip(j − p, −k, k) + k)·G + offset}: where a lane's Shaw term for key j lives. */
-    private static IntVector shawIndex(int j, IntVector position, int clip, IntVector lane) {
-        return IntVector.broadcast(I, j).sub(position).max(-clip).min(clip).add(clip).mul(G).add(lane);
-    }
 
     private void addXlPositionTerms(AttentionProblem p, int j0, int j1, float[] s) {
         XlTables xl = SharedState.of(p.xl, XlTables.class);
@@ -246,7 +252,8 @@ final class TileLogits {
             int h = block.head[e] * d;
             for (int j = j0; j < j1; j++) {
                 int delta = Math.max(0, Math.min(maxDistance, block.position[e] - j));
-                s[TileProducts.at(e, block.tileRows) + (j - j0) * G] += dot(positionQueries, e * d, xl.r(), delta * width + h, d);
+                int at = TileProducts.at(e, block.tileRows) + (j - j0) * G;
+                s[at] += dot(positionQueries, e * d, xl.r(), delta * width + h, d);
             }
         }
     }
@@ -291,7 +298,8 @@ final class TileLogits {
             IntVector first = IntVector.fromArray(I, block.first, lane);
             IntVector end = IntVector.fromArray(I, block.end, lane);
             for (int j = j0, at = TileProducts.at(lane, block.tileRows); j < j1; j++, at += G) {
-                VectorMask<Float> hidden = first.compare(VectorOperators.GT, j).or(end.compare(VectorOperators.LE, j)).cast(F);
+                VectorMask<Integer> before = first.compare(VectorOperators.GT, j);
+                VectorMask<Float> hidden = before.or(end.compare(VectorOperators.LE, j)).cast(F);
                 FloatVector.fromArray(F, s, at).blend(Float.NEGATIVE_INFINITY, hidden).intoArray(s, at);
             }
         }
@@ -315,7 +323,8 @@ final class TileLogits {
             IntVector position = IntVector.fromArray(I, block.position, lane);
             IntVector offset = IntVector.fromArray(I, laneOffset, lane);
             for (int j = j0, at = TileProducts.at(lane, block.tileRows); j < j1; j++, at += G) {
-                shawIndex(j, position, clip, offset).intoArray(index, 0);
+                IntVector distance = IntVector.broadcast(I, j).sub(position).max(-clip).min(clip);
+                distance.add(clip).mul(G).add(offset).intoArray(index, 0);
                 FloatVector.fromArray(F, valueWeights, 0, index, 0).add(FloatVector.fromArray(F, s, at))
                         .intoArray(valueWeights, 0, index, 0);
             }

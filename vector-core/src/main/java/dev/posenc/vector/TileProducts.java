@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       and multiplied into the probability vectors.
  * </ul>
  * Key rows are read in place (a short last group is copied out with zero rows); values come packed
- * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails. A full group runs 4 × 3 register tiles: twelve accumulators,
- * four vector loads and three broadcasts per twelve FMAs, no horizontal reductions; a partial group
+ * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails.
+ * A full group runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
+ * per twelve FMAs, no horizontal reductions; a partial group
  * (decode) runs each vector against eight keys or columns. Every lane is a chain of fused
  * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
  * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
@@ -27,6 +28,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class TileProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     /** Lanes per group: four vectors. */
     static final int G = 4 * L;
@@ -98,24 +105,33 @@ final class TileProducts {
             FloatVector y = FloatVector.fromArray(F, qT, q + 2 * L);
             FloatVector z = FloatVector.fromArray(F, qT, q + 3 * L);
             FloatVector e = FloatVector.broadcast(F, k[k0 + c]);
-            a0 = Lanes.fma(w, e, a0);
-            b0 = Lanes.fma(x, e, b0);
-            c0 = Lanes.fma(y, e, c0);
-            d0 = Lanes.fma(z, e, d0);
+            a0 = FMA ? w.fma(e, a0) : w.mul(e).add(a0);
+            b0 = FMA ? x.fma(e, b0) : x.mul(e).add(b0);
+            c0 = FMA ? y.fma(e, c0) : y.mul(e).add(c0);
+            d0 = FMA ? z.fma(e, d0) : z.mul(e).add(d0);
             e = FloatVector.broadcast(F, k[k1 + c]);
-            a1 = Lanes.fma(w, e, a1);
-            b1 = Lanes.fma(x, e, b1);
-            c1 = Lanes.fma(y, e, c1);
-            d1 = Lanes.fma(z, e, d1);
+            a1 = FMA ? w.fma(e, a1) : w.mul(e).add(a1);
+            b1 = FMA ? x.fma(e, b1) : x.mul(e).add(b1);
+            c1 = FMA ? y.fma(e, c1) : y.mul(e).add(c1);
+            d1 = FMA ? z.fma(e, d1) : z.mul(e).add(d1);
             e = FloatVector.broadcast(F, k[k2 + c]);
-            a2 = Lanes.fma(w, e, a2);
-            b2 = Lanes.fma(x, e, b2);
-            c2 = Lanes.fma(y, e, c2);
-            d2 = Lanes.fma(z, e, d2);
+            a2 = FMA ? w.fma(e, a2) : w.mul(e).add(a2);
+            b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
+            c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
+            d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
         }
-        store4(a0, b0, c0, d0, s, at);
-        store4(a1, b1, c1, d1, s, at + G);
-        store4(a2, b2, c2, d2, s, at + 2 * G);
+        a0.intoArray(s, at);
+        b0.intoArray(s, at + L);
+        c0.intoArray(s, at + 2 * L);
+        d0.intoArray(s, at + 3 * L);
+        a1.intoArray(s, at + G);
+        b1.intoArray(s, at + G + L);
+        c1.intoArray(s, at + G + 2 * L);
+        d1.intoArray(s, at + G + 3 * L);
+        a2.intoArray(s, at + 2 * G);
+        b2.intoArray(s, at + 2 * G + L);
+        c2.intoArray(s, at + 2 * G + 2 * L);
+        d2.intoArray(s, at + 2 * G + 3 * L);
     }
 
     private static void scores1x8(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
@@ -129,14 +145,22 @@ final class TileProducts {
         FloatVector a7 = a0;
         for (int c = 0, q = q0, r = k0; c < d; c++, q += G, r++) {
             FloatVector x = FloatVector.fromArray(F, qT, q);
-            a0 = Lanes.fma(x, FloatVector.broadcast(F, k[r]), a0);
-            a1 = Lanes.fma(x, FloatVector.broadcast(F, k[r + kStride]), a1);
-            a2 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 2 * kStride]), a2);
-            a3 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 3 * kStride]), a3);
-            a4 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 4 * kStride]), a4);
-            a5 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 5 * kStride]), a5);
-            a6 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 6 * kStride]), a6);
-            a7 = Lanes.fma(x, FloatVector.broadcast(F, k[r + 7 * kStride]), a7);
+            FloatVector b0 = FloatVector.broadcast(F, k[r]);
+            a0 = FMA ? x.fma(b0, a0) : x.mul(b0).add(a0);
+            FloatVector b1 = FloatVector.broadcast(F, k[r + kStride]);
+            a1 = FMA ? x.fma(b1, a1) : x.mul(b1).add(a1);
+            FloatVector b2 = FloatVector.broadcast(F, k[r + 2 * kStride]);
+            a2 = FMA ? x.fma(b2, a2) : x.mul(b2).add(a2);
+            FloatVector b3 = FloatVector.broadcast(F, k[r + 3 * kStride]);
+            a3 = FMA ? x.fma(b3, a3) : x.mul(b3).add(a3);
+            FloatVector b4 = FloatVector.broadcast(F, k[r + 4 * kStride]);
+            a4 = FMA ? x.fma(b4, a4) : x.mul(b4).add(a4);
+            FloatVector b5 = FloatVector.broadcast(F, k[r + 5 * kStride]);
+            a5 = FMA ? x.fma(b5, a5) : x.mul(b5).add(a5);
+            FloatVector b6 = FloatVector.broadcast(F, k[r + 6 * kStride]);
+            a6 = FMA ? x.fma(b6, a6) : x.mul(b6).add(a6);
+            FloatVector b7 = FloatVector.broadcast(F, k[r + 7 * kStride]);
+            a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
         a0.intoArray(s, at);
         a1.intoArray(s, at + G);
@@ -204,24 +228,33 @@ final class TileProducts {
             FloatVector y = FloatVector.fromArray(F, p, at + 2 * L);
             FloatVector z = FloatVector.fromArray(F, p, at + 3 * L);
             FloatVector e = FloatVector.broadcast(F, v[row]);
-            a0 = Lanes.fma(w, e, a0);
-            b0 = Lanes.fma(x, e, b0);
-            c0 = Lanes.fma(y, e, c0);
-            d0 = Lanes.fma(z, e, d0);
+            a0 = FMA ? w.fma(e, a0) : w.mul(e).add(a0);
+            b0 = FMA ? x.fma(e, b0) : x.mul(e).add(b0);
+            c0 = FMA ? y.fma(e, c0) : y.mul(e).add(c0);
+            d0 = FMA ? z.fma(e, d0) : z.mul(e).add(d0);
             e = FloatVector.broadcast(F, v[row + 1]);
-            a1 = Lanes.fma(w, e, a1);
-            b1 = Lanes.fma(x, e, b1);
-            c1 = Lanes.fma(y, e, c1);
-            d1 = Lanes.fma(z, e, d1);
+            a1 = FMA ? w.fma(e, a1) : w.mul(e).add(a1);
+            b1 = FMA ? x.fma(e, b1) : x.mul(e).add(b1);
+            c1 = FMA ? y.fma(e, c1) : y.mul(e).add(c1);
+            d1 = FMA ? z.fma(e, d1) : z.mul(e).add(d1);
             e = FloatVector.broadcast(F, v[row + 2]);
-            a2 = Lanes.fma(w, e, a2);
-            b2 = Lanes.fma(x, e, b2);
-            c2 = Lanes.fma(y, e, c2);
-            d2 = Lanes.fma(z, e, d2);
+            a2 = FMA ? w.fma(e, a2) : w.mul(e).add(a2);
+            b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
+            c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
+            d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
         }
-        store4(a0, b0, c0, d0, oT, o);
-        store4(a1, b1, c1, d1, oT, o + G);
-        store4(a2, b2, c2, d2, oT, o + 2 * G);
+        a0.intoArray(oT, o);
+        b0.intoArray(oT, o + L);
+        c0.intoArray(oT, o + 2 * L);
+        d0.intoArray(oT, o + 3 * L);
+        a1.intoArray(oT, o + G);
+        b1.intoArray(oT, o + G + L);
+        c1.intoArray(oT, o + G + 2 * L);
+        d1.intoArray(oT, o + G + 3 * L);
+        a2.intoArray(oT, o + 2 * G);
+        b2.intoArray(oT, o + 2 * G + L);
+        c2.intoArray(oT, o + 2 * G + 2 * L);
+        d2.intoArray(oT, o + 2 * G + 3 * L);
     }
 
     private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o) {
@@ -235,14 +268,22 @@ final class TileProducts {
         FloatVector a7 = FloatVector.fromArray(F, oT, o + 7 * G);
         for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += G) {
             FloatVector x = FloatVector.fromArray(F, p, at);
-            a0 = Lanes.fma(x, FloatVector.broadcast(F, v[row]), a0);
-            a1 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 1]), a1);
-            a2 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 2]), a2);
-            a3 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 3]), a3);
-            a4 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 4]), a4);
-            a5 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 5]), a5);
-            a6 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 6]), a6);
-            a7 = Lanes.fma(x, FloatVector.broadcast(F, v[row + 7]), a7);
+            FloatVector b0 = FloatVector.broadcast(F, v[row]);
+            a0 = FMA ? x.fma(b0, a0) : x.mul(b0).add(a0);
+            FloatVector b1 = FloatVector.broadcast(F, v[row + 1]);
+            a1 = FMA ? x.fma(b1, a1) : x.mul(b1).add(a1);
+            FloatVector b2 = FloatVector.broadcast(F, v[row + 2]);
+            a2 = FMA ? x.fma(b2, a2) : x.mul(b2).add(a2);
+            FloatVector b3 = FloatVector.broadcast(F, v[row + 3]);
+            a3 = FMA ? x.fma(b3, a3) : x.mul(b3).add(a3);
+            FloatVector b4 = FloatVector.broadcast(F, v[row + 4]);
+            a4 = FMA ? x.fma(b4, a4) : x.mul(b4).add(a4);
+            FloatVector b5 = FloatVector.broadcast(F, v[row + 5]);
+            a5 = FMA ? x.fma(b5, a5) : x.mul(b5).add(a5);
+            FloatVector b6 = FloatVector.broadcast(F, v[row + 6]);
+            a6 = FMA ? x.fma(b6, a6) : x.mul(b6).add(a6);
+            FloatVector b7 = FloatVector.broadcast(F, v[row + 7]);
+            a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
         a0.intoArray(oT, o);
         a1.intoArray(oT, o + G);
@@ -252,12 +293,5 @@ final class TileProducts {
         a5.intoArray(oT, o + 5 * G);
         a6.intoArray(oT, o + 6 * G);
         a7.intoArray(oT, o + 7 * G);
-    }
-
-    private static void store4(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] out, int at) {
-        a.intoArray(out, at);
-        b.intoArray(out, at + L);
-        c.intoArray(out, at + 2 * L);
-        d.intoArray(out, at + 3 * L);
     }
 }

@@ -8,13 +8,17 @@ import dev.posenc.internal.WorkItemAttention;
  * Fused, tiled, streaming attention (FlashAttention-2's algorithm on the CPU): the work is cut into
  * blocks of (head, query row) entries that share a kv head, each computed by a {@link StreamingBlock}
  * over tiles of keys with an online softmax. With at least {@link StreamingBlock#WIDTH} queries a
- * block is that many consecutive rows of one head; with fewer (decode) it is every row of as many
- * heads of the group as fit, so each key and value row is read once for all of them.
+ * block is that many consecutive rows of one head; with fewer it is every row of as many heads of the
+ * group as fit, so each key and value row is read once for all of them. In decode (the rows of a
+ * whole group fit one vector) a work item advances the narrow blocks of up to eight kv heads key by
+ * key, reading the KV cache once, in memory order.
  *
- * <p>Rounding: logits err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} (plus {@code 4u·|bias|}, and
- * {@code 4u·cap} under a soft cap), and never by more than 2⁻⁷ (blocks that could are computed in
- * double); the softmax and output sums add {@code (4n + 16)·u} relative over n visible keys (see
- * {@code AttentionOracle} in the conformance kit). Results do not depend on the number of threads.
+ * <p>Rounding: a logit's dot products err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} and never by more
+ * than 2⁻⁷ (blocks that could are computed in double, {@link LogitGuard}); the bias adds
+ * {@code 4u·|bias|} and a soft cap {@code 4u·cap}; the softmax and the output sums add
+ * {@code (4n + 2m + 16)·u} relative over n visible keys (m Shaw value embeddings). See
+ * {@code AttentionOracle} in the conformance kit, which tests exactly this. Results do not depend on
+ * the number of threads, nor on how warm the JIT is.
  */
 final class VectorAttention extends WorkItemAttention {
 
@@ -31,8 +35,7 @@ final class VectorAttention extends WorkItemAttention {
 
     /**
      * Item → (kv head, heads of its group, rows), in kv-head-major, then head, then row order; or, in
-     * decode, the blocks of up to four consecutive kv heads advanced tile by tile together, so that
-     * the key and value rows of one position (neighbours in memory) are read one after the other.
+     * decode, the blocks of up to eight consecutive kv heads advanced together.
      */
     @Override
     protected void run(AttentionProblem p, int item, AttentionScratch scratch) {
