@@ -74,7 +74,7 @@ final class StreamingBlock {
     private float[] queryRows = new float[0];
     private float[] outputRows = new float[0];
     /** Narrow blocks: lanewise partial sums of four logits. */
-    private final float[] partials = new float[4 * L];
+    private final float[] partials = new float[8 * L + 8];
 
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
@@ -156,8 +156,8 @@ final class StreamingBlock {
             return;
         }
         if (narrow) {
-            for (int j = tileStart; j < tileEnd; j++) {
-                scoreKey(p, j);
+            for (int j = tileStart; j < tileEnd; j += 2) {
+                scoreKeys(p, j);
             }
             if (endScores(p, t)) {
                 for (int j = tileStart; j < tileEnd; j += 2) {
@@ -190,13 +190,16 @@ final class StreamingBlock {
     }
 
     /**
-     * Narrow blocks: the logits of key j of the current tile ({@link NarrowProducts#scores}). A work
-     * item may call this for several blocks per key, visiting their kv heads' rows in memory order.
+     * Narrow blocks: the logits of keys j and j + 1 (those of them in the current tile,
+     * {@link NarrowProducts#scores}). A work item may call this for several blocks per pair of keys,
+     * visiting their kv heads' rows in memory order.
      */
-    void scoreKey(AttentionProblem p, int j) {
-        if (j >= tileStart && j < tileEnd && !done) {
-            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(j, kvHead), logits, (j - tileStart) * G,
-                    partials);
+    void scoreKeys(AttentionProblem p, int j) {
+        int from = Math.max(j, tileStart);
+        int to = Math.min(j + 2, tileEnd);
+        if (from < to && !done) {
+            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(from, kvHead), p.kStride, to - from == 2,
+                    logits, (from - tileStart) * G, partials);
         }
     }
 
@@ -222,7 +225,7 @@ final class StreamingBlock {
         int from = Math.max(j, tileStart);
         int to = Math.min(j + 2, tileEnd);
         if (from < to && !done) {
-            NarrowProducts.accumulate(logits, (from - tileStart) * G, 4 * quads(), p.v, p.vAt(from, kvHead), p.vStride,
+            NarrowProducts.accumulate(logits, (from - tileStart) * G, quads(), p.v, p.vAt(from, kvHead), p.vStride,
                     to - from == 2, p.valueDim, outputRows);
         }
     }

@@ -76,9 +76,9 @@ final class VectorAttention extends WorkItemAttention {
                 blocks.get(g - g0).beginTile(t);
             }
             int j1 = Math.min(t + tile, end);
-            for (int j = Math.max(t, first); j < j1; j++) {
+            for (int j = Math.max(t, first); j < j1; j += 2) {
                 for (int g = g0; g < g1; g++) {
-                    blocks.get(g - g0).scoreKey(p, j);
+                    blocks.get(g - g0).scoreKeys(p, j);
                 }
             }
             for (int g = g0; g < g1; g++) {
