@@ -6,9 +6,11 @@ import dev.posenc.internal.SharedState;
 
 /**
  * Scratch memory for attention calls, reusable across calls so that a call allocates nothing: tiles
- * of logits and probabilities, output accumulators, running maxima and sums, sized
- * {@code O(tile × headDim)} by the kernel on first use and grown only when a later call needs more.
- * Works with every {@link AttentionKernel}.
+ * of logits and probabilities, output accumulators, running maxima and sums, {@code O(tile × headDim)}
+ * floats per block of queries (the streaming kernel never holds a {@code [queries × keys]} matrix),
+ * plus one number per kv head and key tile, and one row of {@code keys} doubles for the rare rows
+ * computed exactly (and by the scalar reference). Sized by the kernel on first use and grown only
+ * when a later call needs more. Works with every {@link AttentionKernel}.
  *
  * <p>Not thread-safe: use one per thread (a parallel call takes one per worker). Keep one per thread
  * for the life of the model and pass it to every call.
