@@ -5,6 +5,8 @@
 module dev.posenc {
     exports dev.posenc;
     exports dev.posenc.absolute;
+    exports dev.posenc.attention;
+    exports dev.posenc.bias;
     exports dev.posenc.norm;
     exports dev.posenc.rope;
     exports dev.posenc.softmax;

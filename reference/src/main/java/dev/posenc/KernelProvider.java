@@ -1,6 +1,7 @@
 package dev.posenc;
 
 import dev.posenc.absolute.AbsolutePositionKernel;
+import dev.posenc.attention.AttentionKernel;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.rope.RopeKernel;
 import dev.posenc.softmax.SoftmaxKernel;
@@ -31,4 +32,7 @@ public interface KernelProvider {
 
     /** Rotary position embeddings (RoPE) and their scaling schedules. */
     RopeKernel rope();
+
+    /** Scaled dot-product attention with relative position schemes fused in. */
+    AttentionKernel attention();
 }

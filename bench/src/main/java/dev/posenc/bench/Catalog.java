@@ -28,7 +28,13 @@ public final class Catalog {
             KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(8))
                     .shape(p -> p.get("rows") + "×" + p.get("cols")),
             KernelEntry.of("norm", NormBenchmark.class, Cost.memory(8))
-                    .shape(p -> p.get("rows") + "×" + p.get("dim")));
+                    .shape(p -> p.get("rows") + "×" + p.get("dim")),
+            // Prefill is compute-bound (FLOPs counted). Decode streams the whole KV cache once per step:
+            // 4096 keys × 8 kv heads × (128 + 128) floats = 32 MiB per call, 1 MiB per (query, head) element.
+            KernelEntry.of("attention", AttentionBenchmark.class, Cost.compute())
+                    .method("decode", Cost.memory(1 << 20, 1 << 20))
+                    .shape(p -> p.get("scheme"))
+                    .quick("scheme", "alibi"));
 
     private Catalog() {}
 }

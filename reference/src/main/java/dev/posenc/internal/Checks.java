@@ -134,4 +134,16 @@ public final class Checks {
             fits(array, name, 0, length, what);
         }
     }
+
+    /**
+     * Requires {@code a[aOffset, +aLength)} and {@code b[bOffset, +bLength)} not to share an element
+     * (different arrays never do).
+     */
+    public static void disjoint(float[] a, String aName, int aOffset, int aLength, float[] b, String bName, int bOffset,
+                                int bLength) {
+        if (a == b && (long) aOffset < (long) bOffset + bLength && (long) bOffset < (long) aOffset + aLength) {
+            throw new IllegalArgumentException(aName + " [" + aOffset + ", " + ((long) aOffset + aLength) + ") overlaps "
+                    + bName + " [" + bOffset + ", " + ((long) bOffset + bLength) + ") in the same array: they must be disjoint");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.posenc.vector;
 import dev.posenc.Kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,6 +19,8 @@ final class Lanes {
     static final VectorSpecies<Float> FLOAT;
     /** The double species of the same bit width (half the lanes of {@link #FLOAT}). */
     static final VectorSpecies<Double> DOUBLE;
+    /** The int species of the same bit width (as many lanes as {@link #FLOAT}). */
+    static final VectorSpecies<Integer> INT;
     /** Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. */
     static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
 
@@ -45,6 +48,7 @@ final class Lanes {
         VectorShape shape = problem == null ? VectorShape.forBitSize(bits) : VectorShape.S_128_BIT;
         FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape);
         DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape);
+        INT = IntVector.SPECIES_PREFERRED.withShape(shape);
     }
 
     private Lanes() {}

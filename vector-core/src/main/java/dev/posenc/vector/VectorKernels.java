@@ -1,50 +1,16 @@
 package dev.posenc.vector;
 
 import dev.posenc.KernelProvider;
-import dev.posenc.absolute.AbsolutePositionKernel;
-import dev.posenc.norm.NormKernel;
-import dev.posenc.rope.RopeKernel;
-import dev.posenc.softmax.SoftmaxKernel;
+import dev.posenc.spi.KernelSet;
 
 /** The Vector API implementation of every kernel family, at the width {@link Lanes} fixed. */
-final class VectorKernels implements KernelProvider {
-    static final VectorKernels INSTANCE = new VectorKernels();
-
-    private final SoftmaxKernel softmax = new VectorSoftmax();
-    private final NormKernel norms = new VectorNorms();
-    private final AbsolutePositionKernel absolutePositions = new VectorAbsolutePositions();
-    private final RopeKernel rope = new VectorRope();
+final class VectorKernels {
+    /** Created when {@link VectorKernelProviderFactory} has checked that it can run; every kernel in it is stateless. */
+    static final KernelProvider INSTANCE = new KernelSet("vector-" + Lanes.FLOAT.vectorBitSize(),
+            "jdk.incubator.vector, " + Lanes.FLOAT.length() + " float lanes of " + Lanes.FLOAT.vectorBitSize()
+                    + " bits, " + (Lanes.FMA ? "hardware FMA" : "no FMA: mul+add"),
+            new VectorSoftmax(), new VectorNorms(), new VectorAbsolutePositions(), new VectorRope(),
+            new VectorAttention());
 
     private VectorKernels() {}
-
-    @Override
-    public String name() {
-        return "vector-" + Lanes.FLOAT.vectorBitSize();
-    }
-
-    @Override
-    public String description() {
-        return "jdk.incubator.vector, " + Lanes.FLOAT.length() + " float lanes of "
-                + Lanes.FLOAT.vectorBitSize() + " bits, " + (Lanes.FMA ? "hardware FMA" : "no FMA: mul+add");
-    }
-
-    @Override
-    public SoftmaxKernel softmax() {
-        return softmax;
-    }
-
-    @Override
-    public NormKernel norms() {
-        return norms;
-    }
-
-    @Override
-    public AbsolutePositionKernel absolutePositions() {
-        return absolutePositions;
-    }
-
-    @Override
-    public RopeKernel rope() {
-        return rope;
-    }
 }

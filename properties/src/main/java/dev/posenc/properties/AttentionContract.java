@@ -1,0 +1,275 @@
+package dev.posenc.properties;
+
+import static dev.posenc.properties.Theories.qt;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posenc.Kernels;
+import dev.posenc.Positions;
+import dev.posenc.attention.AttentionKernel;
+import dev.posenc.attention.AttentionOptions;
+import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.CausalMask;
+import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.T5Buckets;
+import dev.posenc.bias.T5RelativeBias;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attention suite: agreement with an independent double-precision oracle within the error bound
+ * of {@link AttentionOracle} for every scheme, mask, GQA ratio, decode shape and tile size; the
+ * conformance data; special values; parallel and concurrent calls; bad input. Subclass it and return
+ * your implementation from {@link #kernel()}. Invariants are in {@link AttentionInvariantsContract}.
+ */
+public abstract class AttentionContract {
+
+    /** The implementation under test. */
+    protected abstract AttentionKernel kernel();
+
+    /** The library's scalar reference, checked against the oracle alongside. */
+    protected AttentionKernel reference() {
+        return Kernels.reference().attention();
+    }
+
+    /** Runs the kernel on a case with a fresh workspace; returns the output array (sentinel-padded). */
+    static float[] run(AttentionKernel kernel, AttentionCase.Inputs in, AttentionWorkspace workspace) {
+        float[] out = in.output();
+        kernel.attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(), in.k(),
+                in.offset(), in.v(), in.offset(), out, in.offset(), workspace);
+        return out;
+    }
+
+    @Test
+    public void agreesWithTheOracle() {
+        qt(250).forAll(AttentionCase.cases(40, 200, 72, FloatKind.NORMAL, FloatKind.WIDE, FloatKind.GRID))
+                .checkAssert(c -> {
+                    AttentionCase.Inputs in = c.build();
+                    AttentionOracle oracle = AttentionOracle.of(in);
+                    float[] actual = run(kernel(), in, in.workspace());
+                    Arrays2.assertUntouchedOutside(actual, in.offset(), in.outputLength(), "out");
+                    oracle.assertFloatClose(c.toString(), actual, in.offset());
+                    oracle.assertDoubleClose("reference " + c, run(reference(), in, in.workspace()), in.offset());
+                });
+    }
+
+    /**
+     * q and k with large common offsets (mean 1e4, std 1e−2: logits ~1e8 that differ by O(1)) and huge
+     * magnitudes (1e20..3e38: float dot products overflow) still meet the bound of {@link AttentionOracle}.
+     */
+    @Test
+    public void extremeMagnitudesMeetTheBound() {
+        qt(60).forAll(AttentionCase.cases(20, 80, 24, FloatKind.OFFSET, FloatKind.LARGE, FloatKind.MIXED, FloatKind.TINY))
+                .checkAssert(c -> {
+                    AttentionCase.Inputs in = c.build();
+                    AttentionOracle.of(in).assertFloatClose(c.toString(), run(kernel(), in, in.workspace()), in.offset());
+                });
+    }
+
+    @Test
+    public void reusedWorkspacesGiveTheSameResults() {
+        AttentionWorkspace shared = new AttentionWorkspace();
+        qt(60).forAll(AttentionCase.cases(40, 150, 40, FloatKind.NORMAL)).checkAssert(c -> {
+            AttentionCase.Inputs in = c.build();
+            float[] fresh = run(kernel(), in, in.keyTile() == 0 ? new AttentionWorkspace() : in.workspace());
+            float[] reused = run(kernel(), in, in.keyTile() == 0 ? shared : in.workspace());
+            assertArrayEquals(fresh, reused, c.toString());
+        });
+    }
+
+    @Test
+    public void matchesTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("attention")) {
+            ConformanceAttention.of(c).check(kernel());
+        }
+    }
+
+    @Test
+    public void alibiProbabilitiesMatchTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("alibi")) {
+            if (c.kind().equals("bias")) {
+                ConformanceAttention.alibiProbabilities(c).check(kernel());
+            }
+        }
+    }
+
+    @Test
+    public void fullyMaskedRowsAreZeros() {
+        int d = 4;
+        float[] q = PositionBiasContract.fill(5 * 2 * d, 1);
+        float[] k = PositionBiasContract.fill(3 * 2 * d, 2);
+        float[] v = PositionBiasContract.fill(3 * 2 * d, 3);
+        AttentionOptions bottomRight = AttentionOptions.of(2, d).withCausal(CausalMask.BOTTOM_RIGHT);
+        float[] out = Arrays2.sentinels(5 * 2 * d);
+        // 5 queries over 3 keys, bottom-right: query rows 0 and 1 sit at positions −2 and −1 and see nothing.
+        kernel().attend(bottomRight, 5, 3, null, null, q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
+        for (int e = 0; e < 2 * 2 * d; e++) {
+            assertEquals(0f, out[e], "row " + e / (2 * d) + " sees no key");
+        }
+        assertTrue(out[2 * 2 * d] != 0f);
+        // Window 1, causal: position 2 sees keys 1, 2 and position 1 keys 0, 1; the dense mask allows only
+        // keys outside those. Then an additive −∞ on every key.
+        boolean[] allowed = {true, false, false, false, false, true};
+        float[] minusInfinity = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        AttentionOptions windowed = AttentionOptions.of(2, d).withCausal(CausalMask.TOP_LEFT).withWindow(1);
+        DenseBias[] denses = {DenseBias.mask(allowed, 0, 1, 2, 3), DenseBias.additive(minusInfinity, 0, 1, 1, 3)};
+        Positions[] positions = {Positions.of(2, 1), Positions.of(2)};
+        for (int t = 0; t < 2; t++) {
+            int queries = denses[t].queries();
+            float[] o = Arrays2.sentinels(queries * 2 * d);
+            kernel().attend(windowed, queries, 3, positions[t], denses[t], q, 0, k, 0, v, 0, o, 0, new AttentionWorkspace());
+            assertArrayEquals(new float[queries * 2 * d], o, "every row fully masked: " + denses[t]);
+        }
+    }
+
+    @Test
+    public void specialValuesFollowTheDocumentedConvention() {
+        int d = 3;
+        int keys = 70;
+        float[] q = PositionBiasContract.fill(keys * d, 11);
+        float[] k = PositionBiasContract.fill(keys * d, 12);
+        float[] v = PositionBiasContract.fill(keys * d, 13);
+        AttentionOptions causal = AttentionOptions.of(1, d).withCausal(CausalMask.TOP_LEFT);
+        float[] clean = attend(causal, keys, q, k, v);
+        // NaN in a key that only later rows see: earlier rows unchanged, later rows NaN.
+        float[] kNaN = k.clone();
+        kNaN[40 * d + 1] = Float.NaN;
+        float[] withNaN = attend(causal, keys, q, kNaN, v);
+        for (int i = 0; i < keys; i++) {
+            for (int c = 0; c < d; c++) {
+                float got = withNaN[i * d + c];
+                if (i < 40) {
+                    assertEquals(clean[i * d + c], got, "row " + i + " does not see key 40");
+                } else {
+                    assertTrue(Float.isNaN(got), "row " + i + " sees the NaN logit of key 40: " + got);
+                }
+            }
+        }
+        // +∞ in a dense bias makes the row NaN; NaN in a value reaches its column in the rows that see it.
+        float[] bias = new float[keys];
+        bias[5] = Float.POSITIVE_INFINITY;
+        float[] out = new float[d];
+        kernel().attend(AttentionOptions.of(1, d), 1, keys, Positions.of(9), DenseBias.additive(bias, 0, 1, 1, keys),
+                q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
+        for (float x : out) {
+            assertTrue(Float.isNaN(x), "a +∞ logit makes the row NaN");
+        }
+        float[] vNaN = v.clone();
+        vNaN[3 * d + 2] = Float.NaN;
+        float[] nanValue = attend(causal, keys, q, k, vNaN);
+        for (int i = 3; i < keys; i++) {
+            assertTrue(Float.isNaN(nanValue[i * d + 2]) && !Float.isNaN(nanValue[i * d + 1]), "row " + i + ": NaN in its column only");
+        }
+    }
+
+    private float[] attend(AttentionOptions options, int n, float[] q, float[] k, float[] v) {
+        float[] out = new float[n * options.heads() * options.valueDim()];
+        kernel().attend(options, n, n, q, k, v, out);
+        return out;
+    }
+
+    @Test
+    public void parallelCallsAreBitIdenticalToSingleThreaded() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            qt(40).forAll(AttentionCase.cases(70, 200, 40, FloatKind.NORMAL)).checkAssert(c -> {
+                AttentionCase.Inputs in = c.build();
+                float[] single = run(kernel(), in, in.workspace());
+                for (int workers = 1; workers <= 4; workers++) {
+                    AttentionWorkspace[] workspaces = new AttentionWorkspace[workers];
+                    for (int w = 0; w < workers; w++) {
+                        workspaces[w] = in.workspace();
+                    }
+                    float[] out = in.output();
+                    kernel().attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(),
+                            in.k(), in.offset(), in.v(), in.offset(), out, in.offset(), pool, workspaces);
+                    assertArrayEquals(single, out, workers + " workers: " + c);
+                }
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void manyThreadsShareOneKernel() throws Exception {
+        List<AttentionCase.Inputs> inputs = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        qt(12).forAll(AttentionCase.cases(40, 150, 40, FloatKind.NORMAL)).checkAssert(c -> {
+            AttentionCase.Inputs in = c.build();
+            inputs.add(in);
+            expected.add(run(kernel(), in, in.workspace()));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int start = t;
+                futures.add(pool.submit(() -> {
+                    AttentionWorkspace workspace = new AttentionWorkspace();
+                    for (int r = 0; r < 3 * inputs.size(); r++) {
+                        int n = (start + r) % inputs.size();
+                        AttentionCase.Inputs in = inputs.get(n);
+                        float[] out = run(kernel(), in, in.keyTile() == 0 ? workspace : in.workspace());
+                        assertArrayEquals(expected.get(n), out, "thread " + start + ", case " + n);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void rejectsBadInputWithoutTouchingTheOutput() {
+        AttentionKernel a = kernel();
+        AttentionWorkspace w = new AttentionWorkspace();
+        AttentionOptions o = AttentionOptions.of(4, 2, 8);
+        float[] q = new float[3 * 4 * 8];
+        float[] k = new float[5 * 2 * 8];
+        float[] v = new float[5 * 2 * 8];
+        float[] out = new float[3 * 4 * 8];
+        BadInput.rejects(() -> AttentionOptions.of(6, 4, 8), null, "heads", "6", "kvHeads", "4");
+        BadInput.rejects(() -> AttentionOptions.of(0, 8), null, "heads", "0");
+        BadInput.rejects(() -> AttentionOptions.of(4, 0), null, "headDim", "0");
+        BadInput.rejects(() -> o.withWindow(-1), null, "window", "-1");
+        BadInput.rejects(() -> o.withScale(Double.NaN), null, "scale", "NaN");
+        BadInput.rejects(() -> o.withSoftCap(0), null, "softCap", "0");
+        BadInput.rejects(() -> o.withValueDim(0), null, "valueDim", "0");
+        BadInput.rejects(() -> o.withBias(AlibiBias.of(3)), null, "3 heads", "heads = 4");
+        BadInput.rejects(() -> o.withBias(T5RelativeBias.of(T5Buckets.of(true), 2, new float[64], 0)), null, "2 heads");
+        BadInput.rejects(() -> a.attend(o, 0, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "queries", "0");
+        BadInput.rejects(() -> a.attend(o, 3, -1, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "keys", "-1");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 1, k, 0, v, 0, out, 0, w), out, "q", "97", "96");
+        BadInput.rejects(() -> a.attend(o, 3, 6, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "k", "96", "80");
+        BadInput.rejects(() -> a.attend(o.withValueDim(9), 3, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "v", "90", "80");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 0, k, 0, v, 0, out, 2, w), out, "out", "98", "96");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 0, k, 0, v, 0, q, 0, w), q, "overlaps", "q");
+        BadInput.rejects(() -> a.attend(o, 3, 5, Positions.of(1, 2), null, q, 0, k, 0, v, 0, out, 0, w), out,
+                "queryPositions.count()", "2", "3");
+        BadInput.rejects(() -> a.attend(o, 3, 5, Positions.of(1, 2, 5), null, q, 0, k, 0, v, 0, out, 0, w), out,
+                "position 5", "keys = 5");
+        BadInput.rejects(() -> a.attend(o, 3, 5, Positions.of(1, -2, 3), null, q, 0, k, 0, v, 0, out, 0, w), out,
+                "position -2");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, DenseBias.mask(new boolean[12], 0, 1, 3, 4), q, 0, k, 0, v, 0,
+                out, 0, w), out, "dense", "3 × 4", "keys = 5");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, DenseBias.mask(new boolean[30], 0, 2, 3, 5), q, 0, k, 0, v, 0,
+                out, 0, w), out, "dense", "heads", "2");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 0, k, 0, v, 0, out, 0, (AttentionWorkspace) null), out,
+                "workspace");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 0, k, 0, v, 0, out, 0, Runnable::run), out,
+                "workspaces.length", "0");
+        BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 0, k, 0, v, 0, out, 0, Runnable::run, w, w), out,
+                "same object");
+        BadInput.rejects(() -> a.attend(o, 70_000_000, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "overflows");
+    }
+}

@@ -1,0 +1,219 @@
+package dev.posenc.properties;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.posenc.attention.AttentionOptions;
+import dev.posenc.bias.PositionBias;
+import dev.posenc.bias.RelativeBias;
+import dev.posenc.bias.ShawRelativePositions;
+import dev.posenc.bias.TransformerXlPositions;
+
+/**
+ * Attention computed independently of the library's kernels, in double, from the schemes' public
+ * accessors, together with the error bound a float32 implementation must meet at each output.
+ *
+ * <p>Bound (u = 2⁻²⁴). For a visible key j let {@code A_j} be s times the sum of the absolute values of
+ * every product in its dot products ({@code Σ|q_c k_c|}, plus {@code Σ|q_c aK_c|} for Shaw, plus
+ * {@code Σ|q_c + u_c||k_c| + Σ|q_c + v_c||r_c|} for Transformer-XL) and {@code b_j} its additive bias
+ * (position scheme and dense). A float implementation that forms q·s, the sums over the head width
+ * d, the soft cap and the sum with the bias in float errs on the logit by at most
+ * <pre>  δ_j = γ_{d+6}·A_j + 4u·|b_j| + 4u·cap,   γ_n = n·u/(1 − n·u)</pre>
+ * Softmax is invariant to a common shift, so each weight's relative error is at most
+ * {@code e^{2Δ} − 1} with {@code Δ = max_j δ_j}, plus {@code 2u} per exponential, per rescale of a
+ * streaming softmax (at most one per key) and per sum of n terms: in all
+ * <pre>  |out_c − exact_c| ≤ expm1(2Δ + (4n + 2m + 16)·u) · Σ_j p_j·(|v_jc| + |aV_jc|) + 2⁻¹²⁶</pre>
+ * with n the number of visible keys and m = 2k + 1 Shaw value embeddings (0 without them: a kernel may
+ * sum the weights per distance index first). A double implementation meets
+ * {@code u·|exact_c| + 2⁻⁴⁰·Σ_j p_j·(|v_jc| + |aV_jc|)}.
+ */
+public final class AttentionOracle {
+    private static final double U = 0x1p-24;
+
+    private final AttentionCase.Inputs in;
+    private final double[] expected;
+    private final double[] magnitude;
+    private final double[] delta;
+    private final int[] visible;
+    private final boolean[] nanRow;
+
+    private AttentionOracle(AttentionCase.Inputs in) {
+        this.in = in;
+        AttentionOptions o = in.options();
+        int rows = in.queries() * o.heads();
+        expected = new double[rows * o.valueDim()];
+        magnitude = new double[rows * o.valueDim()];
+        delta = new double[rows];
+        visible = new int[rows];
+        nanRow = new boolean[rows];
+        for (int i = 0; i < in.queries(); i++) {
+            for (int h = 0; h < o.heads(); h++) {
+                row(h, i);
+            }
+        }
+    }
+
+    /** The oracle of one call. */
+    public static AttentionOracle of(AttentionCase.Inputs inputs) {
+        return new AttentionOracle(inputs);
+    }
+
+    /** The exact output {@code [queries × heads × valueDim]}. */
+    public double[] expected() {
+        return expected.clone();
+    }
+
+    /** Whether key j is visible to query row i of head h (causal mask, window, dense mask). */
+    public static boolean visible(AttentionCase.Inputs in, int h, int i, int j) {
+        AttentionOptions o = in.options();
+        long p = in.position(i);
+        boolean causalOk = o.causal() == dev.posenc.attention.CausalMask.NONE || j <= p;
+        boolean windowOk = !o.hasWindow() || (j >= p - o.window() && (o.causal() != dev.posenc.attention.CausalMask.NONE
+                || j <= p + o.window()));
+        boolean denseOk = in.dense() == null || in.dense().bias(h, i, j) != Double.NEGATIVE_INFINITY;
+        return causalOk && windowOk && denseOk;
+    }
+
+    private void row(int h, int i) {
+        AttentionOptions o = in.options();
+        int d = o.headDim();
+        int dv = o.valueDim();
+        int g = h / o.group();
+        int p = in.position(i);
+        int keys = in.keys();
+        double[] z = new double[keys];
+        double[] a = new double[keys];
+        double[] b = new double[keys];
+        double max = Double.NEGATIVE_INFINITY;
+        int r = i * o.heads() + h;
+        for (int j = 0; j < keys; j++) {
+            z[j] = Double.NEGATIVE_INFINITY;
+            if (!visible(in, h, i, j)) {
+                continue;
+            }
+            double[] dot = dot(o, h, g, i, p, j);
+            double x = o.scale() * dot[0];
+            a[j] = o.scale() * dot[1];
+            if (o.softCap() > 0) {
+                x = o.softCap() * Math.tanh(x / o.softCap());
+            }
+            PositionBias bias = o.bias();
+            b[j] = (bias instanceof RelativeBias rb ? rb.bias(h, p, j) : 0) + (in.dense() == null ? 0 : in.dense().bias(h, i, j));
+            z[j] = x + b[j];
+            nanRow[r] |= Double.isNaN(z[j]) || z[j] == Double.POSITIVE_INFINITY;
+            max = Math.max(max, z[j]);
+        }
+        int out = r * dv;
+        if (nanRow[r] || max == Double.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(expected, out, out + dv, nanRow[r] ? Double.NaN : 0.0);
+            return;
+        }
+        double sum = 0;
+        double[] weights = new double[keys];
+        for (int j = 0; j < keys; j++) {
+            weights[j] = z[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(z[j] - max);
+            sum += weights[j];
+        }
+        for (int j = 0; j < keys; j++) {
+            if (z[j] == Double.NEGATIVE_INFINITY) {
+                continue;
+            }
+            double w = weights[j] / sum;
+            visible[r]++;
+            double dj = gamma(d + 6) * a[j] + 4 * U * Math.abs(b[j]) + 4 * U * o.softCap();
+            delta[r] = Math.max(delta[r], dj);
+            for (int c = 0; c < dv; c++) {
+                double value = in.v()[in.offset() + (j * o.kvHeads() + g) * dv + c];
+                double embedding = valueEmbedding(o, p, j, c);
+                expected[out + c] += w * (value + embedding);
+                // An implementation may sum Σ p·v and Σ p·aV apart (the fused kernel does): bound by both parts.
+                magnitude[out + c] += w * (Math.abs(value) + Math.abs(embedding));
+            }
+        }
+    }
+
+    /** {@code {Σ products, Σ |products|}} of every dot product in the logit, before the scale. */
+    private double[] dot(AttentionOptions o, int h, int g, int i, int p, int j) {
+        int d = o.headDim();
+        int q = in.offset() + (i * o.heads() + h) * d;
+        int k = in.offset() + (j * o.kvHeads() + g) * d;
+        double sum = 0;
+        double abs = 0;
+        for (int c = 0; c < d; c++) {
+            double qc = in.q()[q + c];
+            double kc = in.k()[k + c];
+            if (o.bias() instanceof TransformerXlPositions xl) {
+                double r = xl.relativeEmbedding(xl.distance(p, j), h, c);
+                double content = qc + xl.contentBias(h, c);
+                double position = qc + xl.positionBias(h, c);
+                sum += content * kc + position * r;
+                abs += Math.abs(content * kc) + Math.abs(position * r);
+            } else {
+                sum += qc * kc;
+                abs += Math.abs(qc * kc);
+            }
+            if (o.bias() instanceof ShawRelativePositions shaw) {
+                double e = shaw.keyEmbedding(shaw.index(p, j), c);
+                sum += qc * e;
+                abs += Math.abs(qc * e);
+            }
+        }
+        return new double[] {sum, abs};
+    }
+
+    private static double valueEmbedding(AttentionOptions o, int p, int j, int c) {
+        return o.bias() instanceof ShawRelativePositions shaw ? shaw.valueEmbedding(shaw.index(p, j), c) : 0;
+    }
+
+    private static double gamma(int n) {
+        return n * U / (1 - n * U);
+    }
+
+    /** The relative bound {@code expm1(2Δ + (4n + 2m + 16)·u)} of output row {@code r = query·heads + head}. */
+    public double rowBound(int r) {
+        return rowBound(r, 1);
+    }
+
+    private double rowBound(int r, double logitFactor) {
+        return Math.expm1(2 * logitFactor * delta[r] + (4.0 * visible[r] + 2.0 * valueTerms() + 16) * U);
+    }
+
+    /** Shaw's value embeddings may be summed per distance index: 2k + 1 more terms (0 otherwise). */
+    private int valueTerms() {
+        return in.options().bias() instanceof ShawRelativePositions shaw && shaw.hasValues() ? 2 * shaw.clip() + 1 : 0;
+    }
+
+    /** Asserts that a float32 implementation's output meets the bound of the class comment. */
+    public void assertFloatClose(String what, float[] out, int outOffset) {
+        assertFloatClose(what, out, outOffset, 1);
+    }
+
+    /**
+     * As {@link #assertFloatClose(String, float[], int)} with every logit bound δ_j multiplied by
+     * {@code logitFactor}, for outputs of inputs that differ from this oracle's by rounding.
+     */
+    public void assertFloatClose(String what, float[] out, int outOffset, double logitFactor) {
+        assertClose(what, out, outOffset, false, logitFactor);
+    }
+
+    /** Asserts that a double-accumulating implementation's output is within one rounding. */
+    public void assertDoubleClose(String what, float[] out, int outOffset) {
+        assertClose(what, out, outOffset, true, 1);
+    }
+
+    private void assertClose(String what, float[] out, int outOffset, boolean exact, double logitFactor) {
+        int dv = in.options().valueDim();
+        for (int e = 0; e < expected.length; e++) {
+            int r = e / dv;
+            double actual = out[outOffset + e];
+            double bound = exact
+                    ? U * Math.abs(expected[e]) + 0x1p-40 * magnitude[e] + Float.MIN_NORMAL
+                    : (magnitude[e] == 0 ? 0 : rowBound(r, logitFactor) * magnitude[e]) + Float.MIN_NORMAL;
+            if (nanRow[r] ? !Double.isNaN(actual) : !(Math.abs(actual - expected[e]) <= bound)) {
+                int row = r / in.options().heads();
+                fail(what + ": out[query " + row + ", head " + r % in.options().heads() + ", " + e % dv + "] = " + actual
+                        + " but expected " + expected[e] + " (error " + Math.abs(actual - expected[e]) + " > bound " + bound
+                        + "; position " + in.position(row) + ", " + visible[r] + " visible keys, logit bound " + delta[r] + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.posenc.properties;
+
+import dev.posenc.Kernels;
+import dev.posenc.Positions;
+import dev.posenc.attention.AttentionKernel;
+import dev.posenc.attention.AttentionOptions;
+import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.CausalMask;
+import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.PositionBias;
+import dev.posenc.bias.T5Buckets;
+import dev.posenc.bias.T5RelativeBias;
+import dev.posenc.rope.RopeLayout;
+import dev.posenc.rope.RotaryEmbedding;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One case of {@code attention.json} (or an ALiBi probability case of {@code alibi.json}) turned into
+ * attention calls: its tensors transposed from the file's {@code [heads, seq, dim]} to the library's
+ * {@code [seq, heads, dim]} (and rotated by RoPE first where the case says so), and every way the
+ * library can express its mask and bias (causal mask
+ * with explicit and with default positions, a dense mask, the ALiBi or T5 scheme, the dense bias).
+ * Each variant must reproduce {@code out} (tolerance {@code 1e−6·max(1, max|v|)}) and, through a
+ * one-hot V whose output is the probability matrix, {@code probs} (tolerance 1e−6). Fully masked rows
+ * follow the library's "safe" convention ({@code out_safe}, {@code probs_safe}).
+ */
+final class ConformanceAttention {
+    private record Variant(String name, AttentionOptions options, Positions positions, DenseBias dense) {}
+
+    private final String name;
+    private final int heads;
+    private final int kvHeads;
+    private final int queries;
+    private final int keys;
+    private final float[] q;
+    private final float[] k;
+    private final float[] v;
+    private final double[] out;
+    private final double[] probs;
+    private final List<Variant> variants = new ArrayList<>();
+
+    private ConformanceAttention(String name, int heads, int kvHeads, int queries, int keys, float[] q, float[] k,
+                                 float[] v, double[] out, double[] probs) {
+        this.name = name;
+        this.heads = heads;
+        this.kvHeads = kvHeads;
+        this.queries = queries;
+        this.keys = keys;
+        this.q = q;
+        this.k = k;
+        this.v = v;
+        this.out = out;
+        this.probs = probs;
+    }
+
+    static ConformanceAttention of(ConformanceCase c) {
+        int heads = c.intParam("num_q_heads");
+        int kvHeads = c.intParam("num_kv_heads");
+        int queries = c.intParam("q_len");
+        int keys = c.intParam("k_len");
+        int d = c.intParam("head_dim");
+        int dv = c.intParam("v_dim");
+        String out = c.has("expected.out_safe") ? "expected.out_safe" : "expected.out";
+        String probs = c.has("expected.probs_safe") ? "expected.probs_safe" : "expected.probs";
+        float[] q = toSequenceFirst(c.floats("inputs.q"), heads, queries, d);
+        float[] k = toSequenceFirst(c.floats("inputs.k"), kvHeads, keys, d);
+        int[] positions = c.has("inputs.query_positions") ? c.ints("inputs.query_positions") : null;
+        if (c.has("params.rope_theta")) {
+            // RoPE first (HF rotate_half; queries and keys both at the case's positions, e.g. 3 … 8), with
+            // the library's scalar reference RoPE: only the attention kernel is under test here. The
+            // attention that follows is causal over the keys' indices 0 … keys − 1.
+            RotaryEmbedding rope = RotaryEmbedding.of(d, c.param("rope_theta"), RopeLayout.HALF_SPLIT);
+            Kernels.reference().rope().rotate(rope, Positions.of(positions), heads, q, 0);
+            Kernels.reference().rope().rotate(rope, Positions.of(positions), kvHeads, k, 0);
+            positions = java.util.stream.IntStream.range(keys - queries, keys).toArray();
+        }
+        ConformanceAttention a = new ConformanceAttention(c.toString(), heads, kvHeads, queries, keys, q, k,
+                toSequenceFirst(c.floats("inputs.v"), kvHeads, keys, dv), toSequenceFirst(c.doubles(out), heads, queries, dv),
+                toSequenceFirst(c.doubles(probs), heads, queries, keys));
+        AttentionOptions base = AttentionOptions.of(heads, kvHeads, d).withValueDim(dv).withScale(c.param("scale"));
+        boolean[] allowed = c.has("inputs.allowed") ? booleans(c.ints("inputs.allowed")) : null;
+        boolean causal = positions != null && isCausal(allowed, positions, keys);
+        PositionBias scheme = scheme(c, heads);
+        // A case with a bias is checked with the scheme that makes it (and, below, with the bias itself).
+        List<AttentionOptions> options = List.of(c.has("inputs.bias") ? base.withBias(scheme) : base);
+        for (AttentionOptions o : options) {
+            String what = o.bias() == null ? "" : " with " + o.bias();
+            if (causal) {
+                a.variants.add(new Variant("causal, explicit positions" + what, o.withCausal(CausalMask.TOP_LEFT),
+                        Positions.of(positions), null));
+                if (positions[0] == keys - queries) {
+                    a.variants.add(new Variant("causal bottom-right" + what, o.withCausal(CausalMask.BOTTOM_RIGHT), null, null));
+                }
+            } else if (allowed != null) {
+                a.variants.add(new Variant("dense mask" + what, o, positions == null ? null : Positions.of(positions),
+                        DenseBias.mask(allowed, 0, 1, queries, keys)));
+            } else {
+                a.variants.add(new Variant("unmasked" + what, o, positions == null ? null : Positions.of(positions), null));
+            }
+        }
+        if (c.has("inputs.bias")) {
+            float[] bias = c.floats("inputs.bias");
+            for (int i = 0; i < bias.length; i++) {
+                if (allowed != null && !allowed[i % (queries * keys)]) {
+                    bias[i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            a.variants.add(new Variant("dense additive bias", base, null, DenseBias.additive(bias, 0, heads, queries, keys)));
+        }
+        return a;
+    }
+
+    /** The scheme whose bias the case's {@code inputs.bias} holds, or {@code null}. */
+    private static PositionBias scheme(ConformanceCase c, int heads) {
+        if (c.has("inputs.t5_table")) {
+            T5Buckets buckets = T5Buckets.of(c.name().contains("bidirectional"), c.intParam("t5_num_buckets"),
+                    c.intParam("t5_max_distance"));
+            return T5RelativeBias.of(buckets, heads, c.floats("inputs.t5_table"), 0);
+        }
+        return c.name().contains("alibi") ? AlibiBias.of(heads) : null;
+    }
+
+    /**
+     * ALiBi's {@code probs = softmax(logits + m·(j − i))} under a causal mask, as attention: q is the row
+     * of logits, k the identity (so {@code q·k_j = logit_j}), scale 1.
+     */
+    static ConformanceAttention alibiProbabilities(ConformanceCase c) {
+        int heads = c.intParam("num_heads");
+        int len = c.intParam("seq_len");
+        float[] q = toSequenceFirst(c.floats("inputs.logits"), heads, len, len);
+        float[] identity = new float[len * heads * len];
+        for (int j = 0; j < len; j++) {
+            for (int h = 0; h < heads; h++) {
+                identity[(j * heads + h) * len + j] = 1f;
+            }
+        }
+        double[] probs = toSequenceFirst(c.doubles("expected.probs"), heads, len, len);
+        ConformanceAttention a = new ConformanceAttention(c.toString(), heads, heads, len, len, q, identity,
+                identity.clone(), probs, probs);
+        a.variants.add(new Variant("ALiBi causal", AttentionOptions.of(heads, len).withScale(1.0)
+                .withCausal(CausalMask.TOP_LEFT).withBias(AlibiBias.of(heads)), null, null));
+        return a;
+    }
+
+    void check(AttentionKernel kernel) {
+        double maxV = 1;
+        for (float x : v) {
+            maxV = Math.max(maxV, Math.abs(x));
+        }
+        int dv = v.length / (keys * kvHeads);
+        float[] oneHot = new float[keys * kvHeads * keys];
+        for (int j = 0; j < keys; j++) {
+            for (int g = 0; g < kvHeads; g++) {
+                oneHot[(j * kvHeads + g) * keys + j] = 1f;
+            }
+        }
+        for (Variant variant : variants) {
+            float[] result = new float[queries * heads * dv];
+            kernel.attend(variant.options(), queries, keys, variant.positions(), variant.dense(), q, 0, k, 0, v, 0,
+                    result, 0, new AttentionWorkspace());
+            Approx.assertClose(name + " out, " + variant.name(), result, 0, out, Approx.Bound.of(1e-6 * maxV, 0));
+            float[] p = new float[queries * heads * keys];
+            kernel.attend(variant.options().withValueDim(keys), queries, keys, variant.positions(), variant.dense(), q, 0,
+                    k, 0, oneHot, 0, p, 0, new AttentionWorkspace());
+            Approx.assertClose(name + " probs, " + variant.name(), p, 0, probs, Approx.Bound.of(1e-6, 0));
+        }
+    }
+
+    private static boolean isCausal(boolean[] allowed, int[] positions, int keys) {
+        for (int i = 0; i < positions.length; i++) {
+            for (int j = 0; j < keys; j++) {
+                if (allowed[i * keys + j] != (j <= positions[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean[] booleans(int[] bits) {
+        boolean[] b = new boolean[bits.length];
+        for (int i = 0; i < bits.length; i++) {
+            b[i] = bits[i] != 0;
+        }
+        return b;
+    }
+
+    /** {@code [heads, seq, dim]} to {@code [seq, heads, dim]}. */
+    static float[] toSequenceFirst(float[] x, int heads, int seq, int dim) {
+        float[] y = new float[x.length];
+        for (int h = 0; h < heads; h++) {
+            for (int s = 0; s < seq; s++) {
+                System.arraycopy(x, (h * seq + s) * dim, y, (s * heads + h) * dim, dim);
+            }
+        }
+        return y;
+    }
+
+    private static double[] toSequenceFirst(double[] x, int heads, int seq, int dim) {
+        double[] y = new double[x.length];
+        for (int h = 0; h < heads; h++) {
+            for (int s = 0; s < seq; s++) {
+                System.arraycopy(x, (h * seq + s) * dim, y, (s * heads + h) * dim, dim);
+            }
+        }
+        return y;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.posenc.attention;
+
+import dev.posenc.Positions;
+import dev.posenc.bias.DenseBias;
+import dev.posenc.internal.Checks;
+import java.util.concurrent.Executor;
+
+/**
+ * Scaled dot-product attention with the position scheme evaluated inside the kernel.
+ *
+ * <p><b>Layout.</b> Row-major, sequence first, from the given offsets: {@code q [queries × heads ×
+ * headDim]}, {@code k [keys × kvHeads × headDim]}, {@code v [keys × kvHeads × valueDim]} and
+ * {@code out [queries × heads × valueDim]} (PyTorch's {@code [seq, heads, dim]} after the
+ * projections, no transposes). Query head h reads kv head {@code h / (heads / kvHeads)}.
+ *
+ * <p><b>Positions.</b> Key row j is at position j. Query row i is at {@code queryPositions.at(i)}
+ * when given (each in {@code [0, keys)}: decode with a KV cache, chunked prefill, padding-aware
+ * positions), else as {@link CausalMask} places it: {@code i}, or {@code keys − queries + i} for
+ * {@link CausalMask#BOTTOM_RIGHT}.
+ *
+ * <p><b>Formula.</b> For head h, query i at position p and each key j it may see,
+ * <pre>
+ *   z_ij = softcap(s·(q_i·k_j + extra_ij)) + b(h, p, j) + dense_ij
+ *   out_i = Σ_j softmax_j(z_ij)·(v_j + aV_ij)</pre>
+ * with s the scale, {@code softcap(x) = c·tanh(x/c)} when a cap c is set, {@code b} an ALiBi or T5
+ * bias, {@code extra} and {@code aV} the Shaw or Transformer-XL terms (see each
+ * {@link dev.posenc.bias.PositionBias}), and {@code dense} the optional per-call {@link DenseBias}.
+ * A key is visible when the causal mask, the sliding window and the dense mask all allow it.
+ *
+ * <p><b>Special values.</b> A row that sees no key, or whose every logit is −∞, outputs zeros (the
+ * "safe softmax" of PyTorch ≥ 2.5 SDPA; {@code torch.softmax} would give NaN, HF's eager
+ * {@code finfo.min} mask a uniform average). A NaN or +∞ logit on a visible key (from NaN/∞ in q, k
+ * or the bias) makes the whole row NaN. NaN or ∞ in a key's value row makes that output column NaN
+ * in every row that sees the key, and may do so in rows that do not (a streaming kernel multiplies
+ * whole tiles by weights, and 0·∞ is NaN; PyTorch's {@code P·V} does so for every row). Keys and
+ * values outside the causal mask and window of every query row of the call are never read.
+ *
+ * <p><b>Memory and threads.</b> Kernels are stateless. Scratch memory comes from the
+ * {@link AttentionWorkspace} (one per thread); with one reused across calls a call allocates nothing.
+ * The parallel overload splits heads and query blocks across an executor with a workspace per
+ * worker; its results are bit-identical to the single-threaded call whatever the number of workers.
+ * Invalid arguments throw {@link IllegalArgumentException} before anything is written.
+ */
+public interface AttentionKernel {
+
+    /**
+     * Attention over one sequence, on the calling thread.
+     *
+     * @param queryPositions positions of the query rows ({@code count() == queries}, each in
+     *                       {@code [0, keys)}), or {@code null} for the causal alignment's default
+     * @param dense          a per-call bias or mask {@code [1 or heads] × queries × keys}, or {@code null}
+     * @param workspace      scratch memory, used by this thread only during the call
+     */
+    void attend(AttentionOptions options, int queries, int keys, Positions queryPositions, DenseBias dense,
+                float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset,
+                float[] out, int outOffset, AttentionWorkspace workspace);
+
+    /**
+     * As {@link #attend(AttentionOptions, int, int, Positions, DenseBias, float[], int, float[], int, float[],
+     * int, float[], int, AttentionWorkspace)}, with (head, query block) items run by the calling thread
+     * and up to {@code workspaces.length − 1} tasks of {@code executor}, each with its own workspace.
+     * Returns when all are done. Bit-identical to the single-threaded call.
+     *
+     * @param workspaces one distinct workspace per worker, at least one (the caller uses the first)
+     */
+    void attend(AttentionOptions options, int queries, int keys, Positions queryPositions, DenseBias dense,
+                float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset,
+                float[] out, int outOffset, Executor executor, AttentionWorkspace... workspaces);
+
+    /** Attention with offsets 0, default positions, no dense bias, and a fresh workspace (allocates). */
+    default void attend(AttentionOptions options, int queries, int keys, float[] q, float[] k, float[] v, float[] out) {
+        attend(options, queries, keys, null, null, q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
+    }
+
+    /**
+     * The checks every implementation makes before writing: sizes > 0 whose products fit an int,
+     * arrays long enough, explicit positions that match the query count and lie in {@code [0, keys)},
+     * a dense bias of the call's shape, {@code out} disjoint from {@code q}, {@code k} and {@code v}.
+     *
+     * @throws IllegalArgumentException naming the argument, its value and what was expected
+     */
+    static void checkArguments(AttentionOptions options, int queries, int keys, Positions queryPositions,
+                               DenseBias dense, float[] q, int qOffset, float[] k, int kOffset, float[] v,
+                               int vOffset, float[] out, int outOffset, AttentionWorkspace workspace) {
+        Checks.notNull(options, "options");
+        Checks.notNull(workspace, "workspace");
+        Checks.positive(queries, "queries");
+        Checks.positive(keys, "keys");
+        int qSize = Checks.product(queries, "queries", options.heads(), "heads", options.headDim(), "headDim");
+        int kSize = Checks.product(keys, "keys", options.kvHeads(), "kvHeads", options.headDim(), "headDim");
+        int vSize = Checks.product(keys, "keys", options.kvHeads(), "kvHeads", options.valueDim(), "valueDim");
+        int outSize = Checks.product(queries, "queries", options.heads(), "heads", options.valueDim(), "valueDim");
+        Checks.fits(q, "q", qOffset, qSize, "queries × heads × headDim");
+        Checks.fits(k, "k", kOffset, kSize, "keys × kvHeads × headDim");
+        Checks.fits(v, "v", vOffset, vSize, "keys × kvHeads × valueDim");
+        Checks.fits(out, "out", outOffset, outSize, "queries × heads × valueDim");
+        Checks.disjoint(out, "out", outOffset, outSize, q, "q", qOffset, qSize);
+        Checks.disjoint(out, "out", outOffset, outSize, k, "k", kOffset, kSize);
+        Checks.disjoint(out, "out", outOffset, outSize, v, "v", vOffset, vSize);
+        if (queryPositions != null) {
+            if (queryPositions.count() != queries) {
+                throw new IllegalArgumentException("queryPositions.count() = " + queryPositions.count()
+                        + " must equal queries = " + queries);
+            }
+            queryPositions.requireWithin(keys, "keys");
+        }
+        if (dense != null) {
+            dense.requireShape(options.heads(), queries, keys);
+        }
+    }
+
+    /**
+     * The extra checks of the parallel overload: an executor, at least one workspace, no {@code null}
+     * and none twice.
+     */
+    static void checkParallel(Executor executor, AttentionWorkspace[] workspaces) {
+        Checks.notNull(executor, "executor");
+        Checks.notNull(workspaces, "workspaces");
+        Checks.positive(workspaces.length, "workspaces.length");
+        for (int a = 0; a < workspaces.length; a++) {
+            Checks.notNull(workspaces[a], "workspaces[" + a + "]");
+            for (int b = 0; b < a; b++) {
+                if (workspaces[a] == workspaces[b]) {
+                    throw new IllegalArgumentException("workspaces[" + b + "] and workspaces[" + a
+                            + "] are the same object: each worker needs its own");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.posenc.attention;
+
+import dev.posenc.internal.AttentionScratch;
+import dev.posenc.internal.Checks;
+import dev.posenc.internal.SharedState;
+
+/**
+ * Scratch memory for attention calls, reusable across calls so that a call allocates nothing: tiles
+ * of logits and probabilities, output accumulators, running maxima and sums, {@code O(tile × headDim)}
+ * floats per block of queries (the streaming kernel never holds a {@code [queries × keys]} matrix),
+ * plus one number per kv head and key tile, and one row of {@code keys} doubles for the rare rows
+ * computed exactly (and by the scalar reference). Sized by the kernel on first use and grown only
+ * when a later call needs more. Works with every {@link AttentionKernel}.
+ *
+ * <p>Not thread-safe: use one per thread (a parallel call takes one per worker). Keep one per thread
+ * for the life of the model and pass it to every call.
+ */
+public final class AttentionWorkspace {
+    /** The largest {@linkplain #AttentionWorkspace(int) key tile} accepted. */
+    public static final int MAX_KEY_TILE = 4096;
+
+    static {
+        SharedState.register(AttentionWorkspace.class, w -> w.scratch);
+    }
+
+    private final AttentionScratch scratch;
+
+    /** A workspace with the kernel's default tile size. */
+    public AttentionWorkspace() {
+        this.scratch = new AttentionScratch(0);
+    }
+
+    /**
+     * A workspace asking streaming kernels for {@code keyTile} keys per tile (a tuning knob: results
+     * agree for every tile size within the kernel's error bound; the scalar reference ignores it).
+     *
+     * @param keyTile in {@code [1, MAX_KEY_TILE]}
+     */
+    public AttentionWorkspace(int keyTile) {
+        this.scratch = new AttentionScratch(Checks.inRange(keyTile, 1, MAX_KEY_TILE, "keyTile"));
+    }
+
+    /** The requested keys per tile, or 0 for the kernel's default. */
+    public int keyTile() {
+        return scratch.keyTile();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.posenc.internal;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs numbered work items on the calling thread and up to {@code scratches.length − 1} tasks of an
+ * executor, each worker with its own scratch. Workers claim items from a shared counter, so the
+ * split adapts to uneven items; each item is computed the same way whoever runs it, so results do
+ * not depend on the number of workers. The caller returns when every item is done; the first
+ * exception of any item is rethrown. Tasks the executor rejects or starts late find no work left.
+ */
+public final class ParallelWork {
+    /** The work of one item, on the given worker's scratch. */
+    @FunctionalInterface
+    public interface Item {
+        void run(int item, AttentionScratch scratch);
+    }
+
+    private ParallelWork() {}
+
+    /** Runs items {@code 0 … items − 1}. */
+    public static void run(int items, Executor executor, AttentionScratch[] scratches, Item work) {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(items);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 1; t < scratches.length && t < items; t++) {
+            AttentionScratch scratch = scratches[t];
+            try {
+                executor.execute(() -> drain(next, items, done, failure, scratch, work));
+            } catch (RejectedExecutionException e) {
+                break;
+            }
+        }
+        drain(next, items, done, failure, scratches[0], work);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static void drain(AtomicInteger next, int items, CountDownLatch done, AtomicReference<Throwable> failure,
+                              AttentionScratch scratch, Item work) {
+        for (int item; (item = next.getAndIncrement()) < items; ) {
+            try {
+                work.run(item, scratch);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+}

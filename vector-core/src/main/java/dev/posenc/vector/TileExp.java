@@ -1,0 +1,69 @@
+package dev.posenc.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Exponentials of a column of vectors, as the streaming softmax and the soft cap need them:
+ * {@code x_j ← exp(x_j − shift)} for rows {@code j} of one lane group, in place, returning the sum.
+ * The {@link ExpPolynomial} steps are written out in the loop (as {@code VectorSoftmax} does): C2
+ * stops intrinsifying the Vector API in a method past an inlining budget, and a shared helper taking
+ * vectors is compiled on its own once hot, after which callers no longer inline it and its vectors
+ * are boxed. Every caller goes through this one method, so the same input gives the same bits
+ * wherever it is computed (unlike the Vector API's {@code EXP}, an SVML call when compiled and
+ * {@link Math#exp} per lane when interpreted). Inputs ≤ 0 (or −∞: 0) give results within 1.01 ulp,
+ * flushed to 0 below 2⁻¹²⁶; NaN inputs give unspecified values (callers track NaN separately).
+ */
+final class TileExp {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
+
+    private TileExp() {}
+
+    /**
+     * {@code x[at + j·stride] = exp(x[at + j·stride] − shift[lane])} for {@code j < rows}, and
+     * {@code total[lane] = Σ_j} of the results.
+     */
+    static void exponentials(float[] x, int at, int rows, int stride, float[] shift, int lane, float[] total) {
+        FloatVector m = FloatVector.fromArray(F, shift, lane);
+        FloatVector log2e = FloatVector.broadcast(F, ExpPolynomial.LOG2E);
+        FloatVector rounder = FloatVector.broadcast(F, ExpPolynomial.ROUNDER);
+        FloatVector ln2Hi = FloatVector.broadcast(F, -ExpPolynomial.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(F, -ExpPolynomial.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(F, ExpPolynomial.P0);
+        FloatVector p1 = FloatVector.broadcast(F, ExpPolynomial.P1);
+        FloatVector p2 = FloatVector.broadcast(F, ExpPolynomial.P2);
+        FloatVector p3 = FloatVector.broadcast(F, ExpPolynomial.P3);
+        FloatVector p4 = FloatVector.broadcast(F, ExpPolynomial.P4);
+        FloatVector p5 = FloatVector.broadcast(F, ExpPolynomial.P5);
+        FloatVector sum = FloatVector.zero(F);
+        for (int j = 0, o = at; j < rows; j++, o += stride) {
+            FloatVector a = FloatVector.fromArray(F, x, o).sub(m);
+            FloatVector t = FMA ? a.fma(log2e, rounder) : a.mul(log2e).add(rounder);
+            FloatVector k = t.sub(ExpPolynomial.ROUNDER);
+            FloatVector r = FMA ? k.fma(ln2Hi, a) : k.mul(ln2Hi).add(a);
+            r = FMA ? k.fma(ln2Lo, r) : k.mul(ln2Lo).add(r);
+            FloatVector p = FMA ? r.fma(p0, p1) : r.mul(p0).add(p1);
+            p = FMA ? p.fma(r, p2) : p.mul(r).add(p2);
+            p = FMA ? p.fma(r, p3) : p.mul(r).add(p3);
+            p = FMA ? p.fma(r, p4) : p.mul(r).add(p4);
+            p = FMA ? p.fma(r, p5) : p.mul(r).add(p5);
+            FloatVector r2 = r.mul(r);
+            FloatVector y = (FMA ? p.fma(r2, r) : p.mul(r2).add(r)).add(1f);
+            IntVector twoToK1 = t.reinterpretAsInts().sub(ExpPolynomial.ROUNDER_BITS_MINUS_ONE)
+                    .lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = y.reinterpretAsInts().add(twoToK1).reinterpretAsFloats().mul(0.5f)
+                    .blend(0f, a.lt(ExpPolynomial.UNDERFLOW));
+            e.intoArray(x, o);
+            sum = sum.add(e);
+        }
+        sum.intoArray(total, lane);
+    }
+}

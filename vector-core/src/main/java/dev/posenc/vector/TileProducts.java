@@ -1,0 +1,297 @@
+package dev.posenc.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two matrix products of a streaming attention tile, with a block's queries along the vector
+ * lanes. Lane-major buffers are stored by groups of {@link #G} lanes (four vectors): row {@code r} of
+ * lane {@code e} is at {@link #at}{@code (e, rows) + r·G}, so the rows a group's kernels walk are
+ * {@code G} floats apart whatever the block width (rows a power-of-two kilobyte apart would compete
+ * for a few L1 sets).
+ * <ul>
+ *   <li>{@link #scores}: {@code S[j] = Σ_c Qᵀ[c]·k_j[c]}: each key element is broadcast and multiplied
+ *       into the query vectors;
+ *   <li>{@link #accumulate}: {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v_j[c]}: each value element is broadcast
+ *       and multiplied into the probability vectors.
+ * </ul>
+ * Key rows are read in place (a short last group is copied out with zero rows); values come packed
+ * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails.
+ * A full group runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
+ * per twelve FMAs, no horizontal reductions; a partial group
+ * (decode) runs each vector against eight keys or columns. Every lane is a chain of fused
+ * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
+ * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
+ * is its own method, too large for C2 to inline into its caller: C2 intrinsifies the Vector API only
+ * within a budget per compiled method and falls back to slow, allocating Java code beyond it.
+ */
+final class TileProducts {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
+     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
+     * vectors are then boxed.
+     */
+    private static final boolean FMA = Lanes.FMA;
+    private static final int L = F.length();
+    /** Lanes per group: four vectors. */
+    static final int G = 4 * L;
+    /** Keys and value columns are processed in multiples of this many; callers pad both to it. */
+    static final int ROWS = 24;
+
+    private TileProducts() {}
+
+    /** Where row 0 of lane {@code lane} is in a group-major buffer of {@code rows} rows. */
+    static int at(int lane, int rows) {
+        return lane / G * rows * G + lane % G;
+    }
+
+    /**
+     * {@code S[j] = Σ_c Qᵀ[c]·k[kAt + j·kStride + c]} for {@code j < keys} and the lanes of
+     * {@code vectors} query vectors; Qᵀ has d rows, S has {@code sRows} (at least {@code keys} rounded
+     * up to a multiple of 8). Key rows are read where they are; the last few, short of a whole register
+     * tile, are copied into {@code tail} (at least {@code 8·d} floats) with zero rows after them.
+     */
+    static void scores(float[] qT, int d, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
+                       float[] s, int sRows) {
+        for (int g = 0; 4 * g < vectors; g++) {
+            int q0 = g * d * G;
+            int s0 = g * sRows * G;
+            if (vectors - 4 * g >= 4) {
+                int whole = keys - keys % 3;
+                for (int j = 0; j < whole; j += 3) {
+                    scores4x3(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * G);
+                }
+                if (whole < keys) {
+                    TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 3);
+                    scores4x3(qT, q0, d, tail, 0, d, s, s0 + whole * G);
+                }
+                continue;
+            }
+            int whole = keys - keys % 8;
+            if (whole < keys) {
+                TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 8);
+            }
+            for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
+                for (int j = 0; j < whole; j += 8) {
+                    scores1x8(qT, q0 + lane, d, k, kAt + j * kStride, kStride, s, s0 + j * G + lane);
+                }
+                if (whole < keys) {
+                    scores1x8(qT, q0 + lane, d, tail, 0, d, s, s0 + whole * G + lane);
+                }
+            }
+        }
+    }
+
+    private static void scores4x3(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
+        int k1 = k0 + kStride;
+        int k2 = k1 + kStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector c2 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        FloatVector d2 = a0;
+        for (int c = 0, q = q0; c < d; c++, q += G) {
+            FloatVector w = FloatVector.fromArray(F, qT, q);
+            FloatVector x = FloatVector.fromArray(F, qT, q + L);
+            FloatVector y = FloatVector.fromArray(F, qT, q + 2 * L);
+            FloatVector z = FloatVector.fromArray(F, qT, q + 3 * L);
+            FloatVector e = FloatVector.broadcast(F, k[k0 + c]);
+            a0 = FMA ? w.fma(e, a0) : w.mul(e).add(a0);
+            b0 = FMA ? x.fma(e, b0) : x.mul(e).add(b0);
+            c0 = FMA ? y.fma(e, c0) : y.mul(e).add(c0);
+            d0 = FMA ? z.fma(e, d0) : z.mul(e).add(d0);
+            e = FloatVector.broadcast(F, k[k1 + c]);
+            a1 = FMA ? w.fma(e, a1) : w.mul(e).add(a1);
+            b1 = FMA ? x.fma(e, b1) : x.mul(e).add(b1);
+            c1 = FMA ? y.fma(e, c1) : y.mul(e).add(c1);
+            d1 = FMA ? z.fma(e, d1) : z.mul(e).add(d1);
+            e = FloatVector.broadcast(F, k[k2 + c]);
+            a2 = FMA ? w.fma(e, a2) : w.mul(e).add(a2);
+            b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
+            c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
+            d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
+        }
+        a0.intoArray(s, at);
+        b0.intoArray(s, at + L);
+        c0.intoArray(s, at + 2 * L);
+        d0.intoArray(s, at + 3 * L);
+        a1.intoArray(s, at + G);
+        b1.intoArray(s, at + G + L);
+        c1.intoArray(s, at + G + 2 * L);
+        d1.intoArray(s, at + G + 3 * L);
+        a2.intoArray(s, at + 2 * G);
+        b2.intoArray(s, at + 2 * G + L);
+        c2.intoArray(s, at + 2 * G + 2 * L);
+        d2.intoArray(s, at + 2 * G + 3 * L);
+    }
+
+    private static void scores1x8(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        for (int c = 0, q = q0, r = k0; c < d; c++, q += G, r++) {
+            FloatVector x = FloatVector.fromArray(F, qT, q);
+            FloatVector b0 = FloatVector.broadcast(F, k[r]);
+            a0 = FMA ? x.fma(b0, a0) : x.mul(b0).add(a0);
+            FloatVector b1 = FloatVector.broadcast(F, k[r + kStride]);
+            a1 = FMA ? x.fma(b1, a1) : x.mul(b1).add(a1);
+            FloatVector b2 = FloatVector.broadcast(F, k[r + 2 * kStride]);
+            a2 = FMA ? x.fma(b2, a2) : x.mul(b2).add(a2);
+            FloatVector b3 = FloatVector.broadcast(F, k[r + 3 * kStride]);
+            a3 = FMA ? x.fma(b3, a3) : x.mul(b3).add(a3);
+            FloatVector b4 = FloatVector.broadcast(F, k[r + 4 * kStride]);
+            a4 = FMA ? x.fma(b4, a4) : x.mul(b4).add(a4);
+            FloatVector b5 = FloatVector.broadcast(F, k[r + 5 * kStride]);
+            a5 = FMA ? x.fma(b5, a5) : x.mul(b5).add(a5);
+            FloatVector b6 = FloatVector.broadcast(F, k[r + 6 * kStride]);
+            a6 = FMA ? x.fma(b6, a6) : x.mul(b6).add(a6);
+            FloatVector b7 = FloatVector.broadcast(F, k[r + 7 * kStride]);
+            a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
+        }
+        a0.intoArray(s, at);
+        a1.intoArray(s, at + G);
+        a2.intoArray(s, at + 2 * G);
+        a3.intoArray(s, at + 3 * G);
+        a4.intoArray(s, at + 4 * G);
+        a5.intoArray(s, at + 5 * G);
+        a6.intoArray(s, at + 6 * G);
+        a7.intoArray(s, at + 7 * G);
+    }
+
+    /**
+     * {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of {@link #ROWS}
+     * (packed value rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows,
+     * Oᵀ has dv.
+     */
+    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] alpha, float[] oT) {
+        for (int lane = 0; lane < vectors * L; lane += L) {
+            rescale(oT, at(lane, dv), dv, alpha, lane);
+        }
+        for (int g = 0; 4 * g < vectors; g++) {
+            int p0 = g * pRows * G;
+            int o0 = g * dv * G;
+            if (vectors - 4 * g >= 4) {
+                for (int c = 0; c < dv; c += 3) {
+                    accumulate4x3(p, p0, keys, v, c, dv, oT, o0 + c * G);
+                }
+                continue;
+            }
+            for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
+                for (int c = 0; c < dv; c += 8) {
+                    accumulate1x8(p, p0 + lane, keys, v, c, dv, oT, o0 + c * G + lane);
+                }
+            }
+        }
+    }
+
+    /** {@code Oᵀ[c] ·= α} for one vector of lanes, skipped when every α is 1 (the maximum did not grow). */
+    private static void rescale(float[] oT, int o0, int rows, float[] alpha, int lane) {
+        FloatVector a = FloatVector.fromArray(F, alpha, lane);
+        if (a.compare(VectorOperators.EQ, 1f).allTrue()) {
+            return;
+        }
+        for (int c = 0, o = o0; c < rows; c++, o += G) {
+            FloatVector.fromArray(F, oT, o).mul(a).intoArray(oT, o);
+        }
+    }
+
+    private static void accumulate4x3(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o) {
+        FloatVector a0 = FloatVector.fromArray(F, oT, o);
+        FloatVector b0 = FloatVector.fromArray(F, oT, o + L);
+        FloatVector c0 = FloatVector.fromArray(F, oT, o + 2 * L);
+        FloatVector d0 = FloatVector.fromArray(F, oT, o + 3 * L);
+        FloatVector a1 = FloatVector.fromArray(F, oT, o + G);
+        FloatVector b1 = FloatVector.fromArray(F, oT, o + G + L);
+        FloatVector c1 = FloatVector.fromArray(F, oT, o + G + 2 * L);
+        FloatVector d1 = FloatVector.fromArray(F, oT, o + G + 3 * L);
+        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * G);
+        FloatVector b2 = FloatVector.fromArray(F, oT, o + 2 * G + L);
+        FloatVector c2 = FloatVector.fromArray(F, oT, o + 2 * G + 2 * L);
+        FloatVector d2 = FloatVector.fromArray(F, oT, o + 2 * G + 3 * L);
+        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += G) {
+            FloatVector w = FloatVector.fromArray(F, p, at);
+            FloatVector x = FloatVector.fromArray(F, p, at + L);
+            FloatVector y = FloatVector.fromArray(F, p, at + 2 * L);
+            FloatVector z = FloatVector.fromArray(F, p, at + 3 * L);
+            FloatVector e = FloatVector.broadcast(F, v[row]);
+            a0 = FMA ? w.fma(e, a0) : w.mul(e).add(a0);
+            b0 = FMA ? x.fma(e, b0) : x.mul(e).add(b0);
+            c0 = FMA ? y.fma(e, c0) : y.mul(e).add(c0);
+            d0 = FMA ? z.fma(e, d0) : z.mul(e).add(d0);
+            e = FloatVector.broadcast(F, v[row + 1]);
+            a1 = FMA ? w.fma(e, a1) : w.mul(e).add(a1);
+            b1 = FMA ? x.fma(e, b1) : x.mul(e).add(b1);
+            c1 = FMA ? y.fma(e, c1) : y.mul(e).add(c1);
+            d1 = FMA ? z.fma(e, d1) : z.mul(e).add(d1);
+            e = FloatVector.broadcast(F, v[row + 2]);
+            a2 = FMA ? w.fma(e, a2) : w.mul(e).add(a2);
+            b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
+            c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
+            d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
+        }
+        a0.intoArray(oT, o);
+        b0.intoArray(oT, o + L);
+        c0.intoArray(oT, o + 2 * L);
+        d0.intoArray(oT, o + 3 * L);
+        a1.intoArray(oT, o + G);
+        b1.intoArray(oT, o + G + L);
+        c1.intoArray(oT, o + G + 2 * L);
+        d1.intoArray(oT, o + G + 3 * L);
+        a2.intoArray(oT, o + 2 * G);
+        b2.intoArray(oT, o + 2 * G + L);
+        c2.intoArray(oT, o + 2 * G + 2 * L);
+        d2.intoArray(oT, o + 2 * G + 3 * L);
+    }
+
+    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o) {
+        FloatVector a0 = FloatVector.fromArray(F, oT, o);
+        FloatVector a1 = FloatVector.fromArray(F, oT, o + G);
+        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * G);
+        FloatVector a3 = FloatVector.fromArray(F, oT, o + 3 * G);
+        FloatVector a4 = FloatVector.fromArray(F, oT, o + 4 * G);
+        FloatVector a5 = FloatVector.fromArray(F, oT, o + 5 * G);
+        FloatVector a6 = FloatVector.fromArray(F, oT, o + 6 * G);
+        FloatVector a7 = FloatVector.fromArray(F, oT, o + 7 * G);
+        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += G) {
+            FloatVector x = FloatVector.fromArray(F, p, at);
+            FloatVector b0 = FloatVector.broadcast(F, v[row]);
+            a0 = FMA ? x.fma(b0, a0) : x.mul(b0).add(a0);
+            FloatVector b1 = FloatVector.broadcast(F, v[row + 1]);
+            a1 = FMA ? x.fma(b1, a1) : x.mul(b1).add(a1);
+            FloatVector b2 = FloatVector.broadcast(F, v[row + 2]);
+            a2 = FMA ? x.fma(b2, a2) : x.mul(b2).add(a2);
+            FloatVector b3 = FloatVector.broadcast(F, v[row + 3]);
+            a3 = FMA ? x.fma(b3, a3) : x.mul(b3).add(a3);
+            FloatVector b4 = FloatVector.broadcast(F, v[row + 4]);
+            a4 = FMA ? x.fma(b4, a4) : x.mul(b4).add(a4);
+            FloatVector b5 = FloatVector.broadcast(F, v[row + 5]);
+            a5 = FMA ? x.fma(b5, a5) : x.mul(b5).add(a5);
+            FloatVector b6 = FloatVector.broadcast(F, v[row + 6]);
+            a6 = FMA ? x.fma(b6, a6) : x.mul(b6).add(a6);
+            FloatVector b7 = FloatVector.broadcast(F, v[row + 7]);
+            a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
+        }
+        a0.intoArray(oT, o);
+        a1.intoArray(oT, o + G);
+        a2.intoArray(oT, o + 2 * G);
+        a3.intoArray(oT, o + 3 * G);
+        a4.intoArray(oT, o + 4 * G);
+        a5.intoArray(oT, o + 5 * G);
+        a6.intoArray(oT, o + 6 * G);
+        a7.intoArray(oT, o + 7 * G);
+    }
+}
