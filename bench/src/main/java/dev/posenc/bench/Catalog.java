@@ -33,6 +33,7 @@ public final class Catalog {
             // 4096 keys × 8 kv heads × (128 + 128) floats = 32 MiB per call, 1 MiB per (query, head) element.
             KernelEntry.of("attention", AttentionBenchmark.class, Cost.compute())
                     .method("decode", Cost.memory(1 << 20, 1 << 20))
+                    .method("prefillTwoThreads", Cost.compute(2))
                     .shape(p -> p.get("scheme")));
 
     private Catalog() {}

@@ -20,12 +20,14 @@ public sealed interface Cost {
 
     /**
      * Compute-bound: the benchmark counts its floating-point operations with a
-     * {@link dev.posenc.bench.Flops} counter; the report divides FLOP/s by the machine's FMA peak.
+     * {@link dev.posenc.bench.Flops} counter; the report divides FLOP/s by the machine's single-thread
+     * FMA peak times the number of threads the kernel uses.
      */
-    record Compute() implements Cost {
+    record Compute(int threads) implements Cost {
         @Override
         public String toString() {
-            return "compute-bound: FLOPs counted by the benchmark, against the FMA peak";
+            return "compute-bound: FLOPs counted by the benchmark, against " + (threads == 1 ? "the" : threads + "×")
+                    + " FMA peak";
         }
     }
 
@@ -39,8 +41,13 @@ public sealed interface Cost {
         return new Memory(bytesMovedPerElement, bytesResidentPerElement);
     }
 
-    /** Compute-bound, measured by a {@link dev.posenc.bench.Flops} counter. */
+    /** Compute-bound on one thread, measured by a {@link dev.posenc.bench.Flops} counter. */
     static Cost compute() {
-        return new Compute();
+        return new Compute(1);
+    }
+
+    /** Compute-bound on {@code threads} threads (the limit is that many single-thread FMA peaks). */
+    static Cost compute(int threads) {
+        return new Compute(threads);
     }
 }

@@ -35,7 +35,8 @@ record Limits(double fmaFlops, Map<MemoryLevel, Double> bandwidth) {
     /** The limit a kernel of that cost and working set is held to. */
     Limit of(Cost cost, double workingSetBytes) {
         return switch (cost) {
-            case Cost.Compute c -> new Limit("FMA peak", fmaFlops, Units.FLOPS, Double.NaN, null);
+            case Cost.Compute c -> new Limit(c.threads() == 1 ? "FMA peak" : c.threads() + "× FMA peak",
+                    c.threads() * fmaFlops, Units.FLOPS, Double.NaN, null);
             case Cost.Memory m -> {
                 MemoryLevel level = MemoryLevel.holding(workingSetBytes);
                 yield new Limit(level + " bandwidth", bandwidth.get(level), Units.BYTES, workingSetBytes, level);
