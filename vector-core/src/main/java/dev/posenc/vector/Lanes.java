@@ -3,6 +3,8 @@ package dev.posenc.vector;
 import dev.posenc.Kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,6 +25,8 @@ final class Lanes {
     static final VectorSpecies<Integer> INT;
     /** Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. */
     static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
+    /** The lower half of {@link #FLOAT}'s lanes (as many as {@link #DOUBLE} has). */
+    private static final VectorMask<Float> LOW_HALF;
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -49,6 +53,7 @@ final class Lanes {
         FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape);
         DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape);
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
+        LOW_HALF = FLOAT.indexInRange(0, DOUBLE.length());
     }
 
     private Lanes() {}
@@ -56,6 +61,15 @@ final class Lanes {
     /** {@code a·b + c}: one fused rounding with hardware FMA, else a multiply then an add. */
     static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
         return FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    /**
+     * The float vector holding {@code low}'s lanes then {@code high}'s, each rounded to float: two
+     * double vectors of the same bit width narrowed into one.
+     */
+    static FloatVector narrow(DoubleVector low, DoubleVector high) {
+        return ((FloatVector) high.convertShape(VectorOperators.D2F, FLOAT, -1))
+                .blend((FloatVector) low.convertShape(VectorOperators.D2F, FLOAT, 0), LOW_HALF);
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

@@ -7,7 +7,6 @@ import dev.posenc.internal.ColumnAngles;
 import dev.posenc.internal.SharedState;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,7 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorAbsolutePositions implements AbsolutePositionKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     private static final VectorSpecies<Double> D = Lanes.DOUBLE;
-    private static final VectorMask<Float> LOW_HALF = F.indexInRange(0, D.length());
     /** Rows per {@link #consecutiveRows} run (each starts from exactly computed sines and cosines). */
     private static final int ANCHOR_EVERY = 4096;
     /** Fewer consecutive rows than this are computed row by row. */
@@ -106,8 +104,7 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
         DoubleVector c1 = theta1.lanewise(VectorOperators.COS);
         for (int r = 0; r < count; r++) {
             int at = offset + r * d + j;
-            FloatVector value = ((FloatVector) s1.convertShape(VectorOperators.D2F, F, -1))
-                    .blend((FloatVector) s0.convertShape(VectorOperators.D2F, F, 0), LOW_HALF);
+            FloatVector value = Lanes.narrow(s0, s1);
             (add ? value.add(FloatVector.fromArray(F, out, at)) : value).intoArray(out, at);
             DoubleVector nextS0 = Lanes.fma(c0, sin0, s0.mul(cos0));
             DoubleVector nextS1 = Lanes.fma(c1, sin1, s1.mul(cos1));
@@ -127,9 +124,7 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
                     DoubleVector.fromArray(D, phase, j)));
             DoubleVector a1 = TwoPi.reduce(Lanes.fma(p, DoubleVector.fromArray(D, frequency, j + half),
                     DoubleVector.fromArray(D, phase, j + half)));
-            FloatVector high = (FloatVector) a1.convertShape(VectorOperators.D2F, F, -1);
-            FloatVector angle = high.blend((FloatVector) a0.convertShape(VectorOperators.D2F, F, 0), LOW_HALF);
-            FloatVector value = angle.lanewise(VectorOperators.SIN);
+            FloatVector value = Lanes.narrow(a0, a1).lanewise(VectorOperators.SIN);
             (add ? value.add(FloatVector.fromArray(F, out, o + j)) : value).intoArray(out, o + j);
         }
         tail(frequency, phase, j, d, position, out, o, add);

@@ -42,7 +42,6 @@ final class VectorRope implements RopeKernel {
     private static final int LANES = F.length();
     /** Half the float lanes = the double lanes. */
     private static final int HALF = D.length();
-    private static final VectorMask<Float> LOW_HALF = F.indexInRange(0, HALF);
     private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(F, 0x5555_5555_5555_5555L);
     /** Lane {@code j} takes lane {@code j/2}: duplicates the lower half's values pairwise. */
     private static final VectorShuffle<Float> DUPLICATE_LOW = VectorShuffle.fromOp(F, j -> j / 2);
@@ -193,9 +192,7 @@ final class VectorRope implements RopeKernel {
 
     /** {@code θ_i … θ_{i+L−1} = p·inv_freq}, reduced into about [−π, π] in double, then rounded to float. */
     private static FloatVector reducedAngles(DoubleVector position, double[] inv, int i) {
-        FloatVector low = (FloatVector) reduced(position, inv, i).convertShape(VectorOperators.D2F, F, 0);
-        FloatVector high = (FloatVector) reduced(position, inv, i + HALF).convertShape(VectorOperators.D2F, F, -1);
-        return high.blend(low, LOW_HALF);
+        return Lanes.narrow(reduced(position, inv, i), reduced(position, inv, i + HALF));
     }
 
     private static DoubleVector reduced(DoubleVector position, double[] inv, int i) {
