@@ -73,25 +73,53 @@ final class LogitGuard {
     }
 
     /**
-     * The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞), each
-     * summed in a fixed order ({@code lanes}: L floats of scratch).
+     * The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞; NaN if a
+     * row's is NaN), each summed in a fixed order: four rows at a time, lanewise fused multiply-adds over
+     * the whole vectors, folded by {@link PairSums}, then the tail in order ({@code lanes}: L floats of
+     * scratch).
      */
     static float maxSquaredNorm(float[] x, int at, int stride, int rows, int d, float[] lanes) {
         float largest = 0;
         int bound = F.loopBound(d);
-        for (int r = 0, o = at; r < rows; r++, o += stride) {
-            FloatVector acc = FloatVector.zero(F);
-            int c = 0;
-            for (; c < bound; c += L) {
-                FloatVector x0 = FloatVector.fromArray(F, x, o + c);
-                acc = FMA ? x0.fma(x0, acc) : x0.mul(x0).add(acc);
+        FloatVector even = PairSums.EVEN;
+        FloatVector odd = PairSums.ODD;
+        for (int r = 0; r < rows; r += 4) {
+            // Rows past the last repeat it (the largest norm is the same).
+            int o0 = at + r * stride;
+            int last = at + (rows - 1) * stride;
+            int o1 = Math.min(o0 + stride, last);
+            int o2 = Math.min(o0 + 2 * stride, last);
+            int o3 = Math.min(o0 + 3 * stride, last);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int c = 0; c < bound; c += L) {
+                FloatVector x0 = FloatVector.fromArray(F, x, o0 + c);
+                FloatVector x1 = FloatVector.fromArray(F, x, o1 + c);
+                FloatVector x2 = FloatVector.fromArray(F, x, o2 + c);
+                FloatVector x3 = FloatVector.fromArray(F, x, o3 + c);
+                a0 = FMA ? x0.fma(x0, a0) : x0.mul(x0).add(a0);
+                a1 = FMA ? x1.fma(x1, a1) : x1.mul(x1).add(a1);
+                a2 = FMA ? x2.fma(x2, a2) : x2.mul(x2).add(a2);
+                a3 = FMA ? x3.fma(x3, a3) : x3.mul(x3).add(a3);
             }
-            acc.intoArray(lanes, 0);
-            float s = NarrowProducts.total(lanes, 0);
-            for (; c < d; c++) {
-                s += x[o + c] * x[o + c];
+            // Lanes [i·L/4, (i + 1)·L/4) hold row i's partial sums; halve that span down to one lane.
+            FloatVector a01 = even.selectFrom(a0, a1).add(odd.selectFrom(a0, a1));
+            FloatVector a23 = even.selectFrom(a2, a3).add(odd.selectFrom(a2, a3));
+            FloatVector sums = even.selectFrom(a01, a23).add(odd.selectFrom(a01, a23));
+            for (int span = L / 4; span > 1; span /= 2) {
+                sums = even.selectFrom(sums, sums).add(odd.selectFrom(sums, sums));
             }
-            largest = Float.isNaN(s) ? s : Math.max(largest, s);
+            sums.intoArray(lanes, 0);
+            for (int i = 0; i < 4; i++) {
+                int o = i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3;
+                float s = lanes[i];
+                for (int c = bound; c < d; c++) {
+                    s += x[o + c] * x[o + c];
+                }
+                largest = Float.isNaN(s) ? s : Math.max(largest, s);
+            }
         }
         return largest;
     }
