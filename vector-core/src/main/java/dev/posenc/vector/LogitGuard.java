@@ -41,9 +41,24 @@ final class LogitGuard {
      * counts as meeting it, so NaN flows to the output as the contract says.
      */
     boolean allows(AttentionProblem p, int kvHead, int t, int tile, double queryNorm, double extraNorm) {
+        return allows(p, queryNorm, keyNorm(p, kvHead, t, tile), extraNorm);
+    }
+
+    /** Whether float logits meet the bound, given the tile's largest key norm (narrow blocks compute it with their logits). */
+    static boolean allows(AttentionProblem p, double queryNorm, double keyNorm, double extraNorm) {
         int n = p.headDim + 6;
-        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm(p, kvHead, t, tile) + extraNorm);
+        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm + extraNorm);
         return !(bound > MAX_LOGIT_ERROR);
+    }
+
+    /** The largest of {@code n} squared norms from {@code at} (NaN if one is NaN). */
+    static float largest(float[] squaredNorms, int at, int n) {
+        float largest = 0;
+        for (int i = at; i < at + n; i++) {
+            float s = squaredNorms[i];
+            largest = Float.isNaN(s) ? s : Math.max(largest, s);
+        }
+        return largest;
     }
 
     /**
@@ -118,8 +133,9 @@ final class LogitGuard {
                 for (int c = bound; c < d; c++) {
                     s += x[o + c] * x[o + c];
                 }
-                largest = Float.isNaN(s) ? s : Math.max(largest, s);
+                lanes[i] = s;
             }
+            largest = Math.max(largest, largest(lanes, 0, 4));
         }
         return largest;
     }

@@ -42,21 +42,32 @@ final class NarrowProducts {
     /**
      * {@code s[at + (j − first)·G + e] = Σ_c q[e·d + c]·k[kRow + (j − first)·kStride + c]} for the
      * {@code keys} key rows from {@code kRow} and {@code e < 4·quads} (q row-major, padded with zero
-     * rows to whole quads).
+     * rows to whole quads); {@code norms[normsAt + j − first] = Σ_c k[…]²}, each key row's squared norm
+     * in float (the logit guard's input, computed from the rows already loaded).
      */
-    static void scores(float[] q, int quads, int d, float[] k, int kRow, int kStride, int keys, float[] s, int at) {
+    static void scores(float[] q, int quads, int d, float[] k, int kRow, int kStride, int keys, float[] s, int at,
+                       float[] norms, int normsAt) {
         for (int j = 0; j < keys; j += KEYS) {
             int count = Math.min(KEYS, keys - j);
             int row = kRow + j * kStride;
-            // Rows past the last key repeat it; their logits are not stored.
+            // Rows past the last key repeat it; their logits and norms are not stored.
             int last = row + (count - 1) * kStride;
             for (int quad = 0; quad < quads; quad++) {
                 int c = scores16(q, 4 * quad * d, d, k, row, Math.min(row + kStride, last),
-                        Math.min(row + 2 * kStride, last), last, count, s, at + j * TileProducts.G + 4 * quad);
-                for (int key = 0; key < count; key++) {
+                        Math.min(row + 2 * kStride, last), last, count, s, at + j * TileProducts.G + 4 * quad,
+                        quad == 0 ? norms : null, normsAt + j);
+                for (int key = 0; c < d && key < count; key++) {
+                    int o = row + key * kStride;
                     for (int e = 0; e < 4; e++) {
-                        int o = at + (j + key) * TileProducts.G + 4 * quad + e;
-                        s[o] = tail(q, (4 * quad + e) * d, k, row + key * kStride, c, d, s[o]);
+                        int out = at + (j + key) * TileProducts.G + 4 * quad + e;
+                        s[out] = tail(q, (4 * quad + e) * d, k, o, c, d, s[out]);
+                    }
+                    if (quad == 0) {
+                        float norm = norms[normsAt + j + key];
+                        for (int i = c; i < d; i++) {
+                            norm += k[o + i] * k[o + i];
+                        }
+                        norms[normsAt + j + key] = norm;
                     }
                 }
             }
@@ -66,12 +77,15 @@ final class NarrowProducts {
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width:
      * sixteen lanewise accumulators, folded to their totals and stored at {@code s[at + key·G + e]} for
-     * {@code key < count}; returns where the scalar tail starts.
+     * {@code key < count}, and the key rows' squared norms at {@code norms[normsAt + key]} unless
+     * {@code norms} is null (another quad of entries has stored them); returns where the scalar tail
+     * starts.
      */
     private static int scores16(float[] q, int q0, int d, float[] k, int row0, int row1, int row2, int row3, int count,
-                                float[] s, int at) {
+                                float[] s, int at, float[] norms, int normsAt) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
@@ -82,21 +96,25 @@ final class NarrowProducts {
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
             FloatVector key = FloatVector.fromArray(F, k, row0 + c);
+            n0 = FMA ? key.fma(key, n0) : key.mul(key).add(n0);
             a0 = FMA ? x0.fma(key, a0) : x0.mul(key).add(a0);
             a1 = FMA ? x1.fma(key, a1) : x1.mul(key).add(a1);
             a2 = FMA ? x2.fma(key, a2) : x2.mul(key).add(a2);
             a3 = FMA ? x3.fma(key, a3) : x3.mul(key).add(a3);
             key = FloatVector.fromArray(F, k, row1 + c);
+            n1 = FMA ? key.fma(key, n1) : key.mul(key).add(n1);
             b0 = FMA ? x0.fma(key, b0) : x0.mul(key).add(b0);
             b1 = FMA ? x1.fma(key, b1) : x1.mul(key).add(b1);
             b2 = FMA ? x2.fma(key, b2) : x2.mul(key).add(b2);
             b3 = FMA ? x3.fma(key, b3) : x3.mul(key).add(b3);
             key = FloatVector.fromArray(F, k, row2 + c);
+            n2 = FMA ? key.fma(key, n2) : key.mul(key).add(n2);
             c0 = FMA ? x0.fma(key, c0) : x0.mul(key).add(c0);
             c1 = FMA ? x1.fma(key, c1) : x1.mul(key).add(c1);
             c2 = FMA ? x2.fma(key, c2) : x2.mul(key).add(c2);
             c3 = FMA ? x3.fma(key, c3) : x3.mul(key).add(c3);
             key = FloatVector.fromArray(F, k, row3 + c);
+            n3 = FMA ? key.fma(key, n3) : key.mul(key).add(n3);
             e0 = FMA ? x0.fma(key, e0) : x0.mul(key).add(e0);
             e1 = FMA ? x1.fma(key, e1) : x1.mul(key).add(e1);
             e2 = FMA ? x2.fma(key, e2) : x2.mul(key).add(e2);
@@ -116,6 +134,16 @@ final class NarrowProducts {
         FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
         FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
         FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
+        FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
+        FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
+        FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
+        for (int span = L / 4; span > 1; span /= 2) {
+            squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
+        }
+        if (norms != null) {
+            squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
+        }
         int G = TileProducts.G;
         if (L == 4) {
             for (int key = 0; key < count; key++) {
@@ -151,18 +179,90 @@ final class NarrowProducts {
     static void accumulate(float[] s, int at, int quads, float[] v, int vRow, int vStride, int keys, int dv,
                            float[] o) {
         for (int quad = 0; quad < quads; quad++) {
-            accumulate4(s, at + 4 * quad, v, vRow, vStride, keys, dv, o, 4 * quad * dv);
+            int c = 0;
+            for (; c + 4 * L <= dv; c += 4 * L) {
+                accumulate16(s, at + 4 * quad, v, vRow + c, vStride, keys, dv, o, 4 * quad * dv + c);
+            }
+            accumulate4(s, at + 4 * quad, v, vRow, vStride, keys, c, dv, o, 4 * quad * dv);
         }
     }
 
     /**
-     * Four entries' output rows, one vector column at a time held in registers across all keys (the
-     * probabilities broadcast from {@code s}), so each output vector is loaded and stored once per tile.
+     * Four entries' outputs over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys: per key, four probabilities broadcast and four value vectors loaded for sixteen fused
+     * multiply-adds.
      */
-    private static void accumulate4(float[] s, int at, float[] v, int vRow, int vStride, int keys, int dv, float[] o,
-                                    int o0) {
+    private static void accumulate16(float[] s, int at, float[] v, int vRow, int vStride, int keys, int dv,
+                                     float[] o, int o0) {
         int G = TileProducts.G;
-        int c = 0;
+        FloatVector x00 = FloatVector.fromArray(F, o, o0);
+        FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
+        FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
+        FloatVector x03 = FloatVector.fromArray(F, o, o0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(F, o, o0 + dv);
+        FloatVector x11 = FloatVector.fromArray(F, o, o0 + dv + L);
+        FloatVector x12 = FloatVector.fromArray(F, o, o0 + dv + 2 * L);
+        FloatVector x13 = FloatVector.fromArray(F, o, o0 + dv + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(F, o, o0 + 2 * dv);
+        FloatVector x21 = FloatVector.fromArray(F, o, o0 + 2 * dv + L);
+        FloatVector x22 = FloatVector.fromArray(F, o, o0 + 2 * dv + 2 * L);
+        FloatVector x23 = FloatVector.fromArray(F, o, o0 + 2 * dv + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(F, o, o0 + 3 * dv);
+        FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
+        FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
+        FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        for (int j = 0, p = at, row = vRow; j < keys; j++, p += G, row += vStride) {
+            FloatVector v0 = FloatVector.fromArray(F, v, row);
+            FloatVector v1 = FloatVector.fromArray(F, v, row + L);
+            FloatVector v2 = FloatVector.fromArray(F, v, row + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(F, v, row + 3 * L);
+            FloatVector p0 = FloatVector.broadcast(F, s[p]);
+            x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
+            x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
+            x02 = FMA ? p0.fma(v2, x02) : p0.mul(v2).add(x02);
+            x03 = FMA ? p0.fma(v3, x03) : p0.mul(v3).add(x03);
+            FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
+            x10 = FMA ? p1.fma(v0, x10) : p1.mul(v0).add(x10);
+            x11 = FMA ? p1.fma(v1, x11) : p1.mul(v1).add(x11);
+            x12 = FMA ? p1.fma(v2, x12) : p1.mul(v2).add(x12);
+            x13 = FMA ? p1.fma(v3, x13) : p1.mul(v3).add(x13);
+            FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
+            x20 = FMA ? p2.fma(v0, x20) : p2.mul(v0).add(x20);
+            x21 = FMA ? p2.fma(v1, x21) : p2.mul(v1).add(x21);
+            x22 = FMA ? p2.fma(v2, x22) : p2.mul(v2).add(x22);
+            x23 = FMA ? p2.fma(v3, x23) : p2.mul(v3).add(x23);
+            FloatVector p3 = FloatVector.broadcast(F, s[p + 3]);
+            x30 = FMA ? p3.fma(v0, x30) : p3.mul(v0).add(x30);
+            x31 = FMA ? p3.fma(v1, x31) : p3.mul(v1).add(x31);
+            x32 = FMA ? p3.fma(v2, x32) : p3.mul(v2).add(x32);
+            x33 = FMA ? p3.fma(v3, x33) : p3.mul(v3).add(x33);
+        }
+        x00.intoArray(o, o0);
+        x01.intoArray(o, o0 + L);
+        x02.intoArray(o, o0 + 2 * L);
+        x03.intoArray(o, o0 + 3 * L);
+        x10.intoArray(o, o0 + dv);
+        x11.intoArray(o, o0 + dv + L);
+        x12.intoArray(o, o0 + dv + 2 * L);
+        x13.intoArray(o, o0 + dv + 3 * L);
+        x20.intoArray(o, o0 + 2 * dv);
+        x21.intoArray(o, o0 + 2 * dv + L);
+        x22.intoArray(o, o0 + 2 * dv + 2 * L);
+        x23.intoArray(o, o0 + 2 * dv + 3 * L);
+        x30.intoArray(o, o0 + 3 * dv);
+        x31.intoArray(o, o0 + 3 * dv + L);
+        x32.intoArray(o, o0 + 3 * dv + 2 * L);
+        x33.intoArray(o, o0 + 3 * dv + 3 * L);
+    }
+
+    /**
+     * Four entries' output columns from {@code from} (those short of a group of four vectors), one vector
+     * column at a time held in registers across the keys, then the scalar tail.
+     */
+    private static void accumulate4(float[] s, int at, float[] v, int vRow, int vStride, int keys, int from, int dv,
+                                    float[] o, int o0) {
+        int G = TileProducts.G;
+        int c = from;
         for (int bound = F.loopBound(dv); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
             FloatVector x1 = FloatVector.fromArray(F, o, o0 + dv + c);

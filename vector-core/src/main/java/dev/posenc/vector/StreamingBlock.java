@@ -74,6 +74,8 @@ final class StreamingBlock {
     private boolean narrow;
     private float[] queryRows = new float[0];
     private float[] outputRows = new float[0];
+    /** Narrow blocks: the squared norms of the tile's key rows, left by the logits' kernel. */
+    private float[] keyNorms = new float[0];
 
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
@@ -191,7 +193,7 @@ final class StreamingBlock {
         int to = Math.min(j + n, tileEnd);
         if (active && from < to) {
             NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(from, kvHead), p.kStride, to - from,
-                    logits, (from - tileStart) * G);
+                    logits, (from - tileStart) * G, keyNorms, from - tileStart);
         }
     }
 
@@ -202,7 +204,7 @@ final class StreamingBlock {
      * the tile's other steps do nothing.
      */
     void endScores(AttentionProblem p, int t) {
-        active = active && (!narrow || guard(p, t)) && !done;
+        active = active && (!narrow || narrowGuard(p)) && !done;
         if (active) {
             scheme.apply(p, tileStart, tileEnd);
             softmax(tileEnd - tileStart);
@@ -230,6 +232,17 @@ final class StreamingBlock {
         if (active) {
             scheme.accumulateValueWeights(p, tileStart, tileEnd, alpha);
         }
+    }
+
+    /** As {@link #guard}, for a narrow block whose logits have left the tile's squared key norms. */
+    private boolean narrowGuard(AttentionProblem p) {
+        double keyNorm = Math.sqrt(LogitGuard.largest(keyNorms, 0, tileEnd - tileStart));
+        if (!LogitGuard.allows(p, queryNorm, keyNorm, scheme.extraNorm())) {
+            exact(p);
+            done = true;
+            return false;
+        }
+        return true;
     }
 
     /** False (after computing the block exactly) when this tile's float logits could miss the bound. */
@@ -270,6 +283,9 @@ final class StreamingBlock {
         int lanes = groups() * G;
         if (queries.length < p.headDim * lanes) {
             queries = new float[p.headDim * lanes];
+        }
+        if (keyNorms.length < tileRows + L) {
+            keyNorms = new float[tileRows + L];
         }
         if (logits.length < tileRows * lanes) {
             logits = new float[tileRows * lanes];
