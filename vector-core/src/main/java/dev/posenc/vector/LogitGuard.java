@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * computed in double instead. That happens for huge or nearly tied logits (the conformance case
  * {@code large_logits_near_ties}: logits near 2.8·10⁴ that differ by O(1)) and for inputs whose float
  * products overflow; never for ordinary data. Key norms are computed once per call, kv head and tile,
- * over the keys some query of the call may see, and cached here (blocks of one kv head share them).
+ * over the keys some query of the call may see, and cached here (blocks of one kv head share them);
+ * narrow blocks (decode) instead take the norms their logits' kernel folds from the rows it loads
+ * ({@link NarrowProducts#scores}), over the tile's keys they see.
  */
 final class LogitGuard {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

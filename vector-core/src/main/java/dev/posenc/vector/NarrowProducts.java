@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       each key row loaded once per four entries and each query row once per four keys; the sixteen
  *       lanewise sums are folded together ({@link PairSums}), which leaves lane {@code 4·key + entry}
  *       holding that total, then the tail is added in order;
- *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]} over all keys of a tile, each value
- *       vector loaded once per four entries and the output held in registers across the keys; output
- *       rows row-major {@code [entries × valueDim]}.
+ *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
+ *       loaded once per four entries and sixteen output vectors (four entries × four columns) held in
+ *       registers across the run; output rows row-major {@code [entries × valueDim]}.
  * </ul>
  * {@code accumulate} performs the same fused multiply-adds in the same order as
  * {@link TileProducts#accumulate} (per output, over the keys), so outputs match a wide block's bit for
@@ -173,7 +173,7 @@ final class NarrowProducts {
 
     /**
      * {@code o[e·dv + c] = fma(s[at + j·G + e], v[vRow + j·vStride + c], o[e·dv + c])} for
-     * {@code e < 4·quads}, {@code c < dv} and keys {@code j < keys} in order: a tile's contributions to
+     * {@code e < 4·quads}, {@code c < dv} and keys {@code j < keys} in order: a run of keys' contributions to
      * every entry's output row.
      */
     static void accumulate(float[] s, int at, int quads, float[] v, int vRow, int vStride, int keys, int dv,

@@ -10,8 +10,8 @@ import dev.posenc.internal.WorkItemAttention;
  * over tiles of keys with an online softmax. With at least {@link StreamingBlock#WIDTH} queries a
  * block is that many consecutive rows of one head; with fewer it is every row of as many heads of the
  * group as fit, so each key and value row is read once for all of them. In decode (the rows of a
- * whole group fit one vector) a work item advances the narrow blocks of up to eight kv heads key by
- * key, reading the KV cache once, in memory order.
+ * whole group fit one vector) a work item advances the narrow blocks of up to eight kv heads a few
+ * keys at a time, reading the KV cache once, as a few sequential streams.
  *
  * <p>Rounding: a logit's dot products err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} and never by more
  * than 2⁻⁷ (blocks that could are computed in double, {@link LogitGuard}); the bias adds
@@ -25,7 +25,7 @@ final class VectorAttention extends WorkItemAttention {
     /** Kv heads a decode work item advances together (their rows of one position are contiguous). */
     private static final int KV_HEADS_PER_DECODE_ITEM = 8;
     /** Decode: keys whose logits, then values, a work item takes across its blocks at a time. */
-    private static final int SCORE_KEYS = NarrowProducts.KEYS;
+    private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
     private static final int VALUE_KEYS = 8;
 
     @Override
