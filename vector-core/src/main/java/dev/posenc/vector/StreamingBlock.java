@@ -159,20 +159,21 @@ final class StreamingBlock {
         int keys = tileEnd - tileStart;
         if (narrow) {
             scoreKeys(p, tileStart, keys);
-        } else if (guard(p, t)) {
+            endScores(p, t);
+            valueKeys(p, tileStart, keys);
+            endValues(p);
+            return;
+        }
+        if (guard(p, t)) {
             TileProducts.scores(queries, p.headDim, vectors, p.k, p.kAt(tileStart, kvHead), p.kStride, keys,
                     packs.keys(8 * p.headDim), logits, tileRows);
-        }
-        endScores(p, t);
-        if (narrow) {
-            valueKeys(p, tileStart, keys);
-        } else {
+            endScores(p, t);
             float[] valueRows = packs.values(tileRows * paddedValueDim);
             TilePacks.pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows,
                     TileProducts.ROWS);
             TileProducts.accumulate(logits, tileRows, vectors, keys, valueRows, paddedValueDim, alpha, output);
+            endValues(p);
         }
-        endValues(p);
     }
 
     /** Starts the tile at t: false (and the tile's other steps do nothing) when the block sees none of its keys. */
