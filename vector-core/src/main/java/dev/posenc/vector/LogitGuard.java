@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * computed in double instead. That happens for huge or nearly tied logits (the conformance case
  * {@code large_logits_near_ties}: logits near 2.8·10⁴ that differ by O(1)) and for inputs whose float
  * products overflow; never for ordinary data. Key norms are computed once per call, kv head and tile,
- * over the keys some query of the call may see, and cached here (blocks of one kv head share them).
+ * over the keys some query of the call may see, and cached here (blocks of one kv head share them);
+ * narrow blocks (decode) instead take the norms their logits' kernel folds from the rows it loads
+ * ({@link NarrowProducts#scores}), over the tile's keys they see.
  */
 final class LogitGuard {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -41,9 +43,24 @@ final class LogitGuard {
      * counts as meeting it, so NaN flows to the output as the contract says.
      */
     boolean allows(AttentionProblem p, int kvHead, int t, int tile, double queryNorm, double extraNorm) {
+        return allows(p, queryNorm, keyNorm(p, kvHead, t, tile), extraNorm);
+    }
+
+    /** Whether float logits meet the bound, given the tile's largest key norm (narrow blocks compute it with their logits). */
+    static boolean allows(AttentionProblem p, double queryNorm, double keyNorm, double extraNorm) {
         int n = p.headDim + 6;
-        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm(p, kvHead, t, tile) + extraNorm);
+        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm + extraNorm);
         return !(bound > MAX_LOGIT_ERROR);
+    }
+
+    /** The largest of {@code n} squared norms from {@code at} (NaN if one is NaN). */
+    static float largest(float[] squaredNorms, int at, int n) {
+        float largest = 0;
+        for (int i = at; i < at + n; i++) {
+            float s = squaredNorms[i];
+            largest = Float.isNaN(s) ? s : Math.max(largest, s);
+        }
+        return largest;
     }
 
     /**
@@ -73,25 +90,54 @@ final class LogitGuard {
     }
 
     /**
-     * The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞), each
-     * summed in a fixed order ({@code lanes}: L floats of scratch).
+     * The largest squared norm of {@code rows} rows of width d, in float (overflow gives +∞; NaN if a
+     * row's is NaN), each summed in a fixed order: four rows at a time, lanewise fused multiply-adds over
+     * the whole vectors, folded by {@link PairSums}, then the tail in order ({@code lanes}: L floats of
+     * scratch).
      */
     static float maxSquaredNorm(float[] x, int at, int stride, int rows, int d, float[] lanes) {
         float largest = 0;
         int bound = F.loopBound(d);
-        for (int r = 0, o = at; r < rows; r++, o += stride) {
-            FloatVector acc = FloatVector.zero(F);
-            int c = 0;
-            for (; c < bound; c += L) {
-                FloatVector x0 = FloatVector.fromArray(F, x, o + c);
-                acc = FMA ? x0.fma(x0, acc) : x0.mul(x0).add(acc);
+        FloatVector even = PairSums.EVEN;
+        FloatVector odd = PairSums.ODD;
+        for (int r = 0; r < rows; r += 4) {
+            // Rows past the last repeat it (the largest norm is the same).
+            int o0 = at + r * stride;
+            int last = at + (rows - 1) * stride;
+            int o1 = Math.min(o0 + stride, last);
+            int o2 = Math.min(o0 + 2 * stride, last);
+            int o3 = Math.min(o0 + 3 * stride, last);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int c = 0; c < bound; c += L) {
+                FloatVector x0 = FloatVector.fromArray(F, x, o0 + c);
+                FloatVector x1 = FloatVector.fromArray(F, x, o1 + c);
+                FloatVector x2 = FloatVector.fromArray(F, x, o2 + c);
+                FloatVector x3 = FloatVector.fromArray(F, x, o3 + c);
+                a0 = FMA ? x0.fma(x0, a0) : x0.mul(x0).add(a0);
+                a1 = FMA ? x1.fma(x1, a1) : x1.mul(x1).add(a1);
+                a2 = FMA ? x2.fma(x2, a2) : x2.mul(x2).add(a2);
+                a3 = FMA ? x3.fma(x3, a3) : x3.mul(x3).add(a3);
             }
-            acc.intoArray(lanes, 0);
-            float s = NarrowProducts.total(lanes, 0);
-            for (; c < d; c++) {
-                s += x[o + c] * x[o + c];
+            // Lanes [i·L/4, (i + 1)·L/4) hold row i's partial sums; halve that span down to one lane.
+            FloatVector a01 = even.selectFrom(a0, a1).add(odd.selectFrom(a0, a1));
+            FloatVector a23 = even.selectFrom(a2, a3).add(odd.selectFrom(a2, a3));
+            FloatVector sums = even.selectFrom(a01, a23).add(odd.selectFrom(a01, a23));
+            for (int span = L / 4; span > 1; span /= 2) {
+                sums = even.selectFrom(sums, sums).add(odd.selectFrom(sums, sums));
             }
-            largest = Float.isNaN(s) ? s : Math.max(largest, s);
+            sums.intoArray(lanes, 0);
+            for (int i = 0; i < 4; i++) {
+                int o = i == 0 ? o0 : i == 1 ? o1 : i == 2 ? o2 : o3;
+                float s = lanes[i];
+                for (int c = bound; c < d; c++) {
+                    s += x[o + c] * x[o + c];
+                }
+                lanes[i] = s;
+            }
+            largest = Math.max(largest, largest(lanes, 0, 4));
         }
         return largest;
     }

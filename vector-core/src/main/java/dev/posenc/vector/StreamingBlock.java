@@ -66,15 +66,16 @@ final class StreamingBlock {
     private double queryNorm;
     /** Whether the exact path has already written the block. */
     private boolean done;
-    /** The current tile's keys, {@code [tileStart, tileEnd)}. */
+    /** The current tile's keys, {@code [tileStart, tileEnd)}, and whether the block computes them. */
     private int tileStart;
     private int tileEnd;
+    private boolean active;
     /** Narrow blocks (one vector of entries): q and the output row-major, {@code [4·quads × width]}. */
     private boolean narrow;
     private float[] queryRows = new float[0];
     private float[] outputRows = new float[0];
-    /** Narrow blocks: lanewise partial sums of four logits. */
-    private final float[] partials = new float[8 * L + 8];
+    /** Narrow blocks: the squared norms of the tile's key rows, left by the logits' kernel. */
+    private float[] keyNorms = new float[0];
 
     /** Rows of the logit tile: the tile size padded to a multiple of {@link TileProducts#ROWS}. */
     int tileRows;
@@ -155,26 +156,19 @@ final class StreamingBlock {
         if (!beginTile(t)) {
             return;
         }
+        int keys = tileEnd - tileStart;
         if (narrow) {
-            for (int j = tileStart; j < tileEnd; j += 2) {
-                scoreKeys(p, j);
-            }
-            if (endScores(p, t)) {
-                for (int j = tileStart; j < tileEnd; j += 2) {
-                    valueKeys(p, j);
-                }
-                endValues(p);
-            }
+            scoreKeys(p, tileStart, keys);
+            endScores(p, t);
+            valueKeys(p, tileStart, keys);
+            endValues(p);
             return;
         }
         if (guard(p, t)) {
-            float[] keyTail = packs.keys(8 * p.headDim);
+            TileProducts.scores(queries, p.headDim, vectors, p.k, p.kAt(tileStart, kvHead), p.kStride, keys,
+                    packs.keys(8 * p.headDim), logits, tileRows);
+            endScores(p, t);
             float[] valueRows = packs.values(tileRows * paddedValueDim);
-            int keys = tileEnd - tileStart;
-            TileProducts.scores(queries, p.headDim, vectors, p.k, p.kAt(tileStart, kvHead), p.kStride, keys, keyTail,
-                    logits, tileRows);
-            scheme.apply(p, tileStart, tileEnd);
-            softmax(keys);
             TilePacks.pack(p.v, p.vAt(tileStart, kvHead), p.vStride, keys, p.valueDim, paddedValueDim, valueRows,
                     TileProducts.ROWS);
             TileProducts.accumulate(logits, tileRows, vectors, keys, valueRows, paddedValueDim, alpha, output);
@@ -182,59 +176,74 @@ final class StreamingBlock {
         }
     }
 
-    /** Starts the tile at t: false when the block sees none of its keys or is already written. */
+    /** Starts the tile at t: false (and the tile's other steps do nothing) when the block sees none of its keys. */
     boolean beginTile(int t) {
         tileStart = Math.max(t, lo);
         tileEnd = Math.min(t + tile, hi);
-        return !done && tileStart < tileEnd;
+        active = !done && tileStart < tileEnd;
+        return active;
     }
 
     /**
-     * Narrow blocks: the logits of keys j and j + 1 (those of them in the current tile,
-     * {@link NarrowProducts#scores}). A work item may call this for several blocks per pair of keys,
+     * Narrow blocks: the logits of keys {@code [j, j + n)} (those of them in the current tile,
+     * {@link NarrowProducts#scores}). A work item may call this for several blocks per few keys,
      * visiting their kv heads' rows in memory order.
      */
-    void scoreKeys(AttentionProblem p, int j) {
+    void scoreKeys(AttentionProblem p, int j, int n) {
         int from = Math.max(j, tileStart);
-        int to = Math.min(j + 2, tileEnd);
-        if (from < to && !done) {
-            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(from, kvHead), p.kStride, to - from == 2,
-                    logits, (from - tileStart) * G, partials);
+        int to = Math.min(j + n, tileEnd);
+        if (active && from < to) {
+            NarrowProducts.scores(queryRows, quads(), p.headDim, p.k, p.kAt(from, kvHead), p.kStride, to - from,
+                    logits, (from - tileStart) * G, keyNorms, from - tileStart);
         }
     }
 
     /**
-     * Narrow blocks, after every key's logits: the accuracy guard, then the scheme, soft-cap, bias,
-     * masks and online softmax of the tile. False when the block was computed exactly instead.
+     * After every key's logits: the accuracy guard (a narrow block's, whose rows the logits have just
+     * brought into cache; a wide block checks before its logits), then the scheme, soft-cap, bias, masks
+     * and online softmax of the tile. If the guard refuses, the block is computed exactly instead and
+     * the tile's other steps do nothing.
      */
-    boolean endScores(AttentionProblem p, int t) {
-        if (done || tileStart >= tileEnd || !guard(p, t)) {
-            return false;
+    void endScores(AttentionProblem p, int t) {
+        active = active && (!narrow || narrowGuard(p)) && !done;
+        if (active) {
+            scheme.apply(p, tileStart, tileEnd);
+            softmax(tileEnd - tileStart);
+            if (narrow) {
+                NarrowProducts.rescale(outputRows, 4 * quads(), p.valueDim, alpha);
+            }
         }
-        scheme.apply(p, tileStart, tileEnd);
-        softmax(tileEnd - tileStart);
-        NarrowProducts.rescale(outputRows, 4 * quads(), p.valueDim, alpha);
-        return true;
     }
 
     /**
-     * Narrow blocks: the values of keys j and j + 1 (those of them in the tile) into the output rows
-     * ({@link NarrowProducts#accumulate}), in key order.
+     * Narrow blocks: the values of keys {@code [j, j + n)} (those of them in the tile) into the output
+     * rows ({@link NarrowProducts#accumulate}), in key order.
      */
-    void valueKeys(AttentionProblem p, int j) {
+    void valueKeys(AttentionProblem p, int j, int n) {
         int from = Math.max(j, tileStart);
-        int to = Math.min(j + 2, tileEnd);
-        if (from < to && !done) {
+        int to = Math.min(j + n, tileEnd);
+        if (active && from < to) {
             NarrowProducts.accumulate(logits, (from - tileStart) * G, quads(), p.v, p.vAt(from, kvHead), p.vStride,
-                    to - from == 2, p.valueDim, outputRows);
+                    to - from, p.valueDim, outputRows);
         }
     }
 
     /** After the tile's values: Shaw's value weights. */
     void endValues(AttentionProblem p) {
-        if (!done && tileStart < tileEnd) {
+        if (active) {
             scheme.accumulateValueWeights(p, tileStart, tileEnd, alpha);
         }
+    }
+
+    /** As {@link #guard}, for a narrow block whose logits have left the tile's squared key norms. */
+    private boolean narrowGuard(AttentionProblem p) {
+        double keyNorm = Math.sqrt(LogitGuard.largest(keyNorms, 0, tileEnd - tileStart));
+        if (!LogitGuard.allows(p, queryNorm, keyNorm, scheme.extraNorm())) {
+            exact(p);
+            done = true;
+            return false;
+        }
+        return true;
     }
 
     /** False (after computing the block exactly) when this tile's float logits could miss the bound. */
@@ -275,6 +284,9 @@ final class StreamingBlock {
         int lanes = groups() * G;
         if (queries.length < p.headDim * lanes) {
             queries = new float[p.headDim * lanes];
+        }
+        if (keyNorms.length < tileRows + L) {
+            keyNorms = new float[tileRows + L];
         }
         if (logits.length < tileRows * lanes) {
             logits = new float[tileRows * lanes];

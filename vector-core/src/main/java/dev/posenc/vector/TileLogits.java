@@ -215,11 +215,33 @@ final class TileLogits {
         }
     }
 
+    /**
+     * T5: the bias of the clamped distance, gathered per key; once per tile when every entry's distance to
+     * every key of the tile is clamped to the same end (keys at least {@code maxDistance} before or after
+     * all of them: most of a long decode), where the values are the same.
+     */
     private void addT5(float[] byDistance, int maxDistance, int j0, int j1, float[] s) {
+        int earliest = Integer.MAX_VALUE;
+        int latest = Integer.MIN_VALUE;
+        for (int e = 0; e < block.entries; e++) {
+            earliest = Math.min(earliest, block.position[e]);
+            latest = Math.max(latest, block.position[e]);
+        }
+        // j1 − 1 − earliest is the largest distance of the tile, j0 − latest the smallest.
+        int clamped = (long) j1 - 1 - earliest <= -maxDistance ? -maxDistance
+                : (long) j0 - latest >= maxDistance ? maxDistance : 0;
         for (int v = 0; v < block.vectors; v++) {
             int lane = v * L;
             IntVector position = IntVector.fromArray(I, block.position, lane);
             IntVector offset = IntVector.fromArray(I, base, lane);
+            if (clamped != 0) {
+                offset.add(clamped).intoArray(index, 0);
+                FloatVector bias = FloatVector.fromArray(F, byDistance, 0, index, 0);
+                for (int j = j0, at = TileProducts.at(lane, block.tileRows); j < j1; j++, at += G) {
+                    FloatVector.fromArray(F, s, at).add(bias).intoArray(s, at);
+                }
+                continue;
+            }
             for (int j = j0, at = TileProducts.at(lane, block.tileRows); j < j1; j++, at += G) {
                 IntVector distance = IntVector.broadcast(I, j).sub(position).max(-maxDistance).min(maxDistance);
                 distance.add(offset).intoArray(index, 0);

@@ -10,8 +10,8 @@ import dev.posenc.internal.WorkItemAttention;
  * over tiles of keys with an online softmax. With at least {@link StreamingBlock#WIDTH} queries a
  * block is that many consecutive rows of one head; with fewer it is every row of as many heads of the
  * group as fit, so each key and value row is read once for all of them. In decode (the rows of a
- * whole group fit one vector) a work item advances the narrow blocks of up to eight kv heads key by
- * key, reading the KV cache once, in memory order.
+ * whole group fit one vector) a work item advances the narrow blocks of up to eight kv heads a few
+ * keys at a time, reading the KV cache once, as a few sequential streams.
  *
  * <p>Rounding: a logit's dot products err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} and never by more
  * than 2⁻⁷ (blocks that could are computed in double, {@link LogitGuard}); the bias adds
@@ -24,6 +24,9 @@ final class VectorAttention extends WorkItemAttention {
 
     /** Kv heads a decode work item advances together (their rows of one position are contiguous). */
     private static final int KV_HEADS_PER_DECODE_ITEM = 8;
+    /** Decode: keys whose logits, then values, a work item takes across its blocks at a time. */
+    private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
+    private static final int VALUE_KEYS = 8;
 
     @Override
     protected int items(AttentionProblem p) {
@@ -58,8 +61,9 @@ final class VectorAttention extends WorkItemAttention {
 
     /**
      * Decode: the narrow blocks of kv heads {@code [g0, g1)} advanced tile by tile together, each tile's
-     * logits and values key by key across the blocks, so that the rows of one position (the kv heads
-     * are neighbours in memory) are read one after the other: one stream through the KV cache.
+     * logits and values a few keys at a time across the blocks, so that the rows of a few positions (the
+     * kv heads are neighbours in memory) are read one after the other: a few sequential streams through
+     * the KV cache, which the hardware prefetchers follow.
      */
     private static void runTogether(AttentionProblem p, int g0, int g1, StreamingBlocks blocks, int tileKeys) {
         int first = Integer.MAX_VALUE;
@@ -76,17 +80,17 @@ final class VectorAttention extends WorkItemAttention {
                 blocks.get(g - g0).beginTile(t);
             }
             int j1 = Math.min(t + tile, end);
-            for (int j = Math.max(t, first); j < j1; j += 2) {
+            for (int j = Math.max(t, first); j < j1; j += SCORE_KEYS) {
                 for (int g = g0; g < g1; g++) {
-                    blocks.get(g - g0).scoreKeys(p, j);
+                    blocks.get(g - g0).scoreKeys(p, j, SCORE_KEYS);
                 }
             }
             for (int g = g0; g < g1; g++) {
                 blocks.get(g - g0).endScores(p, t);
             }
-            for (int j = Math.max(t, first); j < j1; j += 2) {
+            for (int j = Math.max(t, first); j < j1; j += VALUE_KEYS) {
                 for (int g = g0; g < g1; g++) {
-                    blocks.get(g - g0).valueKeys(p, j);
+                    blocks.get(g - g0).valueKeys(p, j, VALUE_KEYS);
                 }
             }
             for (int g = g0; g < g1; g++) {
