@@ -9,20 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The shared conformance data ({@code ../shared/conformance/<family>.json}, values computed with
- * PyTorch and HuggingFace's own functions; see its README for the format). The folder is taken from
- * the system property {@value #DIR_PROPERTY}, else found as {@code shared/conformance} beside the
- * working directory or one of its parents, else read from the copy packaged in this jar
- * ({@value #RESOURCE_DIR}, so that the kit works in other projects). Missing data fails the test:
+ * The conformance data: one {@code <family>.json} per family, values computed with PyTorch and
+ * HuggingFace's own functions (see the README beside the data for sources and format). By default it
+ * is read from this jar ({@value #RESOURCE_DIR}); the system property {@value #DIR_PROPERTY} names a
+ * folder holding files of the same names and format to run instead. Missing data fails the test:
  * conformance is never skipped silently.
  */
 public final class Conformance {
-    /** System property naming the conformance folder. */
+    /** System property naming a folder that replaces the packaged data. */
     public static final String DIR_PROPERTY = "posenc.conformance.dir";
-    /** Where the build packages the data in the kit's jar. */
+    /** Where the data lives in the kit's jar. */
     public static final String RESOURCE_DIR = "/dev/posenc/properties/conformance/";
 
     private Conformance() {}
@@ -44,37 +42,19 @@ public final class Conformance {
     }
 
     private static InputStream open(String file) throws IOException {
-        Optional<Path> dir = findDirectory();
-        if (dir.isPresent()) {
-            return Files.newInputStream(dir.get().resolve(file));
+        String configured = System.getProperty(DIR_PROPERTY);
+        if (configured != null) {
+            Path path = Path.of(configured).resolve(file);
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalStateException("-D" + DIR_PROPERTY + "=" + configured + " has no " + file);
+            }
+            return Files.newInputStream(path);
         }
         InputStream packaged = Conformance.class.getResourceAsStream(RESOURCE_DIR + file);
         if (packaged == null) {
-            throw new IllegalStateException("conformance data not found: set -D" + DIR_PROPERTY
-                    + "=<folder> or place it at ../shared/conformance beside the checkout (was: "
-                    + System.getProperty(DIR_PROPERTY) + "), and it is not packaged at " + RESOURCE_DIR + file);
+            throw new IllegalStateException("conformance data " + RESOURCE_DIR + file
+                    + " is not on the class path (is the posenc-properties jar complete?)");
         }
         return packaged;
-    }
-
-    /** The conformance folder. */
-    public static Path directory() {
-        return findDirectory().orElseThrow(() -> new IllegalStateException("conformance data not found: set -D"
-                + DIR_PROPERTY + "=<folder> or place it at ../shared/conformance beside the checkout (was: "
-                + System.getProperty(DIR_PROPERTY) + ")"));
-    }
-
-    private static Optional<Path> findDirectory() {
-        String configured = System.getProperty(DIR_PROPERTY);
-        if (configured != null && Files.isDirectory(Path.of(configured))) {
-            return Optional.of(Path.of(configured));
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("conformance");
-            if (Files.isDirectory(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 }
