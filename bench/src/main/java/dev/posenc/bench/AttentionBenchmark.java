@@ -6,7 +6,7 @@ import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.bias.AlibiBias;
-import dev.posenc.bias.PositionBias;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import java.util.SplittableRandom;
@@ -87,7 +87,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     }
 
     private AttentionOptions options(int heads, int kvHeads) {
-        PositionBias bias = switch (scheme) {
+        PositionScheme bias = switch (scheme) {
             case "alibi" -> AlibiBias.of(heads);
             case "t5" -> {
                 float[] table = new float[heads * 32];
@@ -99,7 +99,7 @@ public class AttentionBenchmark extends KernelBenchmark {
             }
             default -> throw new IllegalArgumentException("scheme must be alibi or t5, was " + scheme);
         };
-        return AttentionOptions.of(heads, kvHeads, HEAD_DIM).withCausal(CausalMask.BOTTOM_RIGHT).withBias(bias);
+        return AttentionOptions.of(heads, kvHeads, HEAD_DIM).withCausal(CausalMask.BOTTOM_RIGHT).withScheme(bias);
     }
 
     private static float[] normal(SplittableRandom random, int n) {

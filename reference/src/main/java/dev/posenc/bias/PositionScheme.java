@@ -1,0 +1,64 @@
+package dev.posenc.bias;
+
+/**
+ * A position scheme that attention evaluates inside its kernel, tile by tile, instead of reading a
+ * materialised {@code [queries × keys]} matrix. Set one on
+ * {@link dev.posenc.attention.AttentionOptions#withScheme}.
+ *
+ * <p>Each scheme is one type holding its parameters and its formula in double; the scalar reference
+ * evaluates exactly these methods. With {@code h} the query head, {@code p} the query's position,
+ * {@code t} the key's position, {@code s} the attention scale and {@code j} the key row, attention
+ * computes (see {@link dev.posenc.attention.AttentionKernel})
+ * <pre>
+ *   z_ij  = softcap(s·(q_i·k_j + {@link #logitTerm e_h(p, t)})) + {@link #bias b_h(p, t)} + dense_ij
+ *   out_i = Σ_j softmax_j(z_i)·(v_j + {@link #valueTerm a_h(p, t)})</pre>
+ * A scheme overrides the terms it adds; the others are 0:
+ * <ul>
+ *   <li>{@link RelativeBias}: an additive {@code b_h} that depends on {@code t − p} only
+ *       ({@link AlibiBias}, {@link T5RelativeBias});
+ *   <li>{@link ShawRelativePositions}: a learned key embedding inside the scaled logit ({@code e}) and a
+ *       learned value embedding in the output ({@code a}), both indexed by the clipped distance;
+ *   <li>{@link TransformerXlPositions}: content and position biases u, v and projected sinusoidal
+ *       relative embeddings inside the scaled logit ({@code e}).
+ * </ul>
+ * The Vector API implementation has one evaluator per scheme, named after it
+ * ({@code VectorAlibiBias}, …), chosen once per call by a switch over this sealed type.
+ * Instances are immutable and thread-safe.
+ */
+public sealed interface PositionScheme permits RelativeBias, ShawRelativePositions, TransformerXlPositions {
+
+    /**
+     * Requires this scheme to fit attention with the given shape and mask.
+     *
+     * @param causal whether the attention has a causal mask
+     * @throws IllegalArgumentException naming the mismatch (head count, head or value width, mask)
+     */
+    void requireCompatible(int heads, int headDim, int valueDim, boolean causal);
+
+    /**
+     * {@code e_h(p, t)}: what the scheme adds to {@code q·k} before the scale, for query row
+     * {@code q[qAt …]} and key row {@code k[kAt …]} of head {@code head} ({@code headDim} floats each),
+     * accumulated in double; 0 unless the scheme has terms inside the logit.
+     */
+    default double logitTerm(int head, int queryPosition, int keyPosition, float[] q, int qAt, float[] k, int kAt) {
+        return 0;
+    }
+
+    /** {@code b_h(p, t)}: what the scheme adds to the logit after the scale and soft cap; 0 by default. */
+    default double bias(int head, int queryPosition, int keyPosition) {
+        return 0;
+    }
+
+    /** Whether the scheme adds {@link #valueTerm} to the values; false by default. */
+    default boolean hasValueTerms() {
+        return false;
+    }
+
+    /**
+     * {@code a_h(p, t)[column]}: what the scheme adds to column {@code column} of the key's value row
+     * for head {@code head}; 0 by default.
+     */
+    default double valueTerm(int head, int queryPosition, int keyPosition, int column) {
+        return 0;
+    }
+}

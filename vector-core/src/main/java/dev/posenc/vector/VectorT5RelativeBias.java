@@ -1,0 +1,94 @@
+package dev.posenc.vector;
+
+import dev.posenc.bias.T5Buckets;
+import dev.posenc.bias.T5RelativeBias;
+import dev.posenc.reference.AttentionCall;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link T5RelativeBias} on a tile: the bias of each (entry, key) gathered from a table by clamped
+ * distance. The table is this evaluator's own layout: per head, the bias of every distance
+ * {@code −R … R} ({@code R = min(maxDistance, the call's largest distance)}: every distance from
+ * {@code maxDistance} on shares a bucket), so the kernel never evaluates a logarithm. It is built when
+ * a call brings another {@code T5RelativeBias} or needs a larger R, and kept across calls. The bias is
+ * the table's float, exact.
+ */
+final class VectorT5RelativeBias implements VectorScheme {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final VectorSpecies<Integer> I = Lanes.INT;
+    private static final int L = F.length();
+
+    /** The scheme the table holds, R, and {@code byDistance[h·(2R + 1) + R + r] = table[h, bucket(r)]} for |r| ≤ R. */
+    private T5RelativeBias t5;
+    private int reach;
+    private float[] byDistance = new float[0];
+    /** Per entry, where distance 0 of its head is in the table. */
+    private final int[] base = new int[Entries.WIDTH];
+    private final int[] index = new int[L];
+
+    VectorT5RelativeBias use(T5RelativeBias t5, AttentionCall call) {
+        int needed = Math.min(t5.buckets().maxDistance(), call.maxDistance());
+        if (t5 != this.t5 || needed > reach) {
+            // Grown at least twofold, so that a decode that sees one key more per step rebuilds rarely.
+            build(t5, (int) Math.min(t5.buckets().maxDistance(), Math.max(needed, 2L * reach)));
+        }
+        return this;
+    }
+
+    private void build(T5RelativeBias t5, int reach) {
+        T5Buckets buckets = t5.buckets();
+        int width = 2 * reach + 1;
+        if (byDistance.length < t5.heads() * width) {
+            byDistance = new float[t5.heads() * width];
+        }
+        for (int r = -reach; r <= reach; r++) {
+            int bucket = buckets.bucket(r);
+            for (int h = 0; h < t5.heads(); h++) {
+                byDistance[h * width + reach + r] = t5.table(h, bucket);
+            }
+        }
+        this.t5 = t5;
+        this.reach = reach;
+    }
+
+    @Override
+    public double prepare(AttentionCall call, Entries entries, float[] queries, float scale, double queryNorm) {
+        for (int e = 0; e < entries.vectors * L; e++) {
+            base[e] = entries.head[e] * (2 * reach + 1) + reach;
+        }
+        return 0;
+    }
+
+    /**
+     * The bias of the clamped distance, gathered per key; once per tile when every entry's distance to
+     * every key of the tile is clamped to the same end (keys at least R before or after all of them: most
+     * of a long decode), where the values are the same.
+     */
+    @Override
+    public void addBias(Entries entries, float[] s, int rows, int j0, int j1) {
+        int earliest = entries.earliestPosition();
+        int latest = entries.latestPosition();
+        // j1 − 1 − earliest is the largest distance of the tile, j0 − latest the smallest.
+        int clamped = (long) j1 - 1 - earliest <= -reach ? -reach : (long) j0 - latest >= reach ? reach : 0;
+        for (int v = 0; v < entries.vectors; v++) {
+            int lane = v * L;
+            IntVector position = IntVector.fromArray(I, entries.position, lane);
+            IntVector offset = IntVector.fromArray(I, base, lane);
+            if (clamped != 0) {
+                offset.add(clamped).intoArray(index, 0);
+                FloatVector bias = FloatVector.fromArray(F, byDistance, 0, index, 0);
+                for (int j = j0, at = TileProducts.at(lane, rows); j < j1; j++, at += TileProducts.PANEL) {
+                    FloatVector.fromArray(F, s, at).add(bias).intoArray(s, at);
+                }
+                continue;
+            }
+            for (int j = j0, at = TileProducts.at(lane, rows); j < j1; j++, at += TileProducts.PANEL) {
+                IntVector distance = IntVector.broadcast(I, j).sub(position).max(-reach).min(reach);
+                distance.add(offset).intoArray(index, 0);
+                FloatVector.fromArray(F, s, at).add(FloatVector.fromArray(F, byDistance, 0, index, 0)).intoArray(s, at);
+            }
+        }
+    }
+}
