@@ -19,11 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class LogitGuard {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    /**
-     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
-     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
-     * vectors are then boxed.
-     */
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     private static final String MAX_LOGIT_ERROR_TEXT = "2⁻⁷";

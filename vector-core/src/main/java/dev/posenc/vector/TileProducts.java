@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two matrix products of a streaming attention tile, with a block's queries along the vector
- * lanes. Lane-major buffers are stored by groups of {@link #PANEL} lanes (four vectors): row {@code r} of
- * lane {@code e} is at {@link #at}{@code (e, rows) + r·PANEL}, so the rows a group's kernels walk are
+ * The two matrix products of a wide block's tile, with the block's entries along the vector lanes.
+ * Lane-major buffers are stored by panels of {@link #PANEL} lanes (four vectors): row {@code r} of
+ * lane {@code e} is at {@link #at}{@code (e, rows) + r·PANEL}, so the rows a panel's kernels walk are
  * {@code PANEL} floats apart whatever the block width (rows a power-of-two kilobyte apart would compete
  * for a few L1 sets).
  * <ul>
@@ -16,33 +16,28 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #accumulate}: {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v_j[c]}: each value element is broadcast
  *       and multiplied into the probability vectors.
  * </ul>
- * Key rows are read in place (a short last group is copied out with zero rows); values come packed
+ * Key rows are read in place (a short last run of keys is copied out with zero rows); values come packed
  * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails.
- * A full group runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
- * per twelve FMAs, no horizontal reductions; a partial group
- * (decode) runs each vector against eight keys or columns. Every lane is a chain of fused
+ * A full panel runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
+ * per twelve FMAs, no horizontal reductions; a partial panel (the last vectors of a block) runs each
+ * vector against eight keys or columns. Every lane is a chain of fused
  * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
  * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
- * is its own method, too large for C2 to inline into its caller: C2 intrinsifies the Vector API only
- * within a budget per compiled method and falls back to slow, allocating Java code beyond it.
+ * is its own method (the package's C2 rule).
  */
 final class TileProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    /**
-     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
-     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
-     * vectors are then boxed.
-     */
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
-    /** Lanes per group: four vectors. */
+    /** Lanes per panel: four vectors. */
     static final int PANEL = 4 * L;
     /** Keys and value columns are processed in multiples of this many; callers pad both to it. */
     static final int ROWS = 24;
 
     private TileProducts() {}
 
-    /** Where row 0 of lane {@code lane} is in a group-major buffer of {@code rows} rows. */
+    /** Where row 0 of lane {@code lane} is in a panel-major buffer of {@code rows} rows. */
     static int at(int lane, int rows) {
         return lane / PANEL * rows * PANEL + lane % PANEL;
     }
