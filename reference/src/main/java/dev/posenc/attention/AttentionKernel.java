@@ -25,14 +25,16 @@ import java.util.concurrent.Executor;
  *
  * <p><b>Formula.</b> For head h, query i at position p and each key j (at position j) it may see,
  * <pre>
- *   z_ij  = softcap(s·(q_i·k_j + e_h(p, j))) + b_h(p, j) + dense_ij
- *   out_i = Σ_j softmax_j(z_i)·(v_j + a_h(p, j))</pre>
- * with s the scale, {@code softcap(x) = c·tanh(x/c)} when a cap c is set, {@code e}, {@code b} and
- * {@code a} the terms of the {@link PositionScheme} ({@link PositionScheme#logitTerm},
- * {@link PositionScheme#bias}, {@link PositionScheme#valueTerm}; 0 without one), and {@code dense}
- * the optional per-call {@link DenseBias}. A key is visible when the causal mask, the sliding window
- * and the dense mask all allow it. The scalar reference ({@code ReferenceAttention}) computes exactly
- * this in double.
+ *   z_ij  = softcap(s·τ(p)·(q_i·k_j + e_h(p, j))) + b_h(p, j) + dense_ij
+ *   out_i = Σ_j exp(z_ij − m)·(v_j + a_h(p, j)) / (exp(σ_h − m) + Σ_j exp(z_ij − m)),   m = max(σ_h, max_j z_ij)</pre>
+ * that is {@code out_i = Σ_j softmax_j(z_i)·(v_j + a_h(p, j))} with one more, valueless logit σ_h in
+ * the softmax; s is the scale, {@code softcap(x) = c·tanh(x/c)} when a cap c is set, {@code dense}
+ * the optional per-call {@link DenseBias}, and τ, e, b, a, σ the terms of the {@link PositionScheme}
+ * ({@link PositionScheme#queryScale}, {@link PositionScheme#logitTerm}, {@link PositionScheme#bias},
+ * {@link PositionScheme#valueTerm}, {@link PositionScheme#sinkLogit}; τ = 1, e = b = a = 0 and
+ * σ = −∞ without one). A key is visible when the causal mask, the sliding window, the scheme
+ * ({@link PositionScheme#firstVisibleKey}) and the dense mask all allow it. The scalar reference
+ * ({@code ReferenceAttention}) computes exactly this in double.
  *
  * <p><b>Special values.</b> A row that sees no key, or whose every logit is −∞, outputs zeros (the
  * "safe softmax" of PyTorch ≥ 2.5 SDPA; {@code torch.softmax} would give NaN, HF's eager

@@ -8,11 +8,13 @@ package dev.posenc.bias;
  * <p>Each scheme is one type holding its parameters and its formula in double; the scalar reference
  * evaluates exactly these methods. With {@code h} the query head, {@code p} the query's position,
  * {@code t} the key's position, {@code s} the attention scale and {@code j} the key row, attention
- * computes (see {@link dev.posenc.attention.AttentionKernel})
+ * computes (see {@link dev.posenc.attention.AttentionKernel}), over the keys j that query i sees,
  * <pre>
- *   z_ij  = softcap(s·(q_i·k_j + {@link #logitTerm e_h(p, t)})) + {@link #bias b_h(p, t)} + dense_ij
- *   out_i = Σ_j softmax_j(z_i)·(v_j + {@link #valueTerm a_h(p, t)})</pre>
- * A scheme overrides the terms it adds; the others are 0:
+ *   z_ij  = softcap(s·{@link #queryScale τ(p)}·(q_i·k_j + {@link #logitTerm e_h(p, t)})) + {@link #bias b_h(p, t)} + dense_ij
+ *   out_i = Σ_j exp(z_ij − m)·(v_j + {@link #valueTerm a_h(p, t)}) / (exp({@link #sinkLogit σ_h} − m) + Σ_j exp(z_ij − m))</pre>
+ * with {@code m} the largest of σ_h and the z_ij. A key is seen when the causal mask, the window,
+ * the dense mask and {@link #firstVisibleKey} allow it. A scheme overrides the terms it adds; the
+ * others are neutral (τ = 1, e = b = a = 0, σ = −∞, every key allowed):
  * <ul>
  *   <li>{@link RelativeBias}: an additive {@code b_h} that depends on {@code t − p} only
  *       ({@link AlibiBias}, {@link T5RelativeBias});
@@ -59,6 +61,30 @@ public sealed interface PositionScheme permits RelativeBias, ShawRelativePositio
      * for head {@code head}; 0 by default.
      */
     default double valueTerm(int head, int queryPosition, int keyPosition, int column) {
+        return 0;
+    }
+
+    /**
+     * {@code τ(p)} ≥ 0: the factor by which the scheme scales a query at position {@code queryPosition}
+     * (a temperature that depends on the position); 1 by default.
+     */
+    default double queryScale(int queryPosition) {
+        return 1;
+    }
+
+    /**
+     * {@code σ_h}: a logit of head {@code head} that joins every row's softmax denominator but carries
+     * no value (a learned attention sink); −∞, none, by default.
+     */
+    default double sinkLogit(int head) {
+        return Double.NEGATIVE_INFINITY;
+    }
+
+    /**
+     * The first key a query at position {@code queryPosition} may see as far as the scheme goes (a
+     * visibility rule such as local chunks); the causal mask and window narrow it further. 0 by default.
+     */
+    default int firstVisibleKey(int queryPosition) {
         return 0;
     }
 }

@@ -15,6 +15,7 @@ import dev.posenc.bias.PositionScheme;
  */
 public final class AttentionCall {
     private AttentionOptions options;
+    private PositionScheme scheme;
     private int heads;
     private int kvHeads;
     private int group;
@@ -46,6 +47,7 @@ public final class AttentionCall {
     AttentionCall set(AttentionOptions o, int queries, int keys, Positions positions, DenseBias dense, float[] q,
                       int qOffset, float[] k, int kOffset, float[] v, int vOffset, float[] out, int outOffset) {
         options = o;
+        scheme = o.scheme();
         heads = o.heads();
         kvHeads = o.kvHeads();
         group = o.group();
@@ -90,7 +92,17 @@ public final class AttentionCall {
 
     /** The position scheme, or {@code null}. */
     public PositionScheme scheme() {
-        return options.scheme();
+        return scheme;
+    }
+
+    /** The scheme's {@code τ(p)} (1 without a scheme). */
+    public double queryScale(int position) {
+        return scheme == null ? 1 : scheme.queryScale(position);
+    }
+
+    /** The scheme's {@code σ_h} (−∞ without a scheme). */
+    public double sinkLogit(int head) {
+        return scheme == null ? Double.NEGATIVE_INFINITY : scheme.sinkLogit(head);
     }
 
     /** The per-call dense bias or mask, or {@code null}. */
@@ -146,9 +158,10 @@ public final class AttentionCall {
         return positions == null ? firstPosition + row : positions.at(row);
     }
 
-    /** The first key the causal mask and window leave visible to a query at {@code position}. */
+    /** The first key the causal mask, window and scheme leave visible to a query at {@code position}. */
     public int firstKey(int position) {
-        return window < 0 ? 0 : (int) Math.max(0, (long) position - window);
+        int first = window < 0 ? 0 : (int) Math.max(0, (long) position - window);
+        return scheme == null ? first : Math.max(first, scheme.firstVisibleKey(position));
     }
 
     /** One past the last key the causal mask and window leave visible to a query at {@code position}. */

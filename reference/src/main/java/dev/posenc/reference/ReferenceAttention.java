@@ -8,12 +8,11 @@ import java.util.Arrays;
  * Attention as {@link dev.posenc.attention.AttentionKernel}'s formula reads, in double: for head h
  * and query row i at position p, over the keys j it sees,
  * <pre>
- *   z_ij  = softcap(s·(q_i·k_j + e_h(p, j))) + b_h(p, j) + dense_ij
- *   out_i = Σ_j exp(z_ij − m)·(v_j + a_h(p, j)) / Σ_j exp(z_ij − m),      m = max_j z_ij</pre>
- * with {@code e}, {@code b}, {@code a} the position scheme's own formulas
- * ({@link PositionScheme#logitTerm}, {@link PositionScheme#bias}, {@link PositionScheme#valueTerm}),
- * rounded once to float. A row with no visible key (or only −∞ logits) is zeros; a NaN or +∞ logit
- * makes the row NaN. Products of floats are exact in double and the sums err by at most n·2⁻⁵³
+ *   z_ij  = softcap(s·τ(p)·(q_i·k_j + e_h(p, j))) + b_h(p, j) + dense_ij
+ *   out_i = Σ_j exp(z_ij − m)·(v_j + a_h(p, j)) / (exp(σ_h − m) + Σ_j exp(z_ij − m)),   m = max(σ_h, max_j z_ij)</pre>
+ * with {@code τ}, {@code e}, {@code b}, {@code a}, {@code σ} and the keys seen the position scheme's
+ * own formulas ({@link PositionScheme}), rounded once to float. A row with no visible key (or only
+ * −∞ logits) is zeros; a NaN or +∞ logit makes the row NaN. Products of floats are exact in double and the sums err by at most n·2⁻⁵³
  * relative, so the result is the float nearest a value within ~1e−12 of exact.
  *
  * <p>Materialises one row of {@code keys} logits at a time (in the workspace); no tiling. Work items
@@ -51,7 +50,8 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         int first = call.firstKey(p);
         int end = call.endKey(p);
         double[] z = scratch.scores(call.keys());
-        double m = Double.NEGATIVE_INFINITY;
+        double sink = call.sinkLogit(head);
+        double m = sink;
         boolean nan = false;
         for (int j = first; j < end; j++) {
             z[j] = logit(call, head, row, p, j);
@@ -67,7 +67,7 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         }
         double[] weighted = scratch.sums(dv);
         Arrays.fill(weighted, 0, dv, 0.0);
-        double total = 0;
+        double total = Math.exp(sink - m);
         for (int j = first; j < end; j++) {
             if (z[j] != Double.NEGATIVE_INFINITY) {
                 double e = Math.exp(z[j] - m);
@@ -93,7 +93,8 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         int kj = call.kAt(j, head / call.group());
         double e = scheme == null ? 0 : scheme.logitTerm(head, p, j, q, qi, k, kj);
         double b = scheme == null ? 0 : scheme.bias(head, p, j);
-        return softCap(call.softCap(), call.scale() * (dot(q, qi, k, kj, call.headDim()) + e)) + b + dense;
+        double s = call.scale() * call.queryScale(p);
+        return softCap(call.softCap(), s * (dot(q, qi, k, kj, call.headDim()) + e)) + b + dense;
     }
 
     /** {@code weighted += e·(v_j + a_h(p, j))}. */

@@ -1,13 +1,15 @@
 package dev.posenc.vector;
 
+import dev.posenc.reference.AttentionCall;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The streaming softmax of a block, one lane per entry: the running maximum m and sum l of each entry,
- * updated tile by tile ({@link #tile}) with the factors {@code α = exp(m_old − m_new)} by which the
- * caller rescales its output accumulator, and the output formula ({@link #output}).
+ * started at the scheme's sink logit ({@link #begin}), updated tile by tile ({@link #tile}) with the
+ * factors {@code α = exp(m_old − m_new)} by which the caller rescales its output accumulator, and the
+ * output formula ({@link #output}).
  */
 final class OnlineSoftmax {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -22,10 +24,14 @@ final class OnlineSoftmax {
     private final float[] shift = new float[WIDTH];
     private final float[] tileSum = new float[WIDTH];
 
-    /** Starts a block: m = −∞, l = 0. */
-    void begin() {
+    /** Starts a block: m = σ_h, the scheme's sink logit of the entry's head (−∞ without one), and l = exp(σ_h − m). */
+    void begin(AttentionCall call, Entries entries) {
         Arrays.fill(max, NEGATIVE_INFINITY);
         Arrays.fill(sum, 0f);
+        for (int e = 0; e < entries.count; e++) {
+            max[e] = (float) call.sinkLogit(entries.head[e]);
+            sum[e] = max[e] == NEGATIVE_INFINITY ? 0f : 1f;
+        }
     }
 
     /** Per entry, the factor the last {@link #tile} asks the output accumulator to be multiplied by. */
