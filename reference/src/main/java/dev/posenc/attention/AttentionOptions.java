@@ -39,7 +39,7 @@ public final class AttentionOptions {
         this.softCap = softCap;
         this.scheme = scheme;
         if (scheme != null) {
-            scheme.requireCompatible(heads, headDim, valueDim, causal != CausalMask.NONE);
+            scheme.requireCompatible(heads, headDim, valueDim, causal != CausalMask.NONE, window);
         }
     }
 

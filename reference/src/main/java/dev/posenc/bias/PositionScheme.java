@@ -33,9 +33,10 @@ public sealed interface PositionScheme permits RelativeBias, ShawRelativePositio
      * Requires this scheme to fit attention with the given shape and mask.
      *
      * @param causal whether the attention has a causal mask
+     * @param window the sliding window, or {@code AttentionOptions.NO_WINDOW} (−1)
      * @throws IllegalArgumentException naming the mismatch (head count, head or value width, mask)
      */
-    void requireCompatible(int heads, int headDim, int valueDim, boolean causal);
+    void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window);
 
     /**
      * {@code e_h(p, t)}: what the scheme adds to {@code q·k} before the scale, for query row

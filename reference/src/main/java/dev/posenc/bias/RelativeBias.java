@@ -28,7 +28,7 @@ public sealed interface RelativeBias extends PositionScheme permits AlibiBias, T
     }
 
     @Override
-    default void requireCompatible(int heads, int headDim, int valueDim, boolean causal) {
+    default void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window) {
         if (heads != heads()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " has " + heads()
                     + " heads but attention has heads = " + heads);

@@ -147,7 +147,7 @@ public final class ShawRelativePositions implements PositionScheme {
     }
 
     @Override
-    public void requireCompatible(int heads, int headDim, int valueDim, boolean causal) {
+    public void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window) {
         if (headDim != this.headDim || valueDim != this.valueDim) {
             throw new IllegalArgumentException("ShawRelativePositions has headDim = " + this.headDim + " and valueDim = "
                     + this.valueDim + " but attention has headDim = " + headDim + " and valueDim = " + valueDim);

@@ -208,7 +208,7 @@ public final class TransformerXlPositions implements PositionScheme {
     }
 
     @Override
-    public void requireCompatible(int heads, int headDim, int valueDim, boolean causal) {
+    public void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window) {
         if (heads != this.heads || headDim != this.headDim) {
             throw new IllegalArgumentException("TransformerXlPositions has heads = " + this.heads + " and headDim = "
                     + this.headDim + " but attention has heads = " + heads + " and headDim = " + headDim);

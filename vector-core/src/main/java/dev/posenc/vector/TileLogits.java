@@ -34,11 +34,11 @@ final class TileLogits {
 
     /** Turns the tile's {@code Qᵀ·K} for keys {@code [j0, j1)} in {@code s} ({@code rows} rows per panel) into logits. */
     void apply(AttentionCall call, VectorScheme scheme, Entries entries, float[] s, int rows, int j0, int j1) {
-        scheme.addLogitTerms(entries, s, rows, j0, j1);
+        scheme.addLogitTerms(call, entries, s, rows, j0, j1);
         if (call.softCap() > 0) {
             softCap((float) call.softCap(), entries.vectors, s, rows, j1 - j0);
         }
-        scheme.addBias(entries, s, rows, j0, j1);
+        scheme.addBias(call, entries, s, rows, j0, j1);
         if (call.dense() != null) {
             addDense(call.dense(), entries, s, rows, j0, j1);
         }

@@ -39,7 +39,7 @@ final class VectorAlibiBias implements VectorScheme {
     }
 
     @Override
-    public void addBias(Entries entries, float[] s, int rows, int j0, int j1) {
+    public void addBias(AttentionCall call, Entries entries, float[] s, int rows, int j0, int j1) {
         for (int v = 0; v < entries.vectors; v++) {
             int lane = v * L;
             IntVector position = IntVector.fromArray(I, entries.position, lane);

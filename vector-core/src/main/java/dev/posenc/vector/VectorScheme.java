@@ -33,11 +33,14 @@ interface VectorScheme {
         return 0;
     }
 
-    /** Adds the scheme's terms inside the scaled logit to the tile's {@code Qᵀ·K} for keys {@code [j0, j1)}. */
-    default void addLogitTerms(Entries entries, float[] s, int rows, int j0, int j1) {}
+    /**
+     * Adds the scheme's terms inside the scaled logit to the tile's {@code Qᵀ·K} for the call's keys
+     * {@code [j0, j1)} ({@code s} lane-major by panel, {@code rows} rows per panel).
+     */
+    default void addLogitTerms(AttentionCall call, Entries entries, float[] s, int rows, int j0, int j1) {}
 
     /** Adds the scheme's bias to the tile's logits, after the soft cap. */
-    default void addBias(Entries entries, float[] s, int rows, int j0, int j1) {}
+    default void addBias(AttentionCall call, Entries entries, float[] s, int rows, int j0, int j1) {}
 
     /**
      * After the tile's probabilities {@code p} (same layout as the logits) and the rescale factors

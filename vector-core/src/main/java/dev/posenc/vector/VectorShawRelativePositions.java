@@ -90,7 +90,7 @@ final class VectorShawRelativePositions implements VectorScheme {
 
     /** {@code s += q·aK[clip(j − p) + k]}, gathered per key. */
     @Override
-    public void addLogitTerms(Entries entries, float[] s, int rows, int j0, int j1) {
+    public void addLogitTerms(AttentionCall call, Entries entries, float[] s, int rows, int j0, int j1) {
         for (int v = 0; v < entries.vectors; v++) {
             int lane = v * L;
             IntVector position = IntVector.fromArray(I, entries.position, lane);

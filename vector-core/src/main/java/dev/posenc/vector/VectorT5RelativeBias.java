@@ -67,7 +67,7 @@ final class VectorT5RelativeBias implements VectorScheme {
      * of a long decode), where the values are the same.
      */
     @Override
-    public void addBias(Entries entries, float[] s, int rows, int j0, int j1) {
+    public void addBias(AttentionCall call, Entries entries, float[] s, int rows, int j0, int j1) {
         int earliest = entries.earliestPosition();
         int latest = entries.latestPosition();
         // j1 − 1 − earliest is the largest distance of the tile, j0 − latest the smallest.

@@ -91,7 +91,7 @@ final class VectorTransformerXlPositions implements VectorScheme {
     }
 
     @Override
-    public void addLogitTerms(Entries entries, float[] s, int rows, int j0, int j1) {
+    public void addLogitTerms(AttentionCall call, Entries entries, float[] s, int rows, int j0, int j1) {
         int d = headDim;
         long width = (long) xl.heads() * d;
         for (int e = 0; e < entries.count; e++) {
