@@ -9,7 +9,6 @@ import dev.posenc.reference.AttentionCall;
  * up by {@link #begin}.
  */
 abstract class Block {
-    private static final int L = Lanes.FLOAT.length();
     private static final int PANEL = TileProducts.PANEL;
 
     final Entries entries = new Entries();
@@ -29,40 +28,12 @@ abstract class Block {
         entries.set(call, h0, h1, r0, r1);
         scheme = schemes.of(call);
         double scale = call.softCap() > 0 ? call.scale() / call.softCap() : call.scale();
-        queryNorm = transposeQueries(call, scale, scheme.queryOffsets());
+        int lanes = entries.panels() * PANEL;
+        if (queries.length < call.headDim() * lanes) {
+            queries = new float[call.headDim() * lanes];
+        }
+        queryNorm = entries.scaledQueries(call, scheme.queryOffsets(), scale, queries, true);
         extraNorm = scheme.prepare(call, entries, queries, (float) scale, queryNorm);
         softmax.begin(call, entries);
-    }
-
-    /**
-     * {@code Qᵀ[c][e] = (q_e[c] + offsets[h_e][c])·(scale·τ(p_e))} (0 in padding lanes); returns the
-     * largest {@code τ(p_e)·‖q_e + offset‖} (NaN if one is NaN).
-     */
-    private double transposeQueries(AttentionCall call, double scale, float[] offsets) {
-        int d = call.headDim();
-        int lanes = entries.panels() * PANEL;
-        if (queries.length < d * lanes) {
-            queries = new float[d * lanes];
-        }
-        float[] q = call.q();
-        double largest = 0;
-        for (int e = 0; e < entries.vectors * L; e++) {
-            boolean real = e < entries.count;
-            int at = call.qAt(entries.row[e], entries.head[e]);
-            int h = entries.head[e] * d;
-            int column = TileProducts.at(e, d);
-            double tau = real ? Math.abs(call.queryScale(entries.position[e])) : 1;
-            float entryScale = (float) (scale * tau);
-            double norm = 0;
-            for (int c = 0; c < d; c++) {
-                float x = real ? q[at + c] : 0f;
-                float content = offsets == null || !real ? x : x + offsets[h + c];
-                queries[column + c * PANEL] = content * entryScale;
-                norm += (double) content * content;
-            }
-            norm *= tau * tau;
-            largest = Double.isNaN(norm) ? norm : Math.max(largest, norm);
-        }
-        return Math.sqrt(largest);
     }
 }

@@ -85,6 +85,38 @@ final class Entries {
         return true;
     }
 
+    /**
+     * The entries' query rows offset and scaled, {@code (q_e[c] + offsets[h_e][c])·(scale·τ(p_e))}
+     * ({@code offsets} {@code [heads × headDim]}, or {@code null} for none; 0 in padding lanes), into
+     * {@code out}: lane-major by panel (Qᵀ, {@link TileProducts#at}) or row-major {@code [WIDTH × headDim]}.
+     *
+     * @return the largest {@code τ(p_e)·‖q_e + offset‖}, NaN if one is NaN
+     */
+    double scaledQueries(AttentionCall call, float[] offsets, double scale, float[] out, boolean laneMajor) {
+        int d = call.headDim();
+        float[] q = call.q();
+        double largest = 0;
+        for (int e = 0; e < vectors * L; e++) {
+            boolean real = e < count;
+            int at = call.qAt(row[e], head[e]);
+            int h = head[e] * d;
+            int to = laneMajor ? TileProducts.at(e, d) : e * d;
+            int step = laneMajor ? TileProducts.PANEL : 1;
+            double tau = real ? Math.abs(call.queryScale(position[e])) : 1;
+            float entryScale = (float) (scale * tau);
+            double norm = 0;
+            for (int c = 0; c < d; c++) {
+                float x = real ? q[at + c] : 0f;
+                float offset = offsets == null || !real ? x : x + offsets[h + c];
+                out[to + c * step] = offset * entryScale;
+                norm += (double) offset * offset;
+            }
+            norm *= tau * tau;
+            largest = Double.isNaN(norm) ? norm : Math.max(largest, norm);
+        }
+        return Math.sqrt(largest);
+    }
+
     /** Computes and writes every entry exactly, in double ({@link ReferenceAttention#row}). */
     void computeExactly(AttentionCall call, AttentionScratch scratch) {
         for (int e = 0; e < count; e++) {

@@ -10,20 +10,19 @@ import java.lang.foreign.ValueLayout;
  * {@link #queryOffsets}), so the tile's product is terms (a) + (c); this evaluator adds
  * {@code (q + v)·s·r_δ} (terms (b) + (d)) per (entry, key) at the clamped distance
  * {@code δ = clamp(p − j, 0, maxDistance)}, summed in order (the same bits in every JIT tier). It reads
- * v and r in place through the scheme's read-only views, and copies u when a call brings another
+ * r in place through the scheme's read-only view, and copies u and v when a call brings another
  * {@code TransformerXlPositions}.
  */
 final class VectorTransformerXlPositions implements VectorScheme {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
-    private static final int L = Lanes.FLOAT.length();
     private static final int WIDTH = Entries.WIDTH;
 
     private TransformerXlPositions xl;
     private int headDim;
     private int maxDistance;
-    /** u, row-major {@code [heads × headDim]}. */
+    /** u and v, row-major {@code [heads × headDim]}. */
     private float[] u = new float[0];
-    private MemorySegment v;
+    private float[] v = new float[0];
     private MemorySegment r;
     /** The largest squared norm of r's rows of one head. */
     private double relativeNorm;
@@ -37,9 +36,10 @@ final class VectorTransformerXlPositions implements VectorScheme {
             int width = xl.heads() * headDim;
             if (u.length < width) {
                 u = new float[width];
+                v = new float[width];
             }
             MemorySegment.copy(xl.contentBiases(), FLOAT, 0, u, 0, width);
-            v = xl.positionBiases();
+            MemorySegment.copy(xl.positionBiases(), FLOAT, 0, v, 0, width);
             r = xl.relativeEmbeddings();
             relativeNorm = largestSquaredNorm(r, headDim);
             this.xl = xl;
@@ -69,25 +69,10 @@ final class VectorTransformerXlPositions implements VectorScheme {
     /** {@code (q + v)·s} of every entry; the bound's share is {@code max ‖q + v‖ · max ‖r_δ‖}. */
     @Override
     public double prepare(AttentionCall call, Entries entries, float[] queries, float scale, double queryNorm) {
-        int d = headDim;
-        if (positionQueries.length < WIDTH * d) {
-            positionQueries = new float[WIDTH * d];
+        if (positionQueries.length < WIDTH * headDim) {
+            positionQueries = new float[WIDTH * headDim];
         }
-        float[] q = call.q();
-        double largest = 0;
-        for (int e = 0; e < entries.vectors * L; e++) {
-            boolean real = e < entries.count;
-            int at = call.qAt(entries.row[e], entries.head[e]);
-            long h = (long) entries.head[e] * d;
-            double norm = 0;
-            for (int c = 0; c < d; c++) {
-                float position = real ? q[at + c] + v.getAtIndex(FLOAT, h + c) : 0f;
-                positionQueries[e * d + c] = position * scale;
-                norm += (double) position * position;
-            }
-            largest = Math.max(largest, norm);
-        }
-        return Math.sqrt(largest) * Math.sqrt(relativeNorm);
+        return entries.scaledQueries(call, v, scale, positionQueries, false) * Math.sqrt(relativeNorm);
     }
 
     @Override
