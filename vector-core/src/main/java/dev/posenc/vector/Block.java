@@ -19,7 +19,7 @@ abstract class Block {
     VectorScheme scheme;
     /** Qᵀ {@code [headDim × panels·PANEL]}. */
     float[] queries = new float[0];
-    /** The largest norm of the entries' (offset) query rows, unscaled, and the scheme's share of the logit bound. */
+    /** The largest {@code τ(p)·‖q + offset‖} of the entries (without s), and the scheme's share of the logit bound. */
     double queryNorm;
     double extraNorm;
 

@@ -6,8 +6,8 @@ import dev.posenc.reference.ReferenceAttention;
 
 /**
  * The entries of a block: up to {@link #WIDTH} (head, query row) pairs that share one kv head, one
- * per vector lane, with each entry's position and the keys {@code [first, end)} its causal mask and
- * window leave visible. Lanes past the last entry are padding: head and row of the first entry,
+ * per vector lane, with each entry's position and the keys {@code [first, end)} its causal mask,
+ * window and position scheme leave visible. Lanes past the last entry are padding: head and row of the first entry,
  * position 0, no visible key. Set once per block ({@link #set}); every part of the block reads it.
  */
 final class Entries {
