@@ -24,7 +24,7 @@ package dev.posenc.bias;
  *       relative embeddings inside the scaled logit ({@code e}).
  * </ul>
  * The Vector API implementation has one evaluator per scheme, named after it
- * ({@code VectorAlibiBias}, …), chosen once per call by a switch over this sealed type.
+ * ({@code VectorAlibiBias}, …), chosen by a switch over this sealed type when a block starts, never per tile.
  * Instances are immutable and thread-safe.
  */
 public sealed interface PositionScheme permits RelativeBias, ShawRelativePositions, TransformerXlPositions {

@@ -5,8 +5,8 @@ import dev.posenc.reference.AttentionCall;
 /**
  * The evaluator of one {@link dev.posenc.bias.PositionScheme}: what the scheme adds to a block's
  * tiles, lanewise, in the places of the formula ({@link TileLogits}). Each scheme has one, named after
- * it ({@code VectorAlibiBias} for {@code AlibiBias}, …), kept per block and chosen once per call by
- * the switch in {@link VectorSchemes}. Every method has a neutral default; an evaluator overrides the
+ * it ({@code VectorAlibiBias} for {@code AlibiBias}, …), kept per block and chosen when the block
+ * starts by the switch in {@link VectorSchemes}. Every method has a neutral default; an evaluator overrides the
  * terms its scheme has. Arguments are the block's data, passed in; an evaluator keeps only its own
  * per-block tables (and what it derives once per scheme object).
  */
