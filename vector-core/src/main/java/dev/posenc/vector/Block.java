@@ -23,10 +23,10 @@ abstract class Block {
     double queryNorm;
     double extraNorm;
 
-    /** Starts the block of entries {@code [heads h0, h1) × [rows r0, r1)}. */
-    final void begin(AttentionCall call, int h0, int h1, int r0, int r1) {
+    /** Starts the block of entries {@code [heads h0, h1) × [rows r0, r1)}; {@code tables}: the workspace's. */
+    final void begin(AttentionCall call, int h0, int h1, int r0, int r1, SchemeTables tables) {
         entries.set(call, h0, h1, r0, r1);
-        scheme = schemes.of(call);
+        scheme = schemes.of(call, tables);
         double scale = call.softCap() > 0 ? call.scale() / call.softCap() : call.scale();
         int lanes = entries.panels() * PANEL;
         if (queries.length < call.headDim() * lanes) {

@@ -32,7 +32,7 @@ final class NarrowBlock {
                 parts[i] = new Part();
             }
             Part part = parts[i];
-            part.begin(call, g0 + i, tile);
+            part.begin(call, g0 + i, tile, scratch.tables);
             first = Math.min(first, part.entries.firstTile(tile));
             end = Math.max(end, part.entries.hi);
         }
@@ -83,9 +83,9 @@ final class NarrowBlock {
         private boolean active;
         private boolean done;
 
-        void begin(AttentionCall call, int kvHead, int tile) {
+        void begin(AttentionCall call, int kvHead, int tile, SchemeTables tables) {
             this.kvHead = kvHead;
-            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries());
+            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries(), tables);
             done = false;
             quads = (entries.count + 3) / 4;
             int d = call.headDim();

@@ -17,14 +17,14 @@ final class VectorSchemes {
     private VectorShawRelativePositions shaw;
     private VectorTransformerXlPositions xl;
 
-    /** The evaluator of the call's scheme, set to it. */
-    VectorScheme of(AttentionCall call) {
+    /** The evaluator of the call's scheme, set to it; {@code tables}: the workspace's, shared by its blocks. */
+    VectorScheme of(AttentionCall call, SchemeTables tables) {
         return switch (call.scheme()) {
             case null -> VectorScheme.NONE;
             case AlibiBias a -> (alibi == null ? alibi = new VectorAlibiBias() : alibi).use(a);
-            case T5RelativeBias t -> (t5 == null ? t5 = new VectorT5RelativeBias() : t5).use(t, call);
-            case ShawRelativePositions s -> (shaw == null ? shaw = new VectorShawRelativePositions() : shaw).use(s);
-            case TransformerXlPositions x -> (xl == null ? xl = new VectorTransformerXlPositions() : xl).use(x);
+            case T5RelativeBias t -> (t5 == null ? t5 = new VectorT5RelativeBias() : t5).use(t, call, tables);
+            case ShawRelativePositions s -> (shaw == null ? shaw = new VectorShawRelativePositions() : shaw).use(s, tables);
+            case TransformerXlPositions x -> (xl == null ? xl = new VectorTransformerXlPositions() : xl).use(x, tables);
         };
     }
 }

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ShawRelativePositions} on a tile. Per block, the {@code 2k + 1} products {@code q·aK[c]} of
  * each entry are formed once ({@link TileProducts#scores}: the tables as a short tile of keys) and
  * gathered per (entry, key) by clipped distance; the attention weights are summed per distance index,
- * rescaled with the output, so that {@code aV} enters once per block: {@code Σ_c W[c]·aV[c]}. Copies
- * of the tables are made when a call brings another {@code ShawRelativePositions}.
+ * rescaled with the output, so that {@code aV} enters once per block: {@code Σ_c W[c]·aV[c]}. It works
+ * on copies of the tables ({@link Table}).
  */
 final class VectorShawRelativePositions implements VectorScheme {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -21,16 +21,11 @@ final class VectorShawRelativePositions implements VectorScheme {
     private static final int PANEL = TileProducts.PANEL;
     private static final int WIDTH = Entries.WIDTH;
 
-    private ShawRelativePositions shaw;
+    private Table table;
     private int clip;
     private int headDim;
     private int valueDim;
-    /** aK and aV, row-major {@code [(2k + 1) × width]}; whether there are value embeddings. */
-    private float[] keys = new float[0];
-    private float[] values = new float[0];
     private boolean hasValues;
-    /** The largest squared norm of aK's rows. */
-    private float keyNorm;
     /** Per entry, q·aK per distance index, then the summed weights per index; rows padded to a multiple of 24. */
     private float[] keyTerms = new float[0];
     private float[] valueWeights = new float[0];
@@ -39,33 +34,53 @@ final class VectorShawRelativePositions implements VectorScheme {
     /** Where row 0 of each lane is in the per-index buffers. */
     private final int[] laneOffset = new int[WIDTH];
     private final int[] index = new int[L];
-    private final float[] lanes = new float[L];
 
-    VectorShawRelativePositions use(ShawRelativePositions shaw) {
-        if (shaw != this.shaw) {
-            clip = shaw.clip();
-            headDim = shaw.headDim();
-            valueDim = shaw.valueDim();
-            hasValues = shaw.hasValues();
-            int rows = 2 * clip + 1;
-            if (keys.length < rows * headDim) {
-                keys = new float[rows * headDim];
+    VectorShawRelativePositions use(ShawRelativePositions shaw, SchemeTables tables) {
+        table = tables.of(Table.class, Table::new);
+        table.fill(shaw);
+        clip = shaw.clip();
+        headDim = shaw.headDim();
+        valueDim = shaw.valueDim();
+        hasValues = shaw.hasValues();
+        return this;
+    }
+
+    /**
+     * Copies of one scheme's aK and aV, row-major {@code [(2k + 1) × width]}, and the largest squared
+     * norm of aK's rows, kept in the workspace's {@link SchemeTables}: refilled when a call brings
+     * another {@code ShawRelativePositions}.
+     */
+    static final class Table {
+        private ShawRelativePositions shaw;
+        private float[] keys = new float[0];
+        private float[] values = new float[0];
+        private float keyNorm;
+        private final float[] lanes = new float[L];
+
+        void fill(ShawRelativePositions shaw) {
+            if (shaw == this.shaw) {
+                return;
             }
-            if (hasValues && values.length < rows * valueDim) {
-                values = new float[rows * valueDim];
+            int rows = 2 * shaw.clip() + 1;
+            int d = shaw.headDim();
+            int dv = shaw.valueDim();
+            if (keys.length < rows * d) {
+                keys = new float[rows * d];
+            }
+            if (shaw.hasValues() && values.length < rows * dv) {
+                values = new float[rows * dv];
             }
             for (int c = 0; c < rows; c++) {
-                for (int i = 0; i < headDim; i++) {
-                    keys[c * headDim + i] = shaw.keyEmbedding(c, i);
+                for (int i = 0; i < d; i++) {
+                    keys[c * d + i] = shaw.keyEmbedding(c, i);
                 }
-                for (int i = 0; hasValues && i < valueDim; i++) {
-                    values[c * valueDim + i] = shaw.valueEmbedding(c, i);
+                for (int i = 0; shaw.hasValues() && i < dv; i++) {
+                    values[c * dv + i] = shaw.valueEmbedding(c, i);
                 }
             }
-            keyNorm = LogitGuard.maxSquaredNorm(keys, 0, headDim, rows, headDim, lanes);
+            keyNorm = LogitGuard.maxSquaredNorm(keys, 0, d, rows, d, lanes);
             this.shaw = shaw;
         }
-        return this;
     }
 
     /** The products {@code q·aK[c]} of every entry (Qᵀ is already scaled) and zero value weights. */
@@ -80,12 +95,12 @@ final class VectorShawRelativePositions implements VectorScheme {
         if (tail.length < 8 * headDim) {
             tail = new float[8 * headDim];
         }
-        TileProducts.scores(queries, headDim, entries.vectors, keys, 0, headDim, rows, tail, keyTerms, paddedRows);
+        TileProducts.scores(queries, headDim, entries.vectors, table.keys, 0, headDim, rows, tail, keyTerms, paddedRows);
         for (int e = 0; e < WIDTH; e++) {
             laneOffset[e] = TileProducts.at(e, paddedRows);
         }
         Arrays.fill(valueWeights, 0, paddedRows * WIDTH, 0f);
-        return queryNorm * Math.sqrt(keyNorm);
+        return queryNorm * Math.sqrt(table.keyNorm);
     }
 
     /** {@code s += q·aK[clip(j − p) + k]}, gathered per key. */
@@ -133,6 +148,7 @@ final class VectorShawRelativePositions implements VectorScheme {
         if (!hasValues) {
             return 0f;
         }
+        float[] values = table.values;
         float sum = 0;
         for (int c = 0; c < 2 * clip + 1; c++) {
             sum += valueWeights[laneOffset[e] + c * PANEL] * values[c * valueDim + column];

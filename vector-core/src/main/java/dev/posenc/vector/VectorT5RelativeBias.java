@@ -9,10 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link T5RelativeBias} on a tile: the bias of each (entry, key) gathered from a table by clamped
- * distance. The table is this evaluator's own layout: per head, the bias of every distance
- * {@code −R … R} ({@code R = min(maxDistance, the call's largest distance)}: every distance from
- * {@code maxDistance} on shares a bucket), so the kernel never evaluates a logarithm. It is built when
- * a call brings another {@code T5RelativeBias} or needs a larger R, and kept across calls. The bias is
+ * distance. The table is this evaluator's own layout ({@link Table}): per head, the bias of every
+ * distance {@code −R … R} ({@code R = min(maxDistance, the call's largest distance)}: every distance
+ * from {@code maxDistance} on shares a bucket), so the kernel never evaluates a logarithm. The bias is
  * the table's float, exact.
  */
 final class VectorT5RelativeBias implements VectorScheme {
@@ -20,37 +19,49 @@ final class VectorT5RelativeBias implements VectorScheme {
     private static final VectorSpecies<Integer> I = Lanes.INT;
     private static final int L = F.length();
 
-    /** The scheme the table holds, R, and {@code byDistance[h·(2R + 1) + R + r] = table[h, bucket(r)]} for |r| ≤ R. */
-    private T5RelativeBias t5;
+    /** The workspace's table, and where distance 0 of each entry's head is in it. */
+    private Table table;
     private int reach;
-    private float[] byDistance = new float[0];
-    /** Per entry, where distance 0 of its head is in the table. */
     private final int[] base = new int[Entries.WIDTH];
     private final int[] index = new int[L];
 
-    VectorT5RelativeBias use(T5RelativeBias t5, AttentionCall call) {
-        int needed = Math.min(t5.buckets().maxDistance(), call.maxDistance());
-        if (t5 != this.t5 || needed > reach) {
-            // Grown at least twofold, so that a decode that sees one key more per step rebuilds rarely.
-            build(t5, (int) Math.min(t5.buckets().maxDistance(), Math.max(needed, 2L * reach)));
-        }
+    VectorT5RelativeBias use(T5RelativeBias t5, AttentionCall call, SchemeTables tables) {
+        table = tables.of(Table.class, Table::new);
+        table.fill(t5, Math.min(t5.buckets().maxDistance(), call.maxDistance()));
+        reach = table.reach;
         return this;
     }
 
-    private void build(T5RelativeBias t5, int reach) {
-        T5Buckets buckets = t5.buckets();
-        int width = 2 * reach + 1;
-        if (byDistance.length < t5.heads() * width) {
-            byDistance = new float[t5.heads() * width];
-        }
-        for (int r = -reach; r <= reach; r++) {
-            int bucket = buckets.bucket(r);
-            for (int h = 0; h < t5.heads(); h++) {
-                byDistance[h * width + reach + r] = t5.table(h, bucket);
+    /**
+     * One scheme's bias per head and distance, {@code byDistance[h·(2R + 1) + R + r] = table[h, bucket(r)]}
+     * for |r| ≤ R, kept in the workspace's {@link SchemeTables}: built when a call brings another
+     * {@code T5RelativeBias} or needs a larger R.
+     */
+    static final class Table {
+        private T5RelativeBias t5;
+        private int reach;
+        private float[] byDistance = new float[0];
+
+        void fill(T5RelativeBias t5, int needed) {
+            if (t5 == this.t5 && needed <= reach) {
+                return;
             }
+            // Grown at least twofold, so that a decode that sees one key more per step rebuilds rarely.
+            int reach = t5 == this.t5 ? (int) Math.min(t5.buckets().maxDistance(), Math.max(needed, 2L * this.reach)) : needed;
+            T5Buckets buckets = t5.buckets();
+            int width = 2 * reach + 1;
+            if (byDistance.length < t5.heads() * width) {
+                byDistance = new float[t5.heads() * width];
+            }
+            for (int r = -reach; r <= reach; r++) {
+                int bucket = buckets.bucket(r);
+                for (int h = 0; h < t5.heads(); h++) {
+                    byDistance[h * width + reach + r] = t5.table(h, bucket);
+                }
+            }
+            this.t5 = t5;
+            this.reach = reach;
         }
-        this.t5 = t5;
-        this.reach = reach;
     }
 
     @Override
@@ -72,6 +83,7 @@ final class VectorT5RelativeBias implements VectorScheme {
         int latest = entries.latestPosition();
         // j1 − 1 − earliest is the largest distance of the tile, j0 − latest the smallest.
         int clamped = (long) j1 - 1 - earliest <= -reach ? -reach : (long) j0 - latest >= reach ? reach : 0;
+        float[] byDistance = table.byDistance;
         for (int v = 0; v < entries.vectors; v++) {
             int lane = v * L;
             IntVector position = IntVector.fromArray(I, entries.position, lane);

@@ -26,7 +26,7 @@ final class WideBlock extends Block {
     /** Computes and writes the entries {@code [heads h0, h1) × [rows r0, r1)} of kv head {@code kvHead}. */
     void run(AttentionCall call, int kvHead, int h0, int h1, int r0, int r1, VectorScratch scratch) {
         int tile = scratch.tile();
-        begin(call, h0, h1, r0, r1);
+        begin(call, h0, h1, r0, r1, scratch.tables);
         reserve(call, tile);
         int d = call.headDim();
         int vectors = entries.vectors;
