@@ -67,10 +67,10 @@ public abstract class RopeContract {
     @Test
     public void rotateWithACacheAgreesWithTheReference() {
         qt(150).forAll(RopeCases.embeddings(), RopeCases.batches(RopeCases.MAX_POSITION, 3000)).checkAssert((e, b) -> {
+            // Each side rotates with a cache of its own: an implementation owns its cache's layout.
             Positions p = b.positionsObject();
-            RopeCache cache = RopeCache.of(e, p.min(), p.max() - p.min() + 1);
-            agree(e, b, cache.frequencies().attentionFactor(),
-                    (k, x, xo, out, oo) -> k.rotate(cache, p, b.heads(), x, xo, out, oo));
+            agree(e, b, e.frequencies(p.max() + 1).attentionFactor(),
+                    (k, x, xo, out, oo) -> k.rotate(k.cache(e, p.min(), p.max() - p.min() + 1), p, b.heads(), x, xo, out, oo));
         });
     }
 
@@ -192,7 +192,7 @@ public abstract class RopeContract {
                 float[] y = new float[x.length];
                 kernel().rotate(e, Positions.range(p, 1), 4, x, 0, y, 0);
                 float[] cached = x.clone();
-                kernel().rotate(RopeCache.of(e, p, 1), Positions.range(p, 1), 4, cached, 0);
+                kernel().rotate(kernel().cache(e, p, 1), Positions.range(p, 1), 4, cached, 0);
                 double[] exact = exactRotation(e, p, x, 4);
                 Approx.Bound bound = Approx.Bound.of(1e-6 * Math.max(1, maxAbs(x)), 0);
                 Approx.assertClose(layout + " at position " + p, y, 0, exact, bound);
@@ -457,7 +457,7 @@ public abstract class RopeContract {
                 kernel().rotate(e, Positions.of(positions), heads, x, 0, out, 0);
                 Approx.assertClose(c + " " + tensor + "_out", out, 0, expected, bound);
                 Positions p = Positions.of(positions);
-                RopeCache cache = RopeCache.of(e, p.min(), p.max() - p.min() + 1);
+                RopeCache cache = kernel().cache(e, p.min(), p.max() - p.min() + 1);
                 float[] cached = x.clone();
                 kernel().rotate(cache, p, heads, cached, 0);
                 Approx.assertClose(c + " " + tensor + "_out with a cache", cached, 0, expected, bound);
@@ -517,7 +517,7 @@ public abstract class RopeContract {
         x[negInf] = Float.NEGATIVE_INFINITY;
         float[] y = new float[x.length];
         if (cached) {
-            kernel().rotate(RopeCache.of(e, p, 1), Positions.range(p, 1), 3, x, 0, y, 0);
+            kernel().rotate(kernel().cache(e, p, 1), Positions.range(p, 1), 3, x, 0, y, 0);
         } else {
             kernel().rotate(e, Positions.range(p, 1), 3, x, 0, y, 0);
         }
@@ -557,13 +557,28 @@ public abstract class RopeContract {
         BadInput.rejects(() -> k.rotate(e, Positions.range(0, 70_000), 70_000, x, 0, out, 0), out, "heads", "overflows");
         float[] shared = new float[60];
         BadInput.rejects(() -> k.rotate(e, two, 3, shared, 0, shared, 5), shared, "overlaps");
-        RopeCache cache = RopeCache.of(e, 10, 4);
+        RopeCache cache = kernel().cache(e, 10, 4);
         BadInput.rejects(() -> k.rotate(cache, Positions.range(12, 3), 2, x, 0, out, 0), out, "position 14", "[10, 14)");
         BadInput.rejects(() -> k.rotate(cache, Positions.of(11, 9), 3, x, 0, out, 0), out, "position 9", "outside");
         RotaryEmbedding dynamic = e.withScaling(new RopeScaling.Dynamic(2), 2048);
-        RopeCache longCache = RopeCache.of(dynamic, 0, 5000);
+        RopeCache longCache = kernel().cache(dynamic, 0, 5000);
         BadInput.rejects(() -> k.rotate(longCache, two, 3, x, 0, out, 0), out, "seq_len 2", "seq_len 5000");
         BadInput.rejects(() -> k.rotate((RopeCache) null, two, 3, x, 0, out, 0), out, "cache", "null");
+        RopeCache foreign = new RopeCache(e, 0, 4) {
+            @Override
+            protected double storedCos(int row, int pair) {
+                return 1;
+            }
+
+            @Override
+            protected double storedSin(int row, int pair) {
+                return 0;
+            }
+        };
+        BadInput.rejects(() -> k.rotate(foreign, two, 3, x, 0, out, 0), out, "not built by", "cache(rope, first, count)");
+        BadInput.rejects(() -> k.cache(e, -1, 4), null, "first", "-1");
+        BadInput.rejects(() -> k.cache(e, 0, 0), null, "count", "0");
+        BadInput.rejects(() -> k.cache(null, 0, 4), null, "embedding", "null");
         BadInput.rejects(() -> k.shift(e, 5, 0, 3, x, 0, out, 0), out, "rows", "0");
         BadInput.rejects(() -> k.shift(null, 5, 2, 3, x, 0, out, 0), out, "rope", "null");
         BadInput.rejects(() -> k.shift(e, 5, 3, 3, x, 0, out, 0), out, "x", "72", "48");
