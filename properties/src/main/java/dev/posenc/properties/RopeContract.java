@@ -44,7 +44,7 @@ public abstract class RopeContract {
     protected static final double IMPLEMENTATION = 7.5 * U;
     /** Implementation against the reference. */
     protected static final double AGREEMENT = IMPLEMENTATION + U;
-    private static final double UNDERFLOW = 4 * Float.MIN_VALUE;
+    private static final double UNDERFLOW = Rotations.UNDERFLOW;
 
     /** The implementation under test. */
     protected abstract RopeKernel kernel();
@@ -125,44 +125,15 @@ public abstract class RopeContract {
         void run(RopeKernel kernel, float[] x, int xOffset, float[] out, int outOffset);
     }
 
-    /** The allowed error of both outputs of the pair {@code (a, b)}. */
-    @FunctionalInterface
-    private interface PairBound {
-        double of(double a, double b);
-    }
-
     /**
      * Checks {@code heads} heads: rotary dims within {@code bound} (plus underflow) of {@code expected},
      * pass-through dims equal to {@code x} bit for bit.
      */
     private static void assertRotation(RotaryEmbedding e, int heads, float[] x, int xOffset, float[] actual, int offset,
-                                       float[] expected, int expectedOffset, PairBound bound,
+                                       float[] expected, int expectedOffset, Rotations.PairBound bound,
                                        java.util.function.Supplier<String> what) {
-        int d = e.headDim();
-        int r = e.rotaryDim();
-        RopeLayout layout = e.layout();
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < r / 2; i++) {
-                int first = layout.first(i, r);
-                int second = layout.second(i, r);
-                double allowed = bound.of(x[xOffset + h * d + first], x[xOffset + h * d + second]) + UNDERFLOW;
-                for (int dim : new int[] {first, second}) {
-                    double got = actual[offset + h * d + dim];
-                    double want = expected[expectedOffset + h * d + dim];
-                    if (!(Math.abs(got - want) <= allowed)) {
-                        fail("head " + h + " (counting every row's heads), dim " + dim + " (pair " + i
-                                + "): expected " + want + " but was " + got + " (error " + Math.abs(got - want)
-                                + " > bound " + allowed + ") for " + what.get());
-                    }
-                }
-            }
-            for (int dim = r; dim < d; dim++) {
-                if (Float.floatToRawIntBits(actual[offset + h * d + dim]) != Float.floatToRawIntBits(x[xOffset + h * d + dim])) {
-                    fail("pass-through dim " + dim + " of head " + h + " changed from " + x[xOffset + h * d + dim] + " to "
-                            + actual[offset + h * d + dim] + " for " + what.get());
-                }
-            }
-        }
+        Rotations.assertRotation(e.headDim(), e.rotaryDim(), e.layout(), heads, x, xOffset, actual, offset, expected,
+                expectedOffset, null, bound, what);
     }
 
     @Test
@@ -243,27 +214,11 @@ public abstract class RopeContract {
     }
 
     private double dot(RotaryEmbedding e, float[] q, int m, float[] k, int n) {
-        float[] qm = rotated(e, q, m);
-        float[] kn = rotated(e, k, n);
-        double s = 0;
-        for (int j = 0; j < qm.length; j++) {
-            s += (double) qm[j] * kn[j];
-        }
-        return s;
+        return Rotations.dot(rotated(e, q, m), rotated(e, k, n));
     }
 
     private double dotBound(RotaryEmbedding e, float[] q, int m, float[] k, int n) {
-        float[] qm = rotated(e, q, m);
-        float[] kn = rotated(e, k, n);
-        double[] dq = elementBounds(e, q, m);
-        double[] dk = elementBounds(e, k, n);
-        double bound = 0;
-        double magnitude = 0;
-        for (int j = 0; j < qm.length; j++) {
-            bound += (Math.abs(kn[j]) + dk[j]) * dq[j] + Math.abs(qm[j]) * dk[j];
-            magnitude += Math.abs((double) qm[j] * kn[j]);
-        }
-        return bound + qm.length * 0x1p-53 * magnitude + UNDERFLOW;
+        return Rotations.dotBound(rotated(e, q, m), elementBounds(e, q, m), rotated(e, k, n), elementBounds(e, k, n));
     }
 
     /** {@code δ_j}: the bound on rotated dim j's error against the exact rotation by {@code p·inv_freq}. */

@@ -13,7 +13,7 @@ class ConformanceDataIsPackagedTest {
     @Test
     void everyFamilyIsOnTheClassPath() {
         for (String family : List.of("sinusoidal", "rope", "t5_bias", "alibi", "norms", "attention", "softmax",
-                "mrope", "attention_modern", "deberta")) {
+                "mrope", "attention_modern", "deberta", "vision_rope", "xpos")) {
             assertFalse(Conformance.cases(family).isEmpty(), family);
         }
     }
