@@ -182,11 +182,19 @@ final class VectorRope implements RopeKernel {
         return Lanes.narrow(reduced(s, i), reduced(s, i + HALF));
     }
 
+    /** Straight-line over up to four axes (no loop-carried vectors); the branches are the same for the whole call. */
     private static DoubleVector reduced(RopeScratch s, int i) {
-        DoubleVector theta = DoubleVector.broadcast(D, s.position[0]).mul(DoubleVector.fromArray(D, s.frequencies, i));
-        for (int a = 1; a < s.axes; a++) {
-            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[a]),
-                    DoubleVector.fromArray(D, s.frequencies, a * s.pairs + i), theta);
+        double[] m = s.frequencies;
+        int pairs = s.pairs;
+        DoubleVector theta = DoubleVector.broadcast(D, s.position[0]).mul(DoubleVector.fromArray(D, m, i));
+        if (s.axes > 1) {
+            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[1]), DoubleVector.fromArray(D, m, pairs + i), theta);
+        }
+        if (s.axes > 2) {
+            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[2]), DoubleVector.fromArray(D, m, 2 * pairs + i), theta);
+        }
+        if (s.axes > 3) {
+            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[3]), DoubleVector.fromArray(D, m, 3 * pairs + i), theta);
         }
         return TwoPi.reduce(theta);
     }
