@@ -28,7 +28,8 @@ import org.quicktheories.core.Gen;
  * <p>Error bound: {@link RopeContract}'s per pair with the pair's scale {@code k_i = af·ζ_i^(±(p − c)/γ)} in
  * place of af ({@code I = 7.5u} per unit of {@code k_i·(|a| + |b|)}: the scale is formed in double and rounded
  * once to float, as af is), plus the double angle's {@code 2⁻⁵³·θ} and the double scale's own error,
- * {@code 2⁻⁵⁰·(1 + |e·ln ζ_i|)} relative for the exponent e (one rounding of e, and {@code pow} within 1 ulp).
+ * {@code 2⁻⁵⁰·(1 + |e·ln ζ_i|)} relative for the exponent e (one rounding of e, and {@code pow}, or
+ * {@code exp(e·ln ζ_i)} with a rounded logarithm, within an ulp).
  * Centres are drawn within {@code 4·γ} of the positions so that the scales stay far inside the float range.
  */
 public abstract class XposContract {

@@ -3,6 +3,7 @@ package dev.posenc.vector;
 import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.AxialRope;
 import dev.posenc.rope.RopeFrequencies;
+import dev.posenc.rope.Xpos;
 import java.util.Arrays;
 
 /**
@@ -29,6 +30,8 @@ final class RopeScratch {
     float[] sinScale = new float[0];
     /** The cos/sin row in {@link RowRotation}'s format (2r floats: room for either layout). */
     float[] row = new float[0];
+    /** xPos's {@code ln ζ_i} per pair. */
+    double[] logZeta = new double[0];
     private final double[] largest = new double[AxialPositions.MAX_AXES];
 
     private RopeScratch() {}
@@ -64,6 +67,17 @@ final class RopeScratch {
             largest[a] = Math.max(largest[a], f.invFreq(i));
             cosScale[i] = af;
             sinScale[i] = af;
+        }
+        return this;
+    }
+
+    /** Sets {@link #logZeta} for {@code xpos}'s pairs (after {@link #text}). */
+    RopeScratch logZeta(Xpos xpos) {
+        if (logZeta.length < pairs) {
+            logZeta = new double[pairs];
+        }
+        for (int i = 0; i < pairs; i++) {
+            logZeta[i] = Math.log(xpos.zeta(i));
         }
         return this;
     }

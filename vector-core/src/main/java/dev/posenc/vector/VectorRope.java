@@ -112,13 +112,17 @@ final class VectorRope implements RopeKernel {
         RopeKernel.checkArguments(xpos, positions, heads, x, xOffset, out, outOffset);
         RotaryEmbedding rope = xpos.embedding();
         RopeFrequencies f = rope.frequencies(positions);
-        RopeScratch s = RopeScratch.get().text(f, 1f, 1f);
+        RopeScratch s = RopeScratch.get().text(f, 1f, 1f).logZeta(xpos);
+        double af = f.attentionFactor();
+        double sign = xpos.isKeys() ? -1 : 1;
         int d = rope.headDim();
         for (int row = 0; row < positions.count(); row++) {
             int p = positions.at(row);
             s.position[0] = p;
+            // ζ_i^(±(p − c)/γ) as exp(e·ln ζ_i): within 2⁻⁵⁰·(1 + |e·ln ζ_i|) of Math.pow's, and 1 exactly at the centre.
+            double e = sign * (((double) p - xpos.center()) / xpos.scaleBase());
             for (int i = 0; i < s.pairs; i++) {
-                s.cosScale[i] = (float) (f.attentionFactor() * xpos.scale(i, p));
+                s.cosScale[i] = (float) (af * Math.exp(e * s.logZeta[i]));
                 s.sinScale[i] = s.cosScale[i];
             }
             cosSinRow(rope.layout(), s);
