@@ -182,13 +182,19 @@ public abstract class XposContract {
                     java.util.Arrays.fill(ones, 1f);
                     RopeFrequencies f = x.embedding().frequencies(n + 1);
                     double closed = 0;
+                    double magnitude = 0;
                     for (int i = 0; i < f.pairs(); i++) {
-                        closed += 2 * Math.pow(x.zeta(i), (n - m) / x.scaleBase()) * Math.cos((double) (n - m) * f.invFreq(i));
+                        double term = 2 * Math.pow(x.zeta(i), (n - m) / x.scaleBase()) * Math.cos((double) (n - m) * f.invFreq(i));
+                        closed += term;
+                        magnitude += Math.abs(term);
                     }
-                    closed = closed * f.attentionFactor() * f.attentionFactor() + (d - x.embedding().rotaryDim());
+                    double af2 = f.attentionFactor() * f.attentionFactor();
+                    closed = closed * af2 + (d - x.embedding().rotaryDim());
                     double s = score(x, ones, n, ones, m);
                     double expected = closed;
-                    double allowed = scoreBound(x, ones, n, ones, m) + 1e-15 * f.pairs() * Math.abs(closed);
+                    // The closed form's own doubles: ≤ 4 roundings per term (exponent, pow, angle's cos, products)
+                    // and the sum's, (4 + pairs)·2⁻⁵³ of Σ|terms| — negligible beside the kernel's bound.
+                    double allowed = scoreBound(x, ones, n, ones, m) + (4 + f.pairs()) * 0x1p-53 * magnitude * af2;
                     assertTrue(Math.abs(s - expected) <= allowed, () -> "all-ones score at (" + n + ", " + m + ") = " + s
                             + ", closed form " + expected + " for " + x);
                 });
