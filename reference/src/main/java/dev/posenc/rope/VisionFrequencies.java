@@ -10,7 +10,7 @@ public enum VisionFrequencies {
      * Rows and columns get the same frequencies, {@code b^(−2j/(d/2))}: HF Qwen2-VL and Qwen2.5-VL vision
      * tower ({@code VisionRotaryEmbedding(head_dim // 2)} and {@code rot_pos_emb}: the row's then the column's
      * angles, then {@code cat(emb, emb)} and {@code rotate_half}); ggml {@code GGML_ROPE_TYPE_VISION}
-     * ({@code n_dims = d/2}, sections {@code [d/4, d/4]}, each section's angle restarting at its first pair).
+     * ({@code n_dims = d/2}, sections of {@code d/4} pairs — rows, then columns — each restarting its angle).
      */
     QWEN2_VL,
     /**
