@@ -20,6 +20,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.VisionRope;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The suite of RoPE over several position axes ({@link AxialRope}: M-RoPE with sections or interleaved, a
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * rotation by the double angle, {@code I + u} against the reference; the double angle itself is within
  * {@code 2⁻⁵³·θ} of {@code p·inv_freq}.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class AxialRopeContract {
     private static final double IMPLEMENTATION = RopeContract.IMPLEMENTATION;
     private static final double AGREEMENT = RopeContract.AGREEMENT;

@@ -102,7 +102,7 @@ public final class RopeCases {
             String at = positions == null ? "positions " + first + "…" + (first + rows - 1)
                     : "positions " + Arrays.toString(positions);
             return "[" + rows + " rows × " + heads + " heads] " + at + " x@" + xOffset
-                    + (inPlace ? " in place " : " out@" + outOffset + " ") + fill;
+                    + (inPlace ? " in place " : " out@" + outOffset + " ") + fill + " x starts " + fill.values(8);
         }
     }
 

@@ -21,6 +21,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The RoPE suite: agreement with the reference for every layout, schedule and rotary dimension, the
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * {@code η(p) = 2⁻⁵³·|p|·max inv_freq} to I: the only term that grows with the position (1.2e−7 at 2³⁰).
  * Outputs in the subnormal range may add {@code 4·2⁻¹⁴⁹} absolute.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class RopeContract {
     private static final double U = 0x1p-24;
     /** Any implementation against the exact rotation by the double angle, per unit of {@code k·(|a| + |b|)}. */

@@ -16,6 +16,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.Xpos;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -32,6 +33,7 @@ import org.quicktheories.core.Gen;
  * {@code exp(e·ln ζ_i)} with a rounded logarithm, within an ulp).
  * Centres are drawn within {@code 4·γ} of the positions so that the scales stay far inside the float range.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class XposContract {
     private static final double IMPLEMENTATION = RopeContract.IMPLEMENTATION;
     private static final double AGREEMENT = RopeContract.AGREEMENT;
