@@ -25,6 +25,8 @@ public final class Catalog {
                     .shape(p -> p.get("layout") + " " + p.get("positions") + "×" + p.get("heads") + "×" + p.get("headDim")
                             + (p.get("rotary").equals("full") ? "" : " half rotary") + " " + p.get("path"))
                     .quick("rotary", "full").quick("path", "cache"),
+            KernelEntry.of("rope-variants", RopeVariantBenchmark.class, Cost.memory(8))
+                    .shape(p -> p.get("variant") + " 512×" + p.get("heads") + "×" + p.get("headDim")),
             KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(8))
                     .shape(p -> p.get("rows") + "×" + p.get("cols")),
             KernelEntry.of("norm", NormBenchmark.class, Cost.memory(8))

@@ -27,7 +27,7 @@ public class RopeBenchmark extends KernelBenchmark {
     @Param({"full", "half"})
     public String rotary;
 
-    /** {@code cache}: a {@link RopeCache} of the block's positions; {@code angles}: cos/sin formed per call. */
+    /** {@code cache}: the kernel's own {@link RopeCache} of the block's positions; {@code angles}: cos/sin formed per call. */
     @Param({"cache", "angles"})
     public String path;
 
@@ -49,7 +49,7 @@ public class RopeBenchmark extends KernelBenchmark {
         kernel = impl.provider().rope();
         int rotaryDim = rotary.equals("full") ? headDim : headDim / 2;
         embedding = RotaryEmbedding.of(headDim, rotaryDim, 500_000, layout);
-        cache = RopeCache.of(embedding, positions);
+        cache = kernel.cache(embedding, positions);
         block = Positions.range(0, positions);
         SplittableRandom random = new SplittableRandom(42);
         x = new float[positions * heads * headDim];

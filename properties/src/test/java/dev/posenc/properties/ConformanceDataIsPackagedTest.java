@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 @Tag("once")
 class ConformanceDataIsPackagedTest {
     private static final List<String> FAMILIES = List.of("sinusoidal", "rope", "t5_bias", "alibi", "norms", "attention",
-            "softmax", "mrope", "attention_modern", "deberta");
+            "softmax", "mrope", "attention_modern", "deberta", "vision_rope", "xpos");
 
     @Test
     void everyFamilyIsOnTheClassPath() {
