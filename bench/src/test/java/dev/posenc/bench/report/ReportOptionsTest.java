@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posenc.bench.AccessPattern;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReportOptionsTest {
     static final List<KernelEntry> CATALOG = List.of(
-            KernelEntry.of("softmax", Object.class, Cost.memory(8)),
-            KernelEntry.of("rope", Object.class, Cost.memory(8, 4)),
-            KernelEntry.of("attention", Object.class, Cost.compute()));
+            KernelEntry.of("softmax", Object.class, Cost.memory(AccessPattern.OUT_OF_PLACE)),
+            KernelEntry.of("rope", Object.class, Cost.memory(AccessPattern.IN_PLACE)),
+            KernelEntry.of("attention", Object.class, Cost.flops(1)));
 
     @Test
     void theDefaultIsTheQuickProfileOfEveryKernelIntoADatedResultsFolder() {
