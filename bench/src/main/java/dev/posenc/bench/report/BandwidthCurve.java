@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Single-thread out-of-place bandwidth measured over working sets from 16 KiB to 1 GiB, and the memory
  * levels read from it: runs of neighbouring working sets with about the same bandwidth (plateaus),
- * separated where the bandwidth drops. A level is named after the sysfs cache whose size lies in the
+ * separated where the bandwidth drops. Levels are read from each point's best iteration, which other
+ * work on the machine disturbs least. A level is named after the sysfs cache whose size lies in the
  * step that ends it; where no sysfs size explains a step, or a sysfs size lies inside a plateau, the
  * report says so rather than trusting either.
  */
@@ -28,7 +29,7 @@ record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
      * @param name      {@code L2}, {@code DRAM}… or a neutral name where sysfs does not explain the step
      * @param from      its smallest measured working set
      * @param to        its largest measured working set
-     * @param bandwidth its best median bandwidth
+     * @param bandwidth its best bandwidth (best iteration of its best point)
      * @param note      how the name was decided
      */
     record Level(String name, long from, long to, double bandwidth, String note) {
@@ -58,7 +59,7 @@ record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
             List<Point> run = runs.get(i);
             long from = run.get(0).bytes();
             long to = run.get(run.size() - 1).bytes();
-            double best = run.stream().mapToDouble(p -> p.bandwidth().median()).max().orElseThrow();
+            double best = run.stream().mapToDouble(p -> p.bandwidth().max()).max().orElseThrow();
             long next = i + 1 < runs.size() ? runs.get(i + 1).get(0).bytes() : Long.MAX_VALUE;
             levels.add(name(i, from, to, next, best));
         }
@@ -81,9 +82,9 @@ record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
     }
 
     private static boolean isStep(List<Point> run, Point p) {
-        double previous = run.get(run.size() - 1).bandwidth().median();
-        double best = run.stream().mapToDouble(q -> q.bandwidth().median()).max().orElseThrow();
-        double b = p.bandwidth().median();
+        double previous = run.get(run.size() - 1).bandwidth().max();
+        double best = run.stream().mapToDouble(q -> q.bandwidth().max()).max().orElseThrow();
+        double b = p.bandwidth().max();
         return b < STEP * previous || b < LEVEL_DROP * best;
     }
 

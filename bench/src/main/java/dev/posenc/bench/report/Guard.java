@@ -22,7 +22,8 @@ public sealed interface Guard {
 
     Verdict check(List<KernelRow> rows);
 
-    enum Status { PASS, FAIL, OPEN, NOT_MEASURED }
+    /** {@code INCONCLUSIVE}: the rows' ranges straddle the threshold (noise decides nothing either way). */
+    enum Status { PASS, FAIL, OPEN, INCONCLUSIVE, NOT_MEASURED }
 
     record Verdict(Status status, String detail) {}
 
@@ -38,19 +39,26 @@ public sealed interface Guard {
         }
     }
 
-    /** The vector throughput of {@code numerator} is at least {@code minimum} × that of {@code denominator}. */
+    /**
+     * The vector throughput of {@code numerator} is at least {@code minimum} × that of {@code denominator}:
+     * passes when even the least favourable pairing of their ranges clears it, fails when even the most
+     * favourable one does not, and is inconclusive in between.
+     */
     record Ratio(String name, String why, Row numerator, Row denominator, double minimum, boolean open) implements Guard {
         @Override
         public Verdict check(List<KernelRow> rows) {
-            Optional<KernelRow> a = numerator.in(rows);
-            Optional<KernelRow> b = denominator.in(rows);
-            if (a.flatMap(r -> r.side(Implementation.vector)).isEmpty() || b.flatMap(r -> r.side(Implementation.vector)).isEmpty()) {
+            Optional<Rate> a = numerator.in(rows).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
+            Optional<Rate> b = denominator.in(rows).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
+            if (a.isEmpty() || b.isEmpty()) {
                 return new Verdict(Status.NOT_MEASURED, numerator + " ÷ " + denominator + " not both in this run");
             }
-            double ratio = a.get().side(Implementation.vector).orElseThrow().throughput().median()
-                    / b.get().side(Implementation.vector).orElseThrow().throughput().median();
-            String detail = String.format(Locale.ROOT, "%s ÷ %s = %.2f (needs ≥ %.2f)", numerator, denominator, ratio, minimum);
-            return new Verdict(ratio >= minimum ? Status.PASS : open ? Status.OPEN : Status.FAIL, detail);
+            double ratio = a.get().median() / b.get().median();
+            double worst = a.get().min() / b.get().max();
+            double best = a.get().max() / b.get().min();
+            String detail = String.format(Locale.ROOT, "%s ÷ %s = %.2f (%.2f–%.2f; needs ≥ %.2f)", numerator, denominator,
+                    ratio, worst, best, minimum);
+            Status status = worst >= minimum ? Status.PASS : best < minimum ? (open ? Status.OPEN : Status.FAIL) : Status.INCONCLUSIVE;
+            return new Verdict(status, detail);
         }
     }
 

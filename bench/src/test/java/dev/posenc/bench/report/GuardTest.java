@@ -29,10 +29,20 @@ class GuardTest {
         assertEquals(Guard.Status.PASS, ratio(false).check(rows(3.5e9, 4.5e9)).status());
         Guard.Verdict fail = ratio(false).check(rows(1.35e9, 4.5e9));
         assertEquals(Guard.Status.FAIL, fail.status());
-        assertEquals("sinusoidal 4096 ÷ sinusoidal 768 = 0.30 (needs ≥ 0.70)", fail.detail());
+        assertEquals("sinusoidal 4096 ÷ sinusoidal 768 = 0.30 (0.30–0.30; needs ≥ 0.70)", fail.detail());
         assertEquals(Guard.Status.OPEN, ratio(true).check(rows(1.35e9, 4.5e9)).status());
         assertEquals(Guard.Status.NOT_MEASURED, new Guard.Ratio("x", "y", new Guard.Row("rope", "4096"),
                 new Guard.Row("sinusoidal", "768"), 0.7, false).check(rows(1, 1)).status());
+    }
+
+    @Test
+    void rangesThatStraddleTheThresholdDecideNothing() {
+        List<RowGroup> groups = RowGroup.of(SINUSOIDAL, List.of(
+                FakeMeasurement.of("table", "vector", Map.of("dim", "4096"), "elements", new Rate(3.0e9, 2.0e9, 3.5e9), 1 << 21),
+                FakeMeasurement.of("table", "vector", Map.of("dim", "768"), "elements", new Rate(4.0e9, 3.8e9, 4.2e9), 393216)));
+        ProbeResults none = new ProbeResults(Rate.of(1e11), Map.of());
+        List<KernelRow> noisy = groups.stream().map(g -> KernelRow.of(g, none)).toList();
+        assertEquals(Guard.Status.INCONCLUSIVE, ratio(false).check(noisy).status());   // 0.48 … 0.92 around 0.7
     }
 
     @Test
