@@ -62,11 +62,16 @@ record JmhMeasurement(RunResult result) implements Measurement {
         return secondary().containsKey(counter);
     }
 
+    /**
+     * The median over iterations, not the mean: one call that runs before C2 has compiled a Vector API
+     * kernel allocates a box per vector (tens of megabytes), which a mean spreads over every call of the
+     * run as kilobytes per call.
+     */
     @Override
     public OptionalDouble allocationPerCall() {
         return secondary().entrySet().stream()
                 .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm"))
-                .mapToDouble(e -> e.getValue().getScore())
+                .mapToDouble(e -> e.getValue().getStatistics().getPercentile(50))
                 .findFirst();
     }
 

@@ -32,7 +32,7 @@ interface Measurement {
     /** Whether the benchmark has this counter. */
     boolean has(String counter);
 
-    /** Bytes allocated per call, when the GC profiler ran. */
+    /** Bytes allocated per call (the median iteration), when the GC profiler ran. */
     OptionalDouble allocationPerCall();
 
     /** Calls per measurement iteration (few calls spread JMH's own allocation over each). */

@@ -111,6 +111,11 @@ public final class PerformanceReport {
         out.println("load before: " + report.machine().loadBefore() + "; after: " + report.machine().loadAfter());
         out.printf("wrote %s: %s, %s, %s, %s, %s (%.1f min)%n", options.out(), JSON, MARKDOWN, MACHINE, CHART, CURVE,
                 (System.nanoTime() - start) / 60e9);
+        if (options.publish()) {
+            Publication.publish(options.out(), Path.of("docs", "performance"), Path.of("README.md"),
+                    ReadmeSection.of(report, command, profile.name().toLowerCase() + " profile"));
+            out.println("published: docs/performance/ and the README's Performance tables");
+        }
         boolean passed = report.verdicts().values().stream().noneMatch(v -> v.status() == Guard.Status.FAIL);
         if (!passed) {
             out.println("report: a guard FAILED (see above): an anomaly that was fixed is back");

@@ -30,6 +30,7 @@ class ReportOptionsTest {
         assertEquals(Profile.FULL, options.profile());
         assertEquals(List.of(CATALOG.get(1), CATALOG.get(2)), options.select(CATALOG));
         assertEquals(Path.of("here"), options.out());
+        assertTrue(!options.publish() && ReportOptions.parse("--publish").publish());
     }
 
     @Test
@@ -42,5 +43,7 @@ class ReportOptionsTest {
                 .getMessage().contains("not a regular expression"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ReportOptions.parse("--kernels", "nope").select(CATALOG))
                 .getMessage().contains("[softmax, rope, attention]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReportOptions.parse("--publish", "--kernels", "rope"))
+                .getMessage().contains("without --kernels"));
     }
 }
