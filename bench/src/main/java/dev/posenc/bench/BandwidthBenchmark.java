@@ -1,21 +1,14 @@
 package dev.posenc.bench;
 
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The memory probe: single-thread bandwidth of one {@link AccessPattern} over a working set of
@@ -24,12 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * levels, and at each kernel's own pattern and working set, which gives that kernel's memory ceiling.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class BandwidthBenchmark {
+public class BandwidthBenchmark extends ProbeBenchmark {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Loops step four vectors at a time. */
     private static final int STEP = 4 * F.length();

@@ -1,18 +1,11 @@
 package dev.posenc.bench;
 
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * This machine's single-thread fp32 FMA peak, the compute ceiling of the report: the preferred species,
@@ -20,12 +13,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * x86 and ARM cores), counted as 2 FLOPs per lane per FMA. Memory and special-function ceilings are
  * {@link BandwidthBenchmark} and {@link SpecialFunctionBenchmark}.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class PeakBenchmark {
+public class PeakBenchmark extends ProbeBenchmark {
     static final int ACCUMULATORS = 12;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int FMA_ROUNDS = 1024;

@@ -1,21 +1,14 @@
 package dev.posenc.bench;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The special-function probe: the Vector API's {@code EXP} or {@code SIN} (preferred species) over an
@@ -26,12 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * what a sine does.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class SpecialFunctionBenchmark {
+public class SpecialFunctionBenchmark extends ProbeBenchmark {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /** The function: {@code EXP} or {@code SIN}. */
