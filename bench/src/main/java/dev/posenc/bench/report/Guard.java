@@ -71,9 +71,12 @@ public sealed interface Guard {
                 return new Verdict(Status.NOT_MEASURED, row + " not in this run");
             }
             double bytes = side.get().allocationPerCall().getAsDouble();
+            String detail = row + ": " + Math.round(bytes) + " B/call over " + Math.round(side.get().callsPerIteration()) + " calls/iteration";
+            if (bytes >= KernelRow.ALLOCATES && side.get().callsPerIteration() < KernelRow.CONCLUSIVE_CALLS) {
+                return new Verdict(Status.INCONCLUSIVE, detail + " (too few calls to tell the kernel's allocation from JMH's)");
+            }
             boolean allocates = row.in(rows).orElseThrow().allocates(Implementation.vector);
-            return new Verdict(!allocates ? Status.PASS : open ? Status.OPEN : Status.FAIL,
-                    row + ": " + Math.round(bytes) + " B/call over " + Math.round(side.get().callsPerIteration()) + " calls/iteration");
+            return new Verdict(!allocates ? Status.PASS : open ? Status.OPEN : Status.FAIL, detail);
         }
     }
 }

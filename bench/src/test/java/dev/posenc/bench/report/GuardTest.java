@@ -53,5 +53,10 @@ class GuardTest {
         assertEquals("sinusoidal 768: 7300 B/call over 5000 calls/iteration", verdict.detail());
         assertEquals(Guard.Status.PASS, new Guard.NoAllocation("no allocation", "why", new Guard.Row("sinusoidal", "4096"), false)
                 .check(rows(1, 1)).status());
+        List<RowGroup> few = RowGroup.of(SINUSOIDAL, List.of(FakeMeasurement.of("table", "vector", Map.of("dim", "768"), "elements",
+                Rate.of(1e9), 393216).allocating(33_000_000, 71)));
+        List<KernelRow> interpreted = List.of(KernelRow.of(few.get(0), new ProbeResults(Rate.of(1e11), Map.of())));
+        assertEquals(Guard.Status.INCONCLUSIVE, new Guard.NoAllocation("no allocation", "why", new Guard.Row("sinusoidal", "768"), false)
+                .check(interpreted).status());
     }
 }
