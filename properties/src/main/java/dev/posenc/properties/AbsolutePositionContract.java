@@ -15,6 +15,7 @@ import dev.posenc.absolute.SinusoidalLayout;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -29,6 +30,7 @@ import org.quicktheories.core.Gen;
  * double, {@code 2·ulp(|p|·ω_max + π)} (≈ 5e−7 only near |p| = 2³¹). Comparing two
  * implementations doubles it; adding to x adds {@code u·|x + PE|}.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class AbsolutePositionContract {
     private static final double U = 0x1p-24;
     private static final double EPSILON = 3 * 0x1p-23;

@@ -48,15 +48,13 @@ class PackageLayersTest {
             List.of("dev/posenc/Positions", "dev/posenc/package-info"),
             List.of("dev/posenc/internal/"));
     /**
-     * Upward references still in the code, each owned by another piece of work (see
-     * docs/architecture.md): remove an entry when its reference goes.
+     * Upward references still in the code (see docs/architecture.md): remove an entry when its
+     * reference goes.
      */
     private static final Set<String> KNOWN = Set.of(
             // PositionTable.sinusoidal fills its rows with Kernels.get() (the absolute family).
             "dev/posenc/absolute/PositionTable -> dev/posenc/Kernels",
-            "dev/posenc/absolute/PositionTable -> dev/posenc/KernelProvider",
-            // RopeCache's row layout lives in internal until the RopeCache item of issue 12 (issue 10's work).
-            "dev/posenc/internal/RopeRows -> dev/posenc/rope/RopeLayout");
+            "dev/posenc/absolute/PositionTable -> dev/posenc/KernelProvider");
     private static final Pattern DESCRIPTOR_CLASS = Pattern.compile("L(dev/posenc/[\\w/$]+)[;<]");
 
     @Test
