@@ -10,6 +10,7 @@ import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.constantpool.Utf8Entry;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystem;
@@ -120,7 +121,7 @@ class PackageLayersTest {
     private static List<ClassModel> classesBeside(URL url) throws IOException, URISyntaxException {
         String name = url.toString();
         if (name.startsWith("jar:")) {
-            Path jar = Path.of(new URL(name.substring(4, name.indexOf("!/"))).toURI());
+            Path jar = Path.of(URI.create(name.substring(4, name.indexOf("!/"))));
             try (FileSystem fs = FileSystems.newFileSystem(jar)) {
                 return parseAll(fs.getPath("/"));
             }
