@@ -12,6 +12,7 @@ module dev.posenc {
     exports dev.posenc.softmax;
     exports dev.posenc.spi;
     exports dev.posenc.internal to dev.posenc.vector;
+    exports dev.posenc.reference to dev.posenc.vector;
 
     uses dev.posenc.spi.KernelProviderFactory;
 }

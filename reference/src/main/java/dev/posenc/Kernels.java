@@ -31,7 +31,7 @@ public final class Kernels {
     /** System property selecting the implementation: {@code auto}, {@code reference} or {@code vector}. */
     public static final String IMPL_PROPERTY = "posenc.impl";
     /** System property forcing the vector width in bits: {@code 128}, {@code 256} or {@code 512}. */
-    public static final String BITS_PROPERTY = "posenc.vector.bits";
+    public static final String BITS_PROPERTY = KernelProviderFactory.BITS_PROPERTY;
 
     private Kernels() {}
 

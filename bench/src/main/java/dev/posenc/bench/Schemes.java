@@ -21,14 +21,14 @@ final class Schemes {
         AttentionOptions options = AttentionOptions.of(heads, kvHeads, headDim).withCausal(CausalMask.BOTTOM_RIGHT);
         return switch (scheme) {
             case "none" -> options;
-            case "alibi" -> options.withBias(AlibiBias.of(heads));
+            case "alibi" -> options.withScheme(AlibiBias.of(heads));
             case "t5" -> {
                 float[] table = new float[heads * 32];
                 SplittableRandom random = new SplittableRandom(7);
                 for (int i = 0; i < table.length; i++) {
                     table[i] = (float) (random.nextDouble() * 4 - 2);
                 }
-                yield options.withBias(T5RelativeBias.of(T5Buckets.of(false), heads, table, 0));
+                yield options.withScheme(T5RelativeBias.of(T5Buckets.of(false), heads, table, 0));
             }
             default -> throw new IllegalArgumentException("scheme must be none, alibi or t5, was " + scheme);
         };
@@ -39,7 +39,7 @@ final class Schemes {
      * distance {@code j − i} from {@code −(keys − 1)}, or null without a bias.
      */
     static float[] biasByDistance(AttentionOptions options, int keys) {
-        if (!(options.bias() instanceof RelativeBias bias)) {
+        if (!(options.scheme() instanceof RelativeBias bias)) {
             return null;
         }
         int distances = 2 * keys - 1;

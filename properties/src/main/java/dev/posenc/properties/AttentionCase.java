@@ -8,9 +8,10 @@ import dev.posenc.Positions;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.DenseBias;
-import dev.posenc.bias.PositionBias;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.ShawRelativePositions;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
@@ -50,6 +51,26 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
     /** The inputs of one call, as arrays. */
     public record Inputs(AttentionOptions options, int queries, int keys, Positions positions, DenseBias dense,
                          float[] q, float[] k, float[] v, int offset, int keyTile) {
+        /** The queries as a view. */
+        public Tokens queryTokens() {
+            return Tokens.of(q, offset, queries, options.heads(), options.headDim());
+        }
+
+        /** The keys as a view. */
+        public Tokens keyTokens() {
+            return Tokens.of(k, offset, keys, options.kvHeads(), options.headDim());
+        }
+
+        /** The values as a view. */
+        public Tokens valueTokens() {
+            return Tokens.of(v, offset, keys, options.kvHeads(), options.valueDim());
+        }
+
+        /** {@code out} (from {@link #output()}) as a view. */
+        public Tokens outputTokens(float[] out) {
+            return Tokens.of(out, offset, queries, options.heads(), options.valueDim());
+        }
+
         /** A fresh output array of sentinels: {@code offset}, the output, then slack. */
         public float[] output() {
             return Arrays2.sentinels(offset + outputLength() + MatrixCase.SLACK);
@@ -127,7 +148,7 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
         CausalMask causal = scheme.kind() == SchemeKind.XL && masking.causal() == CausalMask.NONE
                 ? CausalMask.BOTTOM_RIGHT : masking.causal();
         AttentionOptions options = AttentionOptions.of(s.heads(), s.kvHeads(), s.headDim()).withValueDim(s.valueDim())
-                .withCausal(causal).withBias(bias(random));
+                .withCausal(causal).withScheme(scheme(random));
         if (masking.window() >= 0) {
             options = options.withWindow(masking.window());
         }
@@ -174,7 +195,7 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
         return DenseBias.additive(values, 0, heads, s.queries(), s.keys());
     }
 
-    private PositionBias bias(SplittableRandom random) {
+    private PositionScheme scheme(SplittableRandom random) {
         Shape s = shape;
         return switch (scheme.kind()) {
             case NONE -> null;

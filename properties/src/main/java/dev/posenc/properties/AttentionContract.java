@@ -11,6 +11,7 @@ import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.DenseBias;
 import dev.posenc.bias.T5Buckets;
@@ -40,11 +41,11 @@ public abstract class AttentionContract {
         return Kernels.reference().attention();
     }
 
-    /** Runs the kernel on a case with a fresh workspace; returns the output array (sentinel-padded). */
+    /** Runs the kernel on a case's views with the given workspace; returns the output array (sentinel-padded). */
     static float[] run(AttentionKernel kernel, AttentionCase.Inputs in, AttentionWorkspace workspace) {
         float[] out = in.output();
-        kernel.attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(), in.k(),
-                in.offset(), in.v(), in.offset(), out, in.offset(), workspace);
+        kernel.attend(in.options(), in.positions(), in.dense(), in.queryTokens(), in.keyTokens(), in.valueTokens(),
+                in.outputTokens(out), workspace);
         return out;
     }
 
@@ -247,8 +248,8 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> o.withScale(Double.NaN), null, "scale", "NaN");
         BadInput.rejects(() -> o.withSoftCap(0), null, "softCap", "0");
         BadInput.rejects(() -> o.withValueDim(0), null, "valueDim", "0");
-        BadInput.rejects(() -> o.withBias(AlibiBias.of(3)), null, "3 heads", "heads = 4");
-        BadInput.rejects(() -> o.withBias(T5RelativeBias.of(T5Buckets.of(true), 2, new float[64], 0)), null, "2 heads");
+        BadInput.rejects(() -> o.withScheme(AlibiBias.of(3)), null, "3 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(T5RelativeBias.of(T5Buckets.of(true), 2, new float[64], 0)), null, "2 heads");
         BadInput.rejects(() -> a.attend(o, 0, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "queries", "0");
         BadInput.rejects(() -> a.attend(o, 3, -1, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "keys", "-1");
         BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 1, k, 0, v, 0, out, 0, w), out, "q", "97", "96");
@@ -273,5 +274,21 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 0, k, 0, v, 0, out, 0, Runnable::run, w, w), out,
                 "same object");
         BadInput.rejects(() -> a.attend(o, 70_000_000, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "overflows");
+        // The view forms: the views' own checks, then their shapes against the options.
+        Tokens qt = Tokens.of(q, 3, 4, 8);
+        Tokens kt = Tokens.of(k, 5, 2, 8);
+        Tokens vt = Tokens.of(v, 5, 2, 8);
+        Tokens outt = Tokens.of(out, 3, 4, 8);
+        BadInput.rejects(() -> Tokens.of(q, 1, 3, 4, 8), null, "array", "97", "96");
+        BadInput.rejects(() -> Tokens.of(q, 0, 4, 8), null, "tokens", "0");
+        BadInput.rejects(() -> qt.rows(2, 2), null, "count", "2");
+        BadInput.rejects(() -> a.attend(o, null, kt, vt, outt, w), out, "q", "null");
+        BadInput.rejects(() -> a.attend(o, qt, Tokens.of(k, 5, 4, 4), vt, outt, w), out, "k", "[5 × 4 × 4]", "kvHeads = 2");
+        BadInput.rejects(() -> a.attend(o, qt, kt, Tokens.of(v, 4, 2, 8), outt, w), out, "v has 4 tokens", "k has 5");
+        BadInput.rejects(() -> a.attend(o, qt, kt, vt, Tokens.of(out, 2, 4, 8), w), out, "out has 2 tokens", "q has 3");
+        BadInput.rejects(() -> a.attend(o.withValueDim(4), qt, kt, vt, outt, w), out, "v", "valueDim = 4");
+        BadInput.rejects(() -> a.attend(o, qt, kt, vt, qt, w), q, "overlaps", "q");
+        BadInput.rejects(() -> a.attend(o, Positions.of(1, 2), null, qt, kt, vt, outt, w), out, "queryPositions.count()");
+        BadInput.rejects(() -> a.attend(o, null, null, qt, kt, vt, outt, Runnable::run, w, w), out, "same object");
     }
 }

@@ -11,6 +11,7 @@ import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bias.DenseBias;
 import dev.posenc.properties.AttentionCase.SchemeKind;
 import dev.posenc.rope.RopeLayout;
@@ -207,7 +208,7 @@ public abstract class AttentionInvariantsContract {
                 return;
             }
             AttentionOptions mha = AttentionOptions.of(o.heads(), o.headDim()).withValueDim(o.valueDim()).withScale(o.scale())
-                    .withCausal(o.causal()).withBias(o.bias());
+                    .withCausal(o.causal()).withScheme(o.scheme());
             mha = o.hasWindow() ? mha.withWindow(o.window()) : mha;
             mha = o.softCap() > 0 ? mha.withSoftCap(o.softCap()) : mha;
             AttentionCase.Inputs repeated = new AttentionCase.Inputs(mha, in.queries(), in.keys(), in.positions(), in.dense(),
@@ -227,12 +228,13 @@ public abstract class AttentionInvariantsContract {
                     AttentionCase.Inputs in = new AttentionCase(square, new AttentionCase.Masking(CausalMask.BOTTOM_RIGHT,
                             window, AttentionCase.DenseKind.NONE, false, 0), sc, d).build();
                     AttentionOptions o = in.options();
-                    int width = o.heads() * o.valueDim();
                     float[] decoded = in.output();
                     AttentionWorkspace workspace = in.workspace();
+                    Tokens q = in.queryTokens();
+                    Tokens out = in.outputTokens(decoded);
                     for (int t = 0; t < n; t++) {
-                        kernel().attend(o, 1, t + 1, null, null, in.q(), in.offset() + t * o.heads() * o.headDim(), in.k(),
-                                in.offset(), in.v(), in.offset(), decoded, in.offset() + t * width, workspace);
+                        kernel().attend(o, q.rows(t, 1), in.keyTokens().rows(0, t + 1), in.valueTokens().rows(0, t + 1),
+                                out.rows(t, 1), workspace);
                     }
                     AttentionOracle.of(in).assertFloatClose("decoded step by step", decoded, in.offset());
                 });

@@ -3,7 +3,7 @@ package dev.posenc.properties;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.posenc.attention.AttentionOptions;
-import dev.posenc.bias.PositionBias;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.RelativeBias;
 import dev.posenc.bias.ShawRelativePositions;
 import dev.posenc.bias.TransformerXlPositions;
@@ -96,7 +96,7 @@ public final class AttentionOracle {
             if (o.softCap() > 0) {
                 x = o.softCap() * Math.tanh(x / o.softCap());
             }
-            PositionBias bias = o.bias();
+            PositionScheme bias = o.scheme();
             b[j] = (bias instanceof RelativeBias rb ? rb.bias(h, p, j) : 0) + (in.dense() == null ? 0 : in.dense().bias(h, i, j));
             z[j] = x + b[j];
             nanRow[r] |= Double.isNaN(z[j]) || z[j] == Double.POSITIVE_INFINITY;
@@ -141,7 +141,7 @@ public final class AttentionOracle {
         for (int c = 0; c < d; c++) {
             double qc = in.q()[q + c];
             double kc = in.k()[k + c];
-            if (o.bias() instanceof TransformerXlPositions xl) {
+            if (o.scheme() instanceof TransformerXlPositions xl) {
                 double r = xl.relativeEmbedding(xl.distance(p, j), h, c);
                 double content = qc + xl.contentBias(h, c);
                 double position = qc + xl.positionBias(h, c);
@@ -151,7 +151,7 @@ public final class AttentionOracle {
                 sum += qc * kc;
                 abs += Math.abs(qc * kc);
             }
-            if (o.bias() instanceof ShawRelativePositions shaw) {
+            if (o.scheme() instanceof ShawRelativePositions shaw) {
                 double e = shaw.keyEmbedding(shaw.index(p, j), c);
                 sum += qc * e;
                 abs += Math.abs(qc * e);
@@ -161,7 +161,7 @@ public final class AttentionOracle {
     }
 
     private static double valueEmbedding(AttentionOptions o, int p, int j, int c) {
-        return o.bias() instanceof ShawRelativePositions shaw ? shaw.valueEmbedding(shaw.index(p, j), c) : 0;
+        return o.scheme() instanceof ShawRelativePositions shaw ? shaw.valueEmbedding(shaw.index(p, j), c) : 0;
     }
 
     private static double gamma(int n) {
@@ -179,7 +179,7 @@ public final class AttentionOracle {
 
     /** Shaw's value embeddings may be summed per distance index: 2k + 1 more terms (0 otherwise). */
     private int valueTerms() {
-        return in.options().bias() instanceof ShawRelativePositions shaw && shaw.hasValues() ? 2 * shaw.clip() + 1 : 0;
+        return in.options().scheme() instanceof ShawRelativePositions shaw && shaw.hasValues() ? 2 * shaw.clip() + 1 : 0;
     }
 
     /** Asserts that a float32 implementation's output meets the bound of the class comment. */

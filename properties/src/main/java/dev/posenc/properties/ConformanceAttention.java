@@ -8,7 +8,7 @@ import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.DenseBias;
-import dev.posenc.bias.PositionBias;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.rope.RopeLayout;
@@ -82,11 +82,11 @@ final class ConformanceAttention {
         AttentionOptions base = AttentionOptions.of(heads, kvHeads, d).withValueDim(dv).withScale(c.param("scale"));
         boolean[] allowed = c.has("inputs.allowed") ? booleans(c.ints("inputs.allowed")) : null;
         boolean causal = positions != null && isCausal(allowed, positions, keys);
-        PositionBias scheme = scheme(c, heads);
+        PositionScheme scheme = scheme(c, heads);
         // A case with a bias is checked with the scheme that makes it (and, below, with the bias itself).
-        List<AttentionOptions> options = List.of(c.has("inputs.bias") ? base.withBias(scheme) : base);
+        List<AttentionOptions> options = List.of(c.has("inputs.bias") ? base.withScheme(scheme) : base);
         for (AttentionOptions o : options) {
-            String what = o.bias() == null ? "" : " with " + o.bias();
+            String what = o.scheme() == null ? "" : " with " + o.scheme();
             if (causal) {
                 a.variants.add(new Variant("causal, explicit positions" + what, o.withCausal(CausalMask.TOP_LEFT),
                         Positions.of(positions), null));
@@ -113,7 +113,7 @@ final class ConformanceAttention {
     }
 
     /** The scheme whose bias the case's {@code inputs.bias} holds, or {@code null}. */
-    private static PositionBias scheme(ConformanceCase c, int heads) {
+    private static PositionScheme scheme(ConformanceCase c, int heads) {
         if (c.has("inputs.t5_table")) {
             T5Buckets buckets = T5Buckets.of(c.name().contains("bidirectional"), c.intParam("t5_num_buckets"),
                     c.intParam("t5_max_distance"));
@@ -140,7 +140,7 @@ final class ConformanceAttention {
         ConformanceAttention a = new ConformanceAttention(c.toString(), heads, heads, len, len, q, identity,
                 identity.clone(), probs, probs);
         a.variants.add(new Variant("ALiBi causal", AttentionOptions.of(heads, len).withScale(1.0)
-                .withCausal(CausalMask.TOP_LEFT).withBias(AlibiBias.of(heads)), null, null));
+                .withCausal(CausalMask.TOP_LEFT).withScheme(AlibiBias.of(heads)), null, null));
         return a;
     }
 

@@ -55,7 +55,7 @@ public abstract class LongAttentionContract {
         float[] q = PositionBiasContract.fill(n * d, 21);
         float[] k = PositionBiasContract.fill(n * d, 22);
         float[] v = PositionBiasContract.fill(n * d, 23);
-        AttentionOptions options = AttentionOptions.of(1, d).withCausal(CausalMask.TOP_LEFT).withBias(AlibiBias.of(1));
+        AttentionOptions options = AttentionOptions.of(1, d).withCausal(CausalMask.TOP_LEFT).withScheme(AlibiBias.of(1));
         float[] out = new float[n * d];
         kernel().attend(options, n, n, null, null, q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
         for (int e = 0; e < out.length; e++) {

@@ -2,7 +2,6 @@ package dev.posenc.absolute;
 
 import dev.posenc.internal.Checks;
 import dev.posenc.internal.ColumnAngles;
-import dev.posenc.internal.SharedState;
 import java.util.Objects;
 
 /**
@@ -25,10 +24,6 @@ import java.util.Objects;
 public final class SinusoidalEncoding {
     /** The base every paper uses. */
     public static final double DEFAULT_BASE = 10_000.0;
-
-    static {
-        SharedState.register(SinusoidalEncoding.class, e -> e.columns);
-    }
 
     private final int dim;
     private final double base;
@@ -104,6 +99,15 @@ public final class SinusoidalEncoding {
     /** Which frequency formula. */
     public SinusoidalFrequencies frequencySchedule() {
         return schedule;
+    }
+
+    /**
+     * For kernel implementations: the encoding as one formula per column ({@link ColumnAngles}), the
+     * layout the Vector API kernel fills rows from. Its package is exported to that module only; the
+     * arrays are this object's own: read them, never write.
+     */
+    public ColumnAngles columnAngles() {
+        return columns;
     }
 
     /** How many sine columns (and distinct frequencies): ⌈d/2⌉ for PAPER, ⌊d/2⌋ for TENSOR2TENSOR. */

@@ -2,30 +2,39 @@ package dev.posenc.attention;
 
 import dev.posenc.Positions;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.internal.Checks;
 import java.util.concurrent.Executor;
 
 /**
  * Scaled dot-product attention with the position scheme evaluated inside the kernel.
  *
- * <p><b>Layout.</b> Row-major, sequence first, from the given offsets: {@code q [queries × heads ×
- * headDim]}, {@code k [keys × kvHeads × headDim]}, {@code v [keys × kvHeads × valueDim]} and
- * {@code out [queries × heads × valueDim]} (PyTorch's {@code [seq, heads, dim]} after the
- * projections, no transposes). Query head h reads kv head {@code h / (heads / kvHeads)}.
+ * <p><b>Layout.</b> Row-major, sequence first ({@link Tokens} views, or arrays and offsets):
+ * {@code q [queries × heads × headDim]}, {@code k [keys × kvHeads × headDim]},
+ * {@code v [keys × kvHeads × valueDim]} and {@code out [queries × heads × valueDim]} (PyTorch's
+ * {@code [seq, heads, dim]} after the projections, no transposes). Query head h reads kv head
+ * {@code h / (heads / kvHeads)}. A prefill or a decode step is one line:
+ * <pre>
+ *   kernel.attend(options, q, k, v, out, workspace);                        // Tokens views
+ *   kernel.attend(options, positions, dense, q, k, v, out, workspace);      // explicit positions, a dense mask</pre>
  *
  * <p><b>Positions.</b> Key row j is at position j. Query row i is at {@code queryPositions.at(i)}
  * when given (each in {@code [0, keys)}: decode with a KV cache, chunked prefill, padding-aware
  * positions), else as {@link CausalMask} places it: {@code i}, or {@code keys − queries + i} for
  * {@link CausalMask#BOTTOM_RIGHT}.
  *
- * <p><b>Formula.</b> For head h, query i at position p and each key j it may see,
+ * <p><b>Formula.</b> For head h, query i at position p and each key j (at position j) it may see,
  * <pre>
- *   z_ij = softcap(s·(q_i·k_j + extra_ij)) + b(h, p, j) + dense_ij
- *   out_i = Σ_j softmax_j(z_ij)·(v_j + aV_ij)</pre>
- * with s the scale, {@code softcap(x) = c·tanh(x/c)} when a cap c is set, {@code b} an ALiBi or T5
- * bias, {@code extra} and {@code aV} the Shaw or Transformer-XL terms (see each
- * {@link dev.posenc.bias.PositionBias}), and {@code dense} the optional per-call {@link DenseBias}.
- * A key is visible when the causal mask, the sliding window and the dense mask all allow it.
+ *   z_ij  = softcap(s·τ(p)·(q_i·k_j + e_h(p, j))) + b_h(p, j) + dense_ij
+ *   out_i = Σ_j exp(z_ij − m)·(v_j + a_h(p, j)) / (exp(σ_h − m) + Σ_j exp(z_ij − m)),   m = max(σ_h, max_j z_ij)</pre>
+ * that is {@code out_i = Σ_j softmax_j(z_i)·(v_j + a_h(p, j))} with one more, valueless logit σ_h in
+ * the softmax; s is the scale, {@code softcap(x) = c·tanh(x/c)} when a cap c is set, {@code dense}
+ * the optional per-call {@link DenseBias}, and τ, e, b, a, σ the terms of the {@link PositionScheme}
+ * ({@link PositionScheme#queryScale}, {@link PositionScheme#logitTerm}, {@link PositionScheme#bias},
+ * {@link PositionScheme#valueTerm}, {@link PositionScheme#sinkLogit}; τ = 1, e = b = a = 0 and
+ * σ = −∞ without one). A key is visible when the causal mask, the sliding window, the scheme
+ * ({@link PositionScheme#firstVisibleKey}) and the dense mask all allow it. The scalar reference
+ * ({@code ReferenceAttention}) computes exactly this in double.
  *
  * <p><b>Special values.</b> A row that sees no key, or whose every logit is −∞, outputs zeros (the
  * "safe softmax" of PyTorch ≥ 2.5 SDPA; {@code torch.softmax} would give NaN, HF's eager
@@ -70,6 +79,65 @@ public interface AttentionKernel {
     /** Attention with offsets 0, default positions, no dense bias, and a fresh workspace (allocates). */
     default void attend(AttentionOptions options, int queries, int keys, float[] q, float[] k, float[] v, float[] out) {
         attend(options, queries, keys, null, null, q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
+    }
+
+    /** Attention over views, with default positions and no dense bias, on the calling thread. */
+    default void attend(AttentionOptions options, Tokens q, Tokens k, Tokens v, Tokens out, AttentionWorkspace workspace) {
+        attend(options, null, null, q, k, v, out, workspace);
+    }
+
+    /**
+     * Attention over views ({@code q.tokens()} queries over {@code k.tokens()} keys), on the calling
+     * thread: as the array form, after checking that each view has the heads and width the options
+     * give it.
+     *
+     * @param queryPositions positions of the query rows, or {@code null} for the causal alignment's default
+     * @param dense          a per-call bias or mask {@code [1 or heads] × queries × keys}, or {@code null}
+     */
+    default void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, Tokens k, Tokens v,
+                        Tokens out, AttentionWorkspace workspace) {
+        checkViews(options, q, k, v, out);
+        attend(options, q.tokens(), k.tokens(), queryPositions, dense, q.array(), q.offset(), k.array(), k.offset(),
+                v.array(), v.offset(), out.array(), out.offset(), workspace);
+    }
+
+    /** As the parallel array form, over views. */
+    default void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, Tokens k, Tokens v,
+                        Tokens out, Executor executor, AttentionWorkspace... workspaces) {
+        checkViews(options, q, k, v, out);
+        attend(options, q.tokens(), k.tokens(), queryPositions, dense, q.array(), q.offset(), k.array(), k.offset(),
+                v.array(), v.offset(), out.array(), out.offset(), executor, workspaces);
+    }
+
+    /**
+     * The checks of the view forms: views present, q {@code [· × heads × headDim]}, k
+     * {@code [keys × kvHeads × headDim]}, v {@code [keys × kvHeads × valueDim]}, out
+     * {@code [queries × heads × valueDim]}, with as many values as keys and outputs as queries.
+     *
+     * @throws IllegalArgumentException naming the view and what the options expected
+     */
+    static void checkViews(AttentionOptions options, Tokens q, Tokens k, Tokens v, Tokens out) {
+        Checks.notNull(options, "options");
+        requireShape(q, "q", options.heads(), "heads", options.headDim(), "headDim");
+        requireShape(k, "k", options.kvHeads(), "kvHeads", options.headDim(), "headDim");
+        requireShape(v, "v", options.kvHeads(), "kvHeads", options.valueDim(), "valueDim");
+        requireShape(out, "out", options.heads(), "heads", options.valueDim(), "valueDim");
+        if (v.tokens() != k.tokens()) {
+            throw new IllegalArgumentException("v has " + v.tokens() + " tokens but k has " + k.tokens()
+                    + ": one value row per key");
+        }
+        if (out.tokens() != q.tokens()) {
+            throw new IllegalArgumentException("out has " + out.tokens() + " tokens but q has " + q.tokens()
+                    + ": one output row per query");
+        }
+    }
+
+    private static void requireShape(Tokens view, String name, int heads, String headsName, int dim, String dimName) {
+        Checks.notNull(view, name);
+        if (view.heads() != heads || view.dim() != dim) {
+            throw new IllegalArgumentException(name + " is [" + view.tokens() + " × " + view.heads() + " × " + view.dim()
+                    + "] but the options give it " + headsName + " = " + heads + " heads of " + dimName + " = " + dim);
+        }
     }
 
     /**

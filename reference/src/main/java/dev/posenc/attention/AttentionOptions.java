@@ -1,7 +1,6 @@
 package dev.posenc.attention;
 
-import dev.posenc.bias.PositionBias;
-import dev.posenc.bias.TransformerXlPositions;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.internal.Checks;
 import java.util.Objects;
 
@@ -26,10 +25,10 @@ public final class AttentionOptions {
     private final CausalMask causal;
     private final int window;
     private final double softCap;
-    private final PositionBias bias;
+    private final PositionScheme scheme;
 
     private AttentionOptions(int heads, int kvHeads, int headDim, int valueDim, double scale, CausalMask causal,
-                             int window, double softCap, PositionBias bias) {
+                             int window, double softCap, PositionScheme scheme) {
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -38,13 +37,9 @@ public final class AttentionOptions {
         this.causal = causal;
         this.window = window;
         this.softCap = softCap;
-        this.bias = bias;
-        if (bias != null) {
-            bias.requireCompatible(heads, headDim, valueDim);
-            if (bias instanceof TransformerXlPositions && causal == CausalMask.NONE) {
-                throw new IllegalArgumentException("TransformerXlPositions needs a causal mask (TOP_LEFT or BOTTOM_RIGHT):"
-                        + " its relative embeddings are defined for keys at or before the query, causal was NONE");
-            }
+        this.scheme = scheme;
+        if (scheme != null) {
+            scheme.requireCompatible(heads, headDim, valueDim, causal != CausalMask.NONE, window);
         }
     }
 
@@ -56,7 +51,7 @@ public final class AttentionOptions {
     /**
      * {@code heads} query heads over {@code kvHeads} key/value heads of width {@code headDim} (values
      * too, until {@link #withValueDim}); scale {@code 1/√headDim}, no causal mask, window, soft-cap
-     * or position bias.
+     * or position scheme.
      *
      * @throws IllegalArgumentException unless all are positive and {@code kvHeads} divides {@code heads}
      */
@@ -74,19 +69,19 @@ public final class AttentionOptions {
     /** Values (and the output) of width {@code valueDim} > 0, which may differ from the key width. */
     public AttentionOptions withValueDim(int valueDim) {
         return new AttentionOptions(heads, kvHeads, headDim, Checks.positive(valueDim, "valueDim"), scale, causal,
-                window, softCap, bias);
+                window, softCap, scheme);
     }
 
     /** The logit scale s, finite and > 0; default {@code 1/√headDim}; T5 uses 1. */
     public AttentionOptions withScale(double scale) {
         Checks.finitePositive(scale, "scale");
-        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, bias);
+        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, scheme);
     }
 
     /** The causal mask and its alignment. */
     public AttentionOptions withCausal(CausalMask causal) {
         Checks.notNull(causal, "causal");
-        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, bias);
+        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, scheme);
     }
 
     /**
@@ -99,23 +94,23 @@ public final class AttentionOptions {
      */
     public AttentionOptions withWindow(int window) {
         Checks.nonNegative(window, "window");
-        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, bias);
+        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, scheme);
     }
 
     /**
      * Logit soft-capping (Gemma 2, Grok): the scaled logit x becomes {@code cap·tanh(x/cap)} before any
-     * position bias or mask is added (FlashAttention-2's order).
+     * position scheme's bias or mask is added (FlashAttention-2's order).
      *
      * @param cap finite and > 0 (Gemma 2: 50)
      */
     public AttentionOptions withSoftCap(double cap) {
         Checks.finitePositive(cap, "softCap");
-        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, cap, bias);
+        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, cap, scheme);
     }
 
-    /** The relative position scheme evaluated inside the kernel, or {@code null} for none. */
-    public AttentionOptions withBias(PositionBias bias) {
-        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, bias);
+    /** The position scheme evaluated inside the kernel, or {@code null} for none. */
+    public AttentionOptions withScheme(PositionScheme scheme) {
+        return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, scheme);
     }
 
     /** Query heads. */
@@ -169,26 +164,26 @@ public final class AttentionOptions {
     }
 
     /** The position scheme, or {@code null}. */
-    public PositionBias bias() {
-        return bias;
+    public PositionScheme scheme() {
+        return scheme;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof AttentionOptions a && a.heads == heads && a.kvHeads == kvHeads && a.headDim == headDim
                 && a.valueDim == valueDim && Double.compare(a.scale, scale) == 0 && a.causal == causal
-                && a.window == window && Double.compare(a.softCap, softCap) == 0 && Objects.equals(a.bias, bias);
+                && a.window == window && Double.compare(a.softCap, softCap) == 0 && Objects.equals(a.scheme, scheme);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, bias);
+        return Objects.hash(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, scheme);
     }
 
     @Override
     public String toString() {
         return "AttentionOptions[heads=" + heads + ", kvHeads=" + kvHeads + ", headDim=" + headDim + ", valueDim="
                 + valueDim + ", scale=" + scale + ", causal=" + causal + (hasWindow() ? ", window=" + window : "")
-                + (softCap > 0 ? ", softCap=" + softCap : "") + (bias != null ? ", bias=" + bias : "") + "]";
+                + (softCap > 0 ? ", softCap=" + softCap : "") + (scheme != null ? ", scheme=" + scheme : "") + "]";
     }
 }

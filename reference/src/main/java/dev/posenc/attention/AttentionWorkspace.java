@@ -1,8 +1,7 @@
 package dev.posenc.attention;
 
-import dev.posenc.internal.AttentionScratch;
 import dev.posenc.internal.Checks;
-import dev.posenc.internal.SharedState;
+import java.util.function.Function;
 
 /**
  * Scratch memory for attention calls, reusable across calls so that a call allocates nothing: tiles
@@ -19,15 +18,12 @@ public final class AttentionWorkspace {
     /** The largest {@linkplain #AttentionWorkspace(int) key tile} accepted. */
     public static final int MAX_KEY_TILE = 4096;
 
-    static {
-        SharedState.register(AttentionWorkspace.class, w -> w.scratch);
-    }
-
-    private final AttentionScratch scratch;
+    private final int keyTile;
+    private Object scratch;
 
     /** A workspace with the kernel's default tile size. */
     public AttentionWorkspace() {
-        this.scratch = new AttentionScratch(0);
+        this.keyTile = 0;
     }
 
     /**
@@ -37,11 +33,23 @@ public final class AttentionWorkspace {
      * @param keyTile in {@code [1, MAX_KEY_TILE]}
      */
     public AttentionWorkspace(int keyTile) {
-        this.scratch = new AttentionScratch(Checks.inRange(keyTile, 1, MAX_KEY_TILE, "keyTile"));
+        this.keyTile = Checks.inRange(keyTile, 1, MAX_KEY_TILE, "keyTile");
     }
 
     /** The requested keys per tile, or 0 for the kernel's default. */
     public int keyTile() {
-        return scratch.keyTile();
+        return keyTile;
+    }
+
+    /**
+     * For kernel implementations: the scratch object this workspace keeps for the implementation whose
+     * scratch type is {@code type}, made by {@code create} on first use (and again when a call of another
+     * implementation has replaced it). Its contents belong to that implementation.
+     */
+    public <S> S scratch(Class<S> type, Function<AttentionWorkspace, ? extends S> create) {
+        if (!type.isInstance(scratch)) {
+            scratch = create.apply(this);
+        }
+        return type.cast(scratch);
     }
 }

@@ -1,14 +1,12 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import dev.posenc.internal.DenseData;
-import dev.posenc.internal.SharedState;
 import java.util.Objects;
 
 /**
  * An explicit bias or mask for one attention call, indexed by query row i and key row j (not by
  * position): row-major {@code [heads × queries × keys]}, or {@code [queries × keys]} shared by every
- * head. Use it for what no {@link PositionBias} expresses: padding masks, document masks, a bias
+ * head. Use it for what no {@link PositionScheme} expresses: padding masks, document masks, a bias
  * computed elsewhere (HF's additive {@code attention_mask}, PyTorch's {@code attn_mask}).
  * <ul>
  *   <li>{@link #additive}: the value is added to the logit last; {@code −∞} masks the key (any other
@@ -21,20 +19,22 @@ import java.util.Objects;
  *
  * <p>A view, not a copy: creating one allocates one small object; the kernel reads the caller's
  * array during the call, so do not change it meanwhile. Validated against the call's shape (query
- * and key counts, one or all heads).
+ * and key counts, one or all heads). Kernels read the caller's array in place ({@link #values()},
+ * {@link #allowed()}, {@link #rowAt}).
  */
 public final class DenseBias {
-    static {
-        SharedState.register(DenseBias.class, d -> d.data);
-    }
-
-    private final DenseData data;
+    /** Exactly one of the two is non-null. */
+    private final float[] values;
+    private final boolean[] allowed;
+    private final int offset;
     private final int heads;
     private final int queries;
     private final int keys;
 
-    private DenseBias(DenseData data, int heads, int queries, int keys) {
-        this.data = data;
+    private DenseBias(float[] values, boolean[] allowed, int offset, int heads, int queries, int keys) {
+        this.values = values;
+        this.allowed = allowed;
+        this.offset = offset;
         this.heads = heads;
         this.queries = queries;
         this.keys = keys;
@@ -47,7 +47,7 @@ public final class DenseBias {
      */
     public static DenseBias additive(float[] values, int offset, int heads, int queries, int keys) {
         Checks.fits(values, "values", offset, size(heads, queries, keys), "heads × queries × keys");
-        return new DenseBias(new DenseData(values, null, offset, heads == 1), heads, queries, keys);
+        return new DenseBias(values, null, offset, heads, queries, keys);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class DenseBias {
             throw new IllegalArgumentException("allowed is too short: offset " + offset + " + heads × queries × keys "
                     + size + " = " + ((long) offset + size) + " elements needed, but its length is " + allowed.length);
         }
-        return new DenseBias(new DenseData(null, allowed, offset, heads == 1), heads, queries, keys);
+        return new DenseBias(null, allowed, offset, heads, queries, keys);
     }
 
     private static int size(int heads, int queries, int keys) {
@@ -90,7 +90,7 @@ public final class DenseBias {
 
     /** Whether this is a boolean mask rather than an additive bias. */
     public boolean isMask() {
-        return data.allowed() != null;
+        return allowed != null;
     }
 
     /**
@@ -98,9 +98,29 @@ public final class DenseBias {
      * (allowed) and −∞ (masked) for a mask. A shared bias ignores {@code head}.
      */
     public double bias(int head, int query, int key) {
-        int at = data.offset() + ((data.shared() ? 0 : Objects.checkIndex(head, heads)) * queries
-                + Objects.checkIndex(query, queries)) * keys + Objects.checkIndex(key, keys);
-        return isMask() ? (data.allowed()[at] ? 0.0 : Double.NEGATIVE_INFINITY) : data.values()[at];
+        int at = rowAt(heads == 1 ? 0 : Objects.checkIndex(head, heads), Objects.checkIndex(query, queries))
+                + Objects.checkIndex(key, keys);
+        return isMask() ? (allowed[at] ? 0.0 : Double.NEGATIVE_INFINITY) : values[at];
+    }
+
+    /** The caller's array of an additive bias (not a copy), or {@code null} for a mask. */
+    public float[] values() {
+        return values;
+    }
+
+    /** The caller's array of a mask (not a copy), or {@code null} for an additive bias. */
+    public boolean[] allowed() {
+        return allowed;
+    }
+
+    /**
+     * Where the row of query row {@code query} of head {@code head} starts in {@link #values()} or
+     * {@link #allowed()}: element {@code [head, query, key]} is at {@code rowAt(head, query) + key}
+     * (a shared bias ignores {@code head}). Unchecked: for {@code 0 ≤ query < queries()} and a head of
+     * the attention.
+     */
+    public int rowAt(int head, int query) {
+        return offset + ((heads == 1 ? 0 : head) * queries + query) * keys;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.Positions;
-import dev.posenc.internal.BiasGrid;
 
 /**
  * An additive bias {@code b(h, p, j)} of head {@code h} for the query at position {@code p} and the
@@ -9,12 +8,13 @@ import dev.posenc.internal.BiasGrid;
  * the scale (and after the soft cap, as FlashAttention-2 does with ALiBi):
  * <pre>  logit = softcap(s·q·k) + b(h, p, j)</pre>
  */
-public sealed interface RelativeBias extends PositionBias permits AlibiBias, T5RelativeBias {
+public sealed interface RelativeBias extends PositionScheme permits AlibiBias, T5RelativeBias {
 
     /** The number of heads, one bias function each. */
     int heads();
 
     /** {@code b(h, p, j)} in double, for {@code 0 <= head < heads()}. */
+    @Override
     double bias(int head, int queryPosition, int keyPosition);
 
     /**
@@ -28,7 +28,7 @@ public sealed interface RelativeBias extends PositionBias permits AlibiBias, T5R
     }
 
     @Override
-    default void requireCompatible(int heads, int headDim, int valueDim) {
+    default void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window) {
         if (heads != heads()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " has " + heads()
                     + " heads but attention has heads = " + heads);

@@ -1,10 +1,7 @@
 package dev.posenc.bias;
 
 import dev.posenc.Positions;
-import dev.posenc.internal.BiasGrid;
 import dev.posenc.internal.Checks;
-import dev.posenc.internal.SharedState;
-import dev.posenc.internal.ShawTables;
 import java.util.Objects;
 
 /**
@@ -25,21 +22,21 @@ import java.util.Objects;
  *
  * <p>The tables are copied at construction. Immutable and thread-safe.
  */
-public final class ShawRelativePositions implements PositionBias {
-    static {
-        SharedState.register(ShawRelativePositions.class, s -> s.tables);
-    }
-
+public final class ShawRelativePositions implements PositionScheme {
     private final int clip;
     private final int headDim;
     private final int valueDim;
-    private final ShawTables tables;
+    /** {@code aK}, row-major {@code [(2k + 1) × headDim]}. */
+    private final float[] key;
+    /** {@code aV}, row-major {@code [(2k + 1) × valueDim]}, or {@code null}. */
+    private final float[] value;
 
-    private ShawRelativePositions(int clip, int headDim, int valueDim, ShawTables tables) {
+    private ShawRelativePositions(int clip, int headDim, int valueDim, float[] key, float[] value) {
         this.clip = clip;
         this.headDim = headDim;
         this.valueDim = valueDim;
-        this.tables = tables;
+        this.key = key;
+        this.value = value;
     }
 
     /**
@@ -58,7 +55,7 @@ public final class ShawRelativePositions implements PositionBias {
         int rows = Checks.product(2, "2", clip, "clip") + 1;
         float[] key = copy(keyTable, "keyTable", keyOffset, rows, headDim);
         float[] value = valueTable == null ? null : copy(valueTable, "valueTable", valueOffset, rows, valueDim);
-        return new ShawRelativePositions(clip, headDim, valueDim, new ShawTables(key, value));
+        return new ShawRelativePositions(clip, headDim, valueDim, key, value);
     }
 
     private static float[] copy(float[] table, String name, int offset, int rows, int width) {
@@ -92,19 +89,41 @@ public final class ShawRelativePositions implements PositionBias {
 
     /** Whether value embeddings are present. */
     public boolean hasValues() {
-        return tables.value() != null;
+        return value != null;
     }
 
     /** {@code aK[index, column]}. */
     public float keyEmbedding(int index, int column) {
-        return tables.key()[Objects.checkIndex(index, 2 * clip + 1) * headDim + Objects.checkIndex(column, headDim)];
+        return key[Objects.checkIndex(index, 2 * clip + 1) * headDim + Objects.checkIndex(column, headDim)];
     }
 
     /** {@code aV[index, column]}; 0 when there is no value table. */
     public float valueEmbedding(int index, int column) {
         Objects.checkIndex(index, 2 * clip + 1);
         Objects.checkIndex(column, valueDim);
-        return tables.value() == null ? 0f : tables.value()[index * valueDim + column];
+        return value == null ? 0f : value[index * valueDim + column];
+    }
+
+    /** {@code q·aK[c(p, t)]}, the key half of equation 4 (before the scale). */
+    @Override
+    public double logitTerm(int head, int queryPosition, int keyPosition, float[] q, int qAt, float[] k, int kAt) {
+        int row = index(queryPosition, keyPosition) * headDim;
+        double dot = 0;
+        for (int c = 0; c < headDim; c++) {
+            dot += (double) q[qAt + c] * key[row + c];
+        }
+        return dot;
+    }
+
+    @Override
+    public boolean hasValueTerms() {
+        return value != null;
+    }
+
+    /** {@code aV[c(p, t), column]}, the value half of equation 3 (shared by every head). */
+    @Override
+    public double valueTerm(int head, int queryPosition, int keyPosition, int column) {
+        return valueEmbedding(index(queryPosition, keyPosition), column);
     }
 
     /**
@@ -121,14 +140,14 @@ public final class ShawRelativePositions implements PositionBias {
             int a = index(p, j) * headDim;
             double dot = 0;
             for (int c = 0; c < headDim; c++) {
-                dot += (double) q[qRow + c] * tables.key()[a + c];
+                dot += (double) q[qRow + c] * key[a + c];
             }
             return dot;
         });
     }
 
     @Override
-    public void requireCompatible(int heads, int headDim, int valueDim) {
+    public void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window) {
         if (headDim != this.headDim || valueDim != this.valueDim) {
             throw new IllegalArgumentException("ShawRelativePositions has headDim = " + this.headDim + " and valueDim = "
                     + this.valueDim + " but attention has headDim = " + headDim + " and valueDim = " + valueDim);

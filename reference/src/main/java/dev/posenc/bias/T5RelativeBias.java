@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import dev.posenc.internal.SharedState;
 import java.util.Objects;
 
 /**
@@ -12,33 +11,17 @@ import java.util.Objects;
  * <p>T5 does not scale its logits by {@code 1/√d} (Mesh TensorFlow folds it into the initialisation):
  * use it with {@code AttentionOptions.withScale(1.0)}.
  *
- * <p>The table is copied at construction. Because every distance from {@code maxDistance} on shares a
- * bucket, the bias is also kept per distance {@code −maxDistance … maxDistance} and head (that many
- * floats per head), so a kernel reads it with contiguous loads, never evaluating a logarithm.
- * Immutable and thread-safe.
+ * <p>The table is copied at construction. Immutable and thread-safe.
  */
 public final class T5RelativeBias implements RelativeBias {
-    static {
-        SharedState.register(T5RelativeBias.class, t -> t.byDistance);
-    }
-
     private final T5Buckets buckets;
     private final int heads;
     private final float[] table;
-    /** {@code byDistance[h·(2D+1) + D + r] = table[h, bucket(r)]} for |r| ≤ D = maxDistance. */
-    private final float[] byDistance;
 
     private T5RelativeBias(T5Buckets buckets, int heads, float[] table) {
         this.buckets = buckets;
         this.heads = heads;
         this.table = table;
-        int width = distanceWidth(buckets);
-        this.byDistance = new float[Checks.product(heads, "heads", width, "2·maxDistance + 1")];
-        for (int h = 0; h < heads; h++) {
-            for (int r = -buckets.maxDistance(); r <= buckets.maxDistance(); r++) {
-                byDistance[h * width + buckets.maxDistance() + r] = table[h * buckets.numBuckets() + buckets.bucket(r)];
-            }
-        }
     }
 
     /**
@@ -73,11 +56,6 @@ public final class T5RelativeBias implements RelativeBias {
         int size = Checks.product(heads, "heads", buckets.numBuckets(), "numBuckets");
         Checks.fits(table, name, offset, size, what);
         return size;
-    }
-
-    /** How many floats per head the per-distance bias holds: {@code 2·maxDistance + 1}. */
-    public static int distanceWidth(T5Buckets buckets) {
-        return Checks.product(2, "2", buckets.maxDistance(), "maxDistance") + 1;
     }
 
     /** The bucket function. */

@@ -3,10 +3,8 @@ package dev.posenc.bias;
 import dev.posenc.Positions;
 import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.absolute.SinusoidalLayout;
-import dev.posenc.internal.BiasGrid;
 import dev.posenc.internal.Checks;
-import dev.posenc.internal.SharedState;
-import dev.posenc.internal.XlTables;
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -28,23 +26,27 @@ import java.util.Objects;
  * scheme and this class clamps such distances to 0 for inspection.
  *
  * <p>{@code u}, {@code v} and {@code r_δ} for {@code δ = 0 … maxDistance} are kept as floats
- * ({@code (maxDistance + 1)·heads·headDim} of them). Immutable and thread-safe.
+ * ({@code (maxDistance + 1)·heads·headDim} of them); kernels read them in place through the read-only
+ * views {@link #contentBiases()}, {@link #positionBiases()} and {@link #relativeEmbeddings()}.
+ * Immutable and thread-safe.
  */
-public final class TransformerXlPositions implements PositionBias {
-    static {
-        SharedState.register(TransformerXlPositions.class, x -> x.tables);
-    }
-
+public final class TransformerXlPositions implements PositionScheme {
     private final int heads;
     private final int headDim;
     private final int maxDistance;
-    private final XlTables tables;
+    /** u and v, row-major {@code [heads × headDim]}. */
+    private final float[] u;
+    private final float[] v;
+    /** r, row-major {@code [(maxDistance + 1) × heads × headDim]} (row δ is {@code W_R·R_δ}). */
+    private final float[] r;
 
-    private TransformerXlPositions(int heads, int headDim, int maxDistance, XlTables tables) {
+    private TransformerXlPositions(int heads, int headDim, int maxDistance, float[] u, float[] v, float[] r) {
         this.heads = heads;
         this.headDim = headDim;
         this.maxDistance = maxDistance;
-        this.tables = tables;
+        this.u = u;
+        this.v = v;
+        this.r = r;
     }
 
     /**
@@ -61,8 +63,8 @@ public final class TransformerXlPositions implements PositionBias {
         float[] rCopy = new float[Checks.product(rows, "maxDistance + 1", width, "heads × headDim")];
         Checks.fits(r, "r", rOffset, rCopy.length, "(maxDistance + 1) × heads × headDim");
         System.arraycopy(r, rOffset, rCopy, 0, rCopy.length);
-        return new TransformerXlPositions(heads, headDim, maxDistance,
-                new XlTables(copy(u, "u", uOffset, width), copy(v, "v", vOffset, width), rCopy));
+        return new TransformerXlPositions(heads, headDim, maxDistance, copy(u, "u", uOffset, width),
+                copy(v, "v", vOffset, width), rCopy);
     }
 
     /**
@@ -100,8 +102,8 @@ public final class TransformerXlPositions implements PositionBias {
                 r[delta * width + o] = (float) sum;
             }
         }
-        return new TransformerXlPositions(heads, headDim, maxDistance,
-                new XlTables(copy(u, "u", uOffset, width), copy(v, "v", vOffset, width), r));
+        return new TransformerXlPositions(heads, headDim, maxDistance, copy(u, "u", uOffset, width),
+                copy(v, "v", vOffset, width), r);
     }
 
     private static float[] copy(float[] source, String name, int offset, int length) {
@@ -134,18 +136,51 @@ public final class TransformerXlPositions implements PositionBias {
 
     /** {@code u[h, c]}, the content bias. */
     public float contentBias(int head, int column) {
-        return tables.u()[at(head, column)];
+        return u[at(head, column)];
     }
 
     /** {@code v[h, c]}, the position bias. */
     public float positionBias(int head, int column) {
-        return tables.v()[at(head, column)];
+        return v[at(head, column)];
     }
 
     /** {@code r_δ[h, c]} = {@code (W_R·R_δ)[h·headDim + c]}. */
     public float relativeEmbedding(int distance, int head, int column) {
         Objects.checkIndex(distance, maxDistance + 1);
-        return tables.r()[distance * heads * headDim + at(head, column)];
+        return r[distance * heads * headDim + at(head, column)];
+    }
+
+    /** Every {@code u[h, c]}, row-major {@code [heads × headDim]} floats, as a read-only view (no copy). */
+    public MemorySegment contentBiases() {
+        return MemorySegment.ofArray(u).asReadOnly();
+    }
+
+    /** Every {@code v[h, c]}, row-major {@code [heads × headDim]} floats, as a read-only view (no copy). */
+    public MemorySegment positionBiases() {
+        return MemorySegment.ofArray(v).asReadOnly();
+    }
+
+    /**
+     * Every {@code r_δ[h, c]}, row-major {@code [(maxDistance + 1) × heads × headDim]} floats, as a
+     * read-only view (no copy).
+     */
+    public MemorySegment relativeEmbeddings() {
+        return MemorySegment.ofArray(r).asReadOnly();
+    }
+
+    /**
+     * Terms (b), (c) and (d): {@code u_h·k + (q + v_h)·r_{h,δ}} with {@code δ = distance(p, t)}; attention
+     * adds term (a), {@code q·k}.
+     */
+    @Override
+    public double logitTerm(int head, int queryPosition, int keyPosition, float[] q, int qAt, float[] k, int kAt) {
+        int h = head * headDim;
+        int row = distance(queryPosition, keyPosition) * heads * headDim + h;
+        double dot = 0;
+        for (int c = 0; c < headDim; c++) {
+            dot += (double) u[h + c] * k[kAt + c] + ((double) q[qAt + c] + v[h + c]) * r[row + c];
+        }
+        return dot;
     }
 
     private int at(int head, int column) {
@@ -166,17 +201,21 @@ public final class TransformerXlPositions implements PositionBias {
             int rRow = (distance(p, j) * heads + h) * headDim;
             double dot = 0;
             for (int c = 0; c < headDim; c++) {
-                dot += ((double) q[qRow + c] + tables.v()[h * headDim + c]) * tables.r()[rRow + c];
+                dot += ((double) q[qRow + c] + v[h * headDim + c]) * r[rRow + c];
             }
             return dot;
         });
     }
 
     @Override
-    public void requireCompatible(int heads, int headDim, int valueDim) {
+    public void requireCompatible(int heads, int headDim, int valueDim, boolean causal, int window) {
         if (heads != this.heads || headDim != this.headDim) {
             throw new IllegalArgumentException("TransformerXlPositions has heads = " + this.heads + " and headDim = "
                     + this.headDim + " but attention has heads = " + heads + " and headDim = " + headDim);
+        }
+        if (!causal) {
+            throw new IllegalArgumentException("TransformerXlPositions needs a causal mask (TOP_LEFT or BOTTOM_RIGHT):"
+                    + " its relative embeddings are defined for keys at or before the query, causal was NONE");
         }
     }
 

@@ -9,6 +9,11 @@ import dev.posenc.KernelProvider;
  * has checked that they are present.
  */
 public interface KernelProviderFactory {
+    /**
+     * The system property that asks an accelerated implementation for a vector width in bits
+     * ({@code 128}, {@code 256} or {@code 512}; documented at {@link dev.posenc.Kernels}).
+     */
+    String BITS_PROPERTY = "posenc.vector.bits";
 
     /** Creates the provider, or throws {@link UnsupportedOperationException} saying why this JVM cannot run it. */
     KernelProvider create() throws UnsupportedOperationException;

@@ -1,6 +1,6 @@
 package dev.posenc.vector;
 
-import dev.posenc.Kernels;
+import dev.posenc.spi.KernelProviderFactory;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The species every kernel uses, fixed once per JVM in static finals so that C2 treats them as
- * constants: the preferred shape, or the one {@value Kernels#BITS_PROPERTY} asks for. Loaded only
+ * constants: the preferred shape, or the one {@value KernelProviderFactory#BITS_PROPERTY} asks for. Loaded only
  * after {@link VectorKernelProviderFactory} has checked that the Vector API is present.
  */
 final class Lanes {
@@ -30,7 +30,7 @@ final class Lanes {
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        String requested = System.getProperty(Kernels.BITS_PROPERTY);
+        String requested = System.getProperty(KernelProviderFactory.BITS_PROPERTY);
         int bits = preferred;
         String problem = null;
         if (requested != null) {
@@ -40,9 +40,9 @@ final class Lanes {
                 bits = -1;
             }
             if (bits != 128 && bits != 256 && bits != 512) {
-                problem = Kernels.BITS_PROPERTY + " must be 128, 256 or 512, was '" + requested + "'";
+                problem = KernelProviderFactory.BITS_PROPERTY + " must be 128, 256 or 512, was '" + requested + "'";
             } else if (bits > preferred) {
-                problem = Kernels.BITS_PROPERTY + "=" + bits + " is wider than this CPU's preferred " + preferred
+                problem = KernelProviderFactory.BITS_PROPERTY + "=" + bits + " is wider than this CPU's preferred " + preferred
                         + "-bit vectors";
             }
         } else if (preferred < 128) {

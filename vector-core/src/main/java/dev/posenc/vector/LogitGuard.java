@@ -1,6 +1,6 @@
 package dev.posenc.vector;
 
-import dev.posenc.internal.AttentionProblem;
+import dev.posenc.reference.AttentionCall;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,18 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * largest key norm, tiles whose bound exceeds {@value #MAX_LOGIT_ERROR_TEXT} are refused, and the block is
  * computed in double instead. That happens for huge or nearly tied logits (the conformance case
  * {@code large_logits_near_ties}: logits near 2.8·10⁴ that differ by O(1)) and for inputs whose float
- * products overflow; never for ordinary data. Key norms are computed once per call, kv head and tile,
- * over the keys some query of the call may see, and cached here (blocks of one kv head share them);
- * narrow blocks (decode) instead take the norms their logits' kernel folds from the rows it loads
- * ({@link NarrowProducts#scores}), over the tile's keys they see.
+ * products overflow; never for ordinary data. For wide blocks, key norms are computed once per call,
+ * kv head and tile, over the keys some query of the call may see, and cached here (one guard per
+ * workspace: blocks of one kv head share them); narrow blocks (decode) instead take the norms their
+ * logits' kernel folds from the rows it loads ({@link NarrowProducts#scores}), over the tile's keys
+ * they see.
  */
 final class LogitGuard {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    /**
-     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
-     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
-     * vectors are then boxed.
-     */
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     private static final String MAX_LOGIT_ERROR_TEXT = "2⁻⁷";
@@ -33,7 +30,7 @@ final class LogitGuard {
     private double[] keyNorms = new double[0];
     private long[] normKnown = new long[0];
     private long generation;
-    private AttentionProblem normsOf;
+    private AttentionCall normsOf;
     private long normsSerial;
     private int normsTile;
     private final float[] lanes = new float[L];
@@ -42,14 +39,14 @@ final class LogitGuard {
      * Whether float logits of kv head {@code kvHead}'s tile at t meet the bound. NaN (from NaN inputs)
      * counts as meeting it, so NaN flows to the output as the contract says.
      */
-    boolean allows(AttentionProblem p, int kvHead, int t, int tile, double queryNorm, double extraNorm) {
-        return allows(p, queryNorm, keyNorm(p, kvHead, t, tile), extraNorm);
+    boolean allows(AttentionCall call, int kvHead, int t, int tile, double queryNorm, double extraNorm) {
+        return allows(call, queryNorm, keyNorm(call, kvHead, t, tile), extraNorm);
     }
 
     /** Whether float logits meet the bound, given the tile's largest key norm (narrow blocks compute it with their logits). */
-    static boolean allows(AttentionProblem p, double queryNorm, double keyNorm, double extraNorm) {
-        int n = p.headDim + 6;
-        double bound = n * U / (1 - n * U) * p.scale * (queryNorm * keyNorm + extraNorm);
+    static boolean allows(AttentionCall call, double queryNorm, double keyNorm, double extraNorm) {
+        int n = call.headDim() + 6;
+        double bound = n * U / (1 - n * U) * call.scale() * (queryNorm * keyNorm + extraNorm);
         return !(bound > MAX_LOGIT_ERROR);
     }
 
@@ -67,23 +64,24 @@ final class LogitGuard {
      * The largest key norm of the tile at {@code t} of a kv head, over the keys some query of the call
      * may see; computed once per call and tile (blocks of the same kv head share it).
      */
-    private double keyNorm(AttentionProblem p, int kvHead, int t, int tile) {
-        if (normsOf != p || normsSerial != p.serial || normsTile != tile) {
-            normsOf = p;
-            normsSerial = p.serial;
+    private double keyNorm(AttentionCall call, int kvHead, int t, int tile) {
+        if (normsOf != call || normsSerial != call.serial() || normsTile != tile) {
+            normsOf = call;
+            normsSerial = call.serial();
             normsTile = tile;
-            int slots = p.kvHeads * ((p.keys + tile - 1) / tile);
+            int slots = call.kvHeads() * ((call.keys() + tile - 1) / tile);
             if (keyNorms.length < slots) {
                 keyNorms = new double[slots];
                 normKnown = new long[slots];
             }
             generation++;
         }
-        int slot = kvHead * ((p.keys + tile - 1) / tile) + t / tile;
+        int slot = kvHead * ((call.keys() + tile - 1) / tile) + t / tile;
         if (normKnown[slot] != generation) {
-            int j0 = Math.max(t, p.callFirstKey);
-            int j1 = Math.min(t + tile, p.callEndKey);
-            keyNorms[slot] = Math.sqrt(maxSquaredNorm(p.k, p.kAt(j0, kvHead), p.kStride, j1 - j0, p.headDim, lanes));
+            int j0 = Math.max(t, call.callFirstKey());
+            int j1 = Math.min(t + tile, call.callEndKey());
+            keyNorms[slot] = Math.sqrt(maxSquaredNorm(call.k(), call.kAt(j0, kvHead), call.kStride(), j1 - j0,
+                    call.headDim(), lanes));
             normKnown[slot] = generation;
         }
         return keyNorms[slot];

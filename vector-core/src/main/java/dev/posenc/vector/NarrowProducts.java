@@ -25,13 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    /**
-     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
-     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
-     * vectors are then boxed.
-     */
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
+    private static final int PANEL = TileProducts.PANEL;
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     private static final FloatVector EVEN = PairSums.EVEN;
@@ -40,7 +37,7 @@ final class NarrowProducts {
     private NarrowProducts() {}
 
     /**
-     * {@code s[at + (j − first)·G + e] = Σ_c q[e·d + c]·k[kRow + (j − first)·kStride + c]} for the
+     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[kRow + (j − first)·kStride + c]} for the
      * {@code keys} key rows from {@code kRow} and {@code e < 4·quads} (q row-major, padded with zero
      * rows to whole quads); {@code norms[normsAt + j − first] = Σ_c k[…]²}, each key row's squared norm
      * in float (the logit guard's input, computed from the rows already loaded).
@@ -54,12 +51,12 @@ final class NarrowProducts {
             int last = row + (count - 1) * kStride;
             for (int quad = 0; quad < quads; quad++) {
                 int c = scores16(q, 4 * quad * d, d, k, row, Math.min(row + kStride, last),
-                        Math.min(row + 2 * kStride, last), last, count, s, at + j * TileProducts.G + 4 * quad,
+                        Math.min(row + 2 * kStride, last), last, count, s, at + j * PANEL + 4 * quad,
                         quad == 0 ? norms : null, normsAt + j);
                 for (int key = 0; c < d && key < count; key++) {
                     int o = row + key * kStride;
                     for (int e = 0; e < 4; e++) {
-                        int out = at + (j + key) * TileProducts.G + 4 * quad + e;
+                        int out = at + (j + key) * PANEL + 4 * quad + e;
                         s[out] = tail(q, (4 * quad + e) * d, k, o, c, d, s[out]);
                     }
                     if (quad == 0) {
@@ -76,7 +73,7 @@ final class NarrowProducts {
 
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width:
-     * sixteen lanewise accumulators, folded to their totals and stored at {@code s[at + key·G + e]} for
+     * sixteen lanewise accumulators, folded to their totals and stored at {@code s[at + key·PANEL + e]} for
      * {@code key < count}, and the key rows' squared norms at {@code norms[normsAt + key]} unless
      * {@code norms} is null (another quad of entries has stored them); returns where the scalar tail
      * starts.
@@ -144,10 +141,9 @@ final class NarrowProducts {
         if (norms != null) {
             squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
         }
-        int G = TileProducts.G;
         if (L == 4) {
             for (int key = 0; key < count; key++) {
-                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * G);
+                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * PANEL);
             }
             return c;
         }
@@ -156,10 +152,10 @@ final class NarrowProducts {
         FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
         int perVector = L / 4;
         for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·G …].
+            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·PANEL …].
             int i = key % perVector;
             FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
-            totals.intoArray(s, at + key * G - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+            totals.intoArray(s, at + key * PANEL - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
         }
         return c;
     }
@@ -172,7 +168,7 @@ final class NarrowProducts {
     }
 
     /**
-     * {@code o[e·dv + c] = fma(s[at + j·G + e], v[vRow + j·vStride + c], o[e·dv + c])} for
+     * {@code o[e·dv + c] = fma(s[at + j·PANEL + e], v[vRow + j·vStride + c], o[e·dv + c])} for
      * {@code e < 4·quads}, {@code c < dv} and keys {@code j < keys} in order: a run of keys' contributions to
      * every entry's output row.
      */
@@ -194,7 +190,6 @@ final class NarrowProducts {
      */
     private static void accumulate16(float[] s, int at, float[] v, int vRow, int vStride, int keys, int dv,
                                      float[] o, int o0) {
-        int G = TileProducts.G;
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -211,7 +206,7 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        for (int j = 0, p = at, row = vRow; j < keys; j++, p += G, row += vStride) {
+        for (int j = 0, p = at, row = vRow; j < keys; j++, p += PANEL, row += vStride) {
             FloatVector v0 = FloatVector.fromArray(F, v, row);
             FloatVector v1 = FloatVector.fromArray(F, v, row + L);
             FloatVector v2 = FloatVector.fromArray(F, v, row + 2 * L);
@@ -261,14 +256,13 @@ final class NarrowProducts {
      */
     private static void accumulate4(float[] s, int at, float[] v, int vRow, int vStride, int keys, int from, int dv,
                                     float[] o, int o0) {
-        int G = TileProducts.G;
         int c = from;
         for (int bound = F.loopBound(dv); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
             FloatVector x1 = FloatVector.fromArray(F, o, o0 + dv + c);
             FloatVector x2 = FloatVector.fromArray(F, o, o0 + 2 * dv + c);
             FloatVector x3 = FloatVector.fromArray(F, o, o0 + 3 * dv + c);
-            for (int j = 0, p = at, row = vRow + c; j < keys; j++, p += G, row += vStride) {
+            for (int j = 0, p = at, row = vRow + c; j < keys; j++, p += PANEL, row += vStride) {
                 FloatVector value = FloatVector.fromArray(F, v, row);
                 FloatVector p0 = FloatVector.broadcast(F, s[p]);
                 FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
@@ -289,7 +283,7 @@ final class NarrowProducts {
                 int oe = o0 + e * dv + c;
                 float sum = o[oe];
                 for (int j = 0; j < keys; j++) {
-                    sum = fma(s[at + j * G + e], v[vRow + j * vStride + c], sum);
+                    sum = fma(s[at + j * PANEL + e], v[vRow + j * vStride + c], sum);
                 }
                 o[oe] = sum;
             }

@@ -11,8 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * to 2ⁿ vectors, lane i of the result after log₂L levels is the total of vector i (of the first L);
  * applied to a vector and itself, it halves how many lanes one total spans. Each total is a fixed tree
  * of exact IEEE additions, the same in every JIT tier. Kernels write the expression out where they use
- * it: a helper taking vectors is compiled on its own once hot, then no longer inlined, and its vectors
- * are boxed.
+ * it (the package's C2 rule).
  */
 final class PairSums {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

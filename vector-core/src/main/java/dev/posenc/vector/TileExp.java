@@ -7,22 +7,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Exponentials of a column of vectors, as the streaming softmax and the soft cap need them:
- * {@code x_j ← exp(x_j − shift)} for rows {@code j} of one lane group, in place, returning the sum.
- * The {@link ExpPolynomial} steps are written out in the loop (as {@code VectorSoftmax} does): C2
- * stops intrinsifying the Vector API in a method past an inlining budget, and a shared helper taking
- * vectors is compiled on its own once hot, after which callers no longer inline it and its vectors
- * are boxed. Every caller goes through this one method, so the same input gives the same bits
+ * {@code x_j ← exp(x_j − shift)} for rows {@code j} of one vector of lanes, in place, returning the
+ * sum. The {@link ExpPolynomial} steps are written out in the loop (the package's C2 rule). Every
+ * caller goes through this one method, so the same input gives the same bits
  * wherever it is computed (unlike the Vector API's {@code EXP}, an SVML call when compiled and
  * {@link Math#exp} per lane when interpreted). Inputs ≤ 0 (or −∞: 0) give results within 1.01 ulp,
  * flushed to 0 below 2⁻¹²⁶; NaN inputs give unspecified values (callers track NaN separately).
  */
 final class TileExp {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    /**
-     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
-     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
-     * vectors are then boxed.
-     */
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
 
     private TileExp() {}

@@ -5,10 +5,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two matrix products of a streaming attention tile, with a block's queries along the vector
- * lanes. Lane-major buffers are stored by groups of {@link #G} lanes (four vectors): row {@code r} of
- * lane {@code e} is at {@link #at}{@code (e, rows) + r·G}, so the rows a group's kernels walk are
- * {@code G} floats apart whatever the block width (rows a power-of-two kilobyte apart would compete
+ * The two matrix products of a wide block's tile, with the block's entries along the vector lanes.
+ * Lane-major buffers are stored by panels of {@link #PANEL} lanes (four vectors): row {@code r} of
+ * lane {@code e} is at {@link #at}{@code (e, rows) + r·PANEL}, so the rows a panel's kernels walk are
+ * {@code PANEL} floats apart whatever the block width (rows a power-of-two kilobyte apart would compete
  * for a few L1 sets).
  * <ul>
  *   <li>{@link #scores}: {@code S[j] = Σ_c Qᵀ[c]·k_j[c]}: each key element is broadcast and multiplied
@@ -16,35 +16,30 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #accumulate}: {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v_j[c]}: each value element is broadcast
  *       and multiplied into the probability vectors.
  * </ul>
- * Key rows are read in place (a short last group is copied out with zero rows); values come packed
+ * Key rows are read in place (a short last run of keys is copied out with zero rows); values come packed
  * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails.
- * A full group runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
- * per twelve FMAs, no horizontal reductions; a partial group
- * (decode) runs each vector against eight keys or columns. Every lane is a chain of fused
+ * A full panel runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
+ * per twelve FMAs, no horizontal reductions; a partial panel (the last vectors of a block) runs each
+ * vector against eight keys or columns. Every lane is a chain of fused
  * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
  * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
- * is its own method, too large for C2 to inline into its caller: C2 intrinsifies the Vector API only
- * within a budget per compiled method and falls back to slow, allocating Java code beyond it.
+ * is its own method (the package's C2 rule).
  */
 final class TileProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    /**
-     * Hardware FMA, else a multiply and an add (as {@link Lanes#fma}), written out at each use: a small
-     * helper taking vectors is left uninlined when a large compilation hits C2's node budget, and its
-     * vectors are then boxed.
-     */
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
-    /** Lanes per group: four vectors. */
-    static final int G = 4 * L;
+    /** Lanes per panel: four vectors. */
+    static final int PANEL = 4 * L;
     /** Keys and value columns are processed in multiples of this many; callers pad both to it. */
     static final int ROWS = 24;
 
     private TileProducts() {}
 
-    /** Where row 0 of lane {@code lane} is in a group-major buffer of {@code rows} rows. */
+    /** Where row 0 of lane {@code lane} is in a panel-major buffer of {@code rows} rows. */
     static int at(int lane, int rows) {
-        return lane / G * rows * G + lane % G;
+        return lane / PANEL * rows * PANEL + lane % PANEL;
     }
 
     /**
@@ -56,16 +51,16 @@ final class TileProducts {
     static void scores(float[] qT, int d, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
                        float[] s, int sRows) {
         for (int g = 0; 4 * g < vectors; g++) {
-            int q0 = g * d * G;
-            int s0 = g * sRows * G;
+            int q0 = g * d * PANEL;
+            int s0 = g * sRows * PANEL;
             if (vectors - 4 * g >= 4) {
                 int whole = keys - keys % 3;
                 for (int j = 0; j < whole; j += 3) {
-                    scores4x3(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * G);
+                    scores4x3(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL);
                 }
                 if (whole < keys) {
                     TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 3);
-                    scores4x3(qT, q0, d, tail, 0, d, s, s0 + whole * G);
+                    scores4x3(qT, q0, d, tail, 0, d, s, s0 + whole * PANEL);
                 }
                 continue;
             }
@@ -75,10 +70,10 @@ final class TileProducts {
             }
             for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
                 for (int j = 0; j < whole; j += 8) {
-                    scores1x8(qT, q0 + lane, d, k, kAt + j * kStride, kStride, s, s0 + j * G + lane);
+                    scores1x8(qT, q0 + lane, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL + lane);
                 }
                 if (whole < keys) {
-                    scores1x8(qT, q0 + lane, d, tail, 0, d, s, s0 + whole * G + lane);
+                    scores1x8(qT, q0 + lane, d, tail, 0, d, s, s0 + whole * PANEL + lane);
                 }
             }
         }
@@ -99,7 +94,7 @@ final class TileProducts {
         FloatVector d0 = a0;
         FloatVector d1 = a0;
         FloatVector d2 = a0;
-        for (int c = 0, q = q0; c < d; c++, q += G) {
+        for (int c = 0, q = q0; c < d; c++, q += PANEL) {
             FloatVector w = FloatVector.fromArray(F, qT, q);
             FloatVector x = FloatVector.fromArray(F, qT, q + L);
             FloatVector y = FloatVector.fromArray(F, qT, q + 2 * L);
@@ -124,14 +119,14 @@ final class TileProducts {
         b0.intoArray(s, at + L);
         c0.intoArray(s, at + 2 * L);
         d0.intoArray(s, at + 3 * L);
-        a1.intoArray(s, at + G);
-        b1.intoArray(s, at + G + L);
-        c1.intoArray(s, at + G + 2 * L);
-        d1.intoArray(s, at + G + 3 * L);
-        a2.intoArray(s, at + 2 * G);
-        b2.intoArray(s, at + 2 * G + L);
-        c2.intoArray(s, at + 2 * G + 2 * L);
-        d2.intoArray(s, at + 2 * G + 3 * L);
+        a1.intoArray(s, at + PANEL);
+        b1.intoArray(s, at + PANEL + L);
+        c1.intoArray(s, at + PANEL + 2 * L);
+        d1.intoArray(s, at + PANEL + 3 * L);
+        a2.intoArray(s, at + 2 * PANEL);
+        b2.intoArray(s, at + 2 * PANEL + L);
+        c2.intoArray(s, at + 2 * PANEL + 2 * L);
+        d2.intoArray(s, at + 2 * PANEL + 3 * L);
     }
 
     private static void scores1x8(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
@@ -143,7 +138,7 @@ final class TileProducts {
         FloatVector a5 = a0;
         FloatVector a6 = a0;
         FloatVector a7 = a0;
-        for (int c = 0, q = q0, r = k0; c < d; c++, q += G, r++) {
+        for (int c = 0, q = q0, r = k0; c < d; c++, q += PANEL, r++) {
             FloatVector x = FloatVector.fromArray(F, qT, q);
             FloatVector b0 = FloatVector.broadcast(F, k[r]);
             a0 = FMA ? x.fma(b0, a0) : x.mul(b0).add(a0);
@@ -163,13 +158,13 @@ final class TileProducts {
             a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
         a0.intoArray(s, at);
-        a1.intoArray(s, at + G);
-        a2.intoArray(s, at + 2 * G);
-        a3.intoArray(s, at + 3 * G);
-        a4.intoArray(s, at + 4 * G);
-        a5.intoArray(s, at + 5 * G);
-        a6.intoArray(s, at + 6 * G);
-        a7.intoArray(s, at + 7 * G);
+        a1.intoArray(s, at + PANEL);
+        a2.intoArray(s, at + 2 * PANEL);
+        a3.intoArray(s, at + 3 * PANEL);
+        a4.intoArray(s, at + 4 * PANEL);
+        a5.intoArray(s, at + 5 * PANEL);
+        a6.intoArray(s, at + 6 * PANEL);
+        a7.intoArray(s, at + 7 * PANEL);
     }
 
     /**
@@ -182,17 +177,17 @@ final class TileProducts {
             rescale(oT, at(lane, dv), dv, alpha, lane);
         }
         for (int g = 0; 4 * g < vectors; g++) {
-            int p0 = g * pRows * G;
-            int o0 = g * dv * G;
+            int p0 = g * pRows * PANEL;
+            int o0 = g * dv * PANEL;
             if (vectors - 4 * g >= 4) {
                 for (int c = 0; c < dv; c += 3) {
-                    accumulate4x3(p, p0, keys, v, c, dv, oT, o0 + c * G);
+                    accumulate4x3(p, p0, keys, v, c, dv, oT, o0 + c * PANEL);
                 }
                 continue;
             }
             for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
                 for (int c = 0; c < dv; c += 8) {
-                    accumulate1x8(p, p0 + lane, keys, v, c, dv, oT, o0 + c * G + lane);
+                    accumulate1x8(p, p0 + lane, keys, v, c, dv, oT, o0 + c * PANEL + lane);
                 }
             }
         }
@@ -204,7 +199,7 @@ final class TileProducts {
         if (a.compare(VectorOperators.EQ, 1f).allTrue()) {
             return;
         }
-        for (int c = 0, o = o0; c < rows; c++, o += G) {
+        for (int c = 0, o = o0; c < rows; c++, o += PANEL) {
             FloatVector.fromArray(F, oT, o).mul(a).intoArray(oT, o);
         }
     }
@@ -214,15 +209,15 @@ final class TileProducts {
         FloatVector b0 = FloatVector.fromArray(F, oT, o + L);
         FloatVector c0 = FloatVector.fromArray(F, oT, o + 2 * L);
         FloatVector d0 = FloatVector.fromArray(F, oT, o + 3 * L);
-        FloatVector a1 = FloatVector.fromArray(F, oT, o + G);
-        FloatVector b1 = FloatVector.fromArray(F, oT, o + G + L);
-        FloatVector c1 = FloatVector.fromArray(F, oT, o + G + 2 * L);
-        FloatVector d1 = FloatVector.fromArray(F, oT, o + G + 3 * L);
-        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * G);
-        FloatVector b2 = FloatVector.fromArray(F, oT, o + 2 * G + L);
-        FloatVector c2 = FloatVector.fromArray(F, oT, o + 2 * G + 2 * L);
-        FloatVector d2 = FloatVector.fromArray(F, oT, o + 2 * G + 3 * L);
-        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += G) {
+        FloatVector a1 = FloatVector.fromArray(F, oT, o + PANEL);
+        FloatVector b1 = FloatVector.fromArray(F, oT, o + PANEL + L);
+        FloatVector c1 = FloatVector.fromArray(F, oT, o + PANEL + 2 * L);
+        FloatVector d1 = FloatVector.fromArray(F, oT, o + PANEL + 3 * L);
+        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * PANEL);
+        FloatVector b2 = FloatVector.fromArray(F, oT, o + 2 * PANEL + L);
+        FloatVector c2 = FloatVector.fromArray(F, oT, o + 2 * PANEL + 2 * L);
+        FloatVector d2 = FloatVector.fromArray(F, oT, o + 2 * PANEL + 3 * L);
+        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += PANEL) {
             FloatVector w = FloatVector.fromArray(F, p, at);
             FloatVector x = FloatVector.fromArray(F, p, at + L);
             FloatVector y = FloatVector.fromArray(F, p, at + 2 * L);
@@ -247,26 +242,26 @@ final class TileProducts {
         b0.intoArray(oT, o + L);
         c0.intoArray(oT, o + 2 * L);
         d0.intoArray(oT, o + 3 * L);
-        a1.intoArray(oT, o + G);
-        b1.intoArray(oT, o + G + L);
-        c1.intoArray(oT, o + G + 2 * L);
-        d1.intoArray(oT, o + G + 3 * L);
-        a2.intoArray(oT, o + 2 * G);
-        b2.intoArray(oT, o + 2 * G + L);
-        c2.intoArray(oT, o + 2 * G + 2 * L);
-        d2.intoArray(oT, o + 2 * G + 3 * L);
+        a1.intoArray(oT, o + PANEL);
+        b1.intoArray(oT, o + PANEL + L);
+        c1.intoArray(oT, o + PANEL + 2 * L);
+        d1.intoArray(oT, o + PANEL + 3 * L);
+        a2.intoArray(oT, o + 2 * PANEL);
+        b2.intoArray(oT, o + 2 * PANEL + L);
+        c2.intoArray(oT, o + 2 * PANEL + 2 * L);
+        d2.intoArray(oT, o + 2 * PANEL + 3 * L);
     }
 
     private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o) {
         FloatVector a0 = FloatVector.fromArray(F, oT, o);
-        FloatVector a1 = FloatVector.fromArray(F, oT, o + G);
-        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * G);
-        FloatVector a3 = FloatVector.fromArray(F, oT, o + 3 * G);
-        FloatVector a4 = FloatVector.fromArray(F, oT, o + 4 * G);
-        FloatVector a5 = FloatVector.fromArray(F, oT, o + 5 * G);
-        FloatVector a6 = FloatVector.fromArray(F, oT, o + 6 * G);
-        FloatVector a7 = FloatVector.fromArray(F, oT, o + 7 * G);
-        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += G) {
+        FloatVector a1 = FloatVector.fromArray(F, oT, o + PANEL);
+        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * PANEL);
+        FloatVector a3 = FloatVector.fromArray(F, oT, o + 3 * PANEL);
+        FloatVector a4 = FloatVector.fromArray(F, oT, o + 4 * PANEL);
+        FloatVector a5 = FloatVector.fromArray(F, oT, o + 5 * PANEL);
+        FloatVector a6 = FloatVector.fromArray(F, oT, o + 6 * PANEL);
+        FloatVector a7 = FloatVector.fromArray(F, oT, o + 7 * PANEL);
+        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += PANEL) {
             FloatVector x = FloatVector.fromArray(F, p, at);
             FloatVector b0 = FloatVector.broadcast(F, v[row]);
             a0 = FMA ? x.fma(b0, a0) : x.mul(b0).add(a0);
@@ -286,12 +281,12 @@ final class TileProducts {
             a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
         a0.intoArray(oT, o);
-        a1.intoArray(oT, o + G);
-        a2.intoArray(oT, o + 2 * G);
-        a3.intoArray(oT, o + 3 * G);
-        a4.intoArray(oT, o + 4 * G);
-        a5.intoArray(oT, o + 5 * G);
-        a6.intoArray(oT, o + 6 * G);
-        a7.intoArray(oT, o + 7 * G);
+        a1.intoArray(oT, o + PANEL);
+        a2.intoArray(oT, o + 2 * PANEL);
+        a3.intoArray(oT, o + 3 * PANEL);
+        a4.intoArray(oT, o + 4 * PANEL);
+        a5.intoArray(oT, o + 5 * PANEL);
+        a6.intoArray(oT, o + 6 * PANEL);
+        a7.intoArray(oT, o + 7 * PANEL);
     }
 }

@@ -4,7 +4,6 @@ import dev.posenc.Positions;
 import dev.posenc.absolute.AbsolutePositionKernel;
 import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.internal.ColumnAngles;
-import dev.posenc.internal.SharedState;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -57,7 +56,7 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
     }
 
     private static void rows(SinusoidalEncoding encoding, Positions positions, float[] out, int offset, boolean add) {
-        ColumnAngles columns = SharedState.of(encoding, ColumnAngles.class);
+        ColumnAngles columns = encoding.columnAngles();
         int d = encoding.dim();
         if (positions.isRange() && positions.count() >= RECURRENCE_FROM) {
             int j = 0;

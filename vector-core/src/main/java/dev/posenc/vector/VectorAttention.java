@@ -1,17 +1,18 @@
 package dev.posenc.vector;
 
-import dev.posenc.internal.AttentionProblem;
-import dev.posenc.internal.AttentionScratch;
-import dev.posenc.internal.WorkItemAttention;
+import dev.posenc.reference.AttentionCall;
+import dev.posenc.reference.WorkItemAttention;
 
 /**
- * Fused, tiled, streaming attention (FlashAttention-2's algorithm on the CPU): the work is cut into
- * blocks of (head, query row) entries that share a kv head, each computed by a {@link StreamingBlock}
- * over tiles of keys with an online softmax. With at least {@link StreamingBlock#WIDTH} queries a
- * block is that many consecutive rows of one head; with fewer it is every row of as many heads of the
- * group as fit, so each key and value row is read once for all of them. In decode (the rows of a
- * whole group fit one vector) a work item advances the narrow blocks of up to eight kv heads a few
- * keys at a time, reading the KV cache once, as a few sequential streams.
+ * Fused, tiled, streaming attention (FlashAttention-2's algorithm on the CPU). A call is cut into
+ * work items, each a block of entries sharing one kv head (see the package's vocabulary):
+ * <ul>
+ *   <li>decode, when the rows of a whole group fit one vector: a {@link NarrowBlock} over up to
+ *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once;
+ *   <li>otherwise a {@link WideBlock} of up to {@value Entries#WIDTH} entries: that many consecutive
+ *       rows of one head, or, with fewer queries, every row of as many heads of the group as fit, so
+ *       that each key and value row is read once for all of them.
+ * </ul>
  *
  * <p>Rounding: a logit's dot products err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} and never by more
  * than 2⁻⁷ (blocks that could are computed in double, {@link LogitGuard}); the bias adds
@@ -20,101 +21,52 @@ import dev.posenc.internal.WorkItemAttention;
  * {@code AttentionOracle} in the conformance kit, which tests exactly this. Results do not depend on
  * the number of threads, nor on how warm the JIT is.
  */
-final class VectorAttention extends WorkItemAttention {
+final class VectorAttention extends WorkItemAttention<VectorScratch> {
 
-    /** Kv heads a decode work item advances together (their rows of one position are contiguous). */
-    private static final int KV_HEADS_PER_DECODE_ITEM = 8;
-    /** Decode: keys whose logits, then values, a work item takes across its blocks at a time. */
-    private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
-    private static final int VALUE_KEYS = 8;
-
-    @Override
-    protected int items(AttentionProblem p) {
-        if (decode(p)) {
-            return ceilDiv(p.kvHeads, KV_HEADS_PER_DECODE_ITEM);
-        }
-        return p.kvHeads * ceilDiv(p.group, headsPerBlock(p)) * ceilDiv(p.queries, rowsPerBlock(p));
+    VectorAttention() {
+        super(VectorScratch.class, VectorScratch::new);
     }
 
-    /**
-     * Item → (kv head, heads of its group, rows), in kv-head-major, then head, then row order; or, in
-     * decode, the blocks of up to eight consecutive kv heads advanced together.
-     */
     @Override
-    protected void run(AttentionProblem p, int item, AttentionScratch scratch) {
-        StreamingBlocks blocks = StreamingBlocks.of(scratch);
-        if (decode(p)) {
-            runTogether(p, item * KV_HEADS_PER_DECODE_ITEM, Math.min(p.kvHeads, (item + 1) * KV_HEADS_PER_DECODE_ITEM),
-                    blocks, scratch.keyTile());
+    protected int items(AttentionCall call) {
+        if (decode(call)) {
+            return ceilDiv(call.kvHeads(), NarrowBlock.KV_HEADS);
+        }
+        return call.kvHeads() * ceilDiv(call.group(), headsPerBlock(call)) * ceilDiv(call.queries(), rowsPerBlock(call));
+    }
+
+    /** Item → (kv head, heads of its group, rows), kv-head-major, then head, then row; in decode, kv heads. */
+    @Override
+    protected void run(AttentionCall call, int item, VectorScratch scratch) {
+        if (decode(call)) {
+            int g0 = item * NarrowBlock.KV_HEADS;
+            scratch.narrow.run(call, g0, Math.min(call.kvHeads(), g0 + NarrowBlock.KV_HEADS), scratch);
             return;
         }
-        int rows = rowsPerBlock(p);
-        int heads = headsPerBlock(p);
-        int rowBlocks = ceilDiv(p.queries, rows);
-        int perKvHead = ceilDiv(p.group, heads) * rowBlocks;
+        int rows = rowsPerBlock(call);
+        int heads = headsPerBlock(call);
+        int rowBlocks = ceilDiv(call.queries(), rows);
+        int perKvHead = ceilDiv(call.group(), heads) * rowBlocks;
         int kvHead = item / perKvHead;
-        int h0 = kvHead * p.group + item % perKvHead / rowBlocks * heads;
+        int h0 = kvHead * call.group() + item % perKvHead / rowBlocks * heads;
         int r0 = item % rowBlocks * rows;
-        blocks.get(0).run(p, kvHead, h0, Math.min(h0 + heads, (kvHead + 1) * p.group), r0,
-                Math.min(r0 + rows, p.queries), scratch.keyTile());
+        scratch.wide.run(call, kvHead, h0, Math.min(h0 + heads, (kvHead + 1) * call.group()), r0,
+                Math.min(r0 + rows, call.queries()), scratch);
     }
 
-    /**
-     * Decode: the narrow blocks of kv heads {@code [g0, g1)} advanced tile by tile together, each tile's
-     * logits and values a few keys at a time across the blocks, so that the rows of a few positions (the
-     * kv heads are neighbours in memory) are read one after the other: a few sequential streams through
-     * the KV cache, which the hardware prefetchers follow.
-     */
-    private static void runTogether(AttentionProblem p, int g0, int g1, StreamingBlocks blocks, int tileKeys) {
-        int first = Integer.MAX_VALUE;
-        int end = 0;
-        for (int g = g0; g < g1; g++) {
-            StreamingBlock b = blocks.get(g - g0);
-            b.begin(p, g, g * p.group, (g + 1) * p.group, 0, p.queries, tileKeys);
-            first = Math.min(first, b.firstTile());
-            end = Math.max(end, b.endKey());
-        }
-        int tile = blocks.get(0).tile();
-        for (int t = first; t < end; t += tile) {
-            for (int g = g0; g < g1; g++) {
-                blocks.get(g - g0).beginTile(t);
-            }
-            int j1 = Math.min(t + tile, end);
-            for (int j = Math.max(t, first); j < j1; j += SCORE_KEYS) {
-                for (int g = g0; g < g1; g++) {
-                    blocks.get(g - g0).scoreKeys(p, j, SCORE_KEYS);
-                }
-            }
-            for (int g = g0; g < g1; g++) {
-                blocks.get(g - g0).endScores(p, t);
-            }
-            for (int j = Math.max(t, first); j < j1; j += VALUE_KEYS) {
-                for (int g = g0; g < g1; g++) {
-                    blocks.get(g - g0).valueKeys(p, j, VALUE_KEYS);
-                }
-            }
-            for (int g = g0; g < g1; g++) {
-                blocks.get(g - g0).endValues(p);
-            }
-        }
-        for (int g = g0; g < g1; g++) {
-            blocks.get(g - g0).finish(p);
-        }
+    /** Decode: every query row of a whole group fits one vector. */
+    private static boolean decode(AttentionCall call) {
+        return (long) call.queries() * call.group() <= Lanes.FLOAT.length();
     }
 
-    /** Decode: every query row of a whole group fits one vector (a narrow block), and there are several kv heads. */
-    private static boolean decode(AttentionProblem p) {
-        return p.kvHeads > 1 && (long) p.queries * p.group <= Lanes.FLOAT.length();
-    }
-
-    /** Rows per block: all of them when fewer than a block's width (decode), else a block's width. */
-    private static int rowsPerBlock(AttentionProblem p) {
-        return Math.min(p.queries, StreamingBlock.WIDTH);
+    /** Rows per block: all of them when fewer than a block's width, else a block's width. */
+    private static int rowsPerBlock(AttentionCall call) {
+        return Math.min(call.queries(), Entries.WIDTH);
     }
 
     /** Heads of a group per block: as many as fit beside the rows. */
-    private static int headsPerBlock(AttentionProblem p) {
-        return Math.max(1, Math.min(p.group, StreamingBlock.WIDTH / rowsPerBlock(p)));
+    private static int headsPerBlock(AttentionCall call) {
+        return Math.max(1, Math.min(call.group(), Entries.WIDTH / rowsPerBlock(call)));
     }
 
     private static int ceilDiv(int a, int b) {

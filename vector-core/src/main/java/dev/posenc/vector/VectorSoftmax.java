@@ -1,6 +1,6 @@
 package dev.posenc.vector;
 
-import dev.posenc.Kernels;
+import dev.posenc.reference.ReferenceKernels;
 import dev.posenc.softmax.SoftmaxKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -32,7 +32,7 @@ final class VectorSoftmax implements SoftmaxKernel {
         float max = maximum(x, in, n, scale, bias, b);
         if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
             // A NaN or +inf logit, or a float overflow of scale·x + bias: the reference decides in double.
-            Kernels.reference().softmax().softmax(x, in, out, o, 1, n, scale, bias, b);
+            ReferenceKernels.INSTANCE.softmax().softmax(x, in, out, o, 1, n, scale, bias, b);
             return;
         }
         if (max == Float.NEGATIVE_INFINITY) {
@@ -43,8 +43,7 @@ final class VectorSoftmax implements SoftmaxKernel {
         multiply(out, o, n, 1f / sum);
     }
 
-    // Each sweep is its own method: C2 inlines the Vector API per compiled method up to a budget,
-    // and one method holding all three sweeps exceeds it (vectors then get boxed).
+    // Each sweep is its own method (the package's C2 rule): one method holding all three exceeds the budget.
 
     /**
      * {@code max_j z_j}, or NaN if any {@code z_j} is NaN. The vector maxima use compare + blend (a

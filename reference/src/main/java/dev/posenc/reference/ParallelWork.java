@@ -1,5 +1,6 @@
-package dev.posenc.internal;
+package dev.posenc.reference;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -7,35 +8,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs numbered work items on the calling thread and up to {@code scratches.length − 1} tasks of an
+ * Runs numbered work items on the calling thread and up to {@code scratches.size() − 1} tasks of an
  * executor, each worker with its own scratch. Workers claim items from a shared counter, so the
  * split adapts to uneven items; each item is computed the same way whoever runs it, so results do
  * not depend on the number of workers. The caller returns when every item is done; the first
  * exception of any item is rethrown. Tasks the executor rejects or starts late find no work left.
  */
-public final class ParallelWork {
+final class ParallelWork {
     /** The work of one item, on the given worker's scratch. */
     @FunctionalInterface
-    public interface Item {
-        void run(int item, AttentionScratch scratch);
+    interface Item<S> {
+        void run(int item, S scratch);
     }
 
     private ParallelWork() {}
 
     /** Runs items {@code 0 … items − 1}. */
-    public static void run(int items, Executor executor, AttentionScratch[] scratches, Item work) {
+    static <S> void run(int items, Executor executor, List<S> scratches, Item<S> work) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(items);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int t = 1; t < scratches.length && t < items; t++) {
-            AttentionScratch scratch = scratches[t];
+        for (int t = 1; t < scratches.size() && t < items; t++) {
+            S scratch = scratches.get(t);
             try {
                 executor.execute(() -> drain(next, items, done, failure, scratch, work));
             } catch (RejectedExecutionException e) {
                 break;
             }
         }
-        drain(next, items, done, failure, scratches[0], work);
+        drain(next, items, done, failure, scratches.get(0), work);
         boolean interrupted = false;
         while (true) {
             try {
@@ -57,8 +58,8 @@ public final class ParallelWork {
         }
     }
 
-    private static void drain(AtomicInteger next, int items, CountDownLatch done, AtomicReference<Throwable> failure,
-                              AttentionScratch scratch, Item work) {
+    private static <S> void drain(AtomicInteger next, int items, CountDownLatch done, AtomicReference<Throwable> failure,
+                                  S scratch, Item<S> work) {
         for (int item; (item = next.getAndIncrement()) < items; ) {
             try {
                 work.run(item, scratch);

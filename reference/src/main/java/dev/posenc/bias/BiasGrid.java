@@ -1,15 +1,16 @@
-package dev.posenc.internal;
+package dev.posenc.bias;
 
 import dev.posenc.Positions;
+import dev.posenc.internal.Checks;
 
 /**
  * Writes a per-head {@code [heads × queries × keys]} tensor of a position scheme for inspection:
  * the checks, the loops and the layout shared by every scheme's {@code materialize…} method.
  */
-public final class BiasGrid {
+final class BiasGrid {
     /** The value at one entry. */
     @FunctionalInterface
-    public interface Entry {
+    interface Entry {
         double at(int head, int row, int queryPosition, int key);
     }
 
@@ -19,7 +20,7 @@ public final class BiasGrid {
      * {@code out[h, i, j] = (float) entry.at(h, i, queryPositions.at(i), j)}, row-major from
      * {@code outOffset}, keys at positions {@code 0 … keys − 1}.
      */
-    public static void fill(Positions queryPositions, int keys, int heads, float[] out, int outOffset, Entry entry) {
+    static void fill(Positions queryPositions, int keys, int heads, float[] out, int outOffset, Entry entry) {
         Checks.notNull(queryPositions, "queryPositions");
         Checks.positive(keys, "keys");
         Checks.positive(heads, "heads");
@@ -37,7 +38,7 @@ public final class BiasGrid {
     }
 
     /** Requires q in attention's layout {@code [queries × heads × headDim]} from {@code qOffset}. */
-    public static void requireQueries(float[] q, int qOffset, Positions queryPositions, int heads, int headDim) {
+    static void requireQueries(float[] q, int qOffset, Positions queryPositions, int heads, int headDim) {
         Checks.notNull(queryPositions, "queryPositions");
         Checks.fits(q, "q", qOffset, Checks.product(queryPositions.count(), "queries", heads, "heads", headDim, "headDim"),
                 "queries × heads × headDim");

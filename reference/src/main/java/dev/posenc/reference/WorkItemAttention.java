@@ -1,0 +1,66 @@
+package dev.posenc.reference;
+
+import dev.posenc.Positions;
+import dev.posenc.attention.AttentionKernel;
+import dev.posenc.attention.AttentionOptions;
+import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.bias.DenseBias;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * An attention kernel that cuts a call into numbered work items, each computed the same way whoever
+ * runs it: the single-threaded call runs them in order on one workspace, the parallel call spreads
+ * them over the executor's workers ({@link ParallelWork}), so both give the same bits. It checks the
+ * arguments once and resolves the call ({@link AttentionCall}); implementations say how many items a
+ * call has and compute one, with the scratch of type {@code S} they keep in each workspace.
+ */
+public abstract class WorkItemAttention<S extends AttentionScratch> implements AttentionKernel {
+    private final Class<S> scratchType;
+    private final Function<AttentionWorkspace, S> newScratch;
+
+    /** An implementation keeping scratch of type {@code scratchType} in each workspace, made by {@code newScratch}. */
+    protected WorkItemAttention(Class<S> scratchType, Function<AttentionWorkspace, S> newScratch) {
+        this.scratchType = scratchType;
+        this.newScratch = newScratch;
+    }
+
+    /** How many work items the call has. */
+    protected abstract int items(AttentionCall call);
+
+    /** Computes and writes work item {@code item}, with {@code scratch}'s buffers. */
+    protected abstract void run(AttentionCall call, int item, S scratch);
+
+    @Override
+    public final void attend(AttentionOptions options, int queries, int keys, Positions queryPositions, DenseBias dense,
+                             float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset,
+                             float[] out, int outOffset, AttentionWorkspace workspace) {
+        AttentionKernel.checkArguments(options, queries, keys, queryPositions, dense, q, qOffset, k, kOffset, v, vOffset,
+                out, outOffset, workspace);
+        S scratch = workspace.scratch(scratchType, newScratch);
+        AttentionCall call = scratch.call().set(options, queries, keys, queryPositions, dense, q, qOffset, k, kOffset,
+                v, vOffset, out, outOffset);
+        int items = items(call);
+        for (int item = 0; item < items; item++) {
+            run(call, item, scratch);
+        }
+    }
+
+    @Override
+    public final void attend(AttentionOptions options, int queries, int keys, Positions queryPositions, DenseBias dense,
+                             float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset,
+                             float[] out, int outOffset, Executor executor, AttentionWorkspace... workspaces) {
+        AttentionKernel.checkParallel(executor, workspaces);
+        AttentionKernel.checkArguments(options, queries, keys, queryPositions, dense, q, qOffset, k, kOffset, v, vOffset,
+                out, outOffset, workspaces[0]);
+        List<S> scratches = new ArrayList<>(workspaces.length);
+        for (AttentionWorkspace w : workspaces) {
+            scratches.add(w.scratch(scratchType, newScratch));
+        }
+        AttentionCall call = scratches.get(0).call().set(options, queries, keys, queryPositions, dense, q, qOffset, k,
+                kOffset, v, vOffset, out, outOffset);
+        ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
+    }
+}

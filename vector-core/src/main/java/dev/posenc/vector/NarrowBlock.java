@@ -1,0 +1,184 @@
+package dev.posenc.vector;
+
+import dev.posenc.reference.AttentionCall;
+import java.util.Arrays;
+
+/**
+ * The narrow decode block: for each of up to {@value #KV_HEADS} neighbouring kv heads, every query row
+ * of its group — at most one vector of entries, a {@link Part} — walked through the keys together.
+ * Decode's products run along the head width ({@link NarrowProducts}) so that every lane works. For
+ * each tile, the logits of a few keys at a time across the parts, then each part's guard, logits
+ * pipeline and softmax, then the values a few keys at a time across the parts: the kv heads' rows of
+ * one position are neighbours in memory, so the KV cache is read once, as a few sequential streams
+ * that the hardware prefetchers follow.
+ */
+final class NarrowBlock {
+    /** Kv heads walked together. */
+    static final int KV_HEADS = 8;
+    /** Keys whose logits, then values, are taken across the parts at a time. */
+    private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
+    private static final int VALUE_KEYS = 8;
+
+    private final Part[] parts = new Part[KV_HEADS];
+
+    /** Computes and writes every row of every head of kv heads {@code [g0, g1)}. */
+    void run(AttentionCall call, int g0, int g1, VectorScratch scratch) {
+        int tile = scratch.tile();
+        int n = g1 - g0;
+        int first = Integer.MAX_VALUE;
+        int end = 0;
+        for (int i = 0; i < n; i++) {
+            if (parts[i] == null) {
+                parts[i] = new Part();
+            }
+            Part part = parts[i];
+            part.begin(call, g0 + i, tile, scratch.tables);
+            first = Math.min(first, part.entries.firstTile(tile));
+            end = Math.max(end, part.entries.hi);
+        }
+        for (int t = first; t < end; t += tile) {
+            for (int i = 0; i < n; i++) {
+                parts[i].beginTile(t, tile);
+            }
+            int j1 = Math.min(t + tile, end);
+            for (int j = Math.max(t, first); j < j1; j += SCORE_KEYS) {
+                for (int i = 0; i < n; i++) {
+                    parts[i].scores(call, j, SCORE_KEYS);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                parts[i].probabilities(call, scratch);
+            }
+            for (int j = Math.max(t, first); j < j1; j += VALUE_KEYS) {
+                for (int i = 0; i < n; i++) {
+                    parts[i].values(call, j, VALUE_KEYS);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                parts[i].endValues();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            parts[i].write(call);
+        }
+    }
+
+    /**
+     * One kv head's share: its group's rows (one vector of entries) with q and the output row-major,
+     * {@code [4·quads × width]} (padded with zero rows to whole quads), and the tile's logits, then
+     * probabilities, lane-major in one panel.
+     */
+    private static final class Part extends Block {
+        private int kvHead;
+        private int quads;
+        private float[] queryRows = new float[0];
+        private float[] outputRows = new float[0];
+        private float[] logits = new float[0];
+        /** The squared norms of the tile's key rows, left by the logits' kernel for the guard. */
+        private float[] keyNorms = new float[0];
+        private int tileRows;
+        /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether the exact path wrote it. */
+        private int tileStart;
+        private int tileEnd;
+        private boolean active;
+        private boolean done;
+
+        void begin(AttentionCall call, int kvHead, int tile, SchemeTables tables) {
+            this.kvHead = kvHead;
+            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries(), tables);
+            done = false;
+            quads = (entries.count + 3) / 4;
+            int d = call.headDim();
+            int rows = 4 * quads;
+            tileRows = TilePacks.padded(tile);
+            if (queryRows.length < rows * d) {
+                queryRows = new float[rows * d];
+            }
+            if (outputRows.length < rows * call.valueDim()) {
+                outputRows = new float[rows * call.valueDim()];
+            }
+            if (logits.length < tileRows * TileProducts.PANEL) {
+                logits = new float[tileRows * TileProducts.PANEL];
+            }
+            if (keyNorms.length < tileRows + Lanes.FLOAT.length()) {
+                keyNorms = new float[tileRows + Lanes.FLOAT.length()];
+            }
+            for (int e = 0; e < rows; e++) {
+                for (int c = 0; c < d; c++) {
+                    queryRows[e * d + c] = e < entries.count ? queries[TileProducts.at(e, d) + c * TileProducts.PANEL] : 0f;
+                }
+            }
+            Arrays.fill(outputRows, 0, rows * call.valueDim(), 0f);
+        }
+
+        /** Starts the tile at t: the part computes the keys of it that its entries may see, unless already done. */
+        void beginTile(int t, int tile) {
+            tileStart = Math.max(t, entries.lo);
+            tileEnd = Math.min(t + tile, entries.hi);
+            active = !done && tileStart < tileEnd;
+        }
+
+        /** The logits of keys {@code [j, j + n)} (those of them in the tile). */
+        void scores(AttentionCall call, int j, int n) {
+            int from = Math.max(j, tileStart);
+            int to = Math.min(j + n, tileEnd);
+            if (active && from < to) {
+                NarrowProducts.scores(queryRows, quads, call.headDim(), call.k(), call.kAt(from, kvHead), call.kStride(),
+                        to - from, logits, (from - tileStart) * TileProducts.PANEL, keyNorms, from - tileStart);
+            }
+        }
+
+        /**
+         * After every key's logits: the guard (on the key norms the logits' kernel left; if it refuses, the
+         * part is computed exactly and does nothing more), the logits' pipeline, the online softmax and the
+         * rescale of the output rows.
+         */
+        void probabilities(AttentionCall call, VectorScratch scratch) {
+            if (!active) {
+                return;
+            }
+            double keyNorm = Math.sqrt(LogitGuard.largest(keyNorms, 0, tileEnd - tileStart));
+            if (!LogitGuard.allows(call, queryNorm, keyNorm, extraNorm)) {
+                entries.computeExactly(call, scratch);
+                done = true;
+                active = false;
+                return;
+            }
+            tileLogits.apply(call, scheme, entries, logits, tileRows, tileStart, tileEnd);
+            softmax.tile(logits, tileRows, entries.vectors, tileEnd - tileStart);
+            NarrowProducts.rescale(outputRows, 4 * quads, call.valueDim(), softmax.alpha());
+        }
+
+        /** The values of keys {@code [j, j + n)} (those of them in the tile), in key order. */
+        void values(AttentionCall call, int j, int n) {
+            int from = Math.max(j, tileStart);
+            int to = Math.min(j + n, tileEnd);
+            if (active && from < to) {
+                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.v(),
+                        call.vAt(from, kvHead), call.vStride(), to - from, call.valueDim(), outputRows);
+            }
+        }
+
+        /** After the tile's values: what the scheme's value terms need. */
+        void endValues() {
+            if (active) {
+                scheme.accumulateValueWeights(entries, logits, tileRows, tileStart, tileEnd, softmax.alpha());
+            }
+        }
+
+        /** {@code out = (O + value term) / l} per entry, unless the exact path has written the part. */
+        void write(AttentionCall call) {
+            if (done) {
+                return;
+            }
+            float[] out = call.out();
+            int dv = call.valueDim();
+            for (int e = 0; e < entries.count; e++) {
+                int o = call.outAt(entries.row[e], entries.head[e]);
+                for (int c = 0; c < dv; c++) {
+                    out[o + c] = softmax.output(e, outputRows[e * dv + c] + scheme.valueTerm(e, c));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.posenc.vector;
+
+import dev.posenc.reference.AttentionCall;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The streaming softmax of a block, one lane per entry: the running maximum m and sum l of each entry,
+ * started at the scheme's sink logit ({@link #begin}), updated tile by tile ({@link #tile}) with the
+ * factors {@code α = exp(m_old − m_new)} by which the caller rescales its output accumulator, and the
+ * output formula ({@link #output}).
+ */
+final class OnlineSoftmax {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final int L = F.length();
+    private static final int WIDTH = Entries.WIDTH;
+    private static final float NEGATIVE_INFINITY = Float.NEGATIVE_INFINITY;
+
+    private final float[] max = new float[WIDTH];
+    private final float[] sum = new float[WIDTH];
+    private final float[] alpha = new float[WIDTH];
+    /** Per entry: what this tile's exponentials subtract (the new maximum, 0 while it is −∞), their sum. */
+    private final float[] shift = new float[WIDTH];
+    private final float[] tileSum = new float[WIDTH];
+
+    /** Starts a block: m = σ_h, the scheme's sink logit of the entry's head (−∞ without one), and l = exp(σ_h − m). */
+    void begin(AttentionCall call, Entries entries) {
+        Arrays.fill(max, NEGATIVE_INFINITY);
+        Arrays.fill(sum, 0f);
+        for (int e = 0; e < entries.count; e++) {
+            max[e] = (float) call.sinkLogit(entries.head[e]);
+            sum[e] = max[e] == NEGATIVE_INFINITY ? 0f : 1f;
+        }
+    }
+
+    /** Per entry, the factor the last {@link #tile} asks the output accumulator to be multiplied by. */
+    float[] alpha() {
+        return alpha;
+    }
+
+    /**
+     * The tile of {@code keys} logits of {@code vectors} vectors of entries in {@code s} (lane-major,
+     * {@code rows} rows per panel): new maxima {@code m_new}, rescale factors {@code α = exp(m_old − m_new)}
+     * (1 where the maximum did not grow, else {@link Math#exp}: once per lane and growth), probabilities
+     * {@code p = exp(S − m_new)} written over the logits ({@link TileExp}), sums {@code l = α·l + Σ p}. A
+     * lane that has seen only −∞ shifts by 0 instead of its maximum, so its probabilities are 0, not NaN;
+     * a NaN or +∞ maximum marks the lane's output NaN ({@link #output}).
+     */
+    void tile(float[] s, int rows, int vectors, int keys) {
+        for (int lane = 0; lane < vectors * L; lane += L) {
+            growMaximum(s, rows, lane, keys);
+        }
+        for (int e = 0; e < vectors * L; e++) {
+            float old = max[e];
+            float grown = shift[e];
+            max[e] = grown;
+            shift[e] = grown == NEGATIVE_INFINITY ? 0f : grown;
+            alpha[e] = old == grown ? 1f : (float) Math.exp(old - shift[e]);
+        }
+        for (int lane = 0; lane < vectors * L; lane += L) {
+            TileExp.exponentials(s, TileProducts.at(lane, rows), keys, TileProducts.PANEL, shift, lane, tileSum);
+            FloatVector.fromArray(F, sum, lane).mul(FloatVector.fromArray(F, alpha, lane))
+                    .add(FloatVector.fromArray(F, tileSum, lane)).intoArray(sum, lane);
+        }
+    }
+
+    /** {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes. */
+    private void growMaximum(float[] s, int rows, int lane, int keys) {
+        FloatVector m = FloatVector.fromArray(F, max, lane);
+        for (int j = 0, at = TileProducts.at(lane, rows); j < keys; j++, at += TileProducts.PANEL) {
+            m = m.max(FloatVector.fromArray(F, s, at));
+        }
+        m.intoArray(shift, lane);
+    }
+
+    /**
+     * Entry e's output from its weighted sum {@code Σ p·(v + a)}: that sum over l; zeros for an entry that
+     * saw no finite logit, NaN for one that saw a NaN or +∞ logit (its running maximum is then NaN or +∞).
+     */
+    float output(int e, float weighted) {
+        float m = max[e];
+        return m == NEGATIVE_INFINITY ? 0f : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN : weighted / sum[e];
+    }
+}

@@ -1,0 +1,64 @@
+/**
+ * The Vector API implementation: SIMD twins of the reference kernels, offered to
+ * {@link dev.posenc.Kernels} by {@link dev.posenc.vector.VectorKernelProviderFactory}, each at the
+ * width {@link dev.posenc.vector.Lanes} fixes.
+ *
+ * <h2>Attention's vocabulary</h2>
+ * <dl>
+ *   <dt>entry</dt>
+ *   <dd>One (query head, query row) pair: one row of logits, one softmax, one output row.</dd>
+ *   <dt>group</dt>
+ *   <dd>The query heads that share one kv head (grouped-query attention): query head h reads kv head
+ *       {@code h / group}.</dd>
+ *   <dt>block</dt>
+ *   <dd>Up to {@link dev.posenc.vector.Entries#WIDTH} entries of one kv head computed together over the
+ *       keys, one entry per vector lane, so that the online softmax runs lanewise and each key and
+ *       value row is read once for all of them ({@link dev.posenc.vector.Entries},
+ *       {@link dev.posenc.vector.Block}).</dd>
+ *   <dt>tile</dt>
+ *   <dd>A run of consecutive keys (72 by default, starting at multiples of the tile size) that a block
+ *       takes at once: their logits, the position scheme and masks, one online-softmax step, their
+ *       values.</dd>
+ *   <dt>panel</dt>
+ *   <dd>Four vectors of lanes. Lane-major buffers (Qᵀ, logits, Oᵀ) are stored panel by panel
+ *       ({@link dev.posenc.vector.TileProducts#at}), so that the rows a register tile walks are a panel
+ *       apart whatever the block's width.</dd>
+ *   <dt>wide</dt>
+ *   <dd>A block of more than one vector of entries (prefill): its tile products run along the entries
+ *       ({@link dev.posenc.vector.TileProducts}) — {@link dev.posenc.vector.WideBlock}.</dd>
+ *   <dt>narrow</dt>
+ *   <dd>A block of at most one vector of entries (decode: every row of a group): its products run along
+ *       the head width ({@link dev.posenc.vector.NarrowProducts}) so that every lane works. The narrow
+ *       decode block walks up to eight kv heads through the keys together —
+ *       {@link dev.posenc.vector.NarrowBlock}.</dd>
+ * </dl>
+ * A call ({@link dev.posenc.vector.VectorAttention}) is cut into work items, each one wide block or
+ * one narrow decode block. A block's tile goes through the {@link dev.posenc.vector.LogitGuard}, the
+ * products of keys, {@link dev.posenc.vector.TileLogits} (the evaluator of the call's position scheme,
+ * a {@link dev.posenc.vector.VectorScheme}; soft cap; dense bias; masks), the
+ * {@link dev.posenc.vector.OnlineSoftmax} and the products of values. Each part gets its data as
+ * arguments; none reads another's fields.
+ *
+ * <h2>The C2 rule</h2>
+ * C2 turns Vector API calls into SIMD instructions only within one compilation, and only while that
+ * compilation stays under its node budget; past it, vectors become objects again (kilobytes to
+ * megabytes allocated per call, and far slower code). Every vector kernel here obeys two rules that
+ * follow:
+ * <ul>
+ *   <li><b>No hot helper takes or returns vectors.</b> A small helper is inlined while its callers are
+ *       small, but once hot it is also compiled on its own, and a caller whose compilation reaches the
+ *       budget then calls it instead: its vector arguments and result are boxed. So the small steps
+ *       — a fused multiply-add behind the hardware-FMA switch ({@code FMA ? a.fma(b, c) :
+ *       a.mul(b).add(c)}), the {@link dev.posenc.vector.ExpPolynomial} steps, the
+ *       {@link dev.posenc.vector.PairSums} fold — are written out where they are used;
+ *       {@link dev.posenc.vector.Lanes#fma} serves code that is not hot.</li>
+ *   <li><b>Each sweep is its own method</b>, taking arrays and offsets, never vectors, and large
+ *       enough (over {@code FreqInlineSize}, 325 bytecodes) that C2 compiles it as its own unit under
+ *       its own budget rather than inlining it into a large caller: the register tiles of
+ *       {@link dev.posenc.vector.TileProducts} and {@link dev.posenc.vector.NarrowProducts},
+ *       {@link dev.posenc.vector.TileExp}, the sweeps of {@code VectorNorms} and
+ *       {@code VectorSoftmax}.</li>
+ * </ul>
+ * Check every change with JMH's {@code -prof gc}: a kernel that keeps the rule allocates 0 B per call.
+ */
+package dev.posenc.vector;
