@@ -3,7 +3,6 @@ package dev.posenc.bias;
 import dev.posenc.internal.Checks;
 import dev.posenc.internal.DenseData;
 import dev.posenc.internal.SharedState;
-import java.util.Objects;
 
 /**
  * An explicit bias or mask for one attention call, indexed by query row i and key row j (not by
@@ -95,11 +94,12 @@ public final class DenseBias {
 
     /**
      * What is added to the logit of query row i and key row j in head h: the additive value, or 0
-     * (allowed) and −∞ (masked) for a mask. A shared bias ignores {@code head}.
+     * (allowed) and −∞ (masked) for a mask. A shared bias ignores {@code head}; the others are indexes,
+     * {@code 0 <= head < heads()}, {@code 0 <= query < queries()}, {@code 0 <= key < keys()}.
      */
     public double bias(int head, int query, int key) {
-        int at = data.offset() + ((data.shared() ? 0 : Objects.checkIndex(head, heads)) * queries
-                + Objects.checkIndex(query, queries)) * keys + Objects.checkIndex(key, keys);
+        int at = data.offset() + ((data.shared() ? 0 : Checks.index(head, heads, "head")) * queries
+                + Checks.index(query, queries, "query")) * keys + Checks.index(key, keys, "key");
         return isMask() ? (data.allowed()[at] ? 0.0 : Double.NEGATIVE_INFINITY) : data.values()[at];
     }
 

@@ -5,7 +5,6 @@ import dev.posenc.internal.BiasGrid;
 import dev.posenc.internal.Checks;
 import dev.posenc.internal.SharedState;
 import dev.posenc.internal.ShawTables;
-import java.util.Objects;
 
 /**
  * Relative position representations of Shaw, Uszkoreit and Vaswani (2018): learned key and value
@@ -95,15 +94,15 @@ public final class ShawRelativePositions implements PositionBias {
         return tables.value() != null;
     }
 
-    /** {@code aK[index, column]}. */
+    /** {@code aK[index, column]}, for {@code 0 <= index <= 2k} and {@code 0 <= column < headDim}. */
     public float keyEmbedding(int index, int column) {
-        return tables.key()[Objects.checkIndex(index, 2 * clip + 1) * headDim + Objects.checkIndex(column, headDim)];
+        return tables.key()[Checks.index(index, 2 * clip + 1, "index") * headDim + Checks.index(column, headDim, "column")];
     }
 
-    /** {@code aV[index, column]}; 0 when there is no value table. */
+    /** {@code aV[index, column]}, for {@code 0 <= index <= 2k} and {@code 0 <= column < valueDim}; 0 when there is no value table. */
     public float valueEmbedding(int index, int column) {
-        Objects.checkIndex(index, 2 * clip + 1);
-        Objects.checkIndex(column, valueDim);
+        Checks.index(index, 2 * clip + 1, "index");
+        Checks.index(column, valueDim, "column");
         return tables.value() == null ? 0f : tables.value()[index * valueDim + column];
     }
 

@@ -2,7 +2,6 @@ package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
 import dev.posenc.internal.SharedState;
-import java.util.Objects;
 
 /**
  * T5's learned relative position bias (HF {@code T5Attention.compute_bias}): head {@code h} adds
@@ -33,7 +32,7 @@ public final class T5RelativeBias implements RelativeBias {
         this.heads = heads;
         this.table = table;
         int width = distanceWidth(buckets);
-        this.byDistance = new float[Checks.product(heads, "heads", width, "2·maxDistance + 1")];
+        this.byDistance = new float[Checks.generatedTable((long) heads * width, "heads × (2·maxDistance + 1)")];
         for (int h = 0; h < heads; h++) {
             for (int r = -buckets.maxDistance(); r <= buckets.maxDistance(); r++) {
                 byDistance[h * width + buckets.maxDistance() + r] = table[h * buckets.numBuckets() + buckets.bucket(r)];
@@ -77,7 +76,7 @@ public final class T5RelativeBias implements RelativeBias {
 
     /** How many floats per head the per-distance bias holds: {@code 2·maxDistance + 1}. */
     public static int distanceWidth(T5Buckets buckets) {
-        return Checks.product(2, "2", buckets.maxDistance(), "maxDistance") + 1;
+        return Checks.generatedTable(2L * buckets.maxDistance() + 1, "2·maxDistance + 1");
     }
 
     /** The bucket function. */
@@ -90,10 +89,10 @@ public final class T5RelativeBias implements RelativeBias {
         return heads;
     }
 
-    /** {@code table[h, bucket]}. */
+    /** {@code table[h, bucket]}, for {@code 0 <= head < heads()} and {@code 0 <= bucket < numBuckets}. */
     public float table(int head, int bucket) {
-        Objects.checkIndex(head, heads);
-        return table[head * buckets.numBuckets() + Objects.checkIndex(bucket, buckets.numBuckets())];
+        Checks.index(head, heads, "head");
+        return table[head * buckets.numBuckets() + Checks.index(bucket, buckets.numBuckets(), "bucket")];
     }
 
     @Override
