@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,6 +28,8 @@ final class Lanes {
     static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
     /** The lower half of {@link #FLOAT}'s lanes (as many as {@link #DOUBLE} has). */
     private static final VectorMask<Float> LOW_HALF;
+    /** The same lanes of {@link #INT}. */
+    private static final VectorMask<Integer> LOW_HALF_INT;
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -54,12 +57,18 @@ final class Lanes {
         DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape);
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
         LOW_HALF = FLOAT.indexInRange(0, DOUBLE.length());
+        LOW_HALF_INT = INT.indexInRange(0, DOUBLE.length());
     }
 
     private Lanes() {}
 
     /** {@code a·b + c}: one fused rounding with hardware FMA, else a multiply then an add. */
     static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    /** {@code a·b + c} with scalar {@code b} and {@code c}, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */
+    static FloatVector fma(FloatVector a, float b, float c) {
         return FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 
@@ -70,6 +79,12 @@ final class Lanes {
     static FloatVector narrow(DoubleVector low, DoubleVector high) {
         return ((FloatVector) high.convertShape(VectorOperators.D2F, FLOAT, -1))
                 .blend((FloatVector) low.convertShape(VectorOperators.D2F, FLOAT, 0), LOW_HALF);
+    }
+
+    /** As {@link #narrow(DoubleVector, DoubleVector)} for longs into ints (each truncated to its low 32 bits). */
+    static IntVector narrow(LongVector low, LongVector high) {
+        return ((IntVector) high.convertShape(VectorOperators.L2I, INT, -1))
+                .blend((IntVector) low.convertShape(VectorOperators.L2I, INT, 0), LOW_HALF_INT);
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

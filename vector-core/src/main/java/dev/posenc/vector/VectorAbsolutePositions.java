@@ -7,16 +7,20 @@ import dev.posenc.internal.ColumnAngles;
 import dev.posenc.internal.SharedState;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Sinusoidal rows as {@code PE[p, j] = sin(p·ω_j + φ_j)} (see {@link ColumnAngles}), one
+ * Sinusoidal rows as {@code PE[p, j] = sin(p·ω_j + q_j·π/2)} (see {@link ColumnAngles}), one
  * contiguous loop for every layout. Runs of at least {@value #RECURRENCE_FROM} consecutive positions
  * (tables, prefill) walk down the rows with the angle-addition recurrence in double
- * ({@link #consecutiveRows}); other positions form each angle and reduce it modulo 2π in double
- * ({@link TwoPi}), then round it to float (error ≤ 2⁻²⁴·π) for the float {@code SIN} (≤ 1 ulp):
- * every entry is within 3e−7 of the exact value at any int position. Learned rows are a vector add.
+ * ({@link #consecutiveRows}); other positions form each angle {@code fl(p·ω)} in double as the reference
+ * does, reduce it modulo π/2 ({@link QuarterTurns}), round the remainder to float (≤ 2⁻²⁵) and evaluate
+ * the float polynomials of {@link SinCosPolynomial} (≤ 1.25·2⁻²⁴): every entry is within 3e−7 of the
+ * sine of the double angle at any int position and for any accepted base. Angles past exact reduction
+ * ({@code |p|·ω > 2³¹}: bases below 1) and the columns after the last full vector use
+ * {@link Math#sin}/{@link Math#cos} in double, which reduce any angle exactly. No Vector API
+ * {@code SIN}/{@code COS}: the results are the same bits in every JIT tier. Learned rows are a vector add.
  */
 final class VectorAbsolutePositions implements AbsolutePositionKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -25,6 +29,11 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
     private static final int ANCHOR_EVERY = 4096;
     /** Fewer consecutive rows than this are computed row by row. */
     private static final int RECURRENCE_FROM = 16;
+    /**
+     * The sines and cosines a {@link #consecutiveRows} run starts from (two double vectors each), one array
+     * per thread so that calls allocate nothing once a thread has made its first.
+     */
+    private static final ThreadLocal<double[]> ANCHORS = ThreadLocal.withInitial(() -> new double[4 * D.length()]);
 
     @Override
     public void sinusoidal(SinusoidalEncoding encoding, Positions positions, float[] out, int outOffset) {
@@ -60,48 +69,51 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
         ColumnAngles columns = SharedState.of(encoding, ColumnAngles.class);
         int d = encoding.dim();
         if (positions.isRange() && positions.count() >= RECURRENCE_FROM) {
+            double[] anchors = ANCHORS.get();
             int j = 0;
             for (int bound = F.loopBound(d); j < bound; j += F.length()) {
                 for (int r = 0; r < positions.count(); r += ANCHOR_EVERY) {
-                    consecutiveRows(columns.frequency(), columns.phase(), j, positions.at(r),
-                            Math.min(ANCHOR_EVERY, positions.count() - r), out, offset + r * d, d, add);
+                    consecutiveRows(columns, j, positions.at(r), Math.min(ANCHOR_EVERY, positions.count() - r), out,
+                            offset + r * d, d, add, anchors);
                 }
             }
             for (int r = 0; j < d && r < positions.count(); r++) {
-                tail(columns.frequency(), columns.phase(), j, d, positions.at(r), out, offset + r * d, add);
+                tail(columns, j, d, positions.at(r), out, offset + r * d, add);
             }
             return;
         }
         for (int r = 0; r < positions.count(); r++) {
-            row(columns.frequency(), columns.phase(), d, positions.at(r), out, offset + r * d, add);
+            row(columns, d, positions.at(r), out, offset + r * d, add);
         }
     }
 
     /**
      * Columns {@code [j, j + lanes)} of rows {@code first … first + count − 1}, walking down the rows
-     * with the angle-addition recurrence in double: with θ = p·ω + φ, {@code sin(θ + ω) = sin θ·cos ω +
+     * with the angle-addition recurrence in double: with θ = p·ω + q·π/2, {@code sin(θ + ω) = sin θ·cos ω +
      * cos θ·sin ω} and {@code cos(θ + ω) = cos θ·cos ω − sin θ·sin ω}: four multiply-adds per 8 lanes
-     * instead of a sine per output. Each step adds at most ~3·2⁻⁵³ of error, so a run of
-     * {@value #ANCHOR_EVERY} rows (one call) stays within 2e−11 before the final rounding to float.
+     * instead of a sine per output. The first row is {@link Math#sin}/{@link Math#cos} of {@code fl(p·ω)},
+     * exactly reduced; each step adds at most ~3·2⁻⁵³ of error, so a run of {@value #ANCHOR_EVERY} rows
+     * stays within 2e−11 before the final rounding to float.
      */
-    private static void consecutiveRows(double[] frequency, double[] phase, int j, int first, int count, float[] out,
-                                        int offset, int d, boolean add) {
+    private static void consecutiveRows(ColumnAngles columns, int j, int first, int count, float[] out, int offset,
+                                        int d, boolean add, double[] anchors) {
         int half = D.length();
-        DoubleVector w0 = DoubleVector.fromArray(D, frequency, j);
-        DoubleVector w1 = DoubleVector.fromArray(D, frequency, j + half);
-        DoubleVector cos0 = w0.lanewise(VectorOperators.COS);
-        DoubleVector cos1 = w1.lanewise(VectorOperators.COS);
-        DoubleVector sin0 = w0.lanewise(VectorOperators.SIN);
-        DoubleVector sin1 = w1.lanewise(VectorOperators.SIN);
+        for (int l = 0; l < 2 * half; l++) {
+            double theta = first * columns.frequency()[j + l];
+            boolean cosine = columns.quarterTurns()[j + l] != 0;
+            anchors[l] = cosine ? Math.cos(theta) : Math.sin(theta);                   // sin(θ + q·π/2)
+            anchors[2 * half + l] = cosine ? -Math.sin(theta) : Math.cos(theta);       // cos(θ + q·π/2)
+        }
+        DoubleVector cos0 = DoubleVector.fromArray(D, columns.stepCos(), j);
+        DoubleVector cos1 = DoubleVector.fromArray(D, columns.stepCos(), j + half);
+        DoubleVector sin0 = DoubleVector.fromArray(D, columns.stepSin(), j);
+        DoubleVector sin1 = DoubleVector.fromArray(D, columns.stepSin(), j + half);
         DoubleVector minusSin0 = sin0.neg();
         DoubleVector minusSin1 = sin1.neg();
-        DoubleVector p = DoubleVector.broadcast(D, first);
-        DoubleVector theta0 = Lanes.fma(p, w0, DoubleVector.fromArray(D, phase, j));
-        DoubleVector theta1 = Lanes.fma(p, w1, DoubleVector.fromArray(D, phase, j + half));
-        DoubleVector s0 = theta0.lanewise(VectorOperators.SIN);
-        DoubleVector s1 = theta1.lanewise(VectorOperators.SIN);
-        DoubleVector c0 = theta0.lanewise(VectorOperators.COS);
-        DoubleVector c1 = theta1.lanewise(VectorOperators.COS);
+        DoubleVector s0 = DoubleVector.fromArray(D, anchors, 0);
+        DoubleVector s1 = DoubleVector.fromArray(D, anchors, half);
+        DoubleVector c0 = DoubleVector.fromArray(D, anchors, 2 * half);
+        DoubleVector c1 = DoubleVector.fromArray(D, anchors, 3 * half);
         for (int r = 0; r < count; r++) {
             int at = offset + r * d + j;
             FloatVector value = Lanes.narrow(s0, s1);
@@ -115,26 +127,33 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
         }
     }
 
-    private static void row(double[] frequency, double[] phase, int d, int position, float[] out, int o, boolean add) {
-        DoubleVector p = DoubleVector.broadcast(D, position);
-        int half = D.length();
+    /** One row; vectors where the angles reduce exactly, then {@link #tail}. */
+    private static void row(ColumnAngles columns, int d, int position, float[] out, int o, boolean add) {
         int j = 0;
-        for (int bound = F.loopBound(d); j < bound; j += F.length()) {
-            DoubleVector a0 = TwoPi.reduce(Lanes.fma(p, DoubleVector.fromArray(D, frequency, j),
-                    DoubleVector.fromArray(D, phase, j)));
-            DoubleVector a1 = TwoPi.reduce(Lanes.fma(p, DoubleVector.fromArray(D, frequency, j + half),
-                    DoubleVector.fromArray(D, phase, j + half)));
-            FloatVector value = Lanes.narrow(a0, a1).lanewise(VectorOperators.SIN);
-            (add ? value.add(FloatVector.fromArray(F, out, o + j)) : value).intoArray(out, o + j);
+        if (Math.abs((double) position) * columns.maxFrequency() <= QuarterTurns.MAX_ANGLE) {
+            DoubleVector p = DoubleVector.broadcast(D, position);
+            int half = D.length();
+            for (int bound = F.loopBound(d); j < bound; j += F.length()) {
+                DoubleVector a0 = p.mul(DoubleVector.fromArray(D, columns.frequency(), j));
+                DoubleVector a1 = p.mul(DoubleVector.fromArray(D, columns.frequency(), j + half));
+                DoubleVector t0 = QuarterTurns.turns(a0);
+                DoubleVector t1 = QuarterTurns.turns(a1);
+                FloatVector reduced = Lanes.narrow(QuarterTurns.remainder(a0, t0), QuarterTurns.remainder(a1, t1));
+                IntVector quadrant = QuarterTurns.quadrants(t0.add(DoubleVector.fromArray(D, columns.quarterTurns(), j)),
+                        t1.add(DoubleVector.fromArray(D, columns.quarterTurns(), j + half)));
+                FloatVector value = SinCosPolynomial.sinOf(SinCosPolynomial.sin(reduced), SinCosPolynomial.cos(reduced),
+                        quadrant);
+                (add ? value.add(FloatVector.fromArray(F, out, o + j)) : value).intoArray(out, o + j);
+            }
         }
-        tail(frequency, phase, j, d, position, out, o, add);
+        tail(columns, j, d, position, out, o, add);
     }
 
-    /** Columns {@code [j, d)} of one row, in scalar double. */
-    private static void tail(double[] frequency, double[] phase, int j, int d, int position, float[] out, int o,
-                             boolean add) {
+    /** Columns {@code [j, d)} of one row, in scalar double: the reference's values, rounded once. */
+    private static void tail(ColumnAngles columns, int j, int d, int position, float[] out, int o, boolean add) {
         for (; j < d; j++) {
-            float value = (float) Math.sin(position * frequency[j] + phase[j]);
+            double theta = position * columns.frequency()[j];
+            float value = (float) (columns.quarterTurns()[j] != 0 ? Math.cos(theta) : Math.sin(theta));
             out[o + j] = add ? out[o + j] + value : value;
         }
     }

@@ -10,6 +10,7 @@ import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -18,11 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Rotary embeddings row by row (one position). The row's cos/sin come from a {@link RopeCache}
  * ({@code cos θ·af} rounded once from double) or are computed once per row into a per-thread scratch row
- * (see {@link #SCRATCH_ROW}): {@code θ = p·inv_freq} in
- * double, reduced modulo 2π in double ({@link TwoPi}), rounded to float ({@code ≤ 2⁻²³} absolute, as
- * |θ| ≤ π) for the float {@code COS}/{@code SIN} (≤ 1.5 ulp), times the scale; pairs beyond the last full
- * vector, and rows whose angles exceed 2³¹ radians (past exact reduction: frequencies above 1 near
- * position 2³¹), in double. Either way the row is in the {@link RopeRows} format of the layout.
+ * (see {@link #SCRATCH_ROW}): {@code θ = p·inv_freq} in double, reduced modulo π/2 in double
+ * ({@link QuarterTurns}), the remainder rounded to float ({@code ≤ 2⁻²⁵} absolute, as |r| ≤ π/4) for the
+ * float polynomials of {@link SinCosPolynomial} ({@code ≤ 1.25·2⁻²⁴}), times the scale; pairs beyond the
+ * last full vector, and rows whose angles exceed 2³¹ radians (past exact reduction: frequencies above 1
+ * near position 2³¹), in double with {@link Math#cos}/{@link Math#sin}. Either way the row is in the
+ * {@link RopeRows} format of the layout, and the same bits in every JIT tier (no Vector API
+ * {@code SIN}/{@code COS}).
  *
  * <p>HALF_SPLIT pairs are two contiguous half-heads: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s} over
  * {@code L} pairs at once. INTERLEAVED pairs are neighbouring lanes: {@code y = x·C + swap(x)·S} with the
@@ -49,8 +52,6 @@ final class VectorRope implements RopeKernel {
     private static final VectorShuffle<Float> DUPLICATE_HIGH = VectorShuffle.fromOp(F, j -> HALF + j / 2);
     /** Exchanges the two lanes of each pair. */
     private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, j -> j ^ 1);
-    /** Largest |θ| that {@link TwoPi#reduce} handles exactly, with margin (its limit is 2²⁹·2π). */
-    private static final double MAX_ANGLE = 0x1p31;
     /**
      * The cache-less paths' cos/sin row, one per thread and grown to the widest row seen, so that calls
      * allocate nothing once a thread has made its first (the kernel stays safe to share: no thread sees
@@ -159,11 +160,18 @@ final class VectorRope implements RopeKernel {
         int r = 2 * pairs;
         DoubleVector position = DoubleVector.broadcast(D, p);
         int i = 0;
-        if (Math.abs((double) p) * inv[largest(inv)] <= MAX_ANGLE) {
+        if (Math.abs((double) p) * inv[largest(inv)] <= QuarterTurns.MAX_ANGLE) {
             for (; i + LANES <= pairs; i += LANES) {
-                FloatVector theta = reducedAngles(position, inv, i);
-                FloatVector c = theta.lanewise(VectorOperators.COS).mul(scale);
-                FloatVector s = theta.lanewise(VectorOperators.SIN).mul(sinScale);
+                DoubleVector a0 = position.mul(DoubleVector.fromArray(D, inv, i));
+                DoubleVector a1 = position.mul(DoubleVector.fromArray(D, inv, i + HALF));
+                DoubleVector t0 = QuarterTurns.turns(a0);
+                DoubleVector t1 = QuarterTurns.turns(a1);
+                FloatVector reduced = Lanes.narrow(QuarterTurns.remainder(a0, t0), QuarterTurns.remainder(a1, t1));
+                IntVector quadrant = QuarterTurns.quadrants(t0, t1);
+                FloatVector sinR = SinCosPolynomial.sin(reduced);
+                FloatVector cosR = SinCosPolynomial.cos(reduced);
+                FloatVector c = SinCosPolynomial.cosOf(sinR, cosR, quadrant).mul(scale);
+                FloatVector s = SinCosPolynomial.sinOf(sinR, cosR, quadrant).mul(sinScale);
                 if (layout == RopeLayout.HALF_SPLIT) {
                     c.intoArray(row, i);
                     s.intoArray(row, pairs + i);
@@ -188,15 +196,6 @@ final class VectorRope implements RopeKernel {
             k = inv[i] > inv[k] ? i : k;
         }
         return k;
-    }
-
-    /** {@code θ_i … θ_{i+L−1} = p·inv_freq}, reduced into about [−π, π] in double, then rounded to float. */
-    private static FloatVector reducedAngles(DoubleVector position, double[] inv, int i) {
-        return Lanes.narrow(reduced(position, inv, i), reduced(position, inv, i + HALF));
-    }
-
-    private static DoubleVector reduced(DoubleVector position, double[] inv, int i) {
-        return TwoPi.reduce(position.mul(DoubleVector.fromArray(D, inv, i)));
     }
 
     /**
