@@ -87,6 +87,35 @@ final class Lanes {
                 .blend((IntVector) low.convertShape(VectorOperators.L2I, INT, 0), LOW_HALF_INT);
     }
 
+    /**
+     * The sum of {@code v}'s lanes by a fixed tree: lane i plus lane i + L/2, then i + L/4, … (exact IEEE
+     * additions in an order that depends only on the width). {@code reduceLanes(ADD)} leaves the order
+     * unspecified, and its interpreted and compiled forms differ, so a kernel that used it would return
+     * other bits once C2 compiled it.
+     */
+    static float sum(FloatVector v) {
+        for (int s = v.length() / 2; s > 0; s /= 2) {
+            v = v.add(v.slice(s));
+        }
+        return v.lane(0);
+    }
+
+    /** {@link #sum(FloatVector)} for doubles. */
+    static double sum(DoubleVector v) {
+        for (int s = v.length() / 2; s > 0; s /= 2) {
+            v = v.add(v.slice(s));
+        }
+        return v.lane(0);
+    }
+
+    /** The largest lane by the tree of {@link #sum(FloatVector)} ({@link FloatVector#max} per step). */
+    static float max(FloatVector v) {
+        for (int s = v.length() / 2; s > 0; s /= 2) {
+            v = v.max(v.slice(s));
+        }
+        return v.lane(0);
+    }
+
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */
     static DoubleVector fma(DoubleVector a, DoubleVector b, DoubleVector c) {
         return FMA ? a.fma(b, c) : a.mul(b).add(c);

@@ -139,7 +139,7 @@ final class VectorNorms implements NormKernel {
             a0 = a0.add(low(v));
             a1 = a1.add(high(v));
         }
-        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; j < n; j++) {
             s += x[in + j];
         }
@@ -174,7 +174,7 @@ final class VectorNorms implements NormKernel {
             a0 = Lanes.fma(d0, d0, a0);
             a1 = Lanes.fma(d1, d1, a1);
         }
-        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; j < n; j++) {
             double d = x[in + j] - c;
             s += d * d;

@@ -70,8 +70,8 @@ final class VectorSoftmax implements SoftmaxKernel {
             max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
             probe = probe.add(z);
         }
-        float max = max0.max(max1).reduceLanes(VectorOperators.MAX);
-        float probes = probe.reduceLanes(VectorOperators.ADD);
+        float max = Lanes.max(max0.max(max1));
+        float probes = Lanes.sum(probe);   // a fixed tree: whether ∞ − ∞ arises must not depend on the JIT tier
         for (; j < n; j++) {
             float z = logit(x[in + j], scale, bias, b + j);
             max = Math.max(max, z);
@@ -106,7 +106,7 @@ final class VectorSoftmax implements SoftmaxKernel {
             e.intoArray(out, o + j);
             sums = sums.add(e);
         }
-        float sum = sums.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(sums);
         for (; j < n; j++) {
             float e = (float) Math.exp(logit(x[in + j], scale, bias, b + j) - max);
             out[o + j] = e;
