@@ -44,7 +44,7 @@ public final class RopeCache {
         this.count = count;
         this.frequencies = embedding.frequencies(seqLen());
         int width = RopeRows.width(embedding.layout(), embedding.rotaryDim());
-        this.table = new float[Checks.product(count, "count", width, "row width")];
+        this.table = new float[Checks.generatedTable((long) count * width, "count × row width")];
         double af = frequencies.attentionFactor();
         for (int r = 0; r < count; r++) {
             for (int i = 0; i < frequencies.pairs(); i++) {
