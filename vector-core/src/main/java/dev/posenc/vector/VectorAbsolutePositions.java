@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Sinusoidal rows as {@code PE[p, j] = sin(p·ω_j + q_j·π/2)} (see {@link ColumnAngles}), one
  * contiguous loop for every layout. Runs of at least {@value #RECURRENCE_FROM} consecutive positions
- * (tables, prefill) walk down the rows with the angle-addition recurrence in double
- * ({@link #consecutiveRows}); other positions form each angle {@code fl(p·ω)} in double as the reference
+ * (tables, prefill) whose angles stay below 2³¹ walk down the rows with the angle-addition recurrence in
+ * double ({@link #consecutiveRows}); other positions form each angle {@code fl(p·ω)} in double as the reference
  * does, reduce it modulo π/2 ({@link QuarterTurns}), round the remainder to float (≤ 2⁻²⁵) and evaluate
  * the float polynomials of {@link SinCosPolynomial} (≤ 1.25·2⁻²⁴): every entry is within 3e−7 of the
  * sine of the double angle at any int position and for any accepted base. Angles past exact reduction
@@ -68,7 +68,10 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
     private static void rows(SinusoidalEncoding encoding, Positions positions, float[] out, int offset, boolean add) {
         ColumnAngles columns = SharedState.of(encoding, ColumnAngles.class);
         int d = encoding.dim();
-        if (positions.isRange() && positions.count() >= RECURRENCE_FROM) {
+        // The recurrence follows the exact angle p·ω, not its double rounding fl(p·ω) as the reference does:
+        // the two part by up to ulp(p·ω), so only where that is at most ulp(2³¹) = 2.4e−7.
+        if (positions.isRange() && positions.count() >= RECURRENCE_FROM
+                && Math.max(-(double) positions.min(), positions.max()) * columns.maxFrequency() <= QuarterTurns.MAX_ANGLE) {
             double[] anchors = ANCHORS.get();
             int j = 0;
             for (int bound = F.loopBound(d); j < bound; j += F.length()) {

@@ -1,5 +1,6 @@
 package dev.posenc.vector;
 
+import dev.posenc.Kernels;
 import dev.posenc.internal.Checks;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.norm.RmsNormWeighting;
@@ -16,14 +17,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>LayerNorm's output pass subtracts the double mean as two floats, {@code (x − μ_hi) − μ_lo}:
  * each subtraction rounds relative to its (small) result, so rows with |μ| ≫ σ keep their digits.
  * When the inverse scale would be a subnormal float (σ or rms beyond ~1e30), the row is first
- * scaled by 2⁻⁶⁴ (exact) and the inverse by 2⁶⁴, so no precision is lost.
+ * scaled by 2⁻⁶⁴ (exact) and the inverse by 2⁶⁴, so no precision is lost. When it would exceed
+ * 2¹⁰⁰ (σ or rms below 2⁻¹⁰⁰ with an eps as small: rows of subnormal or equal values), a float
+ * inverse could overflow where the exact output is finite (±1, or β for a constant row), so the
+ * reference computes that row in double.
  */
 final class VectorNorms implements NormKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     private static final VectorSpecies<Double> D = Lanes.DOUBLE;
     private static final double TINY_INVERSE = 0x1p-100;
+    private static final double HUGE_INVERSE = 0x1p100;
     private static final float DOWN = 0x1p-64f;
-    private static final double UP = 0x1p64;
 
     @Override
     public void layerNorm(float[] x, int xOffset, float[] out, int outOffset, int rows, int n,
@@ -39,6 +43,10 @@ final class VectorNorms implements NormKernel {
                 continue;
             }
             double inverseStd = 1.0 / Math.sqrt(squares / n + eps);
+            if (inverseStd > HUGE_INVERSE) {
+                Kernels.reference().norms().layerNorm(x, in, out, o, 1, n, gamma, beta, eps);
+                continue;
+            }
             float k = inverseStd < TINY_INVERSE ? DOWN : 1f;
             double scaledMean = mean * k;
             float meanHi = (float) scaledMean;
@@ -60,6 +68,10 @@ final class VectorNorms implements NormKernel {
                 continue;
             }
             double inverseRms = 1.0 / Math.sqrt(squares / n + eps);
+            if (inverseRms > HUGE_INVERSE) {
+                Kernels.reference().norms().rmsNorm(x, in, out, o, 1, n, weight, eps, weighting);
+                continue;
+            }
             float k = inverseRms < TINY_INVERSE ? DOWN : 1f;
             scale(x, in, out, o, n, k, (float) (inverseRms / k), weight, weighting == RmsNormWeighting.ONE_PLUS);
         }
