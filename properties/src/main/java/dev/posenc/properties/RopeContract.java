@@ -21,6 +21,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The RoPE suite: agreement with the reference for every layout, schedule and rotary dimension, the
@@ -98,6 +99,52 @@ public abstract class RopeContract {
         int[] positions = {Integer.MAX_VALUE, Integer.MAX_VALUE - 1, 1 << 30, 3};
         Batch b = new Batch(4, 3, 0, positions, 5, 2, false, new FloatFill(FloatKind.NORMAL, 11));
         agree(e, b, 1, (k, x, xo, out, oo) -> k.rotate(e, b.positionsObject(), b.heads(), x, xo, out, oo));
+    }
+
+    /**
+     * Every base and every schedule parameter from the smallest double to the largest either makes building
+     * the embedding an {@link IllegalArgumentException} naming it, or gives finite rotations of finite rows
+     * that agree with the reference ({@link #AGREEMENT}) at every position up to {@link Integer#MAX_VALUE},
+     * with {@code rotate}, {@code unrotate} and {@code shift} by any int. (A linear factor of 1e−300 makes
+     * {@code inv_freq} 1e300: the angle at 2³⁰ overflows to ∞ and its sine is NaN, so it must be rejected.)
+     */
+    @Test
+    public void everyAcceptedScheduleRotatesFinitely() {
+        Gen<Double> values = integers().between(0, 8).map(i -> new double[] {Double.MIN_VALUE, 1e-300, 1e-30, 0.25, 1.5, 8,
+                1e30, 1e300, Double.MAX_VALUE}[i]);
+        Gen<Double> bases = integers().between(0, 6).map(i -> new double[] {1 + 1e-15, 1.5, 1e4, 5e5, 1e30, 1e300,
+                Double.MAX_VALUE}[i]);
+        Gen<int[]> shapes = integers().between(0, 5).zip(integers().between(1, 36), (kind, half) -> new int[] {kind, half});
+        qt(150).forAll(bases, values, shapes, longs().all()).checkAssert((base, v, shape, seed) -> {
+                    int kind = shape[0];
+                    int half = shape[1];
+                    RopeLayout layout = RopeLayout.values()[(int) (seed & 1)];
+                    RotaryEmbedding e;
+                    try {
+                        RopeScaling scaling = switch (kind) {
+                            case 0 -> new RopeScaling.Default();
+                            case 1 -> new RopeScaling.Linear(v);
+                            case 2 -> new RopeScaling.Dynamic(v);
+                            case 3 -> RopeScaling.Yarn.of(v, 4096);
+                            case 4 -> new RopeScaling.Llama3(v, 1, 4, 8192);
+                            default -> new RopeScaling.LongRope(java.util.Collections.nCopies(half, v),
+                                    java.util.Collections.nCopies(half, v), 0, 0, 4096);
+                        };
+                        e = RotaryEmbedding.of(2 * half + 3, 2 * half, base, layout).withScaling(scaling, 8192);
+                    } catch (IllegalArgumentException rejected) {
+                        String m = rejected.getMessage();
+                        assertTrue(m.contains("factor") || m.contains("rope_theta"), () -> "the message does not name"
+                                + " the parameter: " + m);
+                        return;
+                    }
+                    int[] positions = {0, 1, 8191, 8192, 1 << 30, Integer.MAX_VALUE};
+                    Batch b = new Batch(positions.length, 2, 0, positions, 1, 2, false, new FloatFill(FloatKind.NORMAL, seed));
+                    double af = e.frequencies(b.positionsObject()).attentionFactor();
+                    agree(e, b, af, (k, x, xo, out, oo) -> k.rotate(e, b.positionsObject(), b.heads(), x, xo, out, oo));
+                    agree(e, b, 1 / af, (k, x, xo, out, oo) -> k.unrotate(e, b.positionsObject(), b.heads(), x, xo, out, oo));
+                    int delta = new int[] {Integer.MIN_VALUE, -1, Integer.MAX_VALUE}[(int) Math.floorMod(seed >> 1, 3)];
+                    agree(e, b, 1, (k, x, xo, out, oo) -> k.shift(e, delta, b.rows(), b.heads(), x, xo, out, oo));
+                });
     }
 
     /** Runs {@code call} on the kernel and the reference and checks the outputs against each other. */

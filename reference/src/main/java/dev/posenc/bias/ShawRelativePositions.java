@@ -55,14 +55,14 @@ public final class ShawRelativePositions implements PositionBias {
         Checks.positive(headDim, "headDim");
         Checks.positive(valueDim, "valueDim");
         int rows = Checks.product(2, "2", clip, "clip") + 1;
-        float[] key = copy(keyTable, "keyTable", keyOffset, rows, headDim);
-        float[] value = valueTable == null ? null : copy(valueTable, "valueTable", valueOffset, rows, valueDim);
+        float[] key = copy(keyTable, "keyTable", keyOffset, rows, headDim, "headDim");
+        float[] value = valueTable == null ? null : copy(valueTable, "valueTable", valueOffset, rows, valueDim, "valueDim");
         return new ShawRelativePositions(clip, headDim, valueDim, new ShawTables(key, value));
     }
 
-    private static float[] copy(float[] table, String name, int offset, int rows, int width) {
-        int size = Checks.product(rows, "2·clip + 1", width, "width");
-        Checks.fits(table, name, offset, size, "(2·clip + 1) × width");
+    private static float[] copy(float[] table, String name, int offset, int rows, int width, String widthName) {
+        int size = Checks.product(rows, "2·clip + 1", width, widthName);
+        Checks.fits(table, name, offset, size, "(2·clip + 1) × " + widthName);
         float[] copy = new float[size];
         System.arraycopy(table, offset, copy, 0, size);
         return copy;
