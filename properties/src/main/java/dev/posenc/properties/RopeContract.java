@@ -31,10 +31,11 @@ import org.quicktheories.core.Gen;
  *
  * <p>Error bound (u = 2⁻²⁴). Every output of a pair {@code (a, b)} rotated by the double angle
  * {@code θ̂ = fl(p·inv_freq)} with scale {@code k} (af, 1/af or 1) may differ from the exact
- * {@code k·(a·cos θ̂ − b·sin θ̂)} by at most {@code I·k·(|a| + |b|)}, {@code I = 7.5u}: the library's
- * vector kernel rounds the reduced angle to float (|θ| ≤ π: 2u), evaluates float COS/SIN (1.5 ulp ≤ 1.5u),
- * rounds k to float (u) and multiplies by it (u), then forms {@code a·c − b·s} (two roundings, 2u:
- * 7.5u in all; from a cache 3u). The reference rounds once (u). So implementation and reference agree
+ * {@code k·(a·cos θ̂ − b·sin θ̂)} by at most {@code I·k·(|a| + |b|)}, {@code I = 7.5u}: a vector kernel
+ * that rounds the reduced angle to float (|θ| ≤ π: 2u) and evaluates a float cosine and sine within
+ * 1.5 ulp (1.5u) — the library's reduces to |r| ≤ π/4 (0.5u) and its polynomials err by 1.25u —, rounds k
+ * to float (u) and multiplies by it (u), then forms {@code a·c − b·s} (two roundings, 2u): 7.5u in all
+ * (from a cache 3u). The reference rounds once (u). So implementation and reference agree
  * within {@code (I + u)·k·(|a| + |b|)}. Against the exact angle {@code p·inv_freq}, {@code θ̂} adds
  * {@code η(p) = 2⁻⁵³·|p|·max inv_freq} to I: the only term that grows with the position (1.2e−7 at 2³⁰).
  * Outputs in the subnormal range may add {@code 4·2⁻¹⁴⁹} absolute.
