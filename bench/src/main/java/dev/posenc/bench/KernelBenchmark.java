@@ -13,8 +13,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What every kernel benchmark shares (JMH inherits these annotations): throughput per second, one
- * fork with the incubator module, and the two sides, {@link Implementation#reference} and
- * {@link Implementation#vector}, measured in the same run. Subclasses count what they process in
+ * fork with the incubator module, and the sides {@link Implementation#reference},
+ * {@link Implementation#plain} and {@link Implementation#vector}, measured in the same run (the report
+ * adds {@link Implementation#jlama} where a benchmark has it). Subclasses count what they process in
  * {@link Elements}.
  */
 @State(Scope.Thread)
@@ -24,6 +25,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public abstract class KernelBenchmark {
-    @Param({"reference", "vector"})
+    @Param({"reference", "plain", "vector"})
     public Implementation impl;
 }

@@ -2,13 +2,16 @@ package dev.posenc.bench;
 
 import dev.posenc.Positions;
 import dev.posenc.absolute.AbsolutePositionKernel;
+import dev.posenc.bench.plain.PlainLearned;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
-/** Adding learned position embeddings (a 2048-row table) to 512 token rows of width 768 and 4096, in place. */
+/** Adding learned position embeddings (a 2048-row table, rows 100…) to 512 token rows of width 768 and 4096, in place. */
 public class LearnedPositionBenchmark extends KernelBenchmark {
+    private static final int FIRST = 100;
+
     @Param({"768", "4096"})
     public int dim;
 
@@ -22,8 +25,12 @@ public class LearnedPositionBenchmark extends KernelBenchmark {
 
     @Setup
     public void setUp() {
-        kernel = impl.provider().absolutePositions();
-        positions = Positions.range(100, rows);
+        switch (impl) {
+            case reference, vector -> kernel = impl.provider().absolutePositions();
+            case plain -> { }
+            case jlama -> throw Implementation.noPeer("learned");
+        }
+        positions = Positions.range(FIRST, rows);
         SplittableRandom random = new SplittableRandom(42);
         table = new float[2048 * dim];
         x = new float[rows * dim];
@@ -37,7 +44,11 @@ public class LearnedPositionBenchmark extends KernelBenchmark {
 
     @Benchmark
     public float[] addLearned(Elements counter) {
-        kernel.addLearned(table, 0, 2048, dim, positions, x, 0);
+        if (impl == Implementation.plain) {
+            PlainLearned.add(table, FIRST, rows, dim, x);
+        } else {
+            kernel.addLearned(table, 0, 2048, dim, positions, x, 0);
+        }
         counter.elements += (long) rows * dim;
         return x;
     }

@@ -1,41 +1,19 @@
 package dev.posenc.bench;
 
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * This machine's single-thread limits, against which the report sets every kernel:
- * <ul>
- *   <li>{@code fma}: fp32 FMA throughput with the preferred species, {@value #ACCUMULATORS}
- *       independent accumulators (enough to cover FMA latency × FMA ports on current x86 and ARM
- *       cores), counted as 2 FLOPs per lane per FMA;
- *   <li>{@code sweep}: streaming bandwidth of {@code y = s·x} over a working set sized for L2, L3 or
- *       DRAM ({@link MemoryLevel#probeBytes()}), counted as {@value #SWEEP_BYTES_PER_ELEMENT} bytes per
- *       element (read x, write y), the same accounting as the memory-bound kernels (write-allocate
- *       traffic is not counted on either side).
- * </ul>
+ * This machine's single-thread fp32 FMA peak, the compute ceiling of the report: the preferred species,
+ * {@value #ACCUMULATORS} independent accumulators (enough to cover FMA latency × FMA ports on current
+ * x86 and ARM cores), counted as 2 FLOPs per lane per FMA. Memory and special-function ceilings are
+ * {@link BandwidthBenchmark} and {@link SpecialFunctionBenchmark}.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class PeakBenchmark {
-    /** Bytes a sweep moves per element: one float read, one written. */
-    public static final int SWEEP_BYTES_PER_ELEMENT = 8;
+public class PeakBenchmark extends ProbeBenchmark {
     static final int ACCUMULATORS = 12;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int FMA_ROUNDS = 1024;
@@ -46,26 +24,6 @@ public class PeakBenchmark {
         public float a = 0.9999f;
         public float b = 1e-4f;
     }
-
-    /** The two arrays a sweep reads and writes. */
-    @State(Scope.Thread)
-    public static class Sweep {
-        @Param({"L2", "L3", "DRAM"})
-        public MemoryLevel level;
-
-        float[] x;
-        float[] y;
-
-        @Setup
-        public void setUp() {
-            int n = (int) Math.min(Integer.MAX_VALUE - 64, level.probeBytes() / SWEEP_BYTES_PER_ELEMENT);
-            n -= n % SPECIES.length();
-            x = new float[n];
-            y = new float[n];
-            java.util.Arrays.fill(x, 1.5f);
-        }
-    }
-
     @Benchmark
     public float fma(Coefficients c, Flops counter) {
         FloatVector a = FloatVector.broadcast(SPECIES, c.a);
@@ -101,16 +59,5 @@ public class PeakBenchmark {
         counter.flops += 2L * ACCUMULATORS * SPECIES.length() * FMA_ROUNDS;
         return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).add(s8).add(s9).add(s10).add(s11)
                 .reduceLanes(VectorOperators.ADD);
-    }
-
-    @Benchmark
-    public float[] sweep(Sweep s, Coefficients c, Elements counter) {
-        float[] x = s.x;
-        float[] y = s.y;
-        for (int i = 0; i < x.length; i += SPECIES.length()) {
-            FloatVector.fromArray(SPECIES, x, i).mul(c.a).intoArray(y, i);
-        }
-        counter.elements += x.length;
-        return y;
     }
 }

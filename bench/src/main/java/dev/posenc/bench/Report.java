@@ -6,7 +6,8 @@ import dev.posenc.bench.report.ReportOptions;
 
 /**
  * {@code ./posenc report}: the performance report of every kernel in the {@link Catalog} on this
- * machine (see {@link PerformanceReport}). Usage: {@link ReportOptions#USAGE}.
+ * machine (see {@link PerformanceReport}). Usage: {@link ReportOptions#USAGE}. Exits with status 3 when a
+ * guard of {@link Catalog#GUARDS} fails (an anomaly that was fixed is back).
  */
 public final class Report {
     private Report() {}
@@ -30,6 +31,10 @@ public final class Report {
             Catalog.KERNELS.forEach(e -> System.out.println(e.name() + "\t" + e.benchmark().getSimpleName() + "\t" + e.cost()));
             return;
         }
-        new PerformanceReport(options, ("./posenc report " + String.join(" ", args)).strip(), System.out).run(Catalog.KERNELS);
+        boolean passed = new PerformanceReport(options, ("./posenc report " + String.join(" ", args)).strip(), System.out)
+                .run(Catalog.KERNELS, Catalog.GUARDS);
+        if (!passed) {
+            System.exit(3);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.posenc.bench;
 
 import dev.posenc.Positions;
+import dev.posenc.bench.plain.PlainRope;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
@@ -12,9 +13,10 @@ import org.openjdk.jmh.annotations.Setup;
 
 /**
  * RoPE on a prefill block: {@code positions × heads × headDim} floats (512 × 32 × 64 or 128), both pair
- * layouts, full and half rotary, with a cos/sin cache ({@code cache}) or angles computed per call
- * ({@code angles}), in place ({@link #rotateInPlace}: x stays bounded since af = 1) or into a second array
- * ({@link #rotateInto}). Elements counted: every float of the block, pass-through dims included.
+ * layouts, full and half rotary, with a cos/sin cache ({@code cache}; plain Java: a float table) or
+ * angles computed per call ({@code angles}), in place ({@link #rotateInPlace}: x stays bounded since
+ * af = 1) or into a second array ({@link #rotateInto}). Elements counted: every float of the block,
+ * pass-through dims included.
  */
 public class RopeBenchmark extends KernelBenchmark {
     @Param({"HALF_SPLIT", "INTERLEAVED"})
@@ -27,7 +29,7 @@ public class RopeBenchmark extends KernelBenchmark {
     @Param({"full", "half"})
     public String rotary;
 
-    /** {@code cache}: a {@link RopeCache} of the block's positions; {@code angles}: cos/sin formed per call. */
+    /** {@code cache}: the kernel's own {@link RopeCache} of the block's positions; {@code angles}: cos/sin formed per call. */
     @Param({"cache", "angles"})
     public String path;
 
@@ -41,15 +43,22 @@ public class RopeBenchmark extends KernelBenchmark {
     private RotaryEmbedding embedding;
     private RopeCache cache;
     private Positions block;
+    private int rotaryDim;
+    private float[] invFreq;
+    private float[] cos;
+    private float[] sin;
     private float[] x;
     private float[] out;
 
     @Setup
     public void setUp() {
-        kernel = impl.provider().rope();
-        int rotaryDim = rotary.equals("full") ? headDim : headDim / 2;
+        switch (impl) {
+            case reference, vector -> kernel = impl.provider().rope();
+            case plain -> { }
+            case jlama -> throw Implementation.noPeer("rope");
+        }
+        rotaryDim = rotary.equals("full") ? headDim : headDim / 2;
         embedding = RotaryEmbedding.of(headDim, rotaryDim, 500_000, layout);
-        cache = RopeCache.of(embedding, positions);
         block = Positions.range(0, positions);
         SplittableRandom random = new SplittableRandom(42);
         x = new float[positions * heads * headDim];
@@ -57,6 +66,18 @@ public class RopeBenchmark extends KernelBenchmark {
             x[i] = (float) (random.nextDouble() * 2 - 1);
         }
         out = new float[x.length];
+        int half = rotaryDim / 2;
+        invFreq = new float[half];
+        for (int i = 0; i < half; i++) {
+            invFreq[i] = (float) embedding.frequencies().invFreq(i);
+        }
+        if (kernel == null) {
+            cos = new float[positions * half];
+            sin = new float[positions * half];
+            PlainRope.angles(invFreq, positions, cos, sin);
+        } else {
+            cache = kernel.cache(embedding, positions);
+        }
     }
 
     @Benchmark
@@ -70,7 +91,13 @@ public class RopeBenchmark extends KernelBenchmark {
     }
 
     private float[] rotate(float[] target, Elements counter) {
-        if (path.equals("cache")) {
+        boolean cached = path.equals("cache");
+        if (impl == Implementation.plain) {
+            if (!cached) {
+                PlainRope.angles(invFreq, positions, cos, sin);
+            }
+            PlainRope.rotate(cos, sin, layout == RopeLayout.HALF_SPLIT, positions, heads, headDim, rotaryDim, x, target);
+        } else if (cached) {
             kernel.rotate(cache, block, heads, x, 0, target, 0);
         } else {
             kernel.rotate(embedding, block, heads, x, 0, target, 0);

@@ -4,6 +4,7 @@ import dev.posenc.Positions;
 import dev.posenc.absolute.AbsolutePositionKernel;
 import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.absolute.SinusoidalLayout;
+import dev.posenc.bench.plain.PlainSinusoidal;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -22,20 +23,33 @@ public class SinusoidalBenchmark extends KernelBenchmark {
     private AbsolutePositionKernel kernel;
     private SinusoidalEncoding encoding;
     private Positions positions;
+    private float[] frequency;
     private float[] table;
 
     @Setup
     public void setUp() {
-        kernel = impl.provider().absolutePositions();
         encoding = SinusoidalEncoding.of(dim, layout);
         positions = Positions.range(0, rows);
         table = new float[rows * dim];
+        frequency = new float[dim / 2];
+        for (int i = 0; i < frequency.length; i++) {
+            frequency[i] = (float) encoding.frequency(i);
+        }
+        switch (impl) {
+            case reference, vector -> kernel = impl.provider().absolutePositions();
+            case plain -> { }
+            case jlama -> throw Implementation.noPeer("sinusoidal");
+        }
     }
 
     /** Writes the {@code [rows × dim]} table for positions 0..rows−1. */
     @Benchmark
     public float[] sinusoidalTable(Elements counter) {
-        kernel.sinusoidal(encoding, positions, table, 0);
+        if (impl == Implementation.plain) {
+            PlainSinusoidal.table(frequency, layout == SinusoidalLayout.INTERLEAVED, rows, dim, table);
+        } else {
+            kernel.sinusoidal(encoding, positions, table, 0);
+        }
         counter.elements += (long) rows * dim;
         return table;
     }

@@ -16,6 +16,7 @@ import dev.posenc.absolute.SinusoidalLayout;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -33,6 +34,7 @@ import org.quicktheories.core.Gen;
  * reduce {@code fl(p·ω)} itself, as {@link Math#sin} does, which every accepted base requires).
  * Comparing two implementations doubles it; adding to x adds {@code u·|x + PE|}.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class AbsolutePositionContract {
     private static final double U = 0x1p-24;
     private static final double EPSILON = 3 * 0x1p-23;

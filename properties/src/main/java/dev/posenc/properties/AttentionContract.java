@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The attention suite: agreement with an independent double-precision oracle within the error bound
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * conformance data; special values; parallel and concurrent calls; bad input. Subclass it and return
  * your implementation from {@link #kernel()}. Invariants are in {@link AttentionInvariantsContract}.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class AttentionContract {
 
     /** The implementation under test. */

@@ -17,6 +17,7 @@ import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Mathematical invariants of attention, checked on the implementation under test: probabilities sum
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * implementation may sum in another order when it groups heads, rows or keys differently (the
  * library's decode kernel does).
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class AttentionInvariantsContract {
     private static final SchemeKind[] RELATIVE = {SchemeKind.ALIBI, SchemeKind.ALIBI_SYMMETRIC, SchemeKind.T5_BIDIRECTIONAL,
             SchemeKind.T5_CAUSAL, SchemeKind.SHAW, SchemeKind.SHAW_KEYS_ONLY, SchemeKind.XL};

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API kernels run under {@code -Xint} when {@code posenc.impl=vector}). Subclass it, and override
  * {@link #provider()} to test your own {@link KernelProvider}.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class DeterminismContract {
     /** Rounds of the warm JVM; with thresholds scaled by {@value #THRESHOLD_SCALING}, C2 compiles within them. */
     static final int ROUNDS = 100;

@@ -9,10 +9,14 @@ import dev.posenc.absolute.SinusoidalLayout;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.norm.RmsNormWeighting;
+import dev.posenc.rope.AxialPositions;
+import dev.posenc.rope.MropeSections;
+import dev.posenc.rope.MultimodalRope;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RopeScaling;
 import dev.posenc.rope.RotaryEmbedding;
+import dev.posenc.rope.Xpos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,10 +141,18 @@ public final class DeterminismWorkload {
                 }, size));
                 out.put(name + " unrotate", apply(y -> k.rope().unrotate(e, positions, 3, x, 0, y, 0), size));
                 out.put(name + " shift", apply(y -> k.rope().shift(e, -77, 4, 3, x, 0, y, 0), size));
-                RopeCache cache = RopeCache.of(e, 995, 10);
+                RopeCache cache = k.rope().cache(e, 995, 10);
                 out.put(name + " cached", apply(y -> k.rope().rotate(cache, Positions.range(995, 4), 3, x, 0, y, 0), size));
             }
         }
+        float[] x = data(4 * 2 * 128, 12, 1);
+        MultimodalRope mrope = new MultimodalRope(RotaryEmbedding.of(128, 1_000_000, RopeLayout.HALF_SPLIT),
+                MropeSections.interleaved(24, 20, 20));
+        AxialPositions thw = AxialPositions.of(Positions.of(0, 5, 5, 9), Positions.of(0, 1, 2, 1 << 20),
+                Positions.of(7, 0, 3, 1));
+        out.put("rope M-RoPE", apply(y -> k.rope().rotate(mrope, thw, 2, x, 0, y, 0), x.length));
+        Xpos xpos = Xpos.of(128).keys();
+        out.put("rope xPos keys", apply(y -> k.rope().rotate(xpos, positions, 2, x, 0, y, 0), x.length));
     }
 
     private static void attention(KernelProvider k, Map<String, float[]> out) {

@@ -1,5 +1,6 @@
 package dev.posenc.properties;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +26,14 @@ public record FloatFill(FloatKind kind, long seed) {
         float[] array = Arrays2.sentinels(offset + length + slack);
         fill(array, offset, length);
         return array;
+    }
+
+    /** The first {@code count} values, or the first 8 and "…": what a counterexample's data starts with. */
+    public String values(int count) {
+        float[] values = new float[Math.min(count, 8)];
+        fill(values, 0, values.length);
+        String shown = Arrays.toString(values);
+        return count > values.length ? shown.substring(0, shown.length() - 1) + ", …]" : shown;
     }
 
     @Override

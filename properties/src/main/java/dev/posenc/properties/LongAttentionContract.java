@@ -11,6 +11,7 @@ import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.bias.AlibiBias;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * runs with every streaming kernel; the scalar reference (about a minute per 10⁹ pairs) skips it.
  * 65536² = 2³² pairs runs with {@code -Dposenc.long=true} (streaming kernels only).
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class LongAttentionContract {
     /** System property enabling the 65536 × 65536 case. */
     public static final String LONG_PROPERTY = "posenc.long";

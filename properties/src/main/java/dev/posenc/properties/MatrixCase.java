@@ -26,6 +26,6 @@ public record MatrixCase(int rows, int cols, int inOffset, int outOffset, FloatF
 
     @Override
     public String toString() {
-        return "[" + rows + " × " + cols + "] in@" + inOffset + " out@" + outOffset + " " + fill;
+        return "[" + rows + " × " + cols + "] in@" + inOffset + " out@" + outOffset + " " + fill + " x=" + fill.values(size());
     }
 }

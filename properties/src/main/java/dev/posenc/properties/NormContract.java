@@ -9,6 +9,7 @@ import dev.posenc.norm.NormKernel;
 import dev.posenc.norm.RmsNormWeighting;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -28,6 +29,7 @@ import org.quicktheories.core.Gen;
  * </ul>
  * Outputs below 2⁻¹²⁶ may be flushed, so {@code Float.MIN_NORMAL} is added throughout.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class NormContract {
     private static final double U = 0x1p-24;
     private static final FloatKind[] ALL = FloatKind.values();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.posenc.Kernels;
 import dev.posenc.Positions;
 import dev.posenc.absolute.PositionTable;
 import dev.posenc.absolute.SinusoidalEncoding;
@@ -19,6 +20,7 @@ import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.bias.TransformerXlPositions;
 import dev.posenc.rope.LayoutPermutation;
 import dev.posenc.rope.RopeCache;
+import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.function.Executable;
  * values compute is checked by each kernel family's contract (finite inputs give finite outputs).
  * There is nothing to bind: the types are the library's own.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class ParameterContract {
     static final int SECONDS = 5;
     /** Sizes: both ends of int, each type's documented limits and one past them, and small ones. */
@@ -99,8 +103,10 @@ public abstract class ParameterContract {
                     () -> RotaryEmbedding.of(64, s, 10_000, RopeLayout.INTERLEAVED), "rotaryDim");
             // Eight floats a row: accepted counts (up to 2²⁵) are computed within the time limit.
             RotaryEmbedding narrow = RotaryEmbedding.of(8, 10_000, RopeLayout.HALF_SPLIT);
-            acceptsOrRejects(failures, "RopeCache.of(count = " + s + ")", () -> RopeCache.of(narrow, s), "count");
-            acceptsOrRejects(failures, "RopeCache.of(first = " + s + ")", () -> RopeCache.of(narrow, s, 2), "first");
+            for (RopeKernel kernel : new RopeKernel[] {Kernels.get().rope(), Kernels.reference().rope()}) {
+                acceptsOrRejects(failures, "cache(count = " + s + ") of " + kernel, () -> kernel.cache(narrow, s), "count");
+                acceptsOrRejects(failures, "cache(first = " + s + ") of " + kernel, () -> kernel.cache(narrow, s, 2), "first");
+            }
             acceptsOrRejects(failures, "AttentionOptions.of(heads = " + s + ")", () -> AttentionOptions.of(s, 1, 4), "heads");
             acceptsOrRejects(failures, "AttentionOptions.of(kvHeads = " + s + ")", () -> AttentionOptions.of(4, s, 4), "kvHeads");
             acceptsOrRejects(failures, "AttentionOptions.withValueDim(" + s + ")", () -> AttentionOptions.of(1, 4).withValueDim(s),
@@ -171,7 +177,7 @@ public abstract class ParameterContract {
         DenseBias dense = DenseBias.additive(new float[12], 0, 2, 2, 3);
         SinusoidalEncoding sinusoidal = SinusoidalEncoding.of(5);
         RotaryEmbedding rope = RotaryEmbedding.of(8, 10_000, RopeLayout.HALF_SPLIT);
-        RopeCache cache = RopeCache.of(rope, 10, 5);
+        RopeCache cache = Kernels.get().rope().cache(rope, 10, 5);
         PositionTable table = PositionTable.learned(new float[6], 0, 3, 2);
         for (int bad : new int[] {Integer.MIN_VALUE, -1}) {
             rejectsIndex(() -> alibi.slope(bad), "head");

@@ -17,12 +17,14 @@ import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.bias.TransformerXlPositions;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The relative position schemes themselves (no kernel): HF's T5 buckets and biases and BLOOM's ALiBi
  * slopes from the conformance data, the rules each scheme obeys, Transformer-XL against the authors'
  * rel-shift formulation, and bad input. Attention's use of them is in {@link AttentionContract}.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class PositionBiasContract {
     private static final double U = 0x1p-24;
 

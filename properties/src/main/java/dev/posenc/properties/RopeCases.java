@@ -102,7 +102,7 @@ public final class RopeCases {
             String at = positions == null ? "positions " + first + "…" + (first + rows - 1)
                     : "positions " + Arrays.toString(positions);
             return "[" + rows + " rows × " + heads + " heads] " + at + " x@" + xOffset
-                    + (inPlace ? " in place " : " out@" + outOffset + " ") + fill;
+                    + (inPlace ? " in place " : " out@" + outOffset + " ") + fill + " x starts " + fill.values(8);
         }
     }
 
@@ -129,7 +129,7 @@ public final class RopeCases {
         return random.nextInt(4) == 0;
     }
 
-    private static RotaryEmbedding embedding(SplittableRandom random) {
+    static RotaryEmbedding embedding(SplittableRandom random) {
         int headDim = headDim(random);
         int fullEven = headDim & ~1;
         int rotaryDim = random.nextBoolean() ? fullEven : 2 + 2 * random.nextInt(fullEven / 2);

@@ -21,6 +21,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -40,13 +41,14 @@ import org.quicktheories.core.Gen;
  * {@code η(p) = 2⁻⁵³·|p|·max inv_freq} to I: the only term that grows with the position (1.2e−7 at 2³⁰).
  * Outputs in the subnormal range may add {@code 4·2⁻¹⁴⁹} absolute.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class RopeContract {
     private static final double U = 0x1p-24;
     /** Any implementation against the exact rotation by the double angle, per unit of {@code k·(|a| + |b|)}. */
     protected static final double IMPLEMENTATION = 7.5 * U;
     /** Implementation against the reference. */
     protected static final double AGREEMENT = IMPLEMENTATION + U;
-    private static final double UNDERFLOW = 4 * Float.MIN_VALUE;
+    private static final double UNDERFLOW = Rotations.UNDERFLOW;
 
     /** The implementation under test. */
     protected abstract RopeKernel kernel();
@@ -69,10 +71,10 @@ public abstract class RopeContract {
     @Test
     public void rotateWithACacheAgreesWithTheReference() {
         qt(150).forAll(RopeCases.embeddings(), RopeCases.batches(RopeCases.MAX_POSITION, 3000)).checkAssert((e, b) -> {
+            // Each side rotates with a cache of its own: an implementation owns its cache's layout.
             Positions p = b.positionsObject();
-            RopeCache cache = RopeCache.of(e, p.min(), p.max() - p.min() + 1);
-            agree(e, b, cache.frequencies().attentionFactor(),
-                    (k, x, xo, out, oo) -> k.rotate(cache, p, b.heads(), x, xo, out, oo));
+            agree(e, b, e.frequencies(p.max() + 1).attentionFactor(),
+                    (k, x, xo, out, oo) -> k.rotate(k.cache(e, p.min(), p.max() - p.min() + 1), p, b.heads(), x, xo, out, oo));
         });
     }
 
@@ -115,10 +117,11 @@ public abstract class RopeContract {
                 1e30, 1e300, Double.MAX_VALUE}[i]);
         Gen<Double> bases = integers().between(0, 6).map(i -> new double[] {1 + 1e-15, 1.5, 1e4, 5e5, 1e30, 1e300,
                 Double.MAX_VALUE}[i]);
-        Gen<int[]> shapes = integers().between(0, 5).zip(integers().between(1, 36), (kind, half) -> new int[] {kind, half});
+        record Shape(int schedule, int pairs) {}
+        Gen<Shape> shapes = integers().between(0, 5).zip(integers().between(1, 36), Shape::new);
         qt(150).forAll(bases, values, shapes, longs().all()).checkAssert((base, v, shape, seed) -> {
-                    int kind = shape[0];
-                    int half = shape[1];
+                    int kind = shape.schedule();
+                    int half = shape.pairs();
                     RopeLayout layout = RopeLayout.values()[(int) (seed & 1)];
                     RotaryEmbedding e;
                     try {
@@ -134,8 +137,8 @@ public abstract class RopeContract {
                         e = RotaryEmbedding.of(2 * half + 3, 2 * half, base, layout).withScaling(scaling, 8192);
                     } catch (IllegalArgumentException rejected) {
                         String m = rejected.getMessage();
-                        assertTrue(m.contains("factor") || m.contains("rope_theta"), () -> "the message does not name"
-                                + " the parameter: " + m);
+                        assertTrue(m.contains("factor") || m.contains("rope_theta") || m.contains("rotaryDim"),
+                                () -> "the message does not name the parameter: " + m);
                         return;
                     }
                     int[] positions = {0, 1, 8191, 8192, 1 << 30, Integer.MAX_VALUE};
@@ -173,44 +176,15 @@ public abstract class RopeContract {
         void run(RopeKernel kernel, float[] x, int xOffset, float[] out, int outOffset);
     }
 
-    /** The allowed error of both outputs of the pair {@code (a, b)}. */
-    @FunctionalInterface
-    private interface PairBound {
-        double of(double a, double b);
-    }
-
     /**
      * Checks {@code heads} heads: rotary dims within {@code bound} (plus underflow) of {@code expected},
      * pass-through dims equal to {@code x} bit for bit.
      */
     private static void assertRotation(RotaryEmbedding e, int heads, float[] x, int xOffset, float[] actual, int offset,
-                                       float[] expected, int expectedOffset, PairBound bound,
+                                       float[] expected, int expectedOffset, Rotations.PairBound bound,
                                        java.util.function.Supplier<String> what) {
-        int d = e.headDim();
-        int r = e.rotaryDim();
-        RopeLayout layout = e.layout();
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < r / 2; i++) {
-                int first = layout.first(i, r);
-                int second = layout.second(i, r);
-                double allowed = bound.of(x[xOffset + h * d + first], x[xOffset + h * d + second]) + UNDERFLOW;
-                for (int dim : new int[] {first, second}) {
-                    double got = actual[offset + h * d + dim];
-                    double want = expected[expectedOffset + h * d + dim];
-                    if (!(Math.abs(got - want) <= allowed)) {
-                        fail("head " + h + " (counting every row's heads), dim " + dim + " (pair " + i
-                                + "): expected " + want + " but was " + got + " (error " + Math.abs(got - want)
-                                + " > bound " + allowed + ") for " + what.get());
-                    }
-                }
-            }
-            for (int dim = r; dim < d; dim++) {
-                if (Float.floatToRawIntBits(actual[offset + h * d + dim]) != Float.floatToRawIntBits(x[xOffset + h * d + dim])) {
-                    fail("pass-through dim " + dim + " of head " + h + " changed from " + x[xOffset + h * d + dim] + " to "
-                            + actual[offset + h * d + dim] + " for " + what.get());
-                }
-            }
-        }
+        Rotations.assertRotation(e.headDim(), e.rotaryDim(), e.layout(), heads, x, xOffset, actual, offset, expected,
+                expectedOffset, null, bound, what);
     }
 
     @Test
@@ -240,7 +214,7 @@ public abstract class RopeContract {
                 float[] y = new float[x.length];
                 kernel().rotate(e, Positions.range(p, 1), 4, x, 0, y, 0);
                 float[] cached = x.clone();
-                kernel().rotate(RopeCache.of(e, p, 1), Positions.range(p, 1), 4, cached, 0);
+                kernel().rotate(kernel().cache(e, p, 1), Positions.range(p, 1), 4, cached, 0);
                 double[] exact = exactRotation(e, p, x, 4);
                 Approx.Bound bound = Approx.Bound.of(1e-6 * Math.max(1, maxAbs(x)), 0);
                 Approx.assertClose(layout + " at position " + p, y, 0, exact, bound);
@@ -291,27 +265,11 @@ public abstract class RopeContract {
     }
 
     private double dot(RotaryEmbedding e, float[] q, int m, float[] k, int n) {
-        float[] qm = rotated(e, q, m);
-        float[] kn = rotated(e, k, n);
-        double s = 0;
-        for (int j = 0; j < qm.length; j++) {
-            s += (double) qm[j] * kn[j];
-        }
-        return s;
+        return Rotations.dot(rotated(e, q, m), rotated(e, k, n));
     }
 
     private double dotBound(RotaryEmbedding e, float[] q, int m, float[] k, int n) {
-        float[] qm = rotated(e, q, m);
-        float[] kn = rotated(e, k, n);
-        double[] dq = elementBounds(e, q, m);
-        double[] dk = elementBounds(e, k, n);
-        double bound = 0;
-        double magnitude = 0;
-        for (int j = 0; j < qm.length; j++) {
-            bound += (Math.abs(kn[j]) + dk[j]) * dq[j] + Math.abs(qm[j]) * dk[j];
-            magnitude += Math.abs((double) qm[j] * kn[j]);
-        }
-        return bound + qm.length * 0x1p-53 * magnitude + UNDERFLOW;
+        return Rotations.dotBound(rotated(e, q, m), elementBounds(e, q, m), rotated(e, k, n), elementBounds(e, k, n));
     }
 
     /** {@code δ_j}: the bound on rotated dim j's error against the exact rotation by {@code p·inv_freq}. */
@@ -505,7 +463,7 @@ public abstract class RopeContract {
                 kernel().rotate(e, Positions.of(positions), heads, x, 0, out, 0);
                 Approx.assertClose(c + " " + tensor + "_out", out, 0, expected, bound);
                 Positions p = Positions.of(positions);
-                RopeCache cache = RopeCache.of(e, p.min(), p.max() - p.min() + 1);
+                RopeCache cache = kernel().cache(e, p.min(), p.max() - p.min() + 1);
                 float[] cached = x.clone();
                 kernel().rotate(cache, p, heads, cached, 0);
                 Approx.assertClose(c + " " + tensor + "_out with a cache", cached, 0, expected, bound);
@@ -565,7 +523,7 @@ public abstract class RopeContract {
         x[negInf] = Float.NEGATIVE_INFINITY;
         float[] y = new float[x.length];
         if (cached) {
-            kernel().rotate(RopeCache.of(e, p, 1), Positions.range(p, 1), 3, x, 0, y, 0);
+            kernel().rotate(kernel().cache(e, p, 1), Positions.range(p, 1), 3, x, 0, y, 0);
         } else {
             kernel().rotate(e, Positions.range(p, 1), 3, x, 0, y, 0);
         }
@@ -605,13 +563,28 @@ public abstract class RopeContract {
         BadInput.rejects(() -> k.rotate(e, Positions.range(0, 70_000), 70_000, x, 0, out, 0), out, "heads", "overflows");
         float[] shared = new float[60];
         BadInput.rejects(() -> k.rotate(e, two, 3, shared, 0, shared, 5), shared, "overlaps");
-        RopeCache cache = RopeCache.of(e, 10, 4);
+        RopeCache cache = kernel().cache(e, 10, 4);
         BadInput.rejects(() -> k.rotate(cache, Positions.range(12, 3), 2, x, 0, out, 0), out, "position 14", "[10, 14)");
         BadInput.rejects(() -> k.rotate(cache, Positions.of(11, 9), 3, x, 0, out, 0), out, "position 9", "outside");
         RotaryEmbedding dynamic = e.withScaling(new RopeScaling.Dynamic(2), 2048);
-        RopeCache longCache = RopeCache.of(dynamic, 0, 5000);
+        RopeCache longCache = kernel().cache(dynamic, 0, 5000);
         BadInput.rejects(() -> k.rotate(longCache, two, 3, x, 0, out, 0), out, "seq_len 2", "seq_len 5000");
         BadInput.rejects(() -> k.rotate((RopeCache) null, two, 3, x, 0, out, 0), out, "cache", "null");
+        RopeCache foreign = new RopeCache(e, 0, 4) {
+            @Override
+            protected double storedCos(int row, int pair) {
+                return 1;
+            }
+
+            @Override
+            protected double storedSin(int row, int pair) {
+                return 0;
+            }
+        };
+        BadInput.rejects(() -> k.rotate(foreign, two, 3, x, 0, out, 0), out, "not built by", "cache(rope, first, count)");
+        BadInput.rejects(() -> k.cache(e, -1, 4), null, "first", "-1");
+        BadInput.rejects(() -> k.cache(e, 0, 0), null, "count", "0");
+        BadInput.rejects(() -> k.cache(null, 0, 4), null, "embedding", "null");
         BadInput.rejects(() -> k.shift(e, 5, 0, 3, x, 0, out, 0), out, "rows", "0");
         BadInput.rejects(() -> k.shift(null, 5, 2, 3, x, 0, out, 0), out, "rope", "null");
         BadInput.rejects(() -> k.shift(e, 5, 3, 3, x, 0, out, 0), out, "x", "72", "48");

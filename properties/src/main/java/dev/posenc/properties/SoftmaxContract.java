@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import dev.posenc.Kernels;
 import dev.posenc.softmax.SoftmaxKernel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -26,6 +27,7 @@ import org.quicktheories.core.Gen;
  * rounding from exact (included in the 8u). Below {@code 2⁻¹²⁶} (subnormal outputs) an absolute
  * {@code 2⁻¹²⁶} is allowed, since float exponentials may flush there.
  */
+@ExtendWith(ShortStackTraces.class)
 public abstract class SoftmaxContract {
     private static final double U = 0x1p-24;
     private static final FloatKind[] FINITE_KINDS = {

@@ -14,8 +14,9 @@ import org.quicktheories.impl.Precursor;
  *
  * <p>Every property of one JVM draws from the same seed: {@value #SEED_PROPERTY} when set (the
  * property QuickTheories itself reads), else a random one chosen at start-up. A failing property
- * prints it; rerun with {@code -DQT_SEED=<seed>} (or {@code ./posenc verify --seed <seed>}) to get the
- * same shrunk counterexample. {@link #examplesTried()} counts the examples run so far, so that a
+ * prints it first, before the shrunk counterexample and a few stack frames of its cause
+ * ({@link ShortReporter}); rerun with {@code -DQT_SEED=<seed>} (or {@code ./posenc verify --seed <seed>})
+ * to get the same shrunk counterexample. {@link #examplesTried()} counts the examples run so far, so that a
  * report can say how much was checked.
  */
 public final class Theories {
@@ -35,7 +36,8 @@ public final class Theories {
         return QuickTheory.qt()
                 .withFixedSeed(SEED)
                 .withExamples(Math.max(1, (int) Math.round(examples * scale)))
-                .withGuidance(prng -> new Counting(new NoGuidance()));
+                .withGuidance(prng -> new Counting(new NoGuidance()))
+                .withReporter(new ShortReporter());
     }
 
     /** The seed every property of this JVM starts from. */

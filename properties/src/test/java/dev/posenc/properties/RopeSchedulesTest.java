@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.generators.SourceDSL.doubles;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.posenc.Kernels;
 import dev.posenc.Positions;
 import dev.posenc.rope.LayoutPermutation;
 import dev.posenc.rope.RopeCache;
@@ -54,7 +55,7 @@ class RopeSchedulesTest {
             double[] cos = c.doubles("expected.cos");
             double[] sin = c.doubles("expected.sin");
             Positions p = Positions.of(positions);
-            RopeCache cache = RopeCache.of(e, p.min(), p.max() - p.min() + 1);
+            RopeCache cache = Kernels.get().rope().cache(e, p.min(), p.max() - p.min() + 1);
             double af = f.attentionFactor();
             for (int s = 0; s < positions.length; s++) {
                 for (int i = 0; i < inv.length; i++) {
@@ -338,20 +339,27 @@ class RopeSchedulesTest {
     // ---------------------------------------------------------------- cache
 
     @Test
-    void cacheHoldsCosAndSinTimesTheAttentionFactorRoundedOnce() {
+    void cachesHoldCosAndSinTimesTheAttentionFactor() {
+        // Each exactly, or rounded once to float (the reference keeps doubles, the Vector API kernel floats).
         RotaryEmbedding e = RotaryEmbedding.of(64, 10_000, RopeLayout.INTERLEAVED)
                 .withScaling(RopeScaling.Yarn.of(8, 4096), 32768);
-        RopeCache cache = RopeCache.of(e, 1000, 24);
-        RopeFrequencies f = cache.frequencies();
-        assertTrue(cache.covers(1000) && cache.covers(1023) && !cache.covers(999) && !cache.covers(1024));
-        for (int p = 1000; p < 1024; p++) {
-            for (int i = 0; i < 32; i++) {
-                assertEquals((float) (Math.cos(p * f.invFreq(i)) * f.attentionFactor()), cache.cos(p, i));
-                assertEquals((float) (Math.sin(p * f.invFreq(i)) * f.attentionFactor()), cache.sin(p, i));
+        for (RopeCache cache : new RopeCache[] {Kernels.reference().rope().cache(e, 1000, 24),
+                Kernels.get().rope().cache(e, 1000, 24)}) {
+            RopeFrequencies f = cache.frequencies();
+            assertTrue(cache.covers(1000) && cache.covers(1023) && !cache.covers(999) && !cache.covers(1024));
+            for (int p = 1000; p < 1024; p++) {
+                for (int i = 0; i < 32; i++) {
+                    double cos = Math.cos(p * f.invFreq(i)) * f.attentionFactor();
+                    double sin = Math.sin(p * f.invFreq(i)) * f.attentionFactor();
+                    double c = cache.cos(p, i);
+                    double s = cache.sin(p, i);
+                    assertTrue(c == cos || c == (float) cos, () -> cache + ": cos " + c + " is neither " + cos + " nor it as a float");
+                    assertTrue(s == sin || s == (float) sin, () -> cache + ": sin " + s + " is neither " + sin + " nor it as a float");
+                }
             }
+            BadInput.rejects(() -> cache.cos(1024, 0), null, "position 1024", "[1000, 1024)");
+            BadInput.rejects(() -> cache.sin(1000, 32), null, "i", "32");
         }
-        BadInput.rejects(() -> cache.cos(1024, 0), null, "position 1024", "[1000, 1024)");
-        BadInput.rejects(() -> cache.sin(1000, 32), null, "i", "32");
     }
 
     // ---------------------------------------------------------------- bad parameters
@@ -386,8 +394,6 @@ class RopeSchedulesTest {
                 "rotaryDim > 2", "2");
         BadInput.rejects(() -> e64.withScaling(new RopeScaling.Dynamic(2), 0), null, "max_position_embeddings", "dynamic");
         BadInput.rejects(() -> e64.withScaling(RopeScaling.Yarn.of(4, 0), 0), null, "max_position_embeddings", "yarn");
-        BadInput.rejects(() -> RopeCache.of(e64, -1, 4), null, "first", "-1");
-        BadInput.rejects(() -> RopeCache.of(e64, 0, 0), null, "count", "0");
         BadInput.rejects(() -> LayoutPermutation.convert(RopeLayout.INTERLEAVED, l, new float[8], 0, new float[8], 0, 1, 8, 5,
                 1), null, "rotaryDim", "5");
         BadInput.rejects(() -> LayoutPermutation.convert(RopeLayout.INTERLEAVED, l, new float[8], 0, new float[8], 0, 2, 8, 8,

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./posenc verify} end to end, as a user elsewhere would run it: from a folder with no
- * {@code shared/conformance} nearby (so the conformance data comes from the jar), with few examples.
+ * {@code ./posenc verify} end to end, as a user elsewhere would run it: from an empty folder (the
+ * conformance data comes from the class path), with few examples.
  */
 @Tag("once")
 class VerifyCommandTest {

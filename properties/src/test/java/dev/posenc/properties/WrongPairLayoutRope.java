@@ -2,10 +2,13 @@ package dev.posenc.properties;
 
 import dev.posenc.Kernels;
 import dev.posenc.Positions;
+import dev.posenc.rope.AxialPositions;
+import dev.posenc.rope.AxialRope;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
+import dev.posenc.rope.Xpos;
 
 /**
  * A deliberately wrong RoPE for proving the kit: it rotates the pairs of the other layout (the classic
@@ -28,10 +31,25 @@ final class WrongPairLayoutRope implements RopeKernel {
     }
 
     @Override
+    public RopeCache cache(RotaryEmbedding rope, int first, int count) {
+        return reference.cache(swapped(rope), first, count);
+    }
+
+    @Override
     public void rotate(RopeCache cache, Positions positions, int heads, float[] x, int xOffset, float[] out,
                        int outOffset) {
-        RopeKernel.checkArguments(cache, positions, heads, x, xOffset, out, outOffset);
-        reference.rotate(swapped(cache.embedding()), positions, heads, x, xOffset, out, outOffset);
+        reference.rotate(cache, positions, heads, x, xOffset, out, outOffset);
+    }
+
+    @Override
+    public void rotate(AxialRope rope, AxialPositions positions, int heads, float[] x, int xOffset, float[] out,
+                       int outOffset) {
+        reference.rotate(rope, positions, heads, x, xOffset, out, outOffset);
+    }
+
+    @Override
+    public void rotate(Xpos xpos, Positions positions, int heads, float[] x, int xOffset, float[] out, int outOffset) {
+        reference.rotate(xpos, positions, heads, x, xOffset, out, outOffset);
     }
 
     @Override

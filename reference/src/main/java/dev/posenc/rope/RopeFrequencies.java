@@ -1,7 +1,6 @@
 package dev.posenc.rope;
 
 import dev.posenc.internal.Checks;
-import dev.posenc.internal.SharedState;
 import java.util.Arrays;
 
 /**
@@ -15,10 +14,6 @@ import java.util.Arrays;
  * thread-safe; obtain one from {@link RotaryEmbedding#frequencies(int)}.
  */
 public final class RopeFrequencies {
-    static {
-        SharedState.register(RopeFrequencies.class, f -> f.invFreq);
-    }
-
     private final double[] invFreq;
     private final double attentionFactor;
     private final ScheduleDetails details;

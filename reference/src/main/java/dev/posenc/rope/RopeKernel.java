@@ -27,6 +27,10 @@ import dev.posenc.internal.Checks;
  * non-finite (±∞, or NaN where ∞·0 or ∞ − ∞ arises, e.g. at position 0); other pairs are unaffected.
  * Outputs whose exact value exceeds the float range are infinite.
  *
+ * <p>The same rotation serves the variants: {@link AxialRope} shares the pairs out between several
+ * position axes (M-RoPE, a ViT's 2-D RoPE: {@code θ = p_axis(i)·inv_freq_i}), {@link Xpos} scales each pair
+ * by {@code ζ_i^(±(p − c)/γ)} (that factor multiplies af above, within the same bound).
+ *
  * <p>{@code out} may be {@code x} with the same offset (in place); other overlaps are rejected. Invalid
  * arguments throw {@link IllegalArgumentException} before anything is written.
  */
@@ -41,12 +45,39 @@ public interface RopeKernel {
     void rotate(RotaryEmbedding rope, Positions positions, int heads, float[] x, int xOffset, float[] out, int outOffset);
 
     /**
+     * A cos/sin cache of {@code rope} for positions {@code first … first + count − 1}, laid out for this
+     * implementation: immutable, shareable between threads, and usable only by this kernel's
+     * {@link #rotate(RopeCache, Positions, int, float[], int, float[], int)}.
+     *
+     * @throws IllegalArgumentException for a {@code null} rope, {@code first < 0}, {@code count < 1} or a
+     *                                  last position beyond {@link Integer#MAX_VALUE}
+     */
+    RopeCache cache(RotaryEmbedding rope, int first, int count);
+
+    /**
      * As {@link #rotate(RotaryEmbedding, Positions, int, float[], int, float[], int)} with the cos/sin of
-     * {@code cache}, which must cover every position and have been built with the frequencies these
-     * positions select (see {@link RopeCache}). The fastest path; results differ from the cache-less one by
-     * rounding only.
+     * {@code cache}, which this kernel must have built, which must cover every position, and whose
+     * frequencies must be those these positions select (see {@link RopeCache}). The fastest path; results
+     * differ from the cache-less one by rounding only.
      */
     void rotate(RopeCache cache, Positions positions, int heads, float[] x, int xOffset, float[] out, int outOffset);
+
+    /**
+     * Rotates each row by its positions on {@code rope}'s axes: pair i by {@code θ = p_axis(i)·inv_freq_i}
+     * with the frequencies of {@link AxialRope#frequencies(AxialPositions)}, times af.
+     *
+     * @param positions one per row on each of {@code rope.axes()} axes, each ≥ 0
+     */
+    void rotate(AxialRope rope, AxialPositions positions, int heads, float[] x, int xOffset, float[] out, int outOffset);
+
+    /**
+     * Rotates each row by its position as {@code xpos.embedding()} does, pair i scaled by
+     * {@code af·ζ_i^(±(p − c)/γ)} ({@link Xpos#scale}): queries with {@code xpos.queries()}, keys with
+     * {@code xpos.keys()} and the same centre.
+     *
+     * @param positions one per row, each ≥ 0
+     */
+    void rotate(Xpos xpos, Positions positions, int heads, float[] x, int xOffset, float[] out, int outOffset);
 
     /**
      * The inverse of {@link #rotate(RotaryEmbedding, Positions, int, float[], int, float[], int) rotate}:
@@ -74,6 +105,21 @@ public interface RopeKernel {
         rotate(cache, positions, heads, x, xOffset, x, xOffset);
     }
 
+    /** {@link #cache(RotaryEmbedding, int, int)} for positions {@code 0 … count − 1}. */
+    default RopeCache cache(RotaryEmbedding rope, int count) {
+        return cache(rope, 0, count);
+    }
+
+    /** {@link #rotate(AxialRope, AxialPositions, int, float[], int, float[], int)} in place. */
+    default void rotate(AxialRope rope, AxialPositions positions, int heads, float[] x, int xOffset) {
+        rotate(rope, positions, heads, x, xOffset, x, xOffset);
+    }
+
+    /** {@link #rotate(Xpos, Positions, int, float[], int, float[], int)} in place. */
+    default void rotate(Xpos xpos, Positions positions, int heads, float[] x, int xOffset) {
+        rotate(xpos, positions, heads, x, xOffset, x, xOffset);
+    }
+
     /**
      * The checks of {@code rotate} and {@code unrotate}: non-null arguments, at least one position, every
      * position ≥ 0, {@code heads ≥ 1}, {@code rows × heads × headDim} within int, arrays long enough for
@@ -85,11 +131,8 @@ public interface RopeKernel {
                                float[] out, int outOffset) {
         Checks.notNull(rope, "rope");
         Checks.notNull(positions, "positions");
-        checkRows(rope, positions.count(), "positions.count()", heads, x, xOffset, out, outOffset);
-        int min = positions.min();
-        if (min < 0) {
-            throw new IllegalArgumentException("positions must be >= 0, found " + min + " in " + positions);
-        }
+        checkRows(rope.headDim(), positions.count(), "positions.count()", heads, x, xOffset, out, outOffset);
+        requireNonNegative(positions.min(), positions);
     }
 
     /**
@@ -116,17 +159,47 @@ public interface RopeKernel {
         }
     }
 
+    /**
+     * The checks of {@code rotate} with an axial rope: those of
+     * {@link #checkArguments(RotaryEmbedding, Positions, int, float[], int, float[], int)}, and as many axes
+     * in {@code positions} as {@code rope} has.
+     */
+    static void checkArguments(AxialRope rope, AxialPositions positions, int heads, float[] x, int xOffset,
+                               float[] out, int outOffset) {
+        Checks.notNull(rope, "rope");
+        Checks.notNull(positions, "positions");
+        if (positions.axes() != rope.axes()) {
+            throw new IllegalArgumentException("positions has " + positions.axes() + " axes, but " + rope + " needs "
+                    + rope.axes());
+        }
+        checkRows(rope.headDim(), positions.count(), "positions.count()", heads, x, xOffset, out, outOffset);
+        requireNonNegative(positions.min(), positions);
+    }
+
+    /** The checks of {@code rotate} with xPos: those of {@code rotate} with its embedding. */
+    static void checkArguments(Xpos xpos, Positions positions, int heads, float[] x, int xOffset, float[] out,
+                               int outOffset) {
+        Checks.notNull(xpos, "xpos");
+        checkArguments(xpos.embedding(), positions, heads, x, xOffset, out, outOffset);
+    }
+
     /** The checks of {@link #shift}: those of {@code rotate} with {@code rows} rows and no positions. */
     static void checkShift(RotaryEmbedding rope, int rows, int heads, float[] x, int xOffset, float[] out, int outOffset) {
         Checks.notNull(rope, "rope");
-        checkRows(rope, rows, "rows", heads, x, xOffset, out, outOffset);
+        checkRows(rope.headDim(), rows, "rows", heads, x, xOffset, out, outOffset);
     }
 
-    private static void checkRows(RotaryEmbedding rope, int rows, String rowsName, int heads, float[] x, int xOffset,
+    private static void requireNonNegative(int min, Object positions) {
+        if (min < 0) {
+            throw new IllegalArgumentException("positions must be >= 0, found " + min + " in " + positions);
+        }
+    }
+
+    private static void checkRows(int headDim, int rows, String rowsName, int heads, float[] x, int xOffset,
                                   float[] out, int outOffset) {
         Checks.positive(rows, rowsName);
         Checks.positive(heads, "heads");
-        int size = Checks.product(rows, rowsName, heads, "heads", rope.headDim(), "headDim");
+        int size = Checks.product(rows, rowsName, heads, "heads", headDim, "headDim");
         Checks.fits(x, "x", xOffset, size, "rows × heads × headDim");
         Checks.fits(out, "out", outOffset, size, "rows × heads × headDim");
         Checks.sameOrDisjoint(x, "x", xOffset, out, "out", outOffset, size);

@@ -1,13 +1,14 @@
 package dev.posenc.vector;
 
 import dev.posenc.Positions;
-import dev.posenc.internal.RopeRows;
-import dev.posenc.internal.SharedState;
+import dev.posenc.rope.AxialPositions;
+import dev.posenc.rope.AxialRope;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeFrequencies;
 import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
+import dev.posenc.rope.Xpos;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -17,27 +18,19 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Rotary embeddings row by row (one position). The row's cos/sin come from a {@link RopeCache}
+ * Rotary embeddings row by row (one token). The row's cos/sin come from a {@link VectorRopeCache}
  * ({@code cos θ·af} rounded once from double) or are computed once per row into a per-thread scratch row
- * (see {@link #SCRATCH_ROW}): {@code θ = p·inv_freq} in double, reduced modulo π/2 in double
- * ({@link QuarterTurns}), the remainder rounded to float ({@code ≤ 2⁻²⁵} absolute, as |r| ≤ π/4) for the
- * float polynomials of {@link SinCosPolynomial} ({@code ≤ 1.25·2⁻²⁴}), times the scale; pairs beyond the
- * last full vector, and rows whose angles exceed 2³¹ radians (past exact reduction: frequencies above 1
- * near position 2³¹), in double with {@link Math#cos}/{@link Math#sin}. Either way the row is in the
- * {@link RopeRows} format of the layout, and the same bits in every JIT tier (no Vector API
- * {@code SIN}/{@code COS}).
- *
- * <p>HALF_SPLIT pairs are two contiguous half-heads: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s} over
- * {@code L} pairs at once. INTERLEAVED pairs are neighbouring lanes: {@code y = x·C + swap(x)·S} with the
- * row's {@code C = [c0,c0,c1,c1,…]} and {@code S = [−s0,s0,−s1,s1,…]}, {@code swap} exchanging the lanes
- * of each pair (one shuffle). Pairs left over by the vectors are scalar (double arithmetic on the row's
- * float cos/sin, rounded once).
- *
- * <p>Loop order. In place, four vectors of the cos/sin row at a time are applied to every head of the row,
- * which stays in L1. Out of place, heads go one after the other: visiting every head per vector would make dozens of
- * strided streams through x and out (32 heads of 128 floats: 512-byte strides) that defeat the prefetchers
- * and alias in L1; measured at 32 × 512 × 128, head by head is 1.3–3× faster out of place and vector by
- * vector 1.3× faster in place.
+ * ({@link RopeScratch}): {@code θ = p·inv_freq} in double — for an {@link AxialRope},
+ * {@code θ = Σ_a p_a·m_a} over the axes with {@code m_a} the frequencies of axis a's pairs and 0 elsewhere,
+ * which is {@code fl(p_axis(i)·inv_freq_i)} exactly, so that equal positions on every axis give text RoPE's
+ * bits — reduced modulo π/2 in double ({@link QuarterTurns}), the remainder rounded to float
+ * ({@code ≤ 2⁻²⁵} absolute, as |r| ≤ π/4) for the float polynomials of {@link SinCosPolynomial}
+ * ({@code ≤ 1.25·2⁻²⁴}), times the pair's scale rounded to float (af, 1/af, 1, or xPos's
+ * {@code af·ζ_i^(±(p − c)/γ)} formed in double); pairs beyond the last full vector, and rows whose angles
+ * exceed 2³¹ radians (past exact reduction: frequencies above 1 near position 2³¹), in double with
+ * {@link Math#cos}/{@link Math#sin}. No Vector API {@code SIN}/{@code COS}, whose interpreted and compiled
+ * forms differ: the row is the same bits in every JIT tier. {@link RowRotation} then applies the row to the
+ * token's heads.
  */
 final class VectorRope implements RopeKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -50,29 +43,36 @@ final class VectorRope implements RopeKernel {
     private static final VectorShuffle<Float> DUPLICATE_LOW = VectorShuffle.fromOp(F, j -> j / 2);
     /** Lane {@code j} takes lane {@code HALF + j/2}: duplicates the upper half's values pairwise. */
     private static final VectorShuffle<Float> DUPLICATE_HIGH = VectorShuffle.fromOp(F, j -> HALF + j / 2);
-    /** Exchanges the two lanes of each pair. */
-    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, j -> j ^ 1);
-    /**
-     * The cache-less paths' cos/sin row, one per thread and grown to the widest row seen, so that calls
-     * allocate nothing once a thread has made its first (the kernel stays safe to share: no thread sees
-     * another's row).
-     */
-    private static final ThreadLocal<float[]> SCRATCH_ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public void rotate(RotaryEmbedding rope, Positions positions, int heads, float[] x, int xOffset, float[] out,
                        int outOffset) {
         RopeKernel.checkArguments(rope, positions, heads, x, xOffset, out, outOffset);
         RopeFrequencies f = rope.frequencies(positions);
-        rows(rope, f, null, 0, positions, (float) f.attentionFactor(), false, heads, x, xOffset, out, outOffset);
+        RopeScratch s = RopeScratch.get().text(f, (float) f.attentionFactor(), (float) f.attentionFactor());
+        textRows(rope, s, positions, 0, heads, x, xOffset, out, outOffset);
+    }
+
+    @Override
+    public RopeCache cache(RotaryEmbedding rope, int first, int count) {
+        return new VectorRopeCache(rope, first, count);
     }
 
     @Override
     public void rotate(RopeCache cache, Positions positions, int heads, float[] x, int xOffset, float[] out,
                        int outOffset) {
         RopeKernel.checkArguments(cache, positions, heads, x, xOffset, out, outOffset);
-        rows(cache.embedding(), cache.frequencies(), SharedState.of(cache, float[].class), cache.first(), positions, 1f,
-                false, heads, x, xOffset, out, outOffset);
+        if (!(cache instanceof VectorRopeCache own)) {
+            throw RopeCache.builtElsewhere(cache, "the Vector API kernel");
+        }
+        RotaryEmbedding rope = cache.embedding();
+        int d = rope.headDim();
+        int width = RowRotation.width(rope.layout(), rope.rotaryDim());
+        for (int row = 0; row < positions.count(); row++) {
+            int in = row * heads * d;
+            RowRotation.apply(rope.layout(), own.table(), (positions.at(row) - cache.first()) * width, rope.rotaryDim(), d,
+                    heads, x, xOffset + in, out, outOffset + in);
+        }
     }
 
     @Override
@@ -80,7 +80,8 @@ final class VectorRope implements RopeKernel {
                          int outOffset) {
         RopeKernel.checkArguments(rope, positions, heads, x, xOffset, out, outOffset);
         RopeFrequencies f = rope.frequencies(positions);
-        rows(rope, f, null, 0, positions, (float) (1 / f.attentionFactor()), true, heads, x, xOffset, out, outOffset);
+        float inverse = (float) (1 / f.attentionFactor());
+        textRows(rope, RopeScratch.get().text(f, inverse, -inverse), positions, 0, heads, x, xOffset, out, outOffset);
     }
 
     @Override
@@ -88,245 +89,124 @@ final class VectorRope implements RopeKernel {
                       int outOffset) {
         RopeKernel.checkShift(rope, rows, heads, x, xOffset, out, outOffset);
         // Every row moves by the same angle: one row at position delta with rows × heads heads.
-        rows(rope, rope.frequencies(), null, 0, Positions.range(delta, 1), 1f, false, rows * heads, x, xOffset, out,
-                outOffset);
+        RopeScratch s = RopeScratch.get().text(rope.frequencies(), 1f, 1f);
+        textRows(rope, s, null, delta, rows * heads, x, xOffset, out, outOffset);
     }
 
-    /**
-     * {@code out = scale·R(±p)·x} row by row (the angle negated when {@code inverse}), with cos/sin from
-     * {@code table} (a cache's rows from position {@code first}, the scale folded in) or, when it is
-     * {@code null}, computed into one row of the same format ({@link RopeRows}) per position.
-     */
-    private static void rows(RotaryEmbedding rope, RopeFrequencies f, float[] table, int first, Positions positions,
-                             float scale, boolean inverse, int heads, float[] x, int xOffset, float[] out,
-                             int outOffset) {
-        RopeLayout layout = rope.layout();
+    @Override
+    public void rotate(AxialRope rope, AxialPositions positions, int heads, float[] x, int xOffset, float[] out,
+                       int outOffset) {
+        RopeKernel.checkArguments(rope, positions, heads, x, xOffset, out, outOffset);
+        RopeScratch s = RopeScratch.get().axial(rope, rope.frequencies(positions));
         int d = rope.headDim();
-        int r = rope.rotaryDim();
-        int width = RopeRows.width(layout, r);
-        float[] cosSin = table != null ? table : scratchRow(width);
-        double[] inv = SharedState.of(f, double[].class);
-        boolean inPlace = x == out && xOffset == outOffset;
+        for (int row = 0; row < positions.count(); row++) {
+            for (int a = 0; a < s.axes; a++) {
+                s.position[a] = positions.at(a, row);
+            }
+            cosSinRow(rope.layout(), s);
+            int in = row * heads * d;
+            RowRotation.apply(rope.layout(), s.row, 0, rope.rotaryDim(), d, heads, x, xOffset + in, out, outOffset + in);
+        }
+    }
+
+    @Override
+    public void rotate(Xpos xpos, Positions positions, int heads, float[] x, int xOffset, float[] out, int outOffset) {
+        RopeKernel.checkArguments(xpos, positions, heads, x, xOffset, out, outOffset);
+        RotaryEmbedding rope = xpos.embedding();
+        RopeFrequencies f = rope.frequencies(positions);
+        RopeScratch s = RopeScratch.get().text(f, 1f, 1f).logZeta(xpos);
+        double af = f.attentionFactor();
+        double sign = xpos.isKeys() ? -1 : 1;
+        int d = rope.headDim();
         for (int row = 0; row < positions.count(); row++) {
             int p = positions.at(row);
-            int start = 0;   // of the row in cosSin
-            if (table != null) {
-                start = (p - first) * width;
-            } else {
-                cosSinRow(layout, inv, p, scale, inverse ? -scale : scale, cosSin);
+            s.position[0] = p;
+            // ζ_i^(±(p − c)/γ) as exp(e·ln ζ_i): within 2⁻⁵⁰·(1 + |e·ln ζ_i|) of Math.pow's, and 1 exactly at the centre.
+            double e = sign * (((double) p - xpos.center()) / xpos.scaleBase());
+            for (int i = 0; i < s.pairs; i++) {
+                s.cosScale[i] = (float) (af * Math.exp(e * s.logZeta[i]));
+                s.sinScale[i] = s.cosScale[i];
             }
-            int in = xOffset + row * heads * d;
-            if (inPlace) {
-                // Each vector of cos/sin serves every head of the row, which stays in L1.
-                if (layout == RopeLayout.HALF_SPLIT) {
-                    halfSplitRow(cosSin, start, r / 2, d, heads, x, in);
-                } else {
-                    interleavedRow(cosSin, start, r, d, heads, x, in);
-                }
-                continue;
-            }
-            // One head at a time: x and out stay two sequential streams (see the class comment).
-            for (int h = 0; h < heads; h++) {
-                int o = outOffset + (row * heads + h) * d;
-                if (layout == RopeLayout.HALF_SPLIT) {
-                    halfSplitHead(cosSin, start, r / 2, x, in + h * d, out, o);
-                } else {
-                    interleavedHead(cosSin, start, r, x, in + h * d, out, o);
-                }
-                if (r < d) {
-                    System.arraycopy(x, in + h * d + r, out, o + r, d - r);
-                }
-            }
+            cosSinRow(rope.layout(), s);
+            int in = row * heads * d;
+            RowRotation.apply(rope.layout(), s.row, 0, rope.rotaryDim(), d, heads, x, xOffset + in, out, outOffset + in);
         }
     }
 
-    /** This thread's scratch row, at least {@code width} long. */
-    private static float[] scratchRow(int width) {
-        float[] row = SCRATCH_ROW.get();
-        if (row.length < width) {
-            row = new float[width];
-            SCRATCH_ROW.set(row);
+    /** Text RoPE rows at {@code positions}, or {@code heads} heads of one row at {@code position} when it is {@code null}. */
+    private static void textRows(RotaryEmbedding rope, RopeScratch s, Positions positions, int position, int heads,
+                                 float[] x, int xOffset, float[] out, int outOffset) {
+        int d = rope.headDim();
+        int rows = positions == null ? 1 : positions.count();
+        for (int row = 0; row < rows; row++) {
+            s.position[0] = positions == null ? position : positions.at(row);
+            cosSinRow(rope.layout(), s);
+            int in = row * heads * d;
+            RowRotation.apply(rope.layout(), s.row, 0, rope.rotaryDim(), d, heads, x, xOffset + in, out, outOffset + in);
         }
-        return row;
     }
 
     /**
-     * Writes the {@link RopeRows} row of {@code cos θ_i·scale} and {@code sin θ_i·sinScale},
-     * {@code θ_i = p·inv_freq_i}: vectors of L pairs, the rest (and every pair of a row whose angles exceed
-     * exact reduction) in double.
+     * Writes into {@code s.row} the {@link RowRotation} row of {@code cos θ_i·cosScale_i} and
+     * {@code sin θ_i·sinScale_i}, {@code θ_i = Σ_a p_a·m_a,i}: vectors of L pairs, the rest (and every pair
+     * of a row whose angles exceed exact reduction) in double.
      */
-    private static void cosSinRow(RopeLayout layout, double[] inv, int p, float scale, float sinScale, float[] row) {
-        int pairs = inv.length;
+    private static void cosSinRow(RopeLayout layout, RopeScratch s) {
+        int pairs = s.pairs;
         int r = 2 * pairs;
-        DoubleVector position = DoubleVector.broadcast(D, p);
+        double[] m = s.frequencies;
+        float[] row = s.row;
         int i = 0;
-        if (Math.abs((double) p) * inv[largest(inv)] <= QuarterTurns.MAX_ANGLE) {
+        if (s.largestAngle() <= QuarterTurns.MAX_ANGLE) {
             for (; i + LANES <= pairs; i += LANES) {
-                DoubleVector a0 = position.mul(DoubleVector.fromArray(D, inv, i));
-                DoubleVector a1 = position.mul(DoubleVector.fromArray(D, inv, i + HALF));
+                DoubleVector a0 = angles(s, i);
+                DoubleVector a1 = angles(s, i + HALF);
                 DoubleVector t0 = QuarterTurns.turns(a0);
                 DoubleVector t1 = QuarterTurns.turns(a1);
                 FloatVector reduced = Lanes.narrow(QuarterTurns.remainder(a0, t0), QuarterTurns.remainder(a1, t1));
                 IntVector quadrant = QuarterTurns.quadrants(t0, t1);
                 FloatVector sinR = SinCosPolynomial.sin(reduced);
                 FloatVector cosR = SinCosPolynomial.cos(reduced);
-                FloatVector c = SinCosPolynomial.cosOf(sinR, cosR, quadrant).mul(scale);
-                FloatVector s = SinCosPolynomial.sinOf(sinR, cosR, quadrant).mul(sinScale);
+                FloatVector c = SinCosPolynomial.cosOf(sinR, cosR, quadrant).mul(FloatVector.fromArray(F, s.cosScale, i));
+                FloatVector sin = SinCosPolynomial.sinOf(sinR, cosR, quadrant).mul(FloatVector.fromArray(F, s.sinScale, i));
                 if (layout == RopeLayout.HALF_SPLIT) {
                     c.intoArray(row, i);
-                    s.intoArray(row, pairs + i);
+                    sin.intoArray(row, pairs + i);
                 } else {
                     c.rearrange(DUPLICATE_LOW).intoArray(row, 2 * i);
                     c.rearrange(DUPLICATE_HIGH).intoArray(row, 2 * i + LANES);
-                    s.rearrange(DUPLICATE_LOW).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i);
-                    s.rearrange(DUPLICATE_HIGH).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i + LANES);
+                    sin.rearrange(DUPLICATE_LOW).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i);
+                    sin.rearrange(DUPLICATE_HIGH).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i + LANES);
                 }
             }
         }
         for (; i < pairs; i++) {
-            double theta = p * inv[i];
-            RopeRows.put(layout, row, 0, r, i, (float) (Math.cos(theta) * scale), (float) (Math.sin(theta) * sinScale));
+            double theta = s.position[0] * m[i];
+            for (int a = 1; a < s.axes; a++) {
+                theta += s.position[a] * m[a * pairs + i];
+            }
+            RowRotation.put(layout, row, 0, r, i, (float) (Math.cos(theta) * s.cosScale[i]),
+                    (float) (Math.sin(theta) * s.sinScale[i]));
         }
-    }
-
-    /** The index of the largest frequency. */
-    private static int largest(double[] inv) {
-        int k = 0;
-        for (int i = 1; i < inv.length; i++) {
-            k = inv[i] > inv[k] ? i : k;
-        }
-        return k;
     }
 
     /**
-     * Every HALF_SPLIT head of a row in place: four vectors of the cos/sin row at a time are applied to every
-     * head (one pass over the row per four vectors: at 32 heads × 128, passes of one vector each ran 25%
-     * slower), then single vectors, then scalar pairs.
+     * {@code θ_i … θ_{i+L/2−1} = Σ_a p_a·m_a} in double. Straight-line over up to four axes (no loop-carried
+     * vectors); the branches are the same for the whole call.
      */
-    private static void halfSplitRow(float[] cosSin, int row, int pairs, int d, int heads, float[] x, int in) {
-        int j = 0;
-        for (; j + 4 * LANES <= pairs; j += 4 * LANES) {
-            FloatVector c0 = FloatVector.fromArray(F, cosSin, row + j);
-            FloatVector c1 = FloatVector.fromArray(F, cosSin, row + j + LANES);
-            FloatVector c2 = FloatVector.fromArray(F, cosSin, row + j + 2 * LANES);
-            FloatVector c3 = FloatVector.fromArray(F, cosSin, row + j + 3 * LANES);
-            FloatVector s0 = FloatVector.fromArray(F, cosSin, row + pairs + j);
-            FloatVector s1 = FloatVector.fromArray(F, cosSin, row + pairs + j + LANES);
-            FloatVector s2 = FloatVector.fromArray(F, cosSin, row + pairs + j + 2 * LANES);
-            FloatVector s3 = FloatVector.fromArray(F, cosSin, row + pairs + j + 3 * LANES);
-            FloatVector n0 = s0.neg();
-            FloatVector n1 = s1.neg();
-            FloatVector n2 = s2.neg();
-            FloatVector n3 = s3.neg();
-            for (int h = 0; h < heads; h++) {
-                int at = in + h * d + j;
-                halfSplitVectors(c0, s0, n0, pairs, x, at, x, at);
-                halfSplitVectors(c1, s1, n1, pairs, x, at + LANES, x, at + LANES);
-                halfSplitVectors(c2, s2, n2, pairs, x, at + 2 * LANES, x, at + 2 * LANES);
-                halfSplitVectors(c3, s3, n3, pairs, x, at + 3 * LANES, x, at + 3 * LANES);
-            }
+    private static DoubleVector angles(RopeScratch s, int i) {
+        double[] m = s.frequencies;
+        int pairs = s.pairs;
+        DoubleVector theta = DoubleVector.broadcast(D, s.position[0]).mul(DoubleVector.fromArray(D, m, i));
+        if (s.axes > 1) {
+            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[1]), DoubleVector.fromArray(D, m, pairs + i), theta);
         }
-        for (; j + LANES <= pairs; j += LANES) {
-            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
-            FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j);
-            FloatVector negativeS = s.neg();
-            for (int h = 0; h < heads; h++) {
-                halfSplitVectors(c, s, negativeS, pairs, x, in + h * d + j, x, in + h * d + j);
-            }
+        if (s.axes > 2) {
+            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[2]), DoubleVector.fromArray(D, m, 2 * pairs + i), theta);
         }
-        for (int h = 0; h < heads; h++) {
-            halfSplitPairs(cosSin, row, pairs, j, x, in + h * d, x, in + h * d);
+        if (s.axes > 3) {
+            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[3]), DoubleVector.fromArray(D, m, 3 * pairs + i), theta);
         }
-    }
-
-    /** One HALF_SPLIT head from {@code x[in …]} into {@code out[o …]}. */
-    private static void halfSplitHead(float[] cosSin, int row, int pairs, float[] x, int in, float[] out, int o) {
-        int j = 0;
-        for (; j + LANES <= pairs; j += LANES) {
-            FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j);
-            halfSplitVectors(FloatVector.fromArray(F, cosSin, row + j), s, s.neg(), pairs, x, in + j, out, o + j);
-        }
-        halfSplitPairs(cosSin, row, pairs, j, x, in, out, o);
-    }
-
-    /** L HALF_SPLIT pairs {@code (j, j + r/2)}: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s}. */
-    private static void halfSplitVectors(FloatVector c, FloatVector s, FloatVector negativeS, int pairs, float[] x,
-                                         int in, float[] out, int o) {
-        FloatVector a = FloatVector.fromArray(F, x, in);
-        FloatVector b = FloatVector.fromArray(F, x, in + pairs);
-        Lanes.fma(b, negativeS, a.mul(c)).intoArray(out, o);
-        Lanes.fma(a, s, b.mul(c)).intoArray(out, o + pairs);
-    }
-
-    /** HALF_SPLIT pairs {@code from … pairs − 1} of one head, scalar. */
-    private static void halfSplitPairs(float[] cosSin, int row, int pairs, int from, float[] x, int in, float[] out,
-                                       int o) {
-        for (int j = from; j < pairs; j++) {
-            scalarPair(cosSin[row + j], cosSin[row + pairs + j], x, in + j, in + pairs + j, out, o + j, o + pairs + j);
-        }
-    }
-
-    /** Every INTERLEAVED head of a row in place, four vectors at a time as {@link #halfSplitRow}. */
-    private static void interleavedRow(float[] cosSin, int row, int r, int d, int heads, float[] x, int in) {
-        int j = 0;
-        for (; j + 4 * LANES <= r; j += 4 * LANES) {
-            FloatVector c0 = FloatVector.fromArray(F, cosSin, row + j);
-            FloatVector c1 = FloatVector.fromArray(F, cosSin, row + j + LANES);
-            FloatVector c2 = FloatVector.fromArray(F, cosSin, row + j + 2 * LANES);
-            FloatVector c3 = FloatVector.fromArray(F, cosSin, row + j + 3 * LANES);
-            FloatVector s0 = FloatVector.fromArray(F, cosSin, row + r + j);
-            FloatVector s1 = FloatVector.fromArray(F, cosSin, row + r + j + LANES);
-            FloatVector s2 = FloatVector.fromArray(F, cosSin, row + r + j + 2 * LANES);
-            FloatVector s3 = FloatVector.fromArray(F, cosSin, row + r + j + 3 * LANES);
-            for (int h = 0; h < heads; h++) {
-                int at = in + h * d + j;
-                interleavedVector(c0, s0, x, at, x, at);
-                interleavedVector(c1, s1, x, at + LANES, x, at + LANES);
-                interleavedVector(c2, s2, x, at + 2 * LANES, x, at + 2 * LANES);
-                interleavedVector(c3, s3, x, at + 3 * LANES, x, at + 3 * LANES);
-            }
-        }
-        for (; j + LANES <= r; j += LANES) {
-            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
-            FloatVector s = FloatVector.fromArray(F, cosSin, row + r + j);
-            for (int h = 0; h < heads; h++) {
-                interleavedVector(c, s, x, in + h * d + j, x, in + h * d + j);
-            }
-        }
-        for (int h = 0; h < heads; h++) {
-            interleavedPairs(cosSin, row, r, j, x, in + h * d, x, in + h * d);
-        }
-    }
-
-    /** One INTERLEAVED head from {@code x[in …]} into {@code out[o …]}. */
-    private static void interleavedHead(float[] cosSin, int row, int r, float[] x, int in, float[] out, int o) {
-        int j = 0;
-        for (; j + LANES <= r; j += LANES) {
-            interleavedVector(FloatVector.fromArray(F, cosSin, row + j), FloatVector.fromArray(F, cosSin, row + r + j),
-                    x, in + j, out, o + j);
-        }
-        interleavedPairs(cosSin, row, r, j, x, in, out, o);
-    }
-
-    /** L/2 INTERLEAVED pairs: {@code y = x·C + swap(x)·S}. */
-    private static void interleavedVector(FloatVector c, FloatVector s, float[] x, int in, float[] out, int o) {
-        FloatVector v = FloatVector.fromArray(F, x, in);
-        Lanes.fma(v.rearrange(SWAP_PAIRS), s, v.mul(c)).intoArray(out, o);
-    }
-
-    /** INTERLEAVED dims {@code from … r − 1} of one head (whole pairs), scalar. */
-    private static void interleavedPairs(float[] cosSin, int row, int r, int from, float[] x, int in, float[] out,
-                                         int o) {
-        for (int j = from; j < r; j += 2) {
-            scalarPair(cosSin[row + j], cosSin[row + r + j + 1], x, in + j, in + j + 1, out, o + j, o + j + 1);
-        }
-    }
-
-    /** One pair from its float cos and sin, in double, rounded once. */
-    private static void scalarPair(float c, float s, float[] x, int a, int b, float[] out, int oa, int ob) {
-        double xa = x[a];
-        double xb = x[b];
-        out[oa] = (float) (xa * c - xb * s);
-        out[ob] = (float) (xb * c + xa * s);
+        return theta;
     }
 }

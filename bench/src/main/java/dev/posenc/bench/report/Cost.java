@@ -1,53 +1,76 @@
 package dev.posenc.bench.report;
 
+import dev.posenc.bench.AccessPattern;
+import java.util.Optional;
+
 /**
- * What bounds a kernel, and how its measured throughput converts into the units of that bound.
+ * What a kernel's work is, and so which ceilings bound it (see {@link Ceiling}): the memory traffic of
+ * each element, the special function each element needs, and whether FLOPs are counted against the
+ * FMA peak.
+ *
+ * @param unit       what the throughput columns count: elements, tokens (decode) or FLOPs
+ * @param traffic    the memory pattern, if the kernel streams its data (then a memory probe applies)
+ * @param special    the special function it cannot avoid, if any (then that function's probe applies)
+ * @param fmaThreads the threads whose FMA peaks bound it, 0 if FLOPs are not counted
  */
-public sealed interface Cost {
+public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> special, int fmaThreads) {
 
     /**
-     * Memory-bound: each element moves {@code bytesMoved} bytes between the core and memory, and the
-     * working set holds {@code bytesResident} bytes per element. The report divides
-     * {@code elements/s × bytesMoved} by the streaming bandwidth of the fastest level that holds
-     * {@code elements per call × bytesResident} bytes (L2, L3 or DRAM).
+     * Memory traffic: each element touches {@code valuesPerElement} values of {@code bytesPerValue}
+     * bytes in the way {@code pattern} does (whose byte counts are per 4-byte float).
      */
-    record Memory(double bytesMoved, double bytesResident) implements Cost {
-        @Override
-        public String toString() {
-            return "memory-bound: " + bytesMoved + " B/element moved, " + bytesResident + " B/element resident";
+    public record Traffic(AccessPattern pattern, double valuesPerElement, int bytesPerValue) {
+        /** Bytes moved per element. */
+        public double moved() {
+            return pattern.bytesMoved() * valuesPerElement * bytesPerValue / Float.BYTES;
+        }
+
+        /** Bytes of working set per element. */
+        public double resident() {
+            return pattern.bytesResident() * valuesPerElement * bytesPerValue / Float.BYTES;
         }
     }
 
+    /** {@code perElement} evaluations of {@code function} ({@code EXP} or {@code SIN}) per element. */
+    public record Special(String function, double perElement) {}
+
+    /** A memory-bound kernel over float elements, one value per element. */
+    public static Cost memory(AccessPattern pattern) {
+        return new Cost(Units.ELEMENTS, Optional.of(new Traffic(pattern, 1, Float.BYTES)), Optional.empty(), 0);
+    }
+
+    /** A compute-bound kernel whose benchmark counts FLOPs, bound by {@code threads} FMA peaks. */
+    public static Cost flops(int threads) {
+        return new Cost(Units.FLOPS, Optional.empty(), Optional.empty(), threads);
+    }
+
     /**
-     * Compute-bound: the benchmark counts its floating-point operations with a
-     * {@link dev.posenc.bench.Flops} counter; the report divides FLOP/s by the machine's single-thread
-     * FMA peak times the number of threads the kernel uses.
+     * One decode step per element (a token): reads a KV cache of {@code values} values of
+     * {@code bytesPerValue} bytes once; its FLOPs (counted) bound it on one thread too.
      */
-    record Compute(int threads) implements Cost {
-        @Override
-        public String toString() {
-            return "compute-bound: FLOPs counted by the benchmark, against " + (threads == 1 ? "the" : threads + "×")
-                    + " FMA peak";
+    public static Cost decode(double values, int bytesPerValue) {
+        return new Cost(Units.TOKENS, Optional.of(new Traffic(AccessPattern.READ, values, bytesPerValue)), Optional.empty(), 1);
+    }
+
+    /** This cost plus {@code perElement} calls of {@code function} per element. */
+    public Cost with(String function, double perElement) {
+        return new Cost(unit, traffic, Optional.of(new Special(function, perElement)), fmaThreads);
+    }
+
+    /** The counter the throughput is read from. */
+    String counter() {
+        return unit == Units.FLOPS ? "flops" : "elements";
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(unit.name().toLowerCase());
+        traffic.ifPresent(t -> s.append("; memory ").append(t.pattern().name().toLowerCase().replace('_', ' '))
+                .append(", ").append(t.moved()).append(" B/element moved"));
+        special.ifPresent(f -> s.append("; ").append(f.perElement()).append(' ').append(f.function()).append("/element"));
+        if (fmaThreads > 0) {
+            s.append("; FMA peak").append(fmaThreads > 1 ? " ×" + fmaThreads : "");
         }
-    }
-
-    /** Memory-bound, reading and writing separate arrays: moved = resident = {@code bytesPerElement}. */
-    static Cost memory(double bytesPerElement) {
-        return new Memory(bytesPerElement, bytesPerElement);
-    }
-
-    /** Memory-bound with a working set smaller than the traffic, e.g. in place: read 4 + write 4 moved, 4 resident. */
-    static Cost memory(double bytesMovedPerElement, double bytesResidentPerElement) {
-        return new Memory(bytesMovedPerElement, bytesResidentPerElement);
-    }
-
-    /** Compute-bound on one thread, measured by a {@link dev.posenc.bench.Flops} counter. */
-    static Cost compute() {
-        return new Compute(1);
-    }
-
-    /** Compute-bound on {@code threads} threads (the limit is that many single-thread FMA peaks). */
-    static Cost compute(int threads) {
-        return new Compute(threads);
+        return s.toString();
     }
 }

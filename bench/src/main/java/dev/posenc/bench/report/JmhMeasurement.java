@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.Statistics;
 
 /** A {@link Measurement} read from a JMH result (throughput mode, counters as secondary results). */
 record JmhMeasurement(RunResult result) implements Measurement {
@@ -35,22 +36,19 @@ record JmhMeasurement(RunResult result) implements Measurement {
     public Map<String, String> shapeParams() {
         Map<String, String> params = new LinkedHashMap<>();
         BenchmarkParams p = result.getParams();
-        for (Object key : p.getParamsKeys()) {
+        for (String key : p.getParamsKeys()) {
             if (!IMPL.equals(key)) {
-                params.put((String) key, p.getParam((String) key));
+                params.put(key, p.getParam(key));
             }
         }
         return params;
     }
 
     @Override
-    public double perSecond(String counter) {
-        return counter(counter).getStatistics().getPercentile(50) * perSecondFactor();
-    }
-
-    @Override
-    public double bestPerSecond(String counter) {
-        return counter(counter).getStatistics().getMax() * perSecondFactor();
+    public Rate rate(String counter) {
+        Statistics s = counter(counter).getStatistics();
+        double factor = perSecondFactor();
+        return new Rate(s.getPercentile(50) * factor, s.getMin() * factor, s.getMax() * factor);
     }
 
     /** Mean counter rate ÷ mean call rate, over the same iterations. */
@@ -60,11 +58,27 @@ record JmhMeasurement(RunResult result) implements Measurement {
     }
 
     @Override
+    public boolean has(String counter) {
+        return secondary().containsKey(counter);
+    }
+
+    /**
+     * The median over iterations, not the mean: one call that runs before C2 has compiled a Vector API
+     * kernel allocates a box per vector (tens of megabytes), which a mean spreads over every call of the
+     * run as kilobytes per call.
+     */
+    @Override
     public OptionalDouble allocationPerCall() {
         return secondary().entrySet().stream()
                 .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm"))
-                .mapToDouble(e -> e.getValue().getScore())
+                .mapToDouble(e -> e.getValue().getStatistics().getPercentile(50))
                 .findFirst();
+    }
+
+    @Override
+    public double callsPerIteration() {
+        double seconds = result.getParams().getMeasurement().getTime().convertTo(TimeUnit.NANOSECONDS) / 1e9;
+        return result.getPrimaryResult().getScore() * perSecondFactor() * seconds;
     }
 
     private Result<?> counter(String name) {

@@ -13,28 +13,27 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs benchmark classes through JMH's Runner, one class at a time (JMH prints its usual progress to
- * stdout), with the GC profiler on so that every result carries its allocation per call, and keeps
- * every result for the JSON file.
+ * Runs benchmarks through JMH's Runner (JMH prints its usual progress to stdout), with the GC profiler
+ * on so that every result carries its allocation per call, and keeps every result for the JSON file.
  */
 final class JmhSession {
-    private final Profile profile;
     private final List<RunResult> all = new ArrayList<>();
 
-    JmhSession(Profile profile) {
-        this.profile = profile;
-    }
-
-    /** Runs every benchmark of {@code benchmark}; {@code quickParams} apply in the quick profile. */
-    Collection<RunResult> run(Class<?> benchmark, Map<String, List<String>> quickParams) throws RunnerException {
+    /**
+     * Runs the methods of {@code benchmark} whose names match {@code methods} (a regex), with these
+     * parameter values (others keep their declared values), for {@code timing}.
+     */
+    Collection<RunResult> run(Class<?> benchmark, String methods, Map<String, List<String>> params, Profile.Timing timing)
+            throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("^" + Pattern.quote(benchmark.getName()) + "\\.")
+                .include("^" + Pattern.quote(benchmark.getName()) + "\\.(" + methods + ")$")
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
-        profile.apply(options, quickParams);
+        timing.apply(options);
+        params.forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
         Collection<RunResult> results = new Runner(options.build()).run();
         if (results.isEmpty()) {
-            throw new RunnerException("JMH found no benchmark in " + benchmark.getName()
+            throw new RunnerException("JMH found no benchmark " + benchmark.getName() + "." + methods
                     + " (was benchmarks.jar built with the annotation processor?)");
         }
         all.addAll(results);

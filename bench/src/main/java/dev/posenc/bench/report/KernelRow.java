@@ -1,79 +1,126 @@
 package dev.posenc.bench.report;
 
+import dev.posenc.bench.Implementation;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * One row of the report: a kernel at one shape, measured as the reference and as the vector
- * implementation, set against the limit that bounds it.
+ * One row of the report: a kernel at one shape, measured on each side (reference, plain Java, vector,
+ * peer), set against the ceilings that bound it.
  *
- * @param kernel    the family, and the benchmark method when the class has several
- * @param shape     the shape, printed from the benchmark's parameters
- * @param unit      what the throughput counts: elements or FLOPs per second
- * @param reference the scalar reference, if it ran
- * @param vector    the Vector API implementation, if it ran
- * @param limit     the machine limit for this kernel and working set
+ * @param kernel     the family, and the benchmark method when the class has several
+ * @param shape      the shape, printed from the benchmark's parameters
+ * @param cost       what the kernel's work is
+ * @param workingSet the bytes the kernel keeps in play per call (NaN for compute-bound rows)
+ * @param sides      each side's numbers
+ * @param ceilings   every ceiling that applies, in the row's unit
  */
-record KernelRow(String kernel, String shape, Units unit, Optional<Side> reference, Optional<Side> vector,
-                 Limits.Limit limit) {
+record KernelRow(String kernel, String shape, Cost cost, double workingSet, Map<Implementation, Side> sides,
+                 List<Ceiling> ceilings) {
+
+    /** Allocation per call at or above this, over enough calls, is the kernel's own (not JMH's bookkeeping). */
+    static final double ALLOCATES = 1024;
+    /** Fewer calls per iteration than this spread JMH's own allocation too thinly to tell. */
+    static final double CONCLUSIVE_CALLS = 100;
 
     /**
-     * One implementation's numbers: throughput (median elements/s or FLOP/s), the same work in the
-     * limit's unit (bytes/s or FLOP/s), and bytes allocated per benchmark call (from JMH's GC profiler).
+     * One side's numbers: throughput in the row's unit (median and range over every iteration of every
+     * fork), bytes allocated per call, and calls per iteration.
      */
-    record Side(double throughput, double limitRate, OptionalDouble allocationPerCall) {
-        /** The fraction of the limit this side reaches. */
-        double fractionOf(Limits.Limit limit) {
-            return limitRate / limit.perSecond();
+    record Side(Rate throughput, OptionalDouble allocationPerCall, double callsPerIteration) {}
+
+    /** Builds the row from its measurements and this run's probes. */
+    static KernelRow of(RowGroup group, ProbeResults probes) {
+        Cost cost = group.cost();
+        Map<Implementation, Side> sides = new EnumMap<>(Implementation.class);
+        group.sides().forEach((impl, m) -> sides.put(impl,
+                new Side(m.rate(cost.counter()), m.allocationPerCall(), m.callsPerIteration())));
+        List<Ceiling> ceilings = new ArrayList<>();
+        if (cost.fmaThreads() > 0) {
+            // Rows in elements or tokens that also count FLOPs (decode): the peak in their unit.
+            double flopsPerUnit = cost.unit() == Units.FLOPS ? 1
+                    : group.any().perCall("flops") / group.elementsPerCall();
+            ceilings.add(new Ceiling("FMA peak", (cost.fmaThreads() > 1 ? cost.fmaThreads() + " × " : "")
+                    + Units.FLOPS.format(probes.fma().max()), cost.fmaThreads() * probes.fma().max() / flopsPerUnit,
+                    probes.fma(), Units.FLOPS));
         }
+        cost.traffic().ifPresent(t -> probes.of(Probe.memory(t.pattern(), Math.round(group.workingSetBytes()))).ifPresent(r ->
+                ceilings.add(new Ceiling("memory", Probe.memory(t.pattern(), Math.round(group.workingSetBytes())).describe()
+                        + ": " + Units.BYTES.format(r.max()), r.max() / t.moved(), r, Units.BYTES))));
+        cost.special().ifPresent(s -> {
+            Probe probe = Probe.special(s.function(), Math.round(group.elementsPerCall() * s.perElement()));
+            probes.of(probe).ifPresent(r -> ceilings.add(new Ceiling("vector " + s.function(),
+                    probe.describe() + ": " + Units.ELEMENTS.format(r.max()), r.max() / s.perElement(), r, Units.ELEMENTS)));
+        });
+        return new KernelRow(group.kernel(), group.shape(), cost, group.workingSetBytes(), Map.copyOf(sides), List.copyOf(ceilings));
     }
 
-    /** Vector throughput ÷ reference throughput. */
-    OptionalDouble speedup() {
-        return reference.isPresent() && vector.isPresent()
-                ? OptionalDouble.of(vector.get().throughput() / reference.get().throughput())
+    /** The unit of the throughput columns. */
+    Units unit() {
+        return cost.unit();
+    }
+
+    Optional<Side> side(Implementation impl) {
+        return Optional.ofNullable(sides.get(impl));
+    }
+
+    /** The lowest ceiling that applies: what this kernel can reach here at best. */
+    Optional<Ceiling> ceiling() {
+        return ceilings.stream().min(Comparator.comparingDouble(Ceiling::perSecond));
+    }
+
+    /** A side's median as a fraction of the row's ceiling. */
+    OptionalDouble fractionOfCeiling(Implementation impl) {
+        return side(impl).flatMap(s -> ceiling().map(c -> s.throughput().median() / c.perSecond()))
+                .map(OptionalDouble::of).orElse(OptionalDouble.empty());
+    }
+
+    /**
+     * Whether a side beats its ceiling by more than noise: even its slowest iteration is faster than the
+     * probe's fastest. That is a measurement problem (a wrong working set, pattern or count), not a result.
+     */
+    boolean aboveCeiling(Implementation impl) {
+        return side(impl).flatMap(s -> ceiling().map(c -> s.throughput().min() > c.perSecond())).orElse(false);
+    }
+
+    /** {@code a ÷ b} of the medians, if both sides ran. */
+    OptionalDouble ratio(Implementation a, Implementation b) {
+        return side(a).isPresent() && side(b).isPresent()
+                ? OptionalDouble.of(sides.get(a).throughput().median() / sides.get(b).throughput().median())
                 : OptionalDouble.empty();
     }
 
-    /** The rows of one catalog entry: one per benchmark method and combination of parameters other than {@code impl}. */
-    static List<KernelRow> of(KernelEntry entry, Collection<Measurement> results, Limits limits) {
-        Map<String, Map<String, Measurement>> groups = new LinkedHashMap<>();   // method + shape -> impl -> result
-        for (Measurement m : results) {
-            groups.computeIfAbsent(m.method() + m.shapeParams(), k -> new LinkedHashMap<>())
-                    .put(m.impl().orElse("vector"), m);
-        }
-        boolean severalMethods = results.stream().map(Measurement::method).distinct().count() > 1;
-        List<KernelRow> rows = new ArrayList<>();
-        for (Map<String, Measurement> group : groups.values()) {
-            Measurement any = group.values().iterator().next();
-            Cost cost = entry.costOf(any.method());
-            double workingSet = cost instanceof Cost.Memory m ? any.perCall("elements") * m.bytesResident() : Double.NaN;
-            rows.add(new KernelRow(
-                    severalMethods ? entry.name() + "/" + any.method() : entry.name(),
-                    entry.shape().apply(any.shapeParams()),
-                    cost instanceof Cost.Compute ? Units.FLOPS : Units.ELEMENTS,
-                    Optional.ofNullable(group.get("reference")).map(r -> side(r, cost)),
-                    Optional.ofNullable(group.get("vector")).map(r -> side(r, cost)),
-                    limits.of(cost, workingSet)));
-        }
-        return rows;
+    /** Whether a side allocates in its hot path: at least {@link #ALLOCATES} bytes per call over enough calls. */
+    boolean allocates(Implementation impl) {
+        return side(impl).map(s -> s.allocationPerCall().orElse(0) >= ALLOCATES
+                && s.callsPerIteration() >= CONCLUSIVE_CALLS).orElse(false);
     }
 
-    private static Side side(Measurement m, Cost cost) {
-        return switch (cost) {
-            case Cost.Compute c -> {
-                double flops = m.perSecond("flops");
-                yield new Side(flops, flops, m.allocationPerCall());
+    /** The flags the report prints for a side: noise, a beaten ceiling, allocation. */
+    List<String> flags(Implementation impl) {
+        List<String> flags = new ArrayList<>();
+        side(impl).ifPresent(s -> {
+            if (aboveCeiling(impl)) {
+                flags.add(impl + " above its ceiling: measurement problem");
             }
-            case Cost.Memory mem -> {
-                double elements = m.perSecond("elements");
-                yield new Side(elements, elements * mem.bytesMoved(), m.allocationPerCall());
+            if (s.throughput().noisy()) {
+                flags.add(impl + " spread " + Units.percent(s.throughput().spread()));
             }
-        };
+            if (allocates(impl)) {
+                flags.add(impl + " allocates " + Units.bytes(s.allocationPerCall().orElseThrow()) + "/call");
+            }
+        });
+        return flags;
+    }
+
+    /** A side's throughput in the memory traffic it implies (bytes/s), if the row has traffic. */
+    OptionalDouble bandwidth(Implementation impl) {
+        return side(impl).flatMap(s -> cost.traffic().map(t -> s.throughput().median() * t.moved()))
+                .map(OptionalDouble::of).orElse(OptionalDouble.empty());
     }
 }

@@ -6,8 +6,9 @@ import java.util.OptionalDouble;
 
 /**
  * One benchmark result as the report reads it, following the bench conventions: an {@code impl}
- * parameter (reference|vector), throughput mode, and counters ({@code elements}, {@code flops}) whose
- * medians over the measurement iterations are the rates the report quotes.
+ * parameter (reference|plain|vector|jlama), throughput mode, and counters ({@code elements},
+ * {@code flops}, {@code bytes}) whose rates over every measurement iteration of every fork the
+ * report quotes.
  */
 interface Measurement {
     /** The parameter naming the implementation. */
@@ -22,15 +23,18 @@ interface Measurement {
     /** Every parameter but {@code impl}, in declaration order. */
     Map<String, String> shapeParams();
 
-    /** The median per second of a counter over the measurement iterations, e.g. {@code elements}. */
-    double perSecond(String counter);
-
-    /** The best (highest) per second of a counter over the measurement iterations. */
-    double bestPerSecond(String counter);
+    /** A counter per second over the measurement iterations of all forks, e.g. {@code elements}. */
+    Rate rate(String counter);
 
     /** Counter units per call of the benchmark method, e.g. elements per call. */
     double perCall(String counter);
 
-    /** Bytes allocated per call, when the GC profiler ran. */
+    /** Whether the benchmark has this counter. */
+    boolean has(String counter);
+
+    /** Bytes allocated per call (the median iteration), when the GC profiler ran. */
     OptionalDouble allocationPerCall();
+
+    /** Calls per measurement iteration (few calls spread JMH's own allocation over each). */
+    double callsPerIteration();
 }

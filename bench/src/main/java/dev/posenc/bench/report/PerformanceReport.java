@@ -1,6 +1,11 @@
 package dev.posenc.bench.report;
 
+import dev.posenc.bench.AccessPattern;
+import dev.posenc.bench.BandwidthBenchmark;
+import dev.posenc.bench.Implementation;
 import dev.posenc.bench.PeakBenchmark;
+import dev.posenc.bench.SpecialFunctionBenchmark;
+import dev.posenc.bench.jlama.JlamaProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -10,24 +15,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * The performance report: measures this machine's limits ({@link PeakBenchmark}), then every selected
- * kernel family as reference and vector, printing each family's rows as soon as they are measured;
- * then writes {@code jmh.json}, {@code report.md}, {@code machine.md} and {@code chart.png} into one
- * folder.
+ * The performance report: the FMA peak and the bandwidth curve; then every selected kernel family on
+ * each side (reference, plain Java, vector, and the peer where it has the kernel), printing each
+ * family's rows as soon as they are measured; then the probes each row's ceilings need (a memory probe
+ * with the row's pattern and working set, a special-function probe over its size); then the rows set
+ * against their ceilings, the guards, and {@code jmh.json}, {@code report.md}, {@code machine.md},
+ * {@code chart.png} and {@code bandwidth.png} in one folder.
  */
 public final class PerformanceReport {
     static final String JSON = "jmh.json";
     static final String MARKDOWN = "report.md";
     static final String MACHINE = "machine.md";
     static final String CHART = "chart.png";
+    static final String CURVE = "bandwidth.png";
 
     private final ReportOptions options;
     private final String command;
@@ -39,72 +52,160 @@ public final class PerformanceReport {
         this.out = out;
     }
 
-    /** Runs the report on the selected entries of {@code catalog}. */
-    public void run(List<KernelEntry> catalog) throws IOException, InterruptedException, RunnerException {
+    /** Runs the report on the selected entries of {@code catalog}; returns whether every guard that must pass passed. */
+    public boolean run(List<KernelEntry> catalog, List<Guard> guards) throws IOException, InterruptedException, RunnerException {
         List<KernelEntry> entries = options.select(catalog);
         long start = System.nanoTime();
         Files.createDirectories(options.out());
-        out.println("posenc report: " + options.profile().description());
+        Profile profile = options.profile();
+        out.println("posenc report, " + profile.description());
         out.println("kernels: " + entries.stream().map(KernelEntry::name).toList() + "; results: " + options.out());
+        Report report;
         try (MachineLock _ = MachineLock.acquire(out)) {
             Machine machine = Machine.describe();
             out.println();
             out.print(machine.toMarkdown());
+            JmhSession jmh = new JmhSession();
 
-            JmhSession jmh = new JmhSession(options.profile());
-            Limits limits = Limits.from(measured(jmh.run(PeakBenchmark.class, Map.of())));
-            MarkdownTable limitsTable = ReportTables.limits(limits, machine);
+            Rate fma = measured(jmh.run(PeakBenchmark.class, "fma", Map.of(), profile.probes())).get(0).rate("flops");
+            BandwidthCurve curve = curve(jmh, profile, machine);
             out.println();
-            out.print(limitsTable);
+            out.print(ReportTables.curve(curve));
 
-            List<KernelRow> rows = new ArrayList<>();
+            Optional<String> peerProblem = JlamaProbe.problem();
+            peerProblem.ifPresent(p -> out.println("\npeer Jlama skipped: it cannot load here (" + p + ")"));
+            List<RowGroup> groups = new ArrayList<>();
             for (KernelEntry entry : entries) {
-                List<KernelRow> entryRows = KernelRow.of(entry, measured(jmh.run(entry.benchmark(), entry.quickParams())), limits);
-                rows.addAll(entryRows);
+                List<Measurement> results = new ArrayList<>();
+                Map<String, List<String>> quick = profile.quick() ? entry.quickParams() : Map.of();
+                results.addAll(measured(jmh.run(entry.benchmark(), ".*", with(quick, Implementation.reference), profile.reference())));
+                results.addAll(measured(jmh.run(entry.benchmark(), ".*", with(quick, Implementation.plain, Implementation.vector),
+                        profile.kernels())));
+                for (KernelEntry.Peer peer : entry.peers()) {
+                    if (peerProblem.isEmpty()) {
+                        Map<String, List<String>> params = new LinkedHashMap<>(with(quick, peer.impl()));
+                        peer.params().forEach((k, v) -> params.put(k, List.of(v)));
+                        results.addAll(measured(jmh.run(entry.benchmark(), peer.methods(), params, profile.kernels())));
+                    }
+                }
+                List<RowGroup> entryGroups = RowGroup.of(entry, results);
+                groups.addAll(entryGroups);
                 out.println();
-                out.print(ReportTables.kernels(entryRows));
+                out.print(ReportTables.measured(entryGroups));
             }
 
-            MarkdownTable kernelTable = ReportTables.kernels(rows);
-            write(jmh.results(), machine, limitsTable, kernelTable, rows);
-            out.println();
-            out.println("== posenc report, " + options.profile().name().toLowerCase() + " profile, " + machine.oneLine());
-            out.print(limitsTable);
-            out.println();
-            out.print(kernelTable);
+            ProbeResults probes = new ProbeResults(fma, probes(jmh, profile, groups));
+            List<KernelRow> rows = groups.stream().map(g -> KernelRow.of(g, probes)).toList();
+            Map<Guard, Guard.Verdict> verdicts = new LinkedHashMap<>();
+            guards.forEach(g -> verdicts.put(g, g.check(rows)));
+            report = new Report(machine.withLoadAfter(), curve, probes, rows, verdicts, jmh.results(),
+                    peerProblem.map(p -> "Jlama could not load: " + p).orElseGet(JlamaProbe::describe));
         }
+        write(report);
         out.println();
-        out.printf("wrote %s: %s, %s, %s, %s (%.1f min)%n", options.out(), JSON, MARKDOWN, MACHINE, CHART,
+        out.println("== posenc report, " + profile.name().toLowerCase() + " profile, " + report.machine().oneLine());
+        out.print(ReportTables.kernels(report.rows()));
+        out.println();
+        out.print(ReportTables.guards(report.verdicts()));
+        out.println();
+        out.println("load before: " + report.machine().loadBefore() + "; after: " + report.machine().loadAfter());
+        out.printf("wrote %s: %s, %s, %s, %s, %s (%.1f min)%n", options.out(), JSON, MARKDOWN, MACHINE, CHART, CURVE,
                 (System.nanoTime() - start) / 60e9);
+        if (options.publish()) {
+            Publication.publish(options.out(), Path.of("docs", "performance"), Path.of("README.md"),
+                    ReadmeSection.of(report, command, profile.name().toLowerCase() + " profile"));
+            out.println("published: docs/performance/ and the README's Performance tables");
+        }
+        boolean passed = report.verdicts().values().stream().noneMatch(v -> v.status() == Guard.Status.FAIL);
+        if (!passed) {
+            out.println("report: a guard FAILED (see above): an anomaly that was fixed is back");
+        }
+        return passed;
     }
 
-    private void write(List<RunResult> results, Machine machine, MarkdownTable limits, MarkdownTable kernels,
-                       List<KernelRow> rows) throws IOException {
+    /** Everything one run measured. */
+    record Report(Machine machine, BandwidthCurve curve, ProbeResults probes, List<KernelRow> rows,
+                  Map<Guard, Guard.Verdict> verdicts, List<RunResult> results, String peer) {}
+
+    private BandwidthCurve curve(JmhSession jmh, Profile profile, Machine machine) throws RunnerException {
+        Map<String, List<String>> params = Map.of("pattern", List.of(AccessPattern.OUT_OF_PLACE.name()),
+                "bytes", BandwidthCurve.WORKING_SETS.stream().map(String::valueOf).toList());
+        List<BandwidthCurve.Point> points = new ArrayList<>();
+        for (Measurement m : measured(jmh.run(BandwidthBenchmark.class, "sweep", params, profile.curve()))) {
+            points.add(new BandwidthCurve.Point(Long.parseLong(m.shapeParams().get("bytes")), m.rate("bytes")));
+        }
+        return new BandwidthCurve(points, SysfsCache.read());
+    }
+
+    /** Runs every probe the rows need, once each. */
+    private static Map<Probe, Rate> probes(JmhSession jmh, Profile profile, List<RowGroup> groups) throws RunnerException {
+        Set<Probe> needed = new LinkedHashSet<>();
+        groups.forEach(g -> needed.addAll(g.probes()));
+        Map<Probe, Rate> rates = new HashMap<>();
+        Map<String, List<Probe>> memory = new LinkedHashMap<>();
+        for (Probe p : needed) {
+            if (p.kind() == Probe.Kind.MEMORY) {
+                memory.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
+            } else {
+                Measurement m = measured(jmh.run(SpecialFunctionBenchmark.class, "apply",
+                        Map.of("function", List.of(p.name()), "elements", List.of(String.valueOf(p.size()))), profile.probes())).get(0);
+                rates.put(p, m.rate("elements"));
+            }
+        }
+        for (Map.Entry<String, List<Probe>> pattern : memory.entrySet()) {
+            Map<String, List<String>> params = Map.of("pattern", List.of(pattern.getKey()),
+                    "bytes", pattern.getValue().stream().map(p -> String.valueOf(p.size())).toList());
+            for (Measurement m : measured(jmh.run(BandwidthBenchmark.class, "sweep", params, profile.probes()))) {
+                rates.put(Probe.memory(AccessPattern.valueOf(pattern.getKey()), Long.parseLong(m.shapeParams().get("bytes"))),
+                        m.rate("bytes"));
+            }
+        }
+        return rates;
+    }
+
+    private static Map<String, List<String>> with(Map<String, List<String>> params, Implementation... sides) {
+        Map<String, List<String>> all = new LinkedHashMap<>(params);
+        all.put(Measurement.IMPL, java.util.Arrays.stream(sides).map(Implementation::name).toList());
+        return all;
+    }
+
+    private void write(Report r) throws IOException {
         Path dir = options.out();
         try (PrintStream json = new PrintStream(Files.newOutputStream(dir.resolve(JSON)), false, StandardCharsets.UTF_8)) {
-            ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(results);
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(r.results());
         }
-        String machineMarkdown = "# Machine\n\n" + machine.toMarkdown() + "\n## Limits measured in this run\n\n" + limits;
-        Files.writeString(dir.resolve(MACHINE), machineMarkdown);
-        ReportChart.write(rows, machine, dir.resolve(CHART));
+        String machine = "# Machine\n\n" + r.machine().toMarkdown() + "\n## Memory levels, measured\n\n" + ReportTables.curve(r.curve())
+                + "\n![Bandwidth curve](" + CURVE + ")\n\n## Ceilings measured in this run\n\n" + ReportTables.ceilings(r.rows());
+        Files.writeString(dir.resolve(MACHINE), machine);
+        KernelChart.write(r.rows(), r.machine().oneLine(), dir.resolve(CHART));
+        CurveChart.write(r.curve(), r.rows(), r.machine().oneLine(), dir.resolve(CURVE));
         Files.writeString(dir.resolve(MARKDOWN), """
                 # posenc performance report
 
-                `%s` (%s), %s.
+                `%s` (%s), %s. Peer: %s.
 
                 ## Kernels
 
                 %s
-                ![Speed-up and fraction of the limit per kernel](%s)
+                ![Each kernel against its ceiling](%s)
+
+                ## Guards
+
+                %s
+                ## Ceilings (a roofline per row, measured in this run)
+
+                %s
+                ## Memory levels, from the measured bandwidth curve
+
+                %s
+                ![Bandwidth curve with the kernels' working sets](%s)
 
                 ## Machine
 
                 %s
-                ## This machine's limits (single thread, measured in the same run)
-
-                %s
-                %s""".formatted(command, options.profile().description(), machine.date().toLocalDate(), kernels, CHART,
-                machine.toMarkdown(), limits, guide()));
+                %s""".formatted(command, options.profile().description(), r.machine().date().toLocalDate(), r.peer(),
+                ReportTables.kernels(r.rows()), CHART, ReportTables.guards(r.verdicts()), ReportTables.ceilings(r.rows()),
+                ReportTables.curve(r.curve()), CURVE, r.machine().toMarkdown(), guide()));
     }
 
     private static List<Measurement> measured(Collection<RunResult> results) {

@@ -1,35 +1,74 @@
 package dev.posenc.bench.report;
 
-import java.util.List;
-import java.util.Map;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** How long the report measures: the quick profile, or each benchmark's own annotations. */
+/**
+ * How long the report measures. The quick profile (the default) fits in about five minutes on two
+ * cores: each kernel side in two forks of 2 × 0.45 s warm-up and 3 × 0.2 s measurement (the scalar
+ * reference, which no headline depends on, in one), each probe in two forks of shorter iterations,
+ * and the bandwidth curve in one. The warm-up must outlast C2: interpreted, a Vector API kernel runs
+ * about 1000 times slower and allocates a box per vector, which is what a too short warm-up shows
+ * (a wide spread, kilobytes per call). The full profile runs every parameter with longer iterations.
+ */
 public enum Profile {
-    /** 1 fork, 2 × 0.5 s warm-up, 3 × 0.5 s measurement, and each entry's quick parameter values. */
-    QUICK("quick profile: 1 fork, 2 × 0.5 s warm-up, 3 × 0.5 s measurement per benchmark"),
-    /** Every parameter value, with the forks, warm-up and measurement each benchmark declares. */
-    FULL("full profile: every parameter, with each benchmark's own forks, warm-up and measurement");
+    QUICK(new Timing(2, 2, 450, 3, 200), new Timing(1, 2, 450, 3, 200), new Timing(2, 2, 250, 3, 150),
+            new Timing(1, 1, 300, 3, 150)),
+    FULL(new Timing(2, 3, 1000, 5, 1000), new Timing(1, 3, 1000, 5, 1000), new Timing(2, 2, 500, 5, 500),
+            new Timing(1, 2, 500, 3, 500));
 
-    private final String description;
+    /** Forks, warm-up iterations and their length, measurement iterations and their length (ms). */
+    record Timing(int forks, int warmups, int warmupMillis, int iterations, int iterationMillis) {
+        void apply(ChainedOptionsBuilder options) {
+            options.forks(forks)
+                    .warmupIterations(warmups).warmupTime(TimeValue.milliseconds(warmupMillis))
+                    .measurementIterations(iterations).measurementTime(TimeValue.milliseconds(iterationMillis));
+        }
 
-    Profile(String description) {
-        this.description = description;
+        String describe() {
+            return forks + (forks == 1 ? " fork" : " forks") + " of " + warmups + " × " + warmupMillis / 1000.0 + " s warm-up, "
+                    + iterations + " × " + iterationMillis / 1000.0 + " s measurement";
+        }
+    }
+
+    private final Timing kernels;
+    private final Timing reference;
+    private final Timing probes;
+    private final Timing curve;
+
+    Profile(Timing kernels, Timing reference, Timing probes, Timing curve) {
+        this.kernels = kernels;
+        this.reference = reference;
+        this.probes = probes;
+        this.curve = curve;
+    }
+
+    /** Plain Java, vector and peers: the sides the headline compares. */
+    Timing kernels() {
+        return kernels;
+    }
+
+    Timing reference() {
+        return reference;
+    }
+
+    /** The FMA peak and each row's memory and special-function probe. */
+    Timing probes() {
+        return probes;
+    }
+
+    Timing curve() {
+        return curve;
+    }
+
+    /** Whether the quick parameter restrictions apply. */
+    boolean quick() {
+        return this == QUICK;
     }
 
     /** One line saying what the profile runs. */
     public String description() {
-        return description;
-    }
-
-    /** Applies the profile's timing, and for QUICK the parameter restrictions, to JMH options. */
-    void apply(ChainedOptionsBuilder options, Map<String, List<String>> quickParams) {
-        if (this == QUICK) {
-            options.forks(1)
-                    .warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
-            quickParams.forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
-        }
+        return name().toLowerCase() + " profile: plain Java, vector and peers in " + kernels.describe() + "; the reference in "
+                + reference.describe() + "; probes in " + probes.describe() + "; the bandwidth curve in " + curve.describe();
     }
 }

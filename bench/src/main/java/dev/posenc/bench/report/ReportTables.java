@@ -1,56 +1,129 @@
 package dev.posenc.bench.report;
 
-import dev.posenc.bench.MemoryLevel;
-import dev.posenc.bench.PeakBenchmark;
+import dev.posenc.bench.Implementation;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-/** The report's two tables: the machine's limits, and the kernels against them. */
+/** The report's tables: kernels against their ceilings, the ceilings, the bandwidth curve, the guards. */
 final class ReportTables {
     private static final String NONE = "—";
 
     private ReportTables() {}
 
-    static MarkdownTable limits(Limits limits, Machine machine) {
-        MarkdownTable table = new MarkdownTable("Limit (single thread)", "How it is measured", "Working set", "Measured");
-        table.add("FMA peak", "fp32 FMA, " + machine.preferredVector() + ", "
-                + PeakBenchmark.class.getSimpleName() + ".fma", NONE, Units.FLOPS.format(limits.fmaFlops()));
-        for (MemoryLevel level : MemoryLevel.values()) {
-            table.add(level + " bandwidth", "y = s·x sweep, " + PeakBenchmark.SWEEP_BYTES_PER_ELEMENT + " B/element",
-                    Units.bytes(level.probeBytes()), Units.BYTES.format(limits.bandwidth().get(level)));
-        }
-        return table;
-    }
-
+    /** The headline table: every side's throughput, the speed-ups, and the vector side against its ceiling. */
     static MarkdownTable kernels(List<KernelRow> rows) {
-        MarkdownTable table = new MarkdownTable("Kernel", "Shape", "Working set", "Reference", "Vector", "Speed-up",
-                "Limit", "Reference of limit", "Vector of limit", "Vector alloc/call");
+        MarkdownTable table = new MarkdownTable("Kernel", "Shape", "Working set", "Plain Java", "Vector: median (min–max)",
+                "Speed-up over plain", "Reference (vector ÷ it)", "Jlama (vector ÷ it)", "Ceiling", "Vector of ceiling",
+                "Vector alloc/call", "Flags");
         for (KernelRow row : rows) {
-            Limits.Limit limit = row.limit();
-            table.add(row.kernel(), row.shape(),
-                    limit.level() == null ? NONE : Units.bytes(limit.workingSetBytes()) + " (" + limit.level() + ")",
-                    throughput(row, row.reference()), throughput(row, row.vector()),
-                    format(row.speedup(), Units::times),
-                    limit.name() + " " + limit.unit().format(limit.perSecond()),
-                    ofLimit(row.reference(), limit), ofLimit(row.vector(), limit),
-                    row.vector().flatMap(s -> box(s.allocationPerCall())).map(b -> Math.round(b) + " B").orElse(NONE));
+            table.add(row.kernel(), row.shape(), workingSet(row), rate(row, Implementation.plain), vector(row),
+                    times(row.ratio(Implementation.vector, Implementation.plain)),
+                    against(row, Implementation.reference), against(row, Implementation.jlama),
+                    row.ceiling().map(c -> c.name() + " " + row.unit().format(c.perSecond())).orElse(NONE),
+                    ofCeiling(row, Implementation.vector),
+                    row.side(Implementation.vector).flatMap(s -> box(s.allocationPerCall())).map(b -> Math.round(b) + " B").orElse(NONE),
+                    String.join("; ", flags(row)));
         }
         return table;
     }
 
-    private static String throughput(KernelRow row, Optional<KernelRow.Side> side) {
-        return side.map(s -> row.unit().format(s.throughput())).orElse(NONE);
+    /** Every ceiling of every row, and which one binds. */
+    static MarkdownTable ceilings(List<KernelRow> rows) {
+        MarkdownTable table = new MarkdownTable("Kernel", "Shape", "FMA peak", "Memory probe", "Special-function probe",
+                "Ceiling (lowest)", "Plain of ceiling", "Vector of ceiling");
+        for (KernelRow row : rows) {
+            table.add(row.kernel(), row.shape(), ceiling(row, "FMA peak"), ceiling(row, "memory"), ceiling(row, "vector "),
+                    row.ceiling().map(Ceiling::name).orElse(NONE), ofCeiling(row, Implementation.plain),
+                    ofCeiling(row, Implementation.vector));
+        }
+        return table;
     }
 
-    /** E.g. {@code 17% (24.8 GB/s)}. */
-    private static String ofLimit(Optional<KernelRow.Side> side, Limits.Limit limit) {
-        return side.map(s -> Units.percent(s.fractionOf(limit)) + " (" + limit.unit().format(s.limitRate()) + ")")
-                .orElse(NONE);
+    /** While measuring: each side's throughput, before the probes have run. */
+    static MarkdownTable measured(List<RowGroup> groups) {
+        MarkdownTable table = new MarkdownTable("Kernel", "Shape", "Reference", "Plain Java", "Vector", "Jlama");
+        for (RowGroup g : groups) {
+            List<String> cells = new ArrayList<>(List.of(g.kernel(), g.shape()));
+            for (Implementation impl : Implementation.values()) {
+                Measurement m = g.sides().get(impl);
+                cells.add(m == null ? NONE : g.cost().unit().format(m.rate(g.cost().counter())));
+            }
+            table.add(cells.toArray(String[]::new));
+        }
+        return table;
     }
 
-    private static String format(OptionalDouble value, java.util.function.DoubleFunction<String> format) {
-        return value.isPresent() ? format.apply(value.getAsDouble()) : NONE;
+    /** The bandwidth curve, point by point, and the levels read from it. */
+    static String curve(BandwidthCurve curve) {
+        MarkdownTable points = new MarkdownTable("Working set", "Bandwidth (out of place): median (min–max)", "Level");
+        for (BandwidthCurve.Point p : curve.points()) {
+            points.add(Units.bytes(p.bytes()), Units.BYTES.format(p.bandwidth()), curve.levelOf(p.bytes()));
+        }
+        MarkdownTable levels = new MarkdownTable("Level", "Working sets", "Bandwidth", "How it is named");
+        for (BandwidthCurve.Level level : curve.levels()) {
+            levels.add(level.name(), Units.bytes(level.from()) + " – " + Units.bytes(level.to()),
+                    Units.BYTES.format(level.bandwidth()), level.note());
+        }
+        return levels + "\n" + points;
+    }
+
+    static MarkdownTable guards(Map<Guard, Guard.Verdict> verdicts) {
+        MarkdownTable table = new MarkdownTable("Guard", "Status", "Measured", "Why");
+        verdicts.forEach((g, v) -> table.add(g.name(), v.status().name(), v.detail(), g.why()));
+        return table;
+    }
+
+    /** The flags of every side of a row. */
+    static List<String> flags(KernelRow row) {
+        List<String> flags = new ArrayList<>();
+        for (Implementation impl : Implementation.values()) {
+            flags.addAll(row.flags(impl));
+        }
+        return flags;
+    }
+
+    private static String workingSet(KernelRow row) {
+        return Double.isNaN(row.workingSet()) ? NONE : Units.bytes(row.workingSet());
+    }
+
+    private static String rate(KernelRow row, Implementation impl) {
+        return row.side(impl).map(s -> row.unit().format(s.throughput().median())).orElse(NONE);
+    }
+
+    /** The vector side: median (range), and the bandwidth it implies for rows with memory traffic. */
+    private static String vector(KernelRow row) {
+        return row.side(Implementation.vector).map(s -> row.unit().format(s.throughput())
+                + (row.bandwidth(Implementation.vector).isPresent()
+                        ? ", " + Units.BYTES.format(row.bandwidth(Implementation.vector).getAsDouble()) : "")).orElse(NONE);
+    }
+
+    /** E.g. {@code 124 M elem/s (32.6×)}. */
+    private static String against(KernelRow row, Implementation impl) {
+        return row.side(impl).map(s -> row.unit().format(s.throughput().median()) + " ("
+                + times(row.ratio(Implementation.vector, impl)) + ")").orElse(NONE);
+    }
+
+    /** A fraction of the ceiling, or the word that it beat the ceiling (a measurement problem, never "250%"). */
+    private static String ofCeiling(KernelRow row, Implementation impl) {
+        if (row.aboveCeiling(impl)) {
+            return "above ceiling: check";
+        }
+        OptionalDouble f = row.fractionOfCeiling(impl);
+        return f.isPresent() ? Units.percent(f.getAsDouble()) : NONE;
+    }
+
+    /** The ceiling whose name starts with {@code prefix}, in the row's unit and the probe's. */
+    private static String ceiling(KernelRow row, String prefix) {
+        return row.ceilings().stream().filter(c -> c.name().startsWith(prefix)).findFirst()
+                .map(c -> row.unit().format(c.perSecond()) + " (" + c.detail() + "; probe spread "
+                        + Units.percent(c.probe().spread()) + ")").orElse(NONE);
+    }
+
+    private static String times(OptionalDouble value) {
+        return value.isPresent() ? Units.times(value.getAsDouble()) : NONE;
     }
 
     private static Optional<Double> box(OptionalDouble value) {

@@ -3,8 +3,9 @@ package dev.posenc.bench.report;
 import java.util.Locale;
 
 /** The units the report prints rates in, with decimal SI prefixes (k, M, G, T). */
-enum Units {
+public enum Units {
     ELEMENTS("elem/s"),
+    TOKENS("tok/s"),
     FLOPS("FLOP/s"),
     BYTES("B/s");
 
@@ -24,8 +25,20 @@ enum Units {
             prefix++;
         }
         String p = PREFIXES[prefix];
-        // "3.12 G elem/s" (a word keeps its space), "45.6 GFLOP/s", "24.8 GB/s"
-        return significant(value) + " " + (this == ELEMENTS ? (p.isEmpty() ? "" : p + " ") + suffix : p + suffix);
+        // "3.12 G elem/s", "326 tok/s" (a word keeps its space), "45.6 GFLOP/s", "24.8 GB/s"
+        boolean word = this == ELEMENTS || this == TOKENS;
+        return significant(value) + " " + (word ? (p.isEmpty() ? "" : p + " ") + suffix : p + suffix);
+    }
+
+    /** E.g. {@code 4.04 G elem/s (3.98–4.10)}: the median, then the range in the median's prefix. */
+    String format(Rate rate) {
+        int prefix = 0;
+        double scale = 1;
+        while (Math.abs(rate.median() / scale) >= 1000 && prefix < PREFIXES.length - 1) {
+            scale *= 1000;
+            prefix++;
+        }
+        return format(rate.median()) + " (" + significant(rate.min() / scale) + "–" + significant(rate.max() / scale) + ")";
     }
 
     /** A byte count in binary units: {@code 512 KiB}, {@code 4.0 MiB}. */

@@ -1,83 +1,121 @@
 package dev.posenc.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posenc.bench.MemoryLevel;
+import dev.posenc.bench.AccessPattern;
+import dev.posenc.bench.Implementation;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/** The roofline arithmetic and the flags, on fake measurements (nothing is timed). */
 class KernelRowTest {
-    static final Limits LIMITS = new Limits(250e9, Map.of(MemoryLevel.L2, 200e9, MemoryLevel.L3, 100e9, MemoryLevel.DRAM, 40e9));
+    static final Map<String, String> SHAPE = Map.of("rows", "512", "cols", "1024");
+    static final double ELEMENTS = 512 * 1024;
+    static final KernelEntry SOFTMAX = KernelEntry.of("softmax", Object.class, Cost.memory(AccessPattern.OUT_OF_PLACE).with("EXP", 1))
+            .shape(p -> p.get("rows") + "×" + p.get("cols"));
 
-    @Test
-    void aMemoryBoundRowComparesBytesMovedWithTheBandwidthOfTheLevelHoldingItsWorkingSet() {
-        Map<String, String> shape = Map.of("rows", "512", "cols", "1024");
-        double elementsPerCall = 512 * 1024;
-        KernelEntry entry = KernelEntry.of("softmax", Object.class, Cost.memory(8))
-                .shape(p -> p.get("rows") + "×" + p.get("cols"));
-        List<KernelRow> rows = KernelRow.of(entry, List.of(
-                FakeMeasurement.of("softmax", "reference", shape, "elements", 50e6, elementsPerCall),
-                FakeMeasurement.of("softmax", "vector", shape, "elements", 1e9, elementsPerCall)), LIMITS);
+    static FakeMeasurement side(String impl, Rate elementsPerSecond) {
+        return FakeMeasurement.of("softmax", impl, SHAPE, "elements", elementsPerSecond, ELEMENTS);
+    }
 
-        assertEquals(1, rows.size());
-        KernelRow row = rows.get(0);
-        assertEquals("softmax", row.kernel());
-        assertEquals("512×1024", row.shape());
-        assertEquals(20.0, row.speedup().orElseThrow(), 1e-12);
-        double workingSet = elementsPerCall * 8;
-        MemoryLevel level = MemoryLevel.holding(workingSet);
-        assertEquals(level, row.limit().level());
-        assertEquals(workingSet, row.limit().workingSetBytes());
-        assertEquals(LIMITS.bandwidth().get(level), row.limit().perSecond());
-        assertEquals(8e9 / LIMITS.bandwidth().get(level), row.vector().orElseThrow().fractionOf(row.limit()), 1e-12);
-        assertEquals(0.4e9 / LIMITS.bandwidth().get(level), row.reference().orElseThrow().fractionOf(row.limit()), 1e-12);
+    static ProbeResults probes(Rate memoryBytes, Rate exp) {
+        return new ProbeResults(Rate.of(200e9), Map.of(
+                Probe.memory(AccessPattern.OUT_OF_PLACE, (long) ELEMENTS * 8), memoryBytes,
+                Probe.special("EXP", (long) ELEMENTS), exp));
+    }
+
+    static KernelRow softmax(ProbeResults probes, FakeMeasurement... sides) {
+        List<RowGroup> groups = RowGroup.of(SOFTMAX, List.of(sides));
+        assertEquals(1, groups.size());
+        return KernelRow.of(groups.get(0), probes);
     }
 
     @Test
-    void anInPlaceKernelKeepsFewerBytesResidentThanItMoves() {
-        double elementsPerCall = MemoryLevel.L2.capacity() / 4.0;   // 4 B resident each: exactly fills L2
-        KernelEntry entry = KernelEntry.of("rope", Object.class, Cost.memory(8, 4));
-        KernelRow row = KernelRow.of(entry, List.of(
-                FakeMeasurement.of("rope", "vector", Map.of(), "elements", 1e9, elementsPerCall)), LIMITS).get(0);
-        assertEquals(MemoryLevel.L2, row.limit().level());
-        assertEquals(8e9 / 200e9, row.vector().orElseThrow().fractionOf(row.limit()), 1e-12);
-        assertTrue(row.reference().isEmpty());
-        assertTrue(row.speedup().isEmpty());
+    void theCeilingIsTheLowestOfThoseThatApplyEachFromItsProbesBestIteration() {
+        // Memory: 80 GB/s best ÷ 8 B/element = 10 G elem/s; exp: 6 G elem/s best → exp binds.
+        KernelRow row = softmax(probes(new Rate(70e9, 60e9, 80e9), new Rate(5e9, 4e9, 6e9)),
+                side("plain", new Rate(0.5e9, 0.49e9, 0.51e9)), side("vector", new Rate(4.5e9, 4.4e9, 4.6e9)),
+                side("reference", Rate.of(0.1e9)));
+        assertEquals(4 * 1024 * 1024, row.workingSet());
+        assertEquals(2, row.ceilings().size());
+        assertEquals("vector EXP", row.ceiling().orElseThrow().name());
+        assertEquals(6e9, row.ceiling().orElseThrow().perSecond(), 1);
+        assertEquals(0.75, row.fractionOfCeiling(Implementation.vector).orElseThrow(), 1e-12);
+        assertEquals(9.0, row.ratio(Implementation.vector, Implementation.plain).orElseThrow(), 1e-12);
+        assertEquals(45.0, row.ratio(Implementation.vector, Implementation.reference).orElseThrow(), 1e-12);
+        assertEquals(4.5e9 * 8, row.bandwidth(Implementation.vector).orElseThrow(), 1);
+        assertTrue(ReportTables.flags(row).isEmpty());
+
+        KernelRow memoryBound = softmax(probes(new Rate(30e9, 25e9, 32e9), new Rate(5e9, 4e9, 6e9)),
+                side("vector", new Rate(3.6e9, 3.5e9, 3.7e9)));
+        assertEquals("memory", memoryBound.ceiling().orElseThrow().name());
+        assertEquals(4e9, memoryBound.ceiling().orElseThrow().perSecond(), 1);
+        assertEquals(0.9, memoryBound.fractionOfCeiling(Implementation.vector).orElseThrow(), 1e-12);
     }
 
     @Test
-    void aComputeBoundMethodIsSetAgainstTheFmaPeakAndSeveralMethodsAreNamed() {
-        KernelEntry entry = KernelEntry.of("attention", Object.class, Cost.memory(8))
-                .method("prefill", Cost.compute());
-        List<KernelRow> rows = KernelRow.of(entry, List.of(
-                new FakeMeasurement("prefill", Optional.of("vector"), Map.of("bias", "alibi"),
-                        Map.of("flops", 50e9, "elements", 1e6), Map.of("flops", 60e9, "elements", 1.2e6),
-                        Map.of("flops", 1e9, "elements", 2e4)),
-                FakeMeasurement.of("decode", "vector", Map.of("bias", "alibi"), "elements", 2e9, 1e6)), LIMITS);
-
-        KernelRow prefill = rows.get(0);
-        assertEquals("attention/prefill", prefill.kernel());
-        assertEquals("bias=alibi", prefill.shape());
-        assertEquals(Units.FLOPS, prefill.unit());
-        assertEquals("FMA peak", prefill.limit().name());
-        assertEquals(0.2, prefill.vector().orElseThrow().fractionOf(prefill.limit()), 1e-12);
-
-        KernelRow decode = rows.get(1);
-        assertEquals("attention/decode", decode.kernel());
-        assertEquals(Units.ELEMENTS, decode.unit());
-        assertEquals(MemoryLevel.holding(8e6), decode.limit().level());
+    void aSideWhoseEveryIterationBeatsTheCeilingIsAMeasurementProblemNotAPercentage() {
+        ProbeResults probes = probes(new Rate(30e9, 25e9, 32e9), new Rate(50e9, 50e9, 50e9));   // 4 G elem/s at best
+        KernelRow within = softmax(probes, side("vector", new Rate(4.1e9, 3.9e9, 4.3e9)));      // overlaps: noise
+        assertFalse(within.aboveCeiling(Implementation.vector));
+        KernelRow above = softmax(probes, side("vector", new Rate(4.5e9, 4.2e9, 4.6e9)));       // even its slowest beats it
+        assertTrue(above.aboveCeiling(Implementation.vector));
+        assertTrue(ReportTables.kernels(List.of(above)).toString().contains("above ceiling: check"));
+        assertTrue(ReportTables.flags(above).contains("vector above its ceiling: measurement problem"));
     }
 
     @Test
-    void limitsAreTheBestIterationsOfThePeakProbe() {
-        Limits limits = Limits.from(List.of(
-                new FakeMeasurement("fma", Optional.empty(), Map.of(), Map.of("flops", 200e9), Map.of("flops", 250e9), Map.of()),
-                FakeMeasurement.of("sweep", null, Map.of("level", "L2"), "elements", 25e9, 1),
-                FakeMeasurement.of("sweep", null, Map.of("level", "L3"), "elements", 12.5e9, 1),
-                FakeMeasurement.of("sweep", null, Map.of("level", "DRAM"), "elements", 5e9, 1)));
-        assertEquals(LIMITS, limits);   // 8 bytes per swept element
+    void aSpreadOverTenPercentAndKilobytesPerCallOverManyCallsAreFlagged() {
+        ProbeResults probes = probes(Rate.of(80e9), Rate.of(6e9));
+        KernelRow noisy = softmax(probes, side("vector", new Rate(4e9, 3.5e9, 4.1e9)));         // 15%
+        assertEquals(List.of("vector spread 15%"), ReportTables.flags(noisy));
+        KernelRow quiet = softmax(probes, side("vector", new Rate(4e9, 3.8e9, 4.2e9)));         // exactly 10%: not flagged
+        assertTrue(ReportTables.flags(quiet).isEmpty());
+
+        KernelRow allocating = softmax(probes, side("vector", Rate.of(4e9)).allocating(7300, 2000));
+        assertEquals(List.of("vector allocates 7.13 KiB/call"), ReportTables.flags(allocating));
+        KernelRow bookkeeping = softmax(probes, side("vector", Rate.of(4e9)).allocating(2152, 12));   // JMH's own, spread over 12 calls
+        assertTrue(ReportTables.flags(bookkeeping).isEmpty());
+    }
+
+    @Test
+    void computeBoundRowsAreSetAgainstTheFmaPeakTimesTheirThreads() {
+        KernelEntry attention = KernelEntry.of("attention", Object.class, Cost.flops(1)).method("prefillTwoThreads", Cost.flops(2))
+                .shape(p -> p.get("scheme"));
+        List<RowGroup> groups = RowGroup.of(attention, List.of(
+                FakeMeasurement.of("prefill", "vector", Map.of("scheme", "alibi"), "flops", Rate.of(100e9), 4e9),
+                FakeMeasurement.of("prefillTwoThreads", "vector", Map.of("scheme", "alibi"), "flops", Rate.of(300e9), 4e9)));
+        ProbeResults probes = new ProbeResults(new Rate(180e9, 170e9, 200e9), Map.of());
+        KernelRow one = KernelRow.of(groups.get(0), probes);
+        KernelRow two = KernelRow.of(groups.get(1), probes);
+        assertEquals("attention/prefill", one.kernel());
+        assertEquals(Units.FLOPS, one.unit());
+        assertEquals(0.5, one.fractionOfCeiling(Implementation.vector).orElseThrow(), 1e-12);
+        assertEquals(400e9, two.ceiling().orElseThrow().perSecond(), 1);
+        assertTrue(Double.isNaN(one.workingSet()));
+        assertTrue(groups.get(0).probes().isEmpty());
+    }
+
+    @Test
+    void decodeIsInTokensBoundByReadingItsCacheAndByItsFlops() {
+        KernelEntry decode = KernelEntry.of("decode", Object.class, p -> Cost.decode(8 << 20, 4)).shape(p -> p.get("kv"));
+        double flopsPerToken = 4.0 * 32 * 4096 * 128;
+        List<RowGroup> groups = RowGroup.of(decode, List.of(
+                FakeMeasurement.of("decode", "vector", Map.of("kv", "f32"), "elements", Rate.of(500), 1)
+                        .and("flops", Rate.of(500 * flopsPerToken), flopsPerToken)));
+        RowGroup group = groups.get(0);
+        assertEquals(32 << 20, group.workingSetBytes());
+        Probe read = Probe.memory(AccessPattern.READ, 32 << 20);
+        assertEquals(java.util.Set.of(read), group.probes());
+        // Reading 32 MiB at 40 GB/s best: 1192 tokens/s; the FMA peak allows 200e9 / 67 MFLOP = 2980.
+        KernelRow row = KernelRow.of(group, new ProbeResults(Rate.of(200e9), Map.of(read, new Rate(38e9, 36e9, 40e9))));
+        assertEquals(Units.TOKENS, row.unit());
+        assertEquals("memory", row.ceiling().orElseThrow().name());
+        assertEquals(40e9 / (32 << 20), row.ceiling().orElseThrow().perSecond(), 1e-6);
+        assertEquals(200e9 / flopsPerToken, row.ceilings().get(0).perSecond(), 1e-6);
+        assertEquals(500.0 * (32 << 20), row.bandwidth(Implementation.vector).orElseThrow(), 1);
     }
 }

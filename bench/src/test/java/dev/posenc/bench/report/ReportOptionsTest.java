@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posenc.bench.AccessPattern;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReportOptionsTest {
     static final List<KernelEntry> CATALOG = List.of(
-            KernelEntry.of("softmax", Object.class, Cost.memory(8)),
-            KernelEntry.of("rope", Object.class, Cost.memory(8, 4)),
-            KernelEntry.of("attention", Object.class, Cost.compute()));
+            KernelEntry.of("softmax", Object.class, Cost.memory(AccessPattern.OUT_OF_PLACE)),
+            KernelEntry.of("rope", Object.class, Cost.memory(AccessPattern.IN_PLACE)),
+            KernelEntry.of("attention", Object.class, Cost.flops(1)));
 
     @Test
     void theDefaultIsTheQuickProfileOfEveryKernelIntoADatedResultsFolder() {
@@ -29,6 +30,7 @@ class ReportOptionsTest {
         assertEquals(Profile.FULL, options.profile());
         assertEquals(List.of(CATALOG.get(1), CATALOG.get(2)), options.select(CATALOG));
         assertEquals(Path.of("here"), options.out());
+        assertTrue(!options.publish() && ReportOptions.parse("--publish").publish());
     }
 
     @Test
@@ -41,5 +43,7 @@ class ReportOptionsTest {
                 .getMessage().contains("not a regular expression"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ReportOptions.parse("--kernels", "nope").select(CATALOG))
                 .getMessage().contains("[softmax, rope, attention]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReportOptions.parse("--publish", "--kernels", "rope"))
+                .getMessage().contains("without --kernels"));
     }
 }

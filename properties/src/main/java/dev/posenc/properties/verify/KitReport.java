@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 /** The outcome of one run of the kit: every property, grouped by family. */
 public record KitReport(List<PropertyOutcome> outcomes, long seed) {
     private static final Pattern STACK_FRAME = Pattern.compile("^\\s+(at |\\.\\.\\. \\d+ more)");
-    private static final Pattern OTHER_COUNTEREXAMPLES = Pattern.compile("(?s)\\s*Other found falsifying value\\(s\\).*?(?=\\s*Seed was)");
 
     /** Families in the order they ran. */
     public List<FamilyResult> families() {
@@ -54,14 +53,13 @@ public record KitReport(List<PropertyOutcome> outcomes, long seed) {
     }
 
     /**
-     * The failure's type and message without stack frames. QuickTheories puts the shrunk counterexample,
-     * its cause and the seed in the message; the other (larger) counterexamples it lists are left out.
+     * The failure's type and message without stack frames. For a property the message holds the seed,
+     * the shrunk counterexample and its cause, in that order.
      */
     private static String describe(Throwable t) {
         String text = (t.getClass().getName() + ": " + t.getMessage()).lines()
                 .filter(line -> !STACK_FRAME.matcher(line).find())
                 .collect(Collectors.joining("\n"));
-        text = OTHER_COUNTEREXAMPLES.matcher(text).replaceAll("");
         return t.getCause() == null ? text : text + "\ncaused by " + describe(t.getCause());
     }
 

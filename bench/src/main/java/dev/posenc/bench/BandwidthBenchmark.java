@@ -1,0 +1,101 @@
+package dev.posenc.bench;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The memory probe: single-thread bandwidth of one {@link AccessPattern} over a working set of
+ * {@code bytes}, with the preferred float species, in bytes moved per second ({@link Bytes}). The
+ * report runs it twice: as a curve from 16 KiB to 1 GiB (out of place), from which it reads the memory
+ * levels, and at each kernel's own pattern and working set, which gives that kernel's memory ceiling.
+ */
+@State(Scope.Thread)
+public class BandwidthBenchmark extends ProbeBenchmark {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Loops step four vectors at a time. */
+    private static final int STEP = 4 * F.length();
+
+    @Param({"OUT_OF_PLACE"})
+    public AccessPattern pattern;
+
+    /** The working set in bytes (16384 … 1073741824). */
+    @Param({"16384", "1048576", "67108864"})
+    public long bytes;
+
+    private float[] x;
+    private float[] y;
+    private long moved;
+
+    @Setup
+    public void setUp() {
+        int arrays = pattern.bytesResident() / Float.BYTES;
+        long perArray = bytes / arrays / Float.BYTES;
+        int n = (int) Math.min(perArray - perArray % STEP, Integer.MAX_VALUE - 2L * STEP);
+        if (n < STEP) {
+            throw new IllegalArgumentException("bytes must hold at least " + STEP * pattern.bytesResident() + " bytes, was " + bytes);
+        }
+        x = new float[n];
+        y = arrays == 2 ? new float[n] : x;
+        Arrays.fill(x, 1.5f);
+        Arrays.fill(y, 0.5f);
+        moved = (long) n * pattern.bytesMoved();
+    }
+
+    @Benchmark
+    public Object sweep(Bytes counter) {
+        counter.bytes += moved;
+        return switch (pattern) {
+            case OUT_OF_PLACE, IN_PLACE -> scale(x, y);
+            case ACCUMULATE -> accumulate(x, y);
+            case READ -> sum(x);
+            case WRITE -> fill(y);
+        };
+    }
+
+    /** {@code y = a·x} (in place when y is x). */
+    private static float[] scale(float[] x, float[] y) {
+        for (int i = 0; i < x.length; i += F.length()) {
+            FloatVector.fromArray(F, x, i).mul(0.999f).intoArray(y, i);
+        }
+        return y;
+    }
+
+    /** {@code x += y}. */
+    private static float[] accumulate(float[] x, float[] y) {
+        for (int i = 0; i < x.length; i += F.length()) {
+            FloatVector.fromArray(F, x, i).add(FloatVector.fromArray(F, y, i)).intoArray(x, i);
+        }
+        return x;
+    }
+
+    /** {@code Σ x} with four accumulators (one would be bound by the add latency, not by memory). */
+    private static float sum(float[] x) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int i = 0; i < x.length; i += STEP) {
+            s0 = s0.add(FloatVector.fromArray(F, x, i));
+            s1 = s1.add(FloatVector.fromArray(F, x, i + F.length()));
+            s2 = s2.add(FloatVector.fromArray(F, x, i + 2 * F.length()));
+            s3 = s3.add(FloatVector.fromArray(F, x, i + 3 * F.length()));
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code y = c}. */
+    private static float[] fill(float[] y) {
+        FloatVector c = FloatVector.broadcast(F, 0.25f);
+        for (int i = 0; i < y.length; i += F.length()) {
+            c.intoArray(y, i);
+        }
+        return y;
+    }
+}
