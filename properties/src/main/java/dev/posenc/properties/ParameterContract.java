@@ -18,11 +18,16 @@ import dev.posenc.bias.ShawRelativePositions;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.bias.TransformerXlPositions;
+import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.LayoutPermutation;
+import dev.posenc.rope.MropeSections;
+import dev.posenc.rope.MultimodalRope;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
+import dev.posenc.rope.VisionRope;
+import dev.posenc.rope.Xpos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,6 +126,18 @@ public abstract class ParameterContract {
                     RopeLayout.HALF_SPLIT, RopeLayout.INTERLEAVED, small, 0, new float[64], 0, s, 4, 2, 1), "blocks", "x");
             acceptsOrRejects(failures, "LayoutPermutation.convert(width = " + s + ")", () -> LayoutPermutation.convert(
                     RopeLayout.HALF_SPLIT, RopeLayout.INTERLEAVED, small, 0, new float[64], 0, 1, 4, 2, s), "width", "x");
+        }
+        for (int s : SIZES) {
+            acceptsOrRejects(failures, "Xpos.of(" + s + ")", () -> Xpos.of(s), "headDim", "rotaryDim");
+            acceptsOrRejects(failures, "VisionRope.qwen2vl(" + s + ")", () -> VisionRope.qwen2vl(s), "headDim");
+            acceptsOrRejects(failures, "AxialPositions.patches(t = " + s + ")", () -> AxialPositions.patches(s, 4, 4, 2), "t");
+            acceptsOrRejects(failures, "AxialPositions.patches(h = w = " + s + ")", () -> AxialPositions.patches(1, s, s, 1),
+                    "h", "w");
+            acceptsOrRejects(failures, "AxialPositions.same(axes = " + s + ")",
+                    () -> AxialPositions.same(Positions.range(0, 3), s), "axes");
+            acceptsOrRejects(failures, "MultimodalRope(mrope_section = " + s + ", 0, 0)",
+                    () -> new MultimodalRope(RotaryEmbedding.of(8, 10_000, RopeLayout.HALF_SPLIT), MropeSections.of(s, 0, 0)),
+                    "mrope_section");
         }
         if (!failures.isEmpty()) {
             fail(failures.size() + " calls did neither return nor throw an IllegalArgumentException naming the parameter:\n  "
@@ -229,6 +246,19 @@ public abstract class ParameterContract {
         rejectsIndex(() -> Positions.view(new int[] {5, 6, 7}, 1, 1).at(1), "r");
         rejectsIndex(() -> RopeLayout.INTERLEAVED.first(4, 8), "i");
         rejectsIndex(() -> RopeLayout.HALF_SPLIT.first(0, 7), "rotaryDim");
+        Xpos xpos = Xpos.of(8);
+        MropeSections sections = MropeSections.of(2, 1, 1);
+        AxialPositions axial = AxialPositions.patches(1, 2, 2, 1);
+        VisionRope vision = VisionRope.qwen2vl(8);
+        for (int bad : new int[] {Integer.MIN_VALUE, -1, 4, Integer.MAX_VALUE}) {
+            rejectsIndex(() -> xpos.zeta(bad), "i");
+            rejectsIndex(() -> xpos.scale(bad, 0), "i");
+            rejectsIndex(() -> sections.axisOf(bad), "i");
+            rejectsIndex(() -> vision.axisOf(bad), "pair");
+            rejectsIndex(() -> axial.at(bad - 2, 0), "a");
+            rejectsIndex(() -> axial.axis(bad - 2), "a");
+            rejectsIndex(() -> axial.at(0, bad), "r");
+        }
     }
 
     /**
@@ -249,6 +279,12 @@ public abstract class ParameterContract {
                 } catch (IllegalArgumentException e) {
                     assertTrue(e.getMessage().contains("maxBias"), e.getMessage());
                 }
+            }
+            try {
+                double gamma = Xpos.of(RotaryEmbedding.of(8, 10_000, RopeLayout.INTERLEAVED), v).scaleBase();
+                assertTrue(gamma > 0 && Double.isFinite(gamma), "xPos scale_base " + v);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().contains("scaleBase"), e.getMessage());
             }
             try {
                 float scale = (float) AttentionOptions.of(2, 4).withScale(v).scale();
