@@ -20,6 +20,7 @@ import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.bias.TransformerXlPositions;
 import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.LayoutPermutation;
+import dev.posenc.rope.MropeIndex;
 import dev.posenc.rope.MropeSections;
 import dev.posenc.rope.MultimodalRope;
 import dev.posenc.rope.RopeCache;
@@ -135,6 +136,10 @@ public abstract class ParameterContract {
                     "h", "w");
             acceptsOrRejects(failures, "AxialPositions.same(axes = " + s + ")",
                     () -> AxialPositions.same(Positions.range(0, 3), s), "axes");
+            acceptsOrRejects(failures, "MropeIndex.text(" + s + ")", () -> MropeIndex.qwen2vl(2).text(s), "count",
+                    "MAX_TOKENS", "position");
+            acceptsOrRejects(failures, "MropeIndex.image(t = " + s + ")", () -> MropeIndex.qwen2vl(1).image(s, 4, 4), "t",
+                    "MAX_TOKENS", "position");
             acceptsOrRejects(failures, "MultimodalRope(mrope_section = " + s + ", 0, 0)",
                     () -> new MultimodalRope(RotaryEmbedding.of(8, 10_000, RopeLayout.HALF_SPLIT), MropeSections.of(s, 0, 0)),
                     "mrope_section");
