@@ -109,6 +109,9 @@ public final class DeterminismWorkload {
                         20 * N));
             }
         }
+        SinusoidalEncoding wide = SinusoidalEncoding.of(600 + 13);   // rows of 512 floats or more: the tiled walk
+        out.put("sinusoidal wide range", apply(y -> k.absolutePositions().sinusoidal(wide, Positions.range(5, 20), y, 0),
+                20 * 613));
         SinusoidalEncoding below1 = SinusoidalEncoding.of(N, 1e-4, SinusoidalLayout.INTERLEAVED, SinusoidalFrequencies.PAPER);
         out.put("sinusoidal base 1e-4", apply(y -> k.absolutePositions().sinusoidal(below1, scattered, y, 0), 7 * N));
         float[] x = data(20 * N, 7, 1);
