@@ -17,6 +17,7 @@ import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RopeScaling;
 import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.Xpos;
+import dev.posenc.attention.AttentionWorkspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,10 +35,10 @@ import java.util.function.Supplier;
  * computed tables), whose outputs {@link DeterminismContract} compares bit for bit between a cold JVM
  * ({@code -Xint}) and a JVM whose kernels C2 has compiled.
  *
- * <p>Run as a main class: {@code DeterminismWorkload <provider class> <rounds> <file>} runs the workload
- * {@code rounds} times (the first ones warm the JIT up), then writes to the file one line per family
- * ({@value #KERNEL} family kernel-class) and one per case ({@value #BITS} name hex…, the raw bits of every
- * output float of the last round). The provider class has a public no-argument constructor and
+ * <p>Run as a main class: {@code DeterminismWorkload <provider class> <rounds> <file>} makes every case's
+ * inputs once, runs the calls {@code rounds} times (the first ones warm the JIT up), then writes to the
+ * file one line per family ({@value #KERNEL} family kernel-class) and one per case ({@value #BITS} name
+ * hex…, the raw bits of every output float of the last round). The provider class has a public no-argument constructor and
  * implements {@code Supplier<KernelProvider>}.
  */
 public final class DeterminismWorkload {
@@ -57,9 +59,19 @@ public final class DeterminismWorkload {
         }
     }
 
-    /** The outputs of every case, by name, in a fixed order. */
-    public static Map<String, float[]> run(KernelProvider k) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    /** One kernel call, on inputs made once, into its own output array. */
+    record Case(float[] out, Consumer<float[]> call) {
+        void run() {
+            call.accept(out);
+        }
+    }
+
+    /**
+     * Every case, by name, in a fixed order, with its inputs made and its output allocated: running them
+     * allocates only what the kernels do.
+     */
+    public static Map<String, Case> cases(KernelProvider k) {
+        Map<String, Case> out = new LinkedHashMap<>();
         softmax(k, out);
         norms(k, out);
         absolute(k, out);
@@ -68,7 +80,7 @@ public final class DeterminismWorkload {
         return out;
     }
 
-    private static void softmax(KernelProvider k, Map<String, float[]> out) {
+    private static void softmax(KernelProvider k, Map<String, Case> out) {
         float[] x = data(3 * N, 1, 4);
         float[] bias = data(N, 2, 1);
         out.put("softmax", apply(y -> k.softmax().softmax(x, 0, y, 0, 3, N), 3 * N));
@@ -83,14 +95,14 @@ public final class DeterminismWorkload {
         out.put("softmax 1000", apply(y -> k.softmax().softmax(long1, 0, y, 0, 1, 1000), 1000));
     }
 
-    private static void norms(KernelProvider k, float[] x, float[] w, Map<String, float[]> out) {
+    private static void norms(KernelProvider k, float[] x, float[] w, Map<String, Case> out) {
         out.put("layerNorm", apply(y -> k.norms().layerNorm(x, 0, y, 0, 3, N, w, w, 1e-5), 3 * N));
         out.put("rmsNorm", apply(y -> k.norms().rmsNorm(x, 0, y, 0, 3, N, w, 1e-6, RmsNormWeighting.PLAIN), 3 * N));
         out.put("rmsNorm one plus", apply(y -> k.norms().rmsNorm(x, 0, y, 0, 3, N, w, 1e-6, RmsNormWeighting.ONE_PLUS),
                 3 * N));
     }
 
-    private static void norms(KernelProvider k, Map<String, float[]> out) {
+    private static void norms(KernelProvider k, Map<String, Case> out) {
         float[] x = data(3 * N, 5, 3);
         for (int i = N; i < 2 * N; i++) {
             x[i] += 1e4f;   // mean 1e4, std 3: the two-pass statistics
@@ -98,35 +110,37 @@ public final class DeterminismWorkload {
         norms(k, x, data(N, 6, 1), out);
     }
 
-    private static void absolute(KernelProvider k, Map<String, float[]> out) {
+    private static void absolute(KernelProvider k, Map<String, Case> out) {
         Positions scattered = Positions.of(0, 1, 37, 100_000, -5, Integer.MAX_VALUE, Integer.MIN_VALUE);
         for (SinusoidalLayout layout : SinusoidalLayout.values()) {
             for (SinusoidalFrequencies f : SinusoidalFrequencies.values()) {
                 SinusoidalEncoding e = SinusoidalEncoding.of(N, 10_000, layout, f);
                 String name = "sinusoidal " + layout + " " + f;
                 out.put(name + " rows", apply(y -> k.absolutePositions().sinusoidal(e, scattered, y, 0), 7 * N));
-                out.put(name + " range", apply(y -> k.absolutePositions().sinusoidal(e, Positions.range(1 << 30, 20), y, 0),
-                        20 * N));
+                Positions range = Positions.range(1 << 30, 20);
+                out.put(name + " range", apply(y -> k.absolutePositions().sinusoidal(e, range, y, 0), 20 * N));
             }
         }
         SinusoidalEncoding wide = SinusoidalEncoding.of(600 + 13);   // rows of 512 floats or more: the tiled walk
-        out.put("sinusoidal wide range", apply(y -> k.absolutePositions().sinusoidal(wide, Positions.range(5, 20), y, 0),
-                20 * 613));
+        Positions twenty = Positions.range(5, 20);
+        out.put("sinusoidal wide range", apply(y -> k.absolutePositions().sinusoidal(wide, twenty, y, 0), 20 * 613));
         SinusoidalEncoding below1 = SinusoidalEncoding.of(N, 1e-4, SinusoidalLayout.INTERLEAVED, SinusoidalFrequencies.PAPER);
         out.put("sinusoidal base 1e-4", apply(y -> k.absolutePositions().sinusoidal(below1, scattered, y, 0), 7 * N));
         float[] x = data(20 * N, 7, 1);
+        SinusoidalEncoding paper = SinusoidalEncoding.of(N);
         out.put("addSinusoidal", apply(y -> {
             System.arraycopy(x, 0, y, 0, x.length);
-            k.absolutePositions().addSinusoidal(SinusoidalEncoding.of(N), Positions.range(3, 20), y, 0);
+            k.absolutePositions().addSinusoidal(paper, twenty, y, 0);
         }, 20 * N));
         float[] table = data(10 * N, 8, 1);
+        Positions rows = Positions.of(9, 0, 4);
         out.put("addLearned", apply(y -> {
             System.arraycopy(x, 0, y, 0, 3 * N);
-            k.absolutePositions().addLearned(table, 0, 10, N, Positions.of(9, 0, 4), y, 0);
+            k.absolutePositions().addLearned(table, 0, 10, N, rows, y, 0);
         }, 3 * N));
     }
 
-    private static void rope(KernelProvider k, Map<String, float[]> out) {
+    private static void rope(KernelProvider k, Map<String, Case> out) {
         Positions positions = Positions.of(0, 3, 1000, 1 << 30);
         for (RopeLayout layout : RopeLayout.values()) {
             // 128: four vectors per pass at 512 bits; 72 with rotary 40: pairs left for the scalar tail.
@@ -145,7 +159,8 @@ public final class DeterminismWorkload {
                 out.put(name + " unrotate", apply(y -> k.rope().unrotate(e, positions, 3, x, 0, y, 0), size));
                 out.put(name + " shift", apply(y -> k.rope().shift(e, -77, 4, 3, x, 0, y, 0), size));
                 RopeCache cache = k.rope().cache(e, 995, 10);
-                out.put(name + " cached", apply(y -> k.rope().rotate(cache, Positions.range(995, 4), 3, x, 0, y, 0), size));
+                Positions cached = Positions.range(995, 4);
+                out.put(name + " cached", apply(y -> k.rope().rotate(cache, cached, 3, x, 0, y, 0), size));
             }
         }
         float[] x = data(4 * 2 * 128, 12, 1);
@@ -158,7 +173,7 @@ public final class DeterminismWorkload {
         out.put("rope xPos keys", apply(y -> k.rope().rotate(xpos, positions, 2, x, 0, y, 0), x.length));
     }
 
-    private static void attention(KernelProvider k, Map<String, float[]> out) {
+    private static void attention(KernelProvider k, Map<String, Case> out) {
         int heads = 4;
         int kvHeads = 2;
         int d = 20;
@@ -170,15 +185,16 @@ public final class DeterminismWorkload {
         AttentionOptions plain = AttentionOptions.of(heads, kvHeads, d);
         AttentionOptions causal = plain.withCausal(CausalMask.BOTTOM_RIGHT).withSoftCap(5);
         int size = queries * heads * d;
-        out.put("attention", apply(y -> k.attention().attend(plain, queries, keys, q, kk, v, y), size));
-        out.put("attention causal soft-capped", apply(y -> k.attention().attend(causal, queries, keys, q, kk, v, y), size));
+        AttentionWorkspace workspace = new AttentionWorkspace();   // reused, as the kernel's javadoc asks
+        out.put("attention", apply(y -> k.attention().attend(plain, queries, keys, null, null, q, 0, kk, 0, v, 0, y, 0,
+                workspace), size));
+        out.put("attention causal soft-capped", apply(y -> k.attention().attend(causal, queries, keys, null, null, q, 0,
+                kk, 0, v, 0, y, 0, workspace), size));
     }
 
-    /** Runs {@code call} on a fresh output array of {@code length} floats and returns it. */
-    private static float[] apply(java.util.function.Consumer<float[]> call, int length) {
-        float[] y = new float[length];
-        call.accept(y);
-        return y;
+    /** The case of {@code call} into an output array of {@code length} floats. */
+    private static Case apply(Consumer<float[]> call, int length) {
+        return new Case(new float[length], call);
     }
 
     /** {@code n} floats of N(0, scale²) from {@code seed}. */
@@ -207,17 +223,18 @@ public final class DeterminismWorkload {
         Supplier<KernelProvider> supplier = (Supplier<KernelProvider>) Class.forName(args[0]).getConstructor().newInstance();
         KernelProvider provider = supplier.get();
         int rounds = Integer.parseInt(args[1]);
-        Map<String, float[]> results = run(provider);
+        Map<String, Case> cases = cases(provider);
         for (int r = 1; r < rounds; r++) {
-            results = run(provider);
+            cases.values().forEach(Case::run);
         }
+        cases.values().forEach(Case::run);   // the last round, whose bits are compared
         List<String> lines = new ArrayList<>();
         lines.add(KERNEL + " softmax " + provider.softmax().getClass().getName());
         lines.add(KERNEL + " norms " + provider.norms().getClass().getName());
         lines.add(KERNEL + " absolutePositions " + provider.absolutePositions().getClass().getName());
         lines.add(KERNEL + " rope " + provider.rope().getClass().getName());
         lines.add(KERNEL + " attention " + provider.attention().getClass().getName());
-        results.forEach((name, values) -> lines.add(line(name, values)));
+        cases.forEach((name, c) -> lines.add(line(name, c.out())));
         Files.write(Path.of(args[2]), lines);
     }
 }

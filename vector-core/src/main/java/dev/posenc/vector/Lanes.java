@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +31,14 @@ final class Lanes {
     private static final VectorMask<Float> LOW_HALF;
     /** The same lanes of {@link #INT}. */
     private static final VectorMask<Integer> LOW_HALF_INT;
+    /** Lane i takes lane i ^ k (within the width): the steps of {@link #sum(FloatVector)}. */
+    private static final VectorShuffle<Float> FOLD_8;
+    private static final VectorShuffle<Float> FOLD_4;
+    private static final VectorShuffle<Float> FOLD_2;
+    private static final VectorShuffle<Float> FOLD_1;
+    private static final VectorShuffle<Double> DOUBLE_FOLD_4;
+    private static final VectorShuffle<Double> DOUBLE_FOLD_2;
+    private static final VectorShuffle<Double> DOUBLE_FOLD_1;
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -58,6 +67,13 @@ final class Lanes {
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
         LOW_HALF = FLOAT.indexInRange(0, DOUBLE.length());
         LOW_HALF_INT = INT.indexInRange(0, DOUBLE.length());
+        FOLD_8 = VectorShuffle.fromOp(FLOAT, i -> (i ^ 8) & (FLOAT.length() - 1));
+        FOLD_4 = VectorShuffle.fromOp(FLOAT, i -> (i ^ 4) & (FLOAT.length() - 1));
+        FOLD_2 = VectorShuffle.fromOp(FLOAT, i -> (i ^ 2) & (FLOAT.length() - 1));
+        FOLD_1 = VectorShuffle.fromOp(FLOAT, i -> i ^ 1);
+        DOUBLE_FOLD_4 = VectorShuffle.fromOp(DOUBLE, i -> (i ^ 4) & (DOUBLE.length() - 1));
+        DOUBLE_FOLD_2 = VectorShuffle.fromOp(DOUBLE, i -> (i ^ 2) & (DOUBLE.length() - 1));
+        DOUBLE_FOLD_1 = VectorShuffle.fromOp(DOUBLE, i -> i ^ 1);
     }
 
     private Lanes() {}
@@ -88,32 +104,45 @@ final class Lanes {
     }
 
     /**
-     * The sum of {@code v}'s lanes by a fixed tree: lane i plus lane i + L/2, then i + L/4, … (exact IEEE
-     * additions in an order that depends only on the width). {@code reduceLanes(ADD)} leaves the order
-     * unspecified, and its interpreted and compiled forms differ, so a kernel that used it would return
-     * other bits once C2 compiled it.
+     * The sum of {@code v}'s lanes by a fixed tree: each lane plus the lane 8 away, then 4, 2 and 1 away
+     * (as many steps as the width has), exact IEEE additions in an order that depends only on the width.
+     * {@code reduceLanes(ADD)} leaves the order unspecified, and its interpreted and compiled forms differ,
+     * so a kernel that used it would return other bits once C2 compiled it. The steps are constant
+     * shuffles: {@code slice(origin)} with a loop's origin was not always compiled to one, and then
+     * allocated (about 1 KB per softmax row).
      */
     static float sum(FloatVector v) {
-        for (int s = v.length() / 2; s > 0; s /= 2) {
-            v = v.add(v.slice(s));
+        if (v.length() >= 16) {
+            v = v.add(v.rearrange(FOLD_8));
         }
-        return v.lane(0);
+        if (v.length() >= 8) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        v = v.add(v.rearrange(FOLD_2));
+        return v.add(v.rearrange(FOLD_1)).lane(0);
     }
 
-    /** {@link #sum(FloatVector)} for doubles. */
+    /** {@link #sum(FloatVector)} for doubles (half the lanes). */
     static double sum(DoubleVector v) {
-        for (int s = v.length() / 2; s > 0; s /= 2) {
-            v = v.add(v.slice(s));
+        if (v.length() >= 8) {
+            v = v.add(v.rearrange(DOUBLE_FOLD_4));
         }
-        return v.lane(0);
+        if (v.length() >= 4) {
+            v = v.add(v.rearrange(DOUBLE_FOLD_2));
+        }
+        return v.add(v.rearrange(DOUBLE_FOLD_1)).lane(0);
     }
 
     /** The largest lane by the tree of {@link #sum(FloatVector)} ({@link FloatVector#max} per step). */
     static float max(FloatVector v) {
-        for (int s = v.length() / 2; s > 0; s /= 2) {
-            v = v.max(v.slice(s));
+        if (v.length() >= 16) {
+            v = v.max(v.rearrange(FOLD_8));
         }
-        return v.lane(0);
+        if (v.length() >= 8) {
+            v = v.max(v.rearrange(FOLD_4));
+        }
+        v = v.max(v.rearrange(FOLD_2));
+        return v.max(v.rearrange(FOLD_1)).lane(0);
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

@@ -4,13 +4,12 @@ import dev.posenc.Kernels;
 import dev.posenc.softmax.SoftmaxKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softmax in three sweeps per row: the maximum of {@code z = scale·x + bias} (four running maxima, a
- * NaN mask); {@code e = exp(z − m)} written to {@code out} while summing; {@code out ·= 1/Σe}. The
+ * NaN catcher); {@code e = exp(z − m)} written to {@code out} while summing; {@code out ·= 1/Σe}. The
  * exponential sweep of each row also takes the maximum of the next row: those loads come from L2 or
  * memory, and overlapping them with the exponentials' arithmetic (on rows in L1) instead of a sweep of
  * their own made 512×1024 rows about 25% faster. Float throughout: the exponential is
@@ -22,12 +21,19 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorSoftmax implements SoftmaxKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /**
+     * Where the exponential sweep leaves its three lane accumulators (sum, next maximum, NaN catcher) to be
+     * combined in scalar code, one array per thread: handing the vectors to a helper instead cost a boxed
+     * vector per row once C2 declined to inline the helper into this large loop's method.
+     */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[3 * F.length()]);
 
     @Override
     public void softmax(float[] x, int xOffset, float[] out, int outOffset, int rows, int cols,
                         float scale, float[] bias, int biasOffset) {
         SoftmaxKernel.checkArguments(x, xOffset, out, outOffset, rows, cols, scale, bias, biasOffset);
         float max = maximum(x, xOffset, cols, scale, bias, biasOffset);
+        float[] lanes = LANES.get();
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * cols;
             int o = outOffset + r * cols;
@@ -39,7 +45,7 @@ final class VectorSoftmax implements SoftmaxKernel {
                 max = maximum(x, next, cols, scale, bias, biasOffset);
                 continue;
             }
-            long sumAndNextMax = exponentials(x, in, out, o, cols, scale, bias, biasOffset, max, next);
+            long sumAndNextMax = exponentials(x, in, out, o, cols, scale, bias, biasOffset, max, next, lanes);
             multiply(out, o, cols, 1f / Float.intBitsToFloat((int) (sumAndNextMax >>> 32)));
             max = Float.intBitsToFloat((int) sumAndNextMax);
         }
@@ -50,9 +56,10 @@ final class VectorSoftmax implements SoftmaxKernel {
 
     /**
      * {@code max_j z_j}, or NaN if any {@code z_j} is NaN. The vector maxima use compare + blend (a third of
-     * {@code FloatVector.max}'s cost), which skips NaN: a mask of the lanes that saw one ({@code z ≠ z})
-     * catches it instead, in no particular order, so the outcome does not depend on how the lanes are
-     * combined.
+     * {@code FloatVector.max}'s cost), which skips NaN: a vector into whose lanes every NaN is blended
+     * ({@code z ≠ z}, and never overwritten) catches it instead, so the outcome does not depend on the
+     * order of the lanes. (A {@code VectorMask} accumulator and {@code anyTrue()} cost an allocated mask
+     * per row: C2 does not inline {@code anyTrueHelper}.)
      */
     private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b) {
         int step = F.length();
@@ -60,7 +67,7 @@ final class VectorSoftmax implements SoftmaxKernel {
         FloatVector max1 = max0;
         FloatVector max2 = max0;
         FloatVector max3 = max0;
-        VectorMask<Float> nan = F.maskAll(false);
+        FloatVector nan = FloatVector.zero(F);
         int j = 0;
         // Four vectors per step: four compare-and-blend chains keep the latency hidden.
         for (int bound = n - n % (4 * step); j < bound; j += 4 * step) {
@@ -72,15 +79,16 @@ final class VectorSoftmax implements SoftmaxKernel {
             max1 = max1.blend(z1, z1.compare(VectorOperators.GT, max1));
             max2 = max2.blend(z2, z2.compare(VectorOperators.GT, max2));
             max3 = max3.blend(z3, z3.compare(VectorOperators.GT, max3));
-            nan = nan.or(z0.compare(VectorOperators.NE, z0)).or(z1.compare(VectorOperators.NE, z1))
-                    .or(z2.compare(VectorOperators.NE, z2)).or(z3.compare(VectorOperators.NE, z3));
+            nan = nan.blend(z0, z0.compare(VectorOperators.NE, z0)).blend(z1, z1.compare(VectorOperators.NE, z1))
+                    .blend(z2, z2.compare(VectorOperators.NE, z2)).blend(z3, z3.compare(VectorOperators.NE, z3));
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector z = logits(x, in + j, scale, bias, b + j);
             max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
-            nan = nan.or(z.compare(VectorOperators.NE, z));
+            nan = nan.blend(z, z.compare(VectorOperators.NE, z));
         }
-        return maximumOfTail(x, in, n, j, scale, bias, b, Lanes.max(max0.max(max1).max(max2.max(max3))), nan.anyTrue());
+        return maximumOfTail(x, in, n, j, scale, bias, b, Lanes.max(max0.max(max1).max(max2.max(max3))),
+                Float.isNaN(Lanes.sum(nan)));
     }
 
     /** Completes {@link #maximum} with the scalar elements from {@code j} on. */
@@ -100,11 +108,11 @@ final class VectorSoftmax implements SoftmaxKernel {
      * in a long: no allocation).
      */
     private static long exponentials(float[] x, int in, float[] out, int o, int n, float scale, float[] bias, int b,
-                                     float max, int next) {
+                                     float max, int next, float[] lanes) {
         FloatVector m = FloatVector.broadcast(F, max);
         FloatVector sums = FloatVector.zero(F);
         FloatVector nextMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        VectorMask<Float> nextNan = F.maskAll(false);
+        FloatVector nextNan = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(n); j < bound; j += F.length()) {
             // The ExpPolynomial steps, inlined (as a helper method C2 leaves them out of line, boxing every
@@ -128,15 +136,26 @@ final class VectorSoftmax implements SoftmaxKernel {
             sums = sums.add(e);
             FloatVector z = logits(x, next + j, scale, bias, b + j);
             nextMax = nextMax.blend(z, z.compare(VectorOperators.GT, nextMax));
-            nextNan = nextNan.or(z.compare(VectorOperators.NE, z));
+            nextNan = nextNan.blend(z, z.compare(VectorOperators.NE, z));
         }
-        float sum = Lanes.sum(sums);
+        int step = F.length();
+        sums.intoArray(lanes, 0);
+        nextMax.intoArray(lanes, step);
+        nextNan.intoArray(lanes, 2 * step);
+        float sum = 0;
+        float following = Float.NEGATIVE_INFINITY;
+        boolean nan = false;
+        for (int l = 0; l < step; l++) {   // lane by lane: a fixed order
+            sum += lanes[l];
+            following = Math.max(following, lanes[step + l]);
+            nan |= Float.isNaN(lanes[2 * step + l]);
+        }
         for (; j < n; j++) {
             float e = (float) Math.exp(logit(x[in + j], scale, bias, b + j) - max);
             out[o + j] = e;
             sum += e;
         }
-        float following = maximumOfTail(x, next, n, F.loopBound(n), scale, bias, b, Lanes.max(nextMax), nextNan.anyTrue());
+        following = maximumOfTail(x, next, n, F.loopBound(n), scale, bias, b, following, nan);
         return (long) Float.floatToRawIntBits(sum) << 32 | (Float.floatToRawIntBits(following) & 0xFFFF_FFFFL);
     }
 
