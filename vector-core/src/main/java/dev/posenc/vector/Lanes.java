@@ -8,13 +8,18 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The species every kernel uses, fixed once per JVM in static finals so that C2 treats them as
  * constants: the preferred shape, or the one {@value Kernels#BITS_PROPERTY} asks for. Loaded only
  * after {@link VectorKernelProviderFactory} has checked that the Vector API is present.
+ *
+ * <p>Lanes are combined by storing the vector into a per-thread array and adding (or comparing) its
+ * elements in lane order in scalar code ({@link #sum}): an order that depends only on the width, where
+ * {@code reduceLanes(ADD)} leaves it unspecified and its interpreted and compiled forms differ (a kernel
+ * using it returned other bits once C2 compiled it). A helper taking the vector instead, or a tree of
+ * {@code slice}s, cost a boxed vector per row wherever C2 declined to inline it into a large loop's method.
  */
 final class Lanes {
     /** Why the Vector API kernels must not run here, or {@code null}. */
@@ -31,14 +36,7 @@ final class Lanes {
     private static final VectorMask<Float> LOW_HALF;
     /** The same lanes of {@link #INT}. */
     private static final VectorMask<Integer> LOW_HALF_INT;
-    /** Lane i takes lane i ^ k (within the width): the steps of {@link #sum(FloatVector)}. */
-    private static final VectorShuffle<Float> FOLD_8;
-    private static final VectorShuffle<Float> FOLD_4;
-    private static final VectorShuffle<Float> FOLD_2;
-    private static final VectorShuffle<Float> FOLD_1;
-    private static final VectorShuffle<Double> DOUBLE_FOLD_4;
-    private static final VectorShuffle<Double> DOUBLE_FOLD_2;
-    private static final VectorShuffle<Double> DOUBLE_FOLD_1;
+
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -67,13 +65,6 @@ final class Lanes {
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
         LOW_HALF = FLOAT.indexInRange(0, DOUBLE.length());
         LOW_HALF_INT = INT.indexInRange(0, DOUBLE.length());
-        FOLD_8 = VectorShuffle.fromOp(FLOAT, i -> (i ^ 8) & (FLOAT.length() - 1));
-        FOLD_4 = VectorShuffle.fromOp(FLOAT, i -> (i ^ 4) & (FLOAT.length() - 1));
-        FOLD_2 = VectorShuffle.fromOp(FLOAT, i -> (i ^ 2) & (FLOAT.length() - 1));
-        FOLD_1 = VectorShuffle.fromOp(FLOAT, i -> i ^ 1);
-        DOUBLE_FOLD_4 = VectorShuffle.fromOp(DOUBLE, i -> (i ^ 4) & (DOUBLE.length() - 1));
-        DOUBLE_FOLD_2 = VectorShuffle.fromOp(DOUBLE, i -> (i ^ 2) & (DOUBLE.length() - 1));
-        DOUBLE_FOLD_1 = VectorShuffle.fromOp(DOUBLE, i -> i ^ 1);
     }
 
     private Lanes() {}
@@ -103,46 +94,22 @@ final class Lanes {
                 .blend((IntVector) low.convertShape(VectorOperators.L2I, INT, 0), LOW_HALF_INT);
     }
 
-    /**
-     * The sum of {@code v}'s lanes by a fixed tree: each lane plus the lane 8 away, then 4, 2 and 1 away
-     * (as many steps as the width has), exact IEEE additions in an order that depends only on the width.
-     * {@code reduceLanes(ADD)} leaves the order unspecified, and its interpreted and compiled forms differ,
-     * so a kernel that used it would return other bits once C2 compiled it. The steps are constant
-     * shuffles: {@code slice(origin)} with a loop's origin was not always compiled to one, and then
-     * allocated (about 1 KB per softmax row).
-     */
-    static float sum(FloatVector v) {
-        if (v.length() >= 16) {
-            v = v.add(v.rearrange(FOLD_8));
+    /** The sum of {@code lanes[from, from + n)} in index order. */
+    static float sum(float[] lanes, int from, int n) {
+        float s = 0;
+        for (int l = from; l < from + n; l++) {
+            s += lanes[l];
         }
-        if (v.length() >= 8) {
-            v = v.add(v.rearrange(FOLD_4));
-        }
-        v = v.add(v.rearrange(FOLD_2));
-        return v.add(v.rearrange(FOLD_1)).lane(0);
+        return s;
     }
 
-    /** {@link #sum(FloatVector)} for doubles (half the lanes). */
-    static double sum(DoubleVector v) {
-        if (v.length() >= 8) {
-            v = v.add(v.rearrange(DOUBLE_FOLD_4));
+    /** The sum of {@code lanes[0, n)} in index order. */
+    static double sum(double[] lanes, int n) {
+        double s = 0;
+        for (int l = 0; l < n; l++) {
+            s += lanes[l];
         }
-        if (v.length() >= 4) {
-            v = v.add(v.rearrange(DOUBLE_FOLD_2));
-        }
-        return v.add(v.rearrange(DOUBLE_FOLD_1)).lane(0);
-    }
-
-    /** The largest lane by the tree of {@link #sum(FloatVector)} ({@link FloatVector#max} per step). */
-    static float max(FloatVector v) {
-        if (v.length() >= 16) {
-            v = v.max(v.rearrange(FOLD_8));
-        }
-        if (v.length() >= 8) {
-            v = v.max(v.rearrange(FOLD_4));
-        }
-        v = v.max(v.rearrange(FOLD_2));
-        return v.max(v.rearrange(FOLD_1)).lane(0);
+        return s;
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

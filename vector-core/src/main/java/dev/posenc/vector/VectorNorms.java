@@ -28,16 +28,19 @@ final class VectorNorms implements NormKernel {
     private static final double TINY_INVERSE = 0x1p-100;
     private static final double HUGE_INVERSE = 0x1p100;
     private static final float DOWN = 0x1p-64f;
+    /** Where a sum's lanes are combined in lane order (see {@link Lanes}), one array per thread. */
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
 
     @Override
     public void layerNorm(float[] x, int xOffset, float[] out, int outOffset, int rows, int n,
                           float[] gamma, float[] beta, double eps) {
         NormKernel.checkArguments(x, xOffset, out, outOffset, rows, n, gamma, "gamma", beta, eps);
+        double[] lanes = LANES.get();
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * n;
             int o = outOffset + r * n;
-            double mean = sum(x, in, n) / n;
-            double squares = squaredDeviations(x, in, n, mean);
+            double mean = sum(x, in, n, lanes) / n;
+            double squares = squaredDeviations(x, in, n, mean, lanes);
             if (!Double.isFinite(squares)) {
                 Arrays.fill(out, o, o + n, Float.NaN);
                 continue;
@@ -59,10 +62,11 @@ final class VectorNorms implements NormKernel {
                         float[] weight, double eps, RmsNormWeighting weighting) {
         Checks.notNull(weighting, "weighting");
         NormKernel.checkArguments(x, xOffset, out, outOffset, rows, n, weight, "weight", null, eps);
+        double[] lanes = LANES.get();
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * n;
             int o = outOffset + r * n;
-            double squares = squaredDeviations(x, in, n, 0.0);
+            double squares = squaredDeviations(x, in, n, 0.0, lanes);
             if (!Double.isFinite(squares)) {
                 Arrays.fill(out, o, o + n, Float.NaN);
                 continue;
@@ -131,7 +135,7 @@ final class VectorNorms implements NormKernel {
     }
 
     /** {@code Σ x_j} in double. */
-    private static double sum(float[] x, int in, int n) {
+    private static double sum(float[] x, int in, int n, double[] lanes) {
         int step = F.length();
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
@@ -151,7 +155,8 @@ final class VectorNorms implements NormKernel {
             a0 = a0.add(low(v));
             a1 = a1.add(high(v));
         }
-        double s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        double s = Lanes.sum(lanes, D.length());
         for (; j < n; j++) {
             s += x[in + j];
         }
@@ -159,7 +164,7 @@ final class VectorNorms implements NormKernel {
     }
 
     /** {@code Σ (x_j − c)²} in double (c = the mean for LayerNorm, 0 for RMSNorm). */
-    private static double squaredDeviations(float[] x, int in, int n, double c) {
+    private static double squaredDeviations(float[] x, int in, int n, double c, double[] lanes) {
         int step = F.length();
         DoubleVector m = DoubleVector.broadcast(D, c);
         DoubleVector a0 = DoubleVector.zero(D);
@@ -186,7 +191,8 @@ final class VectorNorms implements NormKernel {
             a0 = Lanes.fma(d0, d0, a0);
             a1 = Lanes.fma(d1, d1, a1);
         }
-        double s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        double s = Lanes.sum(lanes, D.length());
         for (; j < n; j++) {
             double d = x[in + j] - c;
             s += d * d;

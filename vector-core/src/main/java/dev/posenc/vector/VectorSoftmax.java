@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * memory, and overlapping them with the exponentials' arithmetic (on rows in L1) instead of a sweep of
  * their own made 512×1024 rows about 25% faster. Float throughout: the exponential is
  * {@link ExpPolynomial} inlined (≤ 1.01 ulp, flushing results below 2⁻¹²⁶ to 0). Tails are scalar
- * ({@link Math#exp} in double, rounded). Lane sums and maxima are fixed trees ({@link Lanes#sum}), so
+ * ({@link Math#exp} in double, rounded). Lanes are combined in lane order in scalar code ({@link Lanes}), so
  * the result is the same bits in every JIT tier.
  * A row whose float maximum is NaN, +∞ or −∞ (a NaN or +∞ logit, {@code scale·x + bias} overflowing
  * float, a fully masked row) is handed to the reference, which decides it with exact logits in double.
@@ -22,9 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorSoftmax implements SoftmaxKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     /**
-     * Where the exponential sweep leaves its three lane accumulators (sum, next maximum, NaN catcher) to be
-     * combined in scalar code, one array per thread: handing the vectors to a helper instead cost a boxed
-     * vector per row once C2 declined to inline the helper into this large loop's method.
+     * Where the sweeps leave their lane accumulators (sum, maxima, NaN catcher) to be combined in lane order
+     * in scalar code (see {@link Lanes}), one array per thread.
      */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[3 * F.length()]);
 
@@ -32,8 +31,8 @@ final class VectorSoftmax implements SoftmaxKernel {
     public void softmax(float[] x, int xOffset, float[] out, int outOffset, int rows, int cols,
                         float scale, float[] bias, int biasOffset) {
         SoftmaxKernel.checkArguments(x, xOffset, out, outOffset, rows, cols, scale, bias, biasOffset);
-        float max = maximum(x, xOffset, cols, scale, bias, biasOffset);
         float[] lanes = LANES.get();
+        float max = maximum(x, xOffset, cols, scale, bias, biasOffset, lanes);
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * cols;
             int o = outOffset + r * cols;
@@ -42,7 +41,7 @@ final class VectorSoftmax implements SoftmaxKernel {
                 // A NaN or +inf logit, a float overflow of scale·x + bias, or every logit −inf in float (masked, or
                 // overflowing below: −3e38·2 is finite in double): the reference decides with exact logits.
                 Kernels.reference().softmax().softmax(x, in, out, o, 1, cols, scale, bias, biasOffset);
-                max = maximum(x, next, cols, scale, bias, biasOffset);
+                max = maximum(x, next, cols, scale, bias, biasOffset, lanes);
                 continue;
             }
             long sumAndNextMax = exponentials(x, in, out, o, cols, scale, bias, biasOffset, max, next, lanes);
@@ -61,7 +60,7 @@ final class VectorSoftmax implements SoftmaxKernel {
      * order of the lanes. (A {@code VectorMask} accumulator and {@code anyTrue()} cost an allocated mask
      * per row: C2 does not inline {@code anyTrueHelper}.)
      */
-    private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b) {
+    private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b, float[] lanes) {
         int step = F.length();
         FloatVector max0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         FloatVector max1 = max0;
@@ -87,13 +86,24 @@ final class VectorSoftmax implements SoftmaxKernel {
             max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
             nan = nan.blend(z, z.compare(VectorOperators.NE, z));
         }
-        return maximumOfTail(x, in, n, j, scale, bias, b, Lanes.max(max0.max(max1).max(max2.max(max3))),
-                Float.isNaN(Lanes.sum(nan)));
+        max0.max(max1).max(max2.max(max3)).intoArray(lanes, 0);
+        nan.intoArray(lanes, step);
+        return maximumOfTail(x, in, n, j, scale, bias, b, lanes, 0);
     }
 
-    /** Completes {@link #maximum} with the scalar elements from {@code j} on. */
-    private static float maximumOfTail(float[] x, int in, int n, int j, float scale, float[] bias, int b, float max,
-                                       boolean nan) {
+    /**
+     * Completes {@link #maximum} from the lanes it left at {@code lanes[from …]} (the maxima, then the NaN
+     * catcher), combined lane by lane, and the scalar elements from {@code j} on.
+     */
+    private static float maximumOfTail(float[] x, int in, int n, int j, float scale, float[] bias, int b, float[] lanes,
+                                       int from) {
+        int step = F.length();
+        float max = Float.NEGATIVE_INFINITY;
+        boolean nan = false;
+        for (int l = 0; l < step; l++) {
+            max = Math.max(max, lanes[from + l]);
+            nan |= Float.isNaN(lanes[from + step + l]);
+        }
         for (; j < n; j++) {
             float z = logit(x[in + j], scale, bias, b + j);
             max = Math.max(max, z);
@@ -142,20 +152,13 @@ final class VectorSoftmax implements SoftmaxKernel {
         sums.intoArray(lanes, 0);
         nextMax.intoArray(lanes, step);
         nextNan.intoArray(lanes, 2 * step);
-        float sum = 0;
-        float following = Float.NEGATIVE_INFINITY;
-        boolean nan = false;
-        for (int l = 0; l < step; l++) {   // lane by lane: a fixed order
-            sum += lanes[l];
-            following = Math.max(following, lanes[step + l]);
-            nan |= Float.isNaN(lanes[2 * step + l]);
-        }
+        float sum = Lanes.sum(lanes, 0, step);
         for (; j < n; j++) {
             float e = (float) Math.exp(logit(x[in + j], scale, bias, b + j) - max);
             out[o + j] = e;
             sum += e;
         }
-        following = maximumOfTail(x, next, n, F.loopBound(n), scale, bias, b, following, nan);
+        float following = maximumOfTail(x, next, n, F.loopBound(n), scale, bias, b, lanes, step);
         return (long) Float.floatToRawIntBits(sum) << 32 | (Float.floatToRawIntBits(following) & 0xFFFF_FFFFL);
     }
 
