@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * after {@link VectorKernelProviderFactory} has checked that the Vector API is present.
  *
  * <p>Lanes are combined by storing the vector into a per-thread array and adding (or comparing) its
- * elements in lane order in scalar code ({@link #sum}): an order that depends only on the width, where
+ * elements by a fixed tree in scalar code ({@link #sum}): an order that depends only on the width, where
  * {@code reduceLanes(ADD)} leaves it unspecified and its interpreted and compiled forms differ (a kernel
  * using it returned other bits once C2 compiled it). A helper taking the vector instead, or a tree of
  * {@code slice}s, cost a boxed vector per row wherever C2 declined to inline it into a large loop's method.
@@ -94,22 +94,37 @@ final class Lanes {
                 .blend((IntVector) low.convertShape(VectorOperators.L2I, INT, 0), LOW_HALF_INT);
     }
 
-    /** The sum of {@code lanes[from, from + n)} in index order. */
+    /**
+     * The sum of {@code lanes[from, from + n)}, n a power of two, by a fixed tree (element i plus element
+     * i + n/2, then i + n/4, …: independent additions, not one chain of n), overwriting the elements.
+     */
     static float sum(float[] lanes, int from, int n) {
-        float s = 0;
-        for (int l = from; l < from + n; l++) {
-            s += lanes[l];
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = from; i < from + half; i++) {
+                lanes[i] += lanes[i + half];
+            }
         }
-        return s;
+        return lanes[from];
     }
 
-    /** The sum of {@code lanes[0, n)} in index order. */
-    static double sum(double[] lanes, int n) {
-        double s = 0;
-        for (int l = 0; l < n; l++) {
-            s += lanes[l];
+    /** The largest of {@code lanes[from, from + n)} by the tree of {@link #sum(float[], int, int)}. */
+    static float max(float[] lanes, int from, int n) {
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = from; i < from + half; i++) {
+                lanes[i] = Math.max(lanes[i], lanes[i + half]);
+            }
         }
-        return s;
+        return lanes[from];
+    }
+
+    /** {@link #sum(float[], int, int)} for doubles, from index 0. */
+    static double sum(double[] lanes, int n) {
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = 0; i < half; i++) {
+                lanes[i] += lanes[i + half];
+            }
+        }
+        return lanes[0];
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

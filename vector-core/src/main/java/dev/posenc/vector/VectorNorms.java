@@ -28,7 +28,7 @@ final class VectorNorms implements NormKernel {
     private static final double TINY_INVERSE = 0x1p-100;
     private static final double HUGE_INVERSE = 0x1p100;
     private static final float DOWN = 0x1p-64f;
-    /** Where a sum's lanes are combined in lane order (see {@link Lanes}), one array per thread. */
+    /** Where a sum's lanes are combined by a fixed tree (see {@link Lanes}), one array per thread. */
     private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
 
     @Override

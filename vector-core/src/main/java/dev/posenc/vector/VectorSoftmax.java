@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * memory, and overlapping them with the exponentials' arithmetic (on rows in L1) instead of a sweep of
  * their own made 512×1024 rows about 25% faster. Float throughout: the exponential is
  * {@link ExpPolynomial} inlined (≤ 1.01 ulp, flushing results below 2⁻¹²⁶ to 0). Tails are scalar
- * ({@link Math#exp} in double, rounded). Lanes are combined in lane order in scalar code ({@link Lanes}), so
+ * ({@link Math#exp} in double, rounded). Lanes are combined by fixed trees in scalar code ({@link Lanes}), so
  * the result is the same bits in every JIT tier.
  * A row whose float maximum is NaN, +∞ or −∞ (a NaN or +∞ logit, {@code scale·x + bias} overflowing
  * float, a fully masked row) is handed to the reference, which decides it with exact logits in double.
@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorSoftmax implements SoftmaxKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     /**
-     * Where the sweeps leave their lane accumulators (sum, maxima, NaN catcher) to be combined in lane order
-     * in scalar code (see {@link Lanes}), one array per thread.
+     * Where the sweeps leave their lane accumulators (sum, maxima, NaN catcher) to be combined by fixed
+     * trees in scalar code (see {@link Lanes}), one array per thread.
      */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[3 * F.length()]);
 
@@ -93,17 +93,13 @@ final class VectorSoftmax implements SoftmaxKernel {
 
     /**
      * Completes {@link #maximum} from the lanes it left at {@code lanes[from …]} (the maxima, then the NaN
-     * catcher), combined lane by lane, and the scalar elements from {@code j} on.
+     * catcher), combined by fixed trees, and the scalar elements from {@code j} on.
      */
     private static float maximumOfTail(float[] x, int in, int n, int j, float scale, float[] bias, int b, float[] lanes,
                                        int from) {
         int step = F.length();
-        float max = Float.NEGATIVE_INFINITY;
-        boolean nan = false;
-        for (int l = 0; l < step; l++) {
-            max = Math.max(max, lanes[from + l]);
-            nan |= Float.isNaN(lanes[from + step + l]);
-        }
+        float max = Lanes.max(lanes, from, step);
+        boolean nan = Float.isNaN(Lanes.sum(lanes, from + step, step));   // NaN lanes make the sum NaN
         for (; j < n; j++) {
             float z = logit(x[in + j], scale, bias, b + j);
             max = Math.max(max, z);
