@@ -8,6 +8,7 @@ import dev.posenc.absolute.SinusoidalFrequencies;
 import dev.posenc.absolute.SinusoidalLayout;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.bias.AlibiBias;
 import dev.posenc.norm.RmsNormWeighting;
 import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.MropeSections;
@@ -190,6 +191,12 @@ public final class DeterminismWorkload {
                 workspace), size));
         out.put("attention causal soft-capped", apply(y -> k.attention().attend(causal, queries, keys, null, null, q, 0,
                 kk, 0, v, 0, y, 0, workspace), size));
+        // Enough query rows for the prefill path (the cases above fit one vector: decode), causal with ALiBi.
+        int rows = 37;
+        float[] qRows = data(rows * heads * d, 12, 1);
+        AttentionOptions prefill = plain.withCausal(CausalMask.TOP_LEFT).withScheme(AlibiBias.of(heads));
+        out.put("attention prefill causal ALiBi", apply(y -> k.attention().attend(prefill, rows, keys, null, null, qRows, 0,
+                kk, 0, v, 0, y, 0, workspace), rows * heads * d));
     }
 
     /** The case of {@code call} into an output array of {@code length} floats. */

@@ -1,7 +1,6 @@
 package dev.posenc.vector;
 
 import dev.posenc.KernelProvider;
-import dev.posenc.Kernels;
 import dev.posenc.spi.KernelProviderFactory;
 
 /**
@@ -28,7 +27,7 @@ public final class VectorKernelProviderFactory implements KernelProviderFactory 
             throw new UnsupportedOperationException(
                     "jdk.incubator.vector is not in the boot layer; start the JVM with --add-modules jdk.incubator.vector");
         }
-        boolean required = "vector".equals(System.getProperty(Kernels.IMPL_PROPERTY, "").trim());
+        boolean required = "vector".equals(System.getProperty(IMPL_PROPERTY, "").trim());
         if (!required && (System.getProperty("java.vm.info", "").contains("interpreted")
                 || VmOptions.get("TieredStopAtLevel").map(level -> Integer.parseInt(level) < 4).orElse(false)
                 || VmOptions.get("UseCompiler").map("false"::equals).orElse(false))) {

@@ -1,9 +1,9 @@
 package dev.posenc.vector;
 
-import dev.posenc.Kernels;
 import dev.posenc.internal.Checks;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.norm.RmsNormWeighting;
+import dev.posenc.reference.ReferenceKernels;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -47,7 +47,7 @@ final class VectorNorms implements NormKernel {
             }
             double inverseStd = 1.0 / Math.sqrt(squares / n + eps);
             if (inverseStd > HUGE_INVERSE) {
-                Kernels.reference().norms().layerNorm(x, in, out, o, 1, n, gamma, beta, eps);
+                ReferenceKernels.INSTANCE.norms().layerNorm(x, in, out, o, 1, n, gamma, beta, eps);
                 continue;
             }
             float k = inverseStd < TINY_INVERSE ? DOWN : 1f;
@@ -73,7 +73,7 @@ final class VectorNorms implements NormKernel {
             }
             double inverseRms = 1.0 / Math.sqrt(squares / n + eps);
             if (inverseRms > HUGE_INVERSE) {
-                Kernels.reference().norms().rmsNorm(x, in, out, o, 1, n, weight, eps, weighting);
+                ReferenceKernels.INSTANCE.norms().rmsNorm(x, in, out, o, 1, n, weight, eps, weighting);
                 continue;
             }
             float k = inverseRms < TINY_INVERSE ? DOWN : 1f;
