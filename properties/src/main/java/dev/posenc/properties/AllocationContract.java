@@ -65,11 +65,10 @@ public abstract class AllocationContract {
                 Integer.toString(LAST), file.toString()), "the JVM running the cases");
         StringBuilder allocating = new StringBuilder();
         for (String line : Files.readAllLines(file)) {
-            String[] parts = line.split(" ");
-            String name = parts[1].replace('_', ' ');
-            if (parts[0].equals(AllocationProbe.ALLOCATED) && !parts[3].equals("0")
-                    && allocatesNothingWhenWarm(kernels, name)) {
-                allocating.append(String.format("%n  %s: %s to %s bytes per call", name, parts[2], parts[3]));
+            String[] parts = line.split(" ", 4);
+            if (parts[0].equals(AllocationProbe.ALLOCATED) && !parts[2].equals("0")
+                    && allocatesNothingWhenWarm(kernels, parts[3])) {
+                allocating.append(String.format("%n  %s: %s to %s bytes per call", parts[3], parts[1], parts[2]));
             }
         }
         if (!allocating.isEmpty()) {

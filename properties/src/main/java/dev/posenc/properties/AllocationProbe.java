@@ -13,8 +13,8 @@ import java.util.Map;
  * What {@link AllocationContract}'s forked JVM runs: {@code AllocationProbe <provider class> <rounds> <last> <file>}
  * runs every {@link DeterminismWorkload} case {@code rounds} times in turn, each call measured by the thread's
  * allocation counter ({@code com.sun.management.ThreadMXBean}), and writes to the file one line per case,
- * {@value #ALLOCATED} name least most: the fewest and the most bytes one call of the case allocated in the last
- * {@code last} rounds.
+ * {@value #ALLOCATED} least most name: the fewest and the most bytes one call of the case allocated in the last
+ * {@code last} rounds, then the case's name.
  */
 final class AllocationProbe {
     /** Prefix of an output line holding a case's allocation. */
@@ -49,7 +49,7 @@ final class AllocationProbe {
         List<String> lines = new ArrayList<>();
         int i = 0;
         for (String name : byName.keySet()) {
-            lines.add(ALLOCATED + " " + name.replace(' ', '_') + " " + least[i] + " " + most[i]);
+            lines.add(ALLOCATED + " " + least[i] + " " + most[i] + " " + name);
             i++;
         }
         Files.write(Path.of(args[3]), lines);
