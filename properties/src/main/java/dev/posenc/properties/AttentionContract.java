@@ -13,7 +13,13 @@ import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import java.util.ArrayList;
@@ -90,6 +96,33 @@ public abstract class AttentionContract {
     public void matchesTheConformanceData() {
         for (ConformanceCase c : Conformance.cases("attention")) {
             ConformanceAttention.of(c).check(kernel());
+        }
+    }
+
+    /**
+     * gpt-oss sinks, StreamingLLM, Llama 4 chunks and temperature, KERPLE: {@code attention_modern.json},
+     * each case as its scheme, at the tolerances of {@link ConformanceAttention}.
+     */
+    @Test
+    public void modernSchemesMatchTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("attention_modern")) {
+            if (c.kind().equals("temperature")) {
+                ConformanceAttention.temperatureScales(c);
+            }
+            ConformanceAttention a = ConformanceAttention.modern(c);
+            if (a != null) {
+                a.check(kernel());
+            }
+        }
+    }
+
+    /** DeBERTa-v2's disentangled attention: {@code deberta.json}'s attention cases. */
+    @Test
+    public void debertaMatchesTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("deberta")) {
+            if (c.kind().equals("attention")) {
+                ConformanceAttention.deberta(c).check(kernel());
+            }
         }
     }
 
@@ -250,6 +283,16 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> o.withValueDim(0), null, "valueDim", "0");
         BadInput.rejects(() -> o.withScheme(AlibiBias.of(3)), null, "3 heads", "heads = 4");
         BadInput.rejects(() -> o.withScheme(T5RelativeBias.of(T5Buckets.of(true), 2, new float[64], 0)), null, "2 heads");
+        BadInput.rejects(() -> o.withScheme(AttentionSinks.of(new float[3], 0, 3)), null, "3 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(StreamingWindow.of(4, 8)), null, "causal", "false");
+        BadInput.rejects(() -> o.withCausal(CausalMask.TOP_LEFT).withWindow(5).withScheme(StreamingWindow.of(4, 8)), null,
+                "window = 5");
+        BadInput.rejects(() -> o.withScheme(ChunkedAttention.of(16)), null, "causal");
+        BadInput.rejects(() -> o.withScheme(KerpleBias.of(new float[] {1f}, new float[] {1f})), null, "1 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(FireBias.of(0.1, 512, 0, new float[1], new float[1], new float[1], new float[1])),
+                null, "1 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(DebertaPositions.of(4, 4, 0, 3, new float[96], 0, new float[96], 0)), null,
+                "headDim = 4", "headDim = 8");
         BadInput.rejects(() -> a.attend(o, 0, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "queries", "0");
         BadInput.rejects(() -> a.attend(o, 3, -1, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "keys", "-1");
         BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 1, k, 0, v, 0, out, 0, w), out, "q", "97", "96");
