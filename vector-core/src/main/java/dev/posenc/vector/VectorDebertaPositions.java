@@ -2,6 +2,7 @@ package dev.posenc.vector;
 
 import dev.posenc.bias.DebertaPositions;
 import dev.posenc.reference.AttentionCall;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -42,13 +43,12 @@ final class VectorDebertaPositions implements VectorScheme {
     /** c2p per head of the block, lane-major {@code [paddedRows × lanes]} each, one after the other. */
     private float[] keyTerms = new float[0];
     private int keyTermsSize;
-    /** The tile's p2c per head of the block, lane-major {@code [sRows × lanes]}, and its indices [low, high]. */
+    /** The tile's p2c per head of the block, lane-major {@code [sRows × lanes]} over the indices it reaches. */
     private float[] queryTerms = new float[0];
     private int queryTermsSize;
     private float[] products = new float[0];
     private float[] transposed = new float[0];
     private float[] tail = new float[0];
-    private int[] low = new int[0];
     /** Per lane: its head's slot offsets into keyTerms and queryTerms, and its head's index range in the tile. */
     private final int[] keyBase = new int[WIDTH];
     private final int[] queryBase = new int[WIDTH];
@@ -129,7 +129,7 @@ final class VectorDebertaPositions implements VectorScheme {
                     callKeyNorm = new double[call.kvHeads()];
                     callKeyNormKnown = new boolean[call.kvHeads()];
                 }
-                java.util.Arrays.fill(callKeyNormKnown, false);
+                Arrays.fill(callKeyNormKnown, false);
             }
             if (!callKeyNormKnown[g]) {
                 int first = call.callFirstKey();
@@ -155,10 +155,9 @@ final class VectorDebertaPositions implements VectorScheme {
         if (earliest.length < heads) {
             earliest = new int[heads];
             latest = new int[heads];
-            low = new int[heads];
         }
-        java.util.Arrays.fill(earliest, 0, heads, Integer.MAX_VALUE);
-        java.util.Arrays.fill(latest, 0, heads, Integer.MIN_VALUE);
+        Arrays.fill(earliest, 0, heads, Integer.MAX_VALUE);
+        Arrays.fill(latest, 0, heads, Integer.MIN_VALUE);
         for (int e = 0; e < entries.count; e++) {
             int slot = entries.head[e] - firstHead;
             earliest[slot] = Math.min(earliest[slot], entries.position[e]);
@@ -213,8 +212,8 @@ final class VectorDebertaPositions implements VectorScheme {
             int hi = table.indexByDistance[reach + clamp((long) latest[slot] - j0)];
             int n = hi - lo + 1;
             int vectors = (n + L - 1) / L;
-            int lanes = (vectors + 3) / 4 * PANEL;
-            for (int i = 0; i < lanes; i++) {
+            // The lanes the products read: whole vectors (a partial panel's other vectors are not read).
+            for (int i = 0; i < vectors * L; i++) {
                 int row = (h * 2 * span + lo + i) * d;
                 int to = TileProducts.at(i, d);
                 for (int c = 0; c < d; c++) {
@@ -223,7 +222,6 @@ final class VectorDebertaPositions implements VectorScheme {
             }
             TileProducts.scores(transposed, d, vectors, call.k(), call.kAt(j0, kvHead), call.kStride(), keys, tail, products, sRows);
             System.arraycopy(products, 0, queryTerms, slot * queryTermsSize, (vectors + 3) / 4 * sRows * PANEL);
-            low[slot] = lo;
             for (int e = 0; e < entries.vectors * L; e++) {
                 if ((e < entries.count ? entries.head[e] - firstHead : 0) == slot) {
                     laneLow[e] = lo;
