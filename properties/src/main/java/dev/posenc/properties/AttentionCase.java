@@ -239,7 +239,7 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
             case SINKS -> AttentionSinks.of(uniform(random, s.heads(), 3), 0, s.heads());
             case STREAMING -> StreamingWindow.of(random.nextInt(6), random.nextInt(30));
             case CHUNKED -> ChunkedAttention.of(1 + random.nextInt(80));
-            case TEMPERATURE -> AttentionTemperature.of(random.nextInt(3) == 0 ? 0.5 + random.nextDouble() * 40
+            case TEMPERATURE -> AttentionTemperature.of(random.nextInt(3) == 0 ? 1 + random.nextDouble() * 40
                     : 1 + random.nextInt(40), random.nextDouble());
             case DEBERTA -> {
                 int buckets = random.nextInt(3) == 0 ? 0 : 2 + random.nextInt(15);

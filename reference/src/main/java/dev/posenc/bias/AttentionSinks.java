@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * Learned attention sinks (gpt-oss): one logit {@code σ_h} per head that joins every row's softmax
@@ -44,7 +43,7 @@ public final class AttentionSinks implements PositionScheme {
 
     /** {@code σ_h}. */
     public float sink(int head) {
-        return sinks[Objects.checkIndex(head, sinks.length)];
+        return sinks[Checks.index(head, sinks.length, "head")];
     }
 
     @Override

@@ -25,13 +25,16 @@ public final class AttentionTemperature implements PositionScheme {
     }
 
     /**
-     * @param floorScale finite and > 0 (HF {@code floor_scale})
-     * @param attnScale  finite and ≥ 0 (HF {@code attn_scale})
+     * @param floorScale finite and ≥ 1 (HF {@code floor_scale}, an integer in Llama 4's configs)
+     * @param attnScale  in [0, 1e30] (HF {@code attn_scale}), so that τ at every int position is a float
+     *                   (at most 22·attnScale + 1)
      */
     public static AttentionTemperature of(double floorScale, double attnScale) {
-        Checks.finitePositive(floorScale, "floorScale");
-        if (!(Checks.finite(attnScale, "attnScale") >= 0)) {
-            throw new IllegalArgumentException("attnScale must be >= 0, was " + attnScale);
+        if (!(Checks.finite(floorScale, "floorScale") >= 1)) {
+            throw new IllegalArgumentException("floorScale must be >= 1, was " + floorScale);
+        }
+        if (!(Checks.finite(attnScale, "attnScale") >= 0 && attnScale <= 1e30)) {
+            throw new IllegalArgumentException("attnScale must be in [0, 1e30], was " + attnScale);
         }
         return new AttentionTemperature(floorScale, attnScale);
     }

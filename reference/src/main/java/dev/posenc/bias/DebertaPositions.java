@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * DeBERTa-v2/v3's disentangled attention (He et al. 2021): besides content-to-content, each logit has a
@@ -67,7 +66,7 @@ public final class DebertaPositions implements PositionScheme {
                     + (positionBuckets / 2 + 1) + " (the log buckets divide by log((maxRelativePositions − 1) / mid))");
         }
         int span = positionBuckets > 0 ? positionBuckets : maxRelativePositions;
-        int rows = Checks.product(2, "2", span, "span");
+        int rows = Checks.product(2, "2", span, positionBuckets > 0 ? "positionBuckets" : "maxRelativePositions");
         int size = Checks.product(heads, "heads", rows, "2·span", headDim, "headDim");
         return new DebertaPositions(heads, headDim, positionBuckets, maxRelativePositions,
                 copy(keyTable, "keyTable", keyOffset, size), copy(queryTable, "queryTable", queryOffset, size));
@@ -110,14 +109,14 @@ public final class DebertaPositions implements PositionScheme {
             return r;
         }
         int mid = positionBuckets / 2;
-        long a = r < mid && r > -mid ? mid - 1 : Math.abs(r);
+        long a = r < mid && r > -mid ? mid - 1 : r == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(r);
         if (a <= mid) {
             return r;
         }
         float logRatio = (float) Math.log((float) a / (float) mid);
         float logMax = (float) Math.log((float) ((maxRelativePositions - 1) / (double) mid));
         float magnitude = (float) Math.ceil(logRatio / logMax * (float) (mid - 1)) + mid;
-        return (long) (Long.signum(r) * magnitude);
+        return Long.signum(r) * (long) magnitude;
     }
 
     /** {@code c(p, t) = clamp(bucket(p − t) + span, 0, 2·span − 1)}. */
@@ -137,9 +136,8 @@ public final class DebertaPositions implements PositionScheme {
     }
 
     private int at(int head, int index, int column) {
-        Objects.checkIndex(head, heads);
-        Objects.checkIndex(index, 2 * span);
-        return (head * 2 * span + index) * headDim + Objects.checkIndex(column, headDim);
+        return (Checks.index(head, heads, "head") * 2 * span + Checks.index(index, 2 * span, "index")) * headDim
+                + Checks.index(column, headDim, "column");
     }
 
     /** {@code q·Kr_h[c(p, t)] + k·Qr_h[c(p, t)]} (before the scale), accumulated in double. */

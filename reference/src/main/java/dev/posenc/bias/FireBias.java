@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * FIRE, functional interpolation for relative positions (Li et al. 2024, "Functional Interpolation for
@@ -44,8 +43,9 @@ public final class FireBias implements PositionScheme {
     /**
      * Copies of the MLP's weights ({@code width} hidden units, {@code heads} outputs), all finite.
      *
-     * @param c            the log transform's scale, finite and > 0
-     * @param threshold    L, finite and > 0 (the module's {@code |L_multiplier·init_L|})
+     * @param c            the log transform's scale, in (0, 1e290] (ψ of every int distance is then at most 680)
+     * @param threshold    L, finite and > 0 (the module's {@code |L_multiplier·init_L|}), with
+     *                     {@code 2⁻¹⁰⁰ ≤ ψ(L) + ε ≤ 2¹⁰⁰} (the normaliser's float reciprocal is then a normal float)
      * @param eps          ε, finite and ≥ 0
      * @param inputWeight  W1 {@code [width]} (the first {@code Linear(1, width).weight})
      * @param inputBias    B1 {@code [width]}
@@ -54,10 +54,17 @@ public final class FireBias implements PositionScheme {
      */
     public static FireBias of(double c, double threshold, double eps, float[] inputWeight, float[] inputBias,
                               float[] outputWeight, float[] outputBias) {
-        Checks.finitePositive(c, "c");
+        if (!(Checks.finitePositive(c, "c") <= 1e290)) {
+            throw new IllegalArgumentException("c must be <= 1e290, was " + c);
+        }
         Checks.finitePositive(threshold, "threshold");
         if (!(Checks.finite(eps, "eps") >= 0)) {
             throw new IllegalArgumentException("eps must be >= 0, was " + eps);
+        }
+        double normaliser = Math.log1p(c * threshold) + eps;
+        if (!(normaliser >= 0x1p-100 && normaliser <= 0x1p100)) {
+            throw new IllegalArgumentException("the normaliser log(c·threshold + 1) + eps must be in [2^-100, 2^100], was "
+                    + (Math.log1p(c * threshold) + eps) + " (c = " + c + ", threshold = " + threshold + ", eps = " + eps + ")");
         }
         Checks.notNull(inputWeight, "inputWeight");
         Checks.notNull(outputBias, "outputBias");
@@ -103,23 +110,22 @@ public final class FireBias implements PositionScheme {
 
     /** W1_k. */
     public float inputWeight(int k) {
-        return inputWeight[Objects.checkIndex(k, inputWeight.length)];
+        return inputWeight[Checks.index(k, inputWeight.length, "k")];
     }
 
     /** B1_k. */
     public float inputBias(int k) {
-        return inputBias[Objects.checkIndex(k, inputBias.length)];
+        return inputBias[Checks.index(k, inputBias.length, "k")];
     }
 
     /** W2_hk. */
     public float outputWeight(int head, int k) {
-        Objects.checkIndex(head, heads());
-        return outputWeight[head * width() + Objects.checkIndex(k, width())];
+        return outputWeight[Checks.index(head, heads(), "head") * width() + Checks.index(k, width(), "k")];
     }
 
     /** B2_h. */
     public float outputBias(int head) {
-        return outputBias[Objects.checkIndex(head, outputBias.length)];
+        return outputBias[Checks.index(head, outputBias.length, "head")];
     }
 
     /** ψ(d) = log(c·d + 1) of a distance d ≥ 0. */

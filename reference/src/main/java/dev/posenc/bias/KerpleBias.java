@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * KERPLE, the logarithmic variant (Chi, Fan, Ramadge and Rudnicky 2022, "KERPLE: Kernelized Relative
@@ -25,8 +24,9 @@ public final class KerpleBias implements RelativeBias {
     }
 
     /**
-     * Copies of one r1 and one r2 per head (the authors' {@code bias_p} and {@code bias_a}), each finite
-     * and > 0, as many of each.
+     * Copies of one r1 and one r2 per head (the authors' {@code bias_p} and {@code bias_a}), as many of
+     * each: r2 a finite float > 0, r1 in (0, 1e36] (so that every bias, at most 112·r1 in magnitude at
+     * int distances, is a finite float).
      */
     public static KerpleBias of(float[] r1, float[] r2) {
         Checks.notNull(r1, "r1");
@@ -35,13 +35,15 @@ public final class KerpleBias implements RelativeBias {
         if (r2.length != r1.length) {
             throw new IllegalArgumentException("r2 has " + r2.length + " heads but r1 has " + r1.length + ": one of each per head");
         }
-        return new KerpleBias(positives(r1, "r1"), positives(r2, "r2"));
+        return new KerpleBias(positives(r1, "r1", 1e36), positives(r2, "r2", Float.MAX_VALUE));
     }
 
-    private static float[] positives(float[] x, String name) {
+    private static float[] positives(float[] x, String name, double max) {
         float[] copy = x.clone();
         for (int h = 0; h < copy.length; h++) {
-            Checks.finitePositive(copy[h], name + "[" + h + "]");
+            if (!(Checks.finitePositive(copy[h], name + "[" + h + "]") <= max)) {
+                throw new IllegalArgumentException(name + "[" + h + "] must be <= " + max + ", was " + copy[h]);
+            }
         }
         return copy;
     }
@@ -53,12 +55,12 @@ public final class KerpleBias implements RelativeBias {
 
     /** r1 of head h. */
     public float r1(int head) {
-        return r1[Objects.checkIndex(head, r1.length)];
+        return r1[Checks.index(head, r1.length, "head")];
     }
 
     /** r2 of head h. */
     public float r2(int head) {
-        return r2[Objects.checkIndex(head, r2.length)];
+        return r2[Checks.index(head, r2.length, "head")];
     }
 
     @Override
