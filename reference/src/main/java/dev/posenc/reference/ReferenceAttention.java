@@ -80,19 +80,22 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         }
     }
 
-    /** {@code z_ij}; −∞ where the dense mask hides key j. */
+    /** {@code z_ij}; −∞ where the dense mask or the scheme's bias hides key j. */
     private static double logit(AttentionCall call, int head, int row, int p, int j) {
         double dense = dense(call.dense(), head, row, j);
         if (dense == Double.NEGATIVE_INFINITY) {
             return dense;
         }
         PositionScheme scheme = call.scheme();
+        double b = scheme == null ? 0 : scheme.bias(head, p, j);
+        if (b == Double.NEGATIVE_INFINITY) {
+            return b;
+        }
         float[] q = call.q();
         float[] k = call.k();
         int qi = call.qAt(row, head);
         int kj = call.kAt(j, head / call.group());
         double e = scheme == null ? 0 : scheme.logitTerm(head, p, j, q, qi, k, kj);
-        double b = scheme == null ? 0 : scheme.bias(head, p, j);
         double s = call.scale() * call.queryScale(p);
         return softCap(call.softCap(), s * (dot(q, qi, k, kj, call.headDim()) + e)) + b + dense;
     }
