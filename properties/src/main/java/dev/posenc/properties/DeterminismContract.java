@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.posenc.KernelProvider;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -59,16 +54,7 @@ public abstract class DeterminismContract {
 
     /** Options of both forked JVMs; see the class comment for the default. */
     protected List<String> jvmOptions() {
-        List<String> options = new ArrayList<>();
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            options.add("--add-modules=jdk.incubator.vector");
-        }
-        for (String name : System.getProperties().stringPropertyNames().stream().sorted().toList()) {
-            if (name.startsWith("posenc.")) {
-                options.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        return options;
+        return ForkedJvm.inheritedOptions();
     }
 
     @Test
@@ -82,8 +68,8 @@ public abstract class DeterminismContract {
             warmOptions.add("-XX:CompileCommand=compileonly," + name + ".*::*");
         }
         Process warm = start(warmOptions, ROUNDS, warmFile);
-        String coldOutput = finish(cold, "the cold JVM (-Xint)");
-        String compilations = finish(warm, "the warm JVM");
+        String coldOutput = ForkedJvm.finish(cold, "the cold JVM (-Xint)");
+        String compilations = ForkedJvm.finish(warm, "the warm JVM");
         Map<String, String> coldKernels = kernels(coldFile);
         Map<String, String> warmKernels = kernels(warmFile);
         assertEquals(coldKernels, warmKernels, () -> "the two JVMs chose different implementations: force one (e.g."
@@ -97,21 +83,10 @@ public abstract class DeterminismContract {
     }
 
     private Process start(List<String> jitOptions, int rounds, Path file) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jitOptions);
-        command.addAll(jvmOptions());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeterminismWorkload.class.getName(),
-                provider().getName(), Integer.toString(rounds), file.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    private static String finish(Process process, String which) throws Exception {
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        assertTrue(process.waitFor(10, TimeUnit.MINUTES), which + " did not finish");
-        String text = output.get();
-        assertEquals(0, process.exitValue(), () -> which + " failed:\n" + text);
-        return text;
+        List<String> options = new ArrayList<>(jitOptions);
+        options.addAll(jvmOptions());
+        return ForkedJvm.start(options, DeterminismWorkload.class, provider().getName(), Integer.toString(rounds),
+                file.toString());
     }
 
     private static boolean compiledAtTier4(String line, String className) {
@@ -170,11 +145,4 @@ public abstract class DeterminismContract {
         return v + " (0x" + hexBits + ")";
     }
 
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

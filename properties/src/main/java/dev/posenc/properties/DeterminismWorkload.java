@@ -249,11 +249,16 @@ public final class DeterminismWorkload {
         return s.toString();
     }
 
+    /** The implementation that {@code supplierClass} (see the class comment) supplies. */
+    static KernelProvider provider(String supplierClass) throws ReflectiveOperationException {
+        @SuppressWarnings("unchecked")
+        Supplier<KernelProvider> supplier = (Supplier<KernelProvider>) Class.forName(supplierClass).getConstructor().newInstance();
+        return supplier.get();
+    }
+
     /** {@code <provider class> <rounds> <output file>}: see the class comment. */
     public static void main(String[] args) throws ReflectiveOperationException, IOException {
-        @SuppressWarnings("unchecked")
-        Supplier<KernelProvider> supplier = (Supplier<KernelProvider>) Class.forName(args[0]).getConstructor().newInstance();
-        KernelProvider provider = supplier.get();
+        KernelProvider provider = provider(args[0]);
         int rounds = Integer.parseInt(args[1]);
         Map<String, Case> cases = cases(provider);
         for (int r = 1; r < rounds; r++) {

@@ -4,9 +4,7 @@ import dev.posenc.spi.KernelProviderFactory;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,12 +28,19 @@ final class Lanes {
     static final VectorSpecies<Double> DOUBLE;
     /** The int species of the same bit width (as many lanes as {@link #FLOAT}). */
     static final VectorSpecies<Integer> INT;
-    /** Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. */
+    /**
+     * Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. Kernels write
+     * {@code FMA ? a.fma(b, c) : a.mul(b).add(c)} at each use (the package's C2 rule).
+     */
     static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
-    /** The lower half of {@link #FLOAT}'s lanes (as many as {@link #DOUBLE} has). */
-    private static final VectorMask<Float> LOW_HALF;
-    /** The same lanes of {@link #INT}. */
-    private static final VectorMask<Integer> LOW_HALF_INT;
+    /**
+     * The lower half of {@link #FLOAT}'s lanes (as many as {@link #DOUBLE} has): where two double vectors
+     * narrowed into one float vector put the first ({@code high.convertShape(D2F, FLOAT, -1)} blended with
+     * {@code low.convertShape(D2F, FLOAT, 0)} under this mask), written out where used (the package's C2 rule).
+     */
+    static final VectorMask<Float> LOW_HALF;
+    /** The same lanes of {@link #INT}, for longs narrowed into ints in the same way. */
+    static final VectorMask<Integer> LOW_HALF_INT;
 
 
     static {
@@ -69,31 +74,6 @@ final class Lanes {
 
     private Lanes() {}
 
-    /** {@code a·b + c}: one fused rounding with hardware FMA, else a multiply then an add. */
-    static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return FMA ? a.fma(b, c) : a.mul(b).add(c);
-    }
-
-    /** {@code a·b + c} with scalar {@code b} and {@code c}, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */
-    static FloatVector fma(FloatVector a, float b, float c) {
-        return FMA ? a.fma(b, c) : a.mul(b).add(c);
-    }
-
-    /**
-     * The float vector holding {@code low}'s lanes then {@code high}'s, each rounded to float: two
-     * double vectors of the same bit width narrowed into one.
-     */
-    static FloatVector narrow(DoubleVector low, DoubleVector high) {
-        return ((FloatVector) high.convertShape(VectorOperators.D2F, FLOAT, -1))
-                .blend((FloatVector) low.convertShape(VectorOperators.D2F, FLOAT, 0), LOW_HALF);
-    }
-
-    /** As {@link #narrow(DoubleVector, DoubleVector)} for longs into ints (each truncated to its low 32 bits). */
-    static IntVector narrow(LongVector low, LongVector high) {
-        return ((IntVector) high.convertShape(VectorOperators.L2I, INT, -1))
-                .blend((IntVector) low.convertShape(VectorOperators.L2I, INT, 0), LOW_HALF_INT);
-    }
-
     /**
      * The sum of {@code lanes[from, from + n)}, n a power of two, by a fixed tree (element i plus element
      * i + n/2, then i + n/4, …: independent additions, not one chain of n), overwriting the elements.
@@ -125,10 +105,5 @@ final class Lanes {
             }
         }
         return lanes[0];
-    }
-
-    /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */
-    static DoubleVector fma(DoubleVector a, DoubleVector b, DoubleVector c) {
-        return FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

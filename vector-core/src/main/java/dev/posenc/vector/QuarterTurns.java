@@ -2,8 +2,6 @@ package dev.posenc.vector;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.IntVector;
 
 /**
  * Reduction of double angles modulo π/2 (Cody and Waite): {@code a = k·π/2 + r} with
@@ -11,42 +9,26 @@ import jdk.incubator.vector.IntVector;
  * a half), π/2 split into three parts of 22 significant bits so that every product {@code k·P_i} is
  * exact for {@code |k| < 2³¹} (any {@code |a| < 3.3e9}), with or without FMA. The remainder errs by
  * about 2⁻⁵² absolute; the quadrant {@code k mod 4} selects the sine or cosine of r and its sign
- * ({@link SinCosPolynomial}).
- *
- * <p>{@link #turns} returns {@code k + 1.5·2⁵²}: a double whose low mantissa bits hold k in two's
- * complement, so that {@code k mod 4} is its two lowest bits and a whole number of quarter turns can
- * be added to it exactly.
+ * ({@link SinCosPolynomial}, which writes these steps out in its sweep: the package's C2 rule):
+ * <pre>
+ *   turns = a·(2/π) + 1.5·2⁵²       (one fma with hardware FMA): k in its low mantissa bits
+ *   k = turns − 1.5·2⁵²,   r = ((a − k·P1) − k·P2) − k·P3,   k mod 4 = bits(turns) &amp; 3</pre>
+ * A whole number of quarter turns added to {@code turns} is added to k exactly.
  */
 final class QuarterTurns {
     private static final BigDecimal EXACT = new BigDecimal(
             "1.570796326794896619231321691639751442098584699687552910487472296153908203143104499314017412671058534");
-    private static final double P1 = truncate(EXACT.doubleValue());
-    private static final double P2 = truncate(EXACT.subtract(new BigDecimal(P1)).doubleValue());
-    private static final double P3 = EXACT.subtract(new BigDecimal(P1)).subtract(new BigDecimal(P2))
+    static final double P1 = truncate(EXACT.doubleValue());
+    static final double P2 = truncate(EXACT.subtract(new BigDecimal(P1)).doubleValue());
+    static final double P3 = EXACT.subtract(new BigDecimal(P1)).subtract(new BigDecimal(P2))
             .round(MathContext.DECIMAL64).doubleValue();
-    private static final double TWO_OVER_PI = 1 / EXACT.doubleValue();
+    static final double TWO_OVER_PI = 1 / EXACT.doubleValue();
     /** Adding 1.5·2⁵² rounds any |x| < 2⁵¹ to the nearest integer, held in the low mantissa bits. */
-    private static final double ROUNDER = 0x1.8p52;
+    static final double ROUNDER = 0x1.8p52;
     /** The largest |a| reduced exactly, with margin: |k| < 2³¹ needs |a| < 2³¹·π/2 ≈ 3.4e9. */
     static final double MAX_ANGLE = 0x1p31;
 
     private QuarterTurns() {}
-
-    /** {@code k + 1.5·2⁵²}, {@code k = rint(a·2/π)}. */
-    static DoubleVector turns(DoubleVector a) {
-        return Lanes.fma(a, DoubleVector.broadcast(a.species(), TWO_OVER_PI), DoubleVector.broadcast(a.species(), ROUNDER));
-    }
-
-    /** {@code r = a − k·π/2} for {@code turns = }{@link #turns}{@code (a)}. */
-    static DoubleVector remainder(DoubleVector a, DoubleVector turns) {
-        DoubleVector k = turns.sub(ROUNDER);
-        return a.sub(k.mul(P1)).sub(k.mul(P2)).sub(k.mul(P3));
-    }
-
-    /** {@code k mod 4} of two {@link #turns} vectors, in the int lanes of one float vector (low, then high). */
-    static IntVector quadrants(DoubleVector low, DoubleVector high) {
-        return Lanes.narrow(low.reinterpretAsLongs().and(3L), high.reinterpretAsLongs().and(3L));
-    }
 
     /** Keeps the top 22 significant bits. */
     private static double truncate(double v) {

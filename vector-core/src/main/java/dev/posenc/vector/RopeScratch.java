@@ -7,7 +7,7 @@ import dev.posenc.rope.Xpos;
 import java.util.Arrays;
 
 /**
- * What {@link VectorRope} forms its cos/sin rows from, one per thread and grown to the largest call seen, so
+ * What {@link VectorRope} forms its cos/sin rows from (and in), one per thread and grown to the largest call seen, so
  * that calls allocate nothing once a thread has made its first (the kernel stays safe to share: no thread
  * sees another's scratch). Set once per call: the frequencies of each axis ({@code m_a,i = inv_freq_i} where
  * pair i belongs to axis a, else 0; text RoPE has one axis), their largest value per axis, and each pair's
@@ -30,6 +30,12 @@ final class RopeScratch {
     float[] sinScale = new float[0];
     /** The cos/sin row in {@link RowRotation}'s format (2r floats: room for either layout). */
     float[] row = new float[0];
+    /** Each pair's angle {@code θ_i = Σ_a p_a·m_a,i}, and its float cosine and sine ({@link SinCosPolynomial#sinCos}). */
+    double[] theta = new double[0];
+    float[] cos = new float[0];
+    float[] sin = new float[0];
+    /** Zeros: no quarter turns added to the angles. */
+    double[] noTurns = new double[0];
     /** xPos's {@code ln ζ_i} per pair. */
     double[] logZeta = new double[0];
     private final double[] largest = new double[AxialPositions.MAX_AXES];
@@ -101,6 +107,10 @@ final class RopeScratch {
             cosScale = new float[pairs];
             sinScale = new float[pairs];
             row = new float[4 * pairs];
+            theta = new double[pairs];
+            cos = new float[pairs];
+            sin = new float[pairs];
+            noTurns = new double[pairs];
         }
     }
 }

@@ -30,6 +30,8 @@ final class RowRotation {
     private static final int LANES = F.length();
     /** Exchanges the two lanes of each pair. */
     private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, j -> j ^ 1);
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
+    private static final boolean FMA = Lanes.FMA;
 
     private RowRotation() {}
 
@@ -93,7 +95,10 @@ final class RowRotation {
     /**
      * Every HALF_SPLIT head of a row in place: four vectors of the cos/sin row at a time are applied to every
      * head (one pass over the row per four vectors: at 32 heads × 128, passes of one vector each ran 25%
-     * slower), then single vectors, then scalar pairs.
+     * slower), then single vectors, then scalar pairs. Each vector of pairs {@code (j, j + r/2)} is
+     * {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s}, written out at each use (the package's C2 rule: a
+     * helper taking the vectors was left out of line at the single-vector loop once it was compiled on its own,
+     * boxing its arguments).
      */
     private static void halfSplitRow(float[] cosSin, int row, int pairs, int d, int heads, float[] x, int in) {
         int j = 0;
@@ -112,18 +117,34 @@ final class RowRotation {
             FloatVector n3 = s3.neg();
             for (int h = 0; h < heads; h++) {
                 int at = in + h * d + j;
-                halfSplitVectors(c0, s0, n0, pairs, x, at, x, at);
-                halfSplitVectors(c1, s1, n1, pairs, x, at + LANES, x, at + LANES);
-                halfSplitVectors(c2, s2, n2, pairs, x, at + 2 * LANES, x, at + 2 * LANES);
-                halfSplitVectors(c3, s3, n3, pairs, x, at + 3 * LANES, x, at + 3 * LANES);
+                FloatVector a0 = FloatVector.fromArray(F, x, at);
+                FloatVector b0 = FloatVector.fromArray(F, x, at + pairs);
+                FloatVector a1 = FloatVector.fromArray(F, x, at + LANES);
+                FloatVector b1 = FloatVector.fromArray(F, x, at + LANES + pairs);
+                FloatVector a2 = FloatVector.fromArray(F, x, at + 2 * LANES);
+                FloatVector b2 = FloatVector.fromArray(F, x, at + 2 * LANES + pairs);
+                FloatVector a3 = FloatVector.fromArray(F, x, at + 3 * LANES);
+                FloatVector b3 = FloatVector.fromArray(F, x, at + 3 * LANES + pairs);
+                (FMA ? b0.fma(n0, a0.mul(c0)) : b0.mul(n0).add(a0.mul(c0))).intoArray(x, at);
+                (FMA ? a0.fma(s0, b0.mul(c0)) : a0.mul(s0).add(b0.mul(c0))).intoArray(x, at + pairs);
+                (FMA ? b1.fma(n1, a1.mul(c1)) : b1.mul(n1).add(a1.mul(c1))).intoArray(x, at + LANES);
+                (FMA ? a1.fma(s1, b1.mul(c1)) : a1.mul(s1).add(b1.mul(c1))).intoArray(x, at + LANES + pairs);
+                (FMA ? b2.fma(n2, a2.mul(c2)) : b2.mul(n2).add(a2.mul(c2))).intoArray(x, at + 2 * LANES);
+                (FMA ? a2.fma(s2, b2.mul(c2)) : a2.mul(s2).add(b2.mul(c2))).intoArray(x, at + 2 * LANES + pairs);
+                (FMA ? b3.fma(n3, a3.mul(c3)) : b3.mul(n3).add(a3.mul(c3))).intoArray(x, at + 3 * LANES);
+                (FMA ? a3.fma(s3, b3.mul(c3)) : a3.mul(s3).add(b3.mul(c3))).intoArray(x, at + 3 * LANES + pairs);
             }
         }
         for (; j + LANES <= pairs; j += LANES) {
             FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
             FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j);
-            FloatVector negativeS = s.neg();
+            FloatVector n = s.neg();
             for (int h = 0; h < heads; h++) {
-                halfSplitVectors(c, s, negativeS, pairs, x, in + h * d + j, x, in + h * d + j);
+                int at = in + h * d + j;
+                FloatVector a = FloatVector.fromArray(F, x, at);
+                FloatVector b = FloatVector.fromArray(F, x, at + pairs);
+                (FMA ? b.fma(n, a.mul(c)) : b.mul(n).add(a.mul(c))).intoArray(x, at);
+                (FMA ? a.fma(s, b.mul(c)) : a.mul(s).add(b.mul(c))).intoArray(x, at + pairs);
             }
         }
         for (int h = 0; h < heads; h++) {
@@ -131,23 +152,19 @@ final class RowRotation {
         }
     }
 
-    /** One HALF_SPLIT head from {@code x[in …]} into {@code out[o …]}. */
+    /** One HALF_SPLIT head from {@code x[in …]} into {@code out[o …]}, as {@link #halfSplitRow}. */
     private static void halfSplitHead(float[] cosSin, int row, int pairs, float[] x, int in, float[] out, int o) {
         int j = 0;
         for (; j + LANES <= pairs; j += LANES) {
+            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
             FloatVector s = FloatVector.fromArray(F, cosSin, row + pairs + j);
-            halfSplitVectors(FloatVector.fromArray(F, cosSin, row + j), s, s.neg(), pairs, x, in + j, out, o + j);
+            FloatVector a = FloatVector.fromArray(F, x, in + j);
+            FloatVector b = FloatVector.fromArray(F, x, in + j + pairs);
+            FloatVector n = s.neg();
+            (FMA ? b.fma(n, a.mul(c)) : b.mul(n).add(a.mul(c))).intoArray(out, o + j);
+            (FMA ? a.fma(s, b.mul(c)) : a.mul(s).add(b.mul(c))).intoArray(out, o + j + pairs);
         }
         halfSplitPairs(cosSin, row, pairs, j, x, in, out, o);
-    }
-
-    /** L HALF_SPLIT pairs {@code (j, j + r/2)}: {@code y_a = a·c − b·s}, {@code y_b = b·c + a·s}. */
-    private static void halfSplitVectors(FloatVector c, FloatVector s, FloatVector negativeS, int pairs, float[] x,
-                                         int in, float[] out, int o) {
-        FloatVector a = FloatVector.fromArray(F, x, in);
-        FloatVector b = FloatVector.fromArray(F, x, in + pairs);
-        Lanes.fma(b, negativeS, a.mul(c)).intoArray(out, o);
-        Lanes.fma(a, s, b.mul(c)).intoArray(out, o + pairs);
     }
 
     /** HALF_SPLIT pairs {@code from … pairs − 1} of one head, scalar. */
@@ -158,7 +175,10 @@ final class RowRotation {
         }
     }
 
-    /** Every INTERLEAVED head of a row in place, four vectors at a time as {@link #halfSplitRow}. */
+    /**
+     * Every INTERLEAVED head of a row in place, four vectors at a time as {@link #halfSplitRow}; each vector of
+     * L/2 pairs is {@code y = x·C + swap(x)·S}.
+     */
     private static void interleavedRow(float[] cosSin, int row, int r, int d, int heads, float[] x, int in) {
         int j = 0;
         for (; j + 4 * LANES <= r; j += 4 * LANES) {
@@ -172,17 +192,28 @@ final class RowRotation {
             FloatVector s3 = FloatVector.fromArray(F, cosSin, row + r + j + 3 * LANES);
             for (int h = 0; h < heads; h++) {
                 int at = in + h * d + j;
-                interleavedVector(c0, s0, x, at, x, at);
-                interleavedVector(c1, s1, x, at + LANES, x, at + LANES);
-                interleavedVector(c2, s2, x, at + 2 * LANES, x, at + 2 * LANES);
-                interleavedVector(c3, s3, x, at + 3 * LANES, x, at + 3 * LANES);
+                FloatVector v0 = FloatVector.fromArray(F, x, at);
+                FloatVector v1 = FloatVector.fromArray(F, x, at + LANES);
+                FloatVector v2 = FloatVector.fromArray(F, x, at + 2 * LANES);
+                FloatVector v3 = FloatVector.fromArray(F, x, at + 3 * LANES);
+                FloatVector w0 = v0.rearrange(SWAP_PAIRS);
+                FloatVector w1 = v1.rearrange(SWAP_PAIRS);
+                FloatVector w2 = v2.rearrange(SWAP_PAIRS);
+                FloatVector w3 = v3.rearrange(SWAP_PAIRS);
+                (FMA ? w0.fma(s0, v0.mul(c0)) : w0.mul(s0).add(v0.mul(c0))).intoArray(x, at);
+                (FMA ? w1.fma(s1, v1.mul(c1)) : w1.mul(s1).add(v1.mul(c1))).intoArray(x, at + LANES);
+                (FMA ? w2.fma(s2, v2.mul(c2)) : w2.mul(s2).add(v2.mul(c2))).intoArray(x, at + 2 * LANES);
+                (FMA ? w3.fma(s3, v3.mul(c3)) : w3.mul(s3).add(v3.mul(c3))).intoArray(x, at + 3 * LANES);
             }
         }
         for (; j + LANES <= r; j += LANES) {
             FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
             FloatVector s = FloatVector.fromArray(F, cosSin, row + r + j);
             for (int h = 0; h < heads; h++) {
-                interleavedVector(c, s, x, in + h * d + j, x, in + h * d + j);
+                int at = in + h * d + j;
+                FloatVector v = FloatVector.fromArray(F, x, at);
+                FloatVector w = v.rearrange(SWAP_PAIRS);
+                (FMA ? w.fma(s, v.mul(c)) : w.mul(s).add(v.mul(c))).intoArray(x, at);
             }
         }
         for (int h = 0; h < heads; h++) {
@@ -190,20 +221,17 @@ final class RowRotation {
         }
     }
 
-    /** One INTERLEAVED head from {@code x[in …]} into {@code out[o …]}. */
+    /** One INTERLEAVED head from {@code x[in …]} into {@code out[o …]}, as {@link #interleavedRow}. */
     private static void interleavedHead(float[] cosSin, int row, int r, float[] x, int in, float[] out, int o) {
         int j = 0;
         for (; j + LANES <= r; j += LANES) {
-            interleavedVector(FloatVector.fromArray(F, cosSin, row + j), FloatVector.fromArray(F, cosSin, row + r + j),
-                    x, in + j, out, o + j);
+            FloatVector c = FloatVector.fromArray(F, cosSin, row + j);
+            FloatVector s = FloatVector.fromArray(F, cosSin, row + r + j);
+            FloatVector v = FloatVector.fromArray(F, x, in + j);
+            FloatVector w = v.rearrange(SWAP_PAIRS);
+            (FMA ? w.fma(s, v.mul(c)) : w.mul(s).add(v.mul(c))).intoArray(out, o + j);
         }
         interleavedPairs(cosSin, row, r, j, x, in, out, o);
-    }
-
-    /** L/2 INTERLEAVED pairs: {@code y = x·C + swap(x)·S}. */
-    private static void interleavedVector(FloatVector c, FloatVector s, float[] x, int in, float[] out, int o) {
-        FloatVector v = FloatVector.fromArray(F, x, in);
-        Lanes.fma(v.rearrange(SWAP_PAIRS), s, v.mul(c)).intoArray(out, o);
     }
 
     /** INTERLEAVED dims {@code from … r − 1} of one head (whole pairs), scalar. */

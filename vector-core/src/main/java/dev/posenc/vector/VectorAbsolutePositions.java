@@ -6,7 +6,7 @@ import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.internal.ColumnAngles;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,12 +31,32 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
     /** Rows of at least this many floats (2 KiB) are walked in tiles of {@value #TILE_ROWS} rows: see {@link #tileRows}. */
     private static final int WIDE_ROW = 512;
     private static final int TILE_ROWS = 8;
-    /**
-     * The recurrence's state between tiles, {@code sin} then {@code cos} of every vector column's current
-     * angle, one array per thread (grown to the widest table seen) so that calls allocate nothing once a
-     * thread has made its first.
-     */
-    private static final ThreadLocal<double[][]> STATE = ThreadLocal.withInitial(() -> new double[1][0]);
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
+    private static final boolean FMA = Lanes.FMA;
+    /** One {@link Scratch} per thread, grown to the widest table seen, so that calls allocate nothing once a thread has made its first. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** A thread's working arrays. */
+    private static final class Scratch {
+        /** The recurrence's state between tiles: {@code sin} then {@code cos} of every vector column's current angle. */
+        double[] state = new double[0];
+        /** A row's angles {@code p·ω_j}, and the sines and cosines {@link SinCosPolynomial#sinCos} makes of them. */
+        double[] theta = new double[0];
+        float[] sin = new float[0];
+        float[] cos = new float[0];
+
+        /** This thread's scratch, with room for rows of {@code d} columns. */
+        static Scratch get(int d) {
+            Scratch s = SCRATCH.get();
+            if (s.theta.length < d) {
+                s.state = new double[2 * d];
+                s.theta = new double[d];
+                s.sin = new float[d];
+                s.cos = new float[d];
+            }
+            return s;
+        }
+    }
 
     @Override
     public void sinusoidal(SinusoidalEncoding encoding, Positions positions, float[] out, int outOffset) {
@@ -71,12 +91,13 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
     private static void rows(SinusoidalEncoding encoding, Positions positions, float[] out, int offset, boolean add) {
         ColumnAngles columns = encoding.columnAngles();
         int d = encoding.dim();
+        Scratch scratch = Scratch.get(d);
         // The recurrence follows the exact angle p·ω, not its double rounding fl(p·ω) as the reference does:
         // the two part by up to ulp(p·ω), so only where that is at most ulp(2³¹) = 2.4e−7.
         if (positions.isRange() && positions.count() >= RECURRENCE_FROM
                 && Math.max(-(double) positions.min(), positions.max()) * columns.maxFrequency() <= QuarterTurns.MAX_ANGLE) {
             int vectorColumns = F.loopBound(d);
-            double[] state = state(2 * vectorColumns);
+            double[] state = scratch.state;
             int tile = tileRows(d);
             for (int r = 0; r < positions.count(); r += tile) {
                 if (r % ANCHOR_EVERY == 0) {
@@ -93,7 +114,7 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
             return;
         }
         for (int r = 0; r < positions.count(); r++) {
-            row(columns, d, positions.at(r), out, offset + r * d, add);
+            row(columns, d, positions.at(r), out, offset + r * d, add, scratch);
         }
     }
 
@@ -109,15 +130,6 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
      */
     private static int tileRows(int d) {
         return d < WIDE_ROW ? ANCHOR_EVERY : TILE_ROWS;
-    }
-
-    /** This thread's recurrence state, at least {@code length} doubles. */
-    private static double[] state(int length) {
-        double[][] holder = STATE.get();
-        if (holder[0].length < length) {
-            holder[0] = new double[length];
-        }
-        return holder[0];
     }
 
     /**
@@ -157,12 +169,13 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
         DoubleVector c1 = DoubleVector.fromArray(D, state, vectorColumns + j + half);
         for (int r = 0; r < count; r++) {
             int at = offset + r * d + j;
-            FloatVector value = Lanes.narrow(s0, s1);
+            FloatVector value = ((FloatVector) s1.convertShape(VectorOperators.D2F, F, -1))
+                    .blend((FloatVector) s0.convertShape(VectorOperators.D2F, F, 0), Lanes.LOW_HALF);
             (add ? value.add(FloatVector.fromArray(F, out, at)) : value).intoArray(out, at);
-            DoubleVector nextS0 = Lanes.fma(c0, sin0, s0.mul(cos0));
-            DoubleVector nextS1 = Lanes.fma(c1, sin1, s1.mul(cos1));
-            c0 = Lanes.fma(s0, minusSin0, c0.mul(cos0));
-            c1 = Lanes.fma(s1, minusSin1, c1.mul(cos1));
+            DoubleVector nextS0 = FMA ? c0.fma(sin0, s0.mul(cos0)) : c0.mul(sin0).add(s0.mul(cos0));
+            DoubleVector nextS1 = FMA ? c1.fma(sin1, s1.mul(cos1)) : c1.mul(sin1).add(s1.mul(cos1));
+            c0 = FMA ? s0.fma(minusSin0, c0.mul(cos0)) : s0.mul(minusSin0).add(c0.mul(cos0));
+            c1 = FMA ? s1.fma(minusSin1, c1.mul(cos1)) : s1.mul(minusSin1).add(c1.mul(cos1));
             s0 = nextS0;
             s1 = nextS1;
         }
@@ -172,23 +185,25 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
         c1.intoArray(state, vectorColumns + j + half);
     }
 
-    /** One row; vectors where the angles reduce exactly, then {@link #tail}. */
-    private static void row(ColumnAngles columns, int d, int position, float[] out, int o, boolean add) {
+    /**
+     * One row: the vector columns through {@link SinCosPolynomial#sinCos} (each column's quarter turns added
+     * exactly) where the angles reduce exactly, then {@link #tail}.
+     */
+    private static void row(ColumnAngles columns, int d, int position, float[] out, int o, boolean add, Scratch s) {
         int j = 0;
         if (Math.abs((double) position) * columns.maxFrequency() <= QuarterTurns.MAX_ANGLE) {
-            DoubleVector p = DoubleVector.broadcast(D, position);
-            int half = D.length();
-            for (int bound = F.loopBound(d); j < bound; j += F.length()) {
-                DoubleVector a0 = p.mul(DoubleVector.fromArray(D, columns.frequency(), j));
-                DoubleVector a1 = p.mul(DoubleVector.fromArray(D, columns.frequency(), j + half));
-                DoubleVector t0 = QuarterTurns.turns(a0);
-                DoubleVector t1 = QuarterTurns.turns(a1);
-                FloatVector reduced = Lanes.narrow(QuarterTurns.remainder(a0, t0), QuarterTurns.remainder(a1, t1));
-                IntVector quadrant = QuarterTurns.quadrants(t0.add(DoubleVector.fromArray(D, columns.quarterTurns(), j)),
-                        t1.add(DoubleVector.fromArray(D, columns.quarterTurns(), j + half)));
-                FloatVector value = SinCosPolynomial.sinOf(SinCosPolynomial.sin(reduced), SinCosPolynomial.cos(reduced),
-                        quadrant);
-                (add ? value.add(FloatVector.fromArray(F, out, o + j)) : value).intoArray(out, o + j);
+            j = F.loopBound(d);
+            double[] frequency = columns.frequency();
+            for (int c = 0; c < j; c++) {
+                s.theta[c] = position * frequency[c];
+            }
+            if (add) {
+                SinCosPolynomial.sinCos(s.theta, columns.quarterTurns(), j, s.sin, 0, s.cos, 0);
+                for (int c = 0; c < j; c += F.length()) {
+                    FloatVector.fromArray(F, s.sin, c).add(FloatVector.fromArray(F, out, o + c)).intoArray(out, o + c);
+                }
+            } else {
+                SinCosPolynomial.sinCos(s.theta, columns.quarterTurns(), j, out, o, s.cos, 0);
             }
         }
         tail(columns, j, d, position, out, o, add);

@@ -28,6 +28,8 @@ final class VectorNorms implements NormKernel {
     private static final double TINY_INVERSE = 0x1p-100;
     private static final double HUGE_INVERSE = 0x1p100;
     private static final float DOWN = 0x1p-64f;
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
+    private static final boolean FMA = Lanes.FMA;
     /** Where a sum's lanes are combined by a fixed tree (see {@link Lanes}), one array per thread. */
     private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
 
@@ -81,22 +83,32 @@ final class VectorNorms implements NormKernel {
         }
     }
 
-    // Each sweep is its own method, unrolled by two (the package's C2 rule); JMH -prof gc confirms 0 B/op.
+    // Each sweep is its own method, unrolled by two, with no helper taking or returning vectors (the package's C2
+    // rule: a shared Lanes.fma, compiled on its own, was left out of line at the single-vector loops, boxing its
+    // vectors in every row, at 256 and 128 bits once the kernels ran on rows of several lengths).
 
-    /** {@code out_j = ((x_j·k − μ_hi) − μ_lo)·s·γ_j + β_j}. */
+    /** {@code out_j = ((x_j·k − μ_hi) − μ_lo)·s·γ_j + β_j}; an absent γ or β is 1 or 0 in every lane. */
     private static void affine(float[] x, int in, float[] out, int o, int n, float k, float meanHi, float meanLo,
                                float s, float[] gamma, float[] beta) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector zero = FloatVector.zero(F);
         int step = F.length();
         int j = 0;
         for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
             FloatVector d0 = FloatVector.fromArray(F, x, in + j).mul(k).sub(meanHi).sub(meanLo).mul(s);
             FloatVector d1 = FloatVector.fromArray(F, x, in + j + step).mul(k).sub(meanHi).sub(meanLo).mul(s);
-            Lanes.fma(d0, weight(gamma, j, 1f), weight(beta, j, 0f)).intoArray(out, o + j);
-            Lanes.fma(d1, weight(gamma, j + step, 1f), weight(beta, j + step, 0f)).intoArray(out, o + j + step);
+            FloatVector g0 = gamma == null ? one : FloatVector.fromArray(F, gamma, j);
+            FloatVector g1 = gamma == null ? one : FloatVector.fromArray(F, gamma, j + step);
+            FloatVector b0 = beta == null ? zero : FloatVector.fromArray(F, beta, j);
+            FloatVector b1 = beta == null ? zero : FloatVector.fromArray(F, beta, j + step);
+            (FMA ? d0.fma(g0, b0) : d0.mul(g0).add(b0)).intoArray(out, o + j);
+            (FMA ? d1.fma(g1, b1) : d1.mul(g1).add(b1)).intoArray(out, o + j + step);
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector d = FloatVector.fromArray(F, x, in + j).mul(k).sub(meanHi).sub(meanLo).mul(s);
-            Lanes.fma(d, weight(gamma, j, 1f), weight(beta, j, 0f)).intoArray(out, o + j);
+            FloatVector g = gamma == null ? one : FloatVector.fromArray(F, gamma, j);
+            FloatVector b = beta == null ? zero : FloatVector.fromArray(F, beta, j);
+            (FMA ? d.fma(g, b) : d.mul(g).add(b)).intoArray(out, o + j);
         }
         for (; j < n; j++) {
             float d = (x[in + j] * k - meanHi - meanLo) * s;
@@ -108,16 +120,17 @@ final class VectorNorms implements NormKernel {
     private static void scale(float[] x, int in, float[] out, int o, int n, float k, float s, float[] weight,
                               boolean onePlus) {
         float offset = onePlus && weight != null ? 1f : 0f;
+        FloatVector one = FloatVector.broadcast(F, 1f);
         int step = F.length();
         int j = 0;
         for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
-            FloatVector w0 = weight(weight, j, 1f).add(offset);
-            FloatVector w1 = weight(weight, j + step, 1f).add(offset);
+            FloatVector w0 = (weight == null ? one : FloatVector.fromArray(F, weight, j)).add(offset);
+            FloatVector w1 = (weight == null ? one : FloatVector.fromArray(F, weight, j + step)).add(offset);
             FloatVector.fromArray(F, x, in + j).mul(k).mul(s).mul(w0).intoArray(out, o + j);
             FloatVector.fromArray(F, x, in + j + step).mul(k).mul(s).mul(w1).intoArray(out, o + j + step);
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
-            FloatVector w = weight(weight, j, 1f).add(offset);
+            FloatVector w = (weight == null ? one : FloatVector.fromArray(F, weight, j)).add(offset);
             FloatVector.fromArray(F, x, in + j).mul(k).mul(s).mul(w).intoArray(out, o + j);
         }
         for (; j < n; j++) {
@@ -126,12 +139,7 @@ final class VectorNorms implements NormKernel {
         }
     }
 
-    /** {@code w[j …]}, or {@code absent} in every lane when there is no weight. */
-    private static FloatVector weight(float[] w, int j, float absent) {
-        return w == null ? FloatVector.broadcast(F, absent) : FloatVector.fromArray(F, w, j);
-    }
-
-    /** {@code Σ x_j} in double. */
+    /** {@code Σ x_j} in double: each float vector widened into its two halves ({@code convertShape} part 0 and 1). */
     private static double sum(float[] x, int in, int n, double[] lanes) {
         int step = F.length();
         DoubleVector a0 = DoubleVector.zero(D);
@@ -142,15 +150,15 @@ final class VectorNorms implements NormKernel {
         for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
             FloatVector v0 = FloatVector.fromArray(F, x, in + j);
             FloatVector v1 = FloatVector.fromArray(F, x, in + j + step);
-            a0 = a0.add(low(v0));
-            a1 = a1.add(high(v0));
-            a2 = a2.add(low(v1));
-            a3 = a3.add(high(v1));
+            a0 = a0.add((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 0));
+            a1 = a1.add((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 1));
+            a2 = a2.add((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 0));
+            a3 = a3.add((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 1));
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector v = FloatVector.fromArray(F, x, in + j);
-            a0 = a0.add(low(v));
-            a1 = a1.add(high(v));
+            a0 = a0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+            a1 = a1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
         }
         a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
         double s = Lanes.sum(lanes, D.length());
@@ -160,7 +168,7 @@ final class VectorNorms implements NormKernel {
         return s;
     }
 
-    /** {@code Σ (x_j − c)²} in double (c = the mean for LayerNorm, 0 for RMSNorm). */
+    /** {@code Σ (x_j − c)²} in double (c = the mean for LayerNorm, 0 for RMSNorm), widened as {@link #sum}. */
     private static double squaredDeviations(float[] x, int in, int n, double c, double[] lanes) {
         int step = F.length();
         DoubleVector m = DoubleVector.broadcast(D, c);
@@ -172,21 +180,21 @@ final class VectorNorms implements NormKernel {
         for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
             FloatVector v0 = FloatVector.fromArray(F, x, in + j);
             FloatVector v1 = FloatVector.fromArray(F, x, in + j + step);
-            DoubleVector d0 = low(v0).sub(m);
-            DoubleVector d1 = high(v0).sub(m);
-            DoubleVector d2 = low(v1).sub(m);
-            DoubleVector d3 = high(v1).sub(m);
-            a0 = Lanes.fma(d0, d0, a0);
-            a1 = Lanes.fma(d1, d1, a1);
-            a2 = Lanes.fma(d2, d2, a2);
-            a3 = Lanes.fma(d3, d3, a3);
+            DoubleVector d0 = ((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 0)).sub(m);
+            DoubleVector d1 = ((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 1)).sub(m);
+            DoubleVector d2 = ((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 0)).sub(m);
+            DoubleVector d3 = ((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 1)).sub(m);
+            a0 = FMA ? d0.fma(d0, a0) : d0.mul(d0).add(a0);
+            a1 = FMA ? d1.fma(d1, a1) : d1.mul(d1).add(a1);
+            a2 = FMA ? d2.fma(d2, a2) : d2.mul(d2).add(a2);
+            a3 = FMA ? d3.fma(d3, a3) : d3.mul(d3).add(a3);
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector v = FloatVector.fromArray(F, x, in + j);
-            DoubleVector d0 = low(v).sub(m);
-            DoubleVector d1 = high(v).sub(m);
-            a0 = Lanes.fma(d0, d0, a0);
-            a1 = Lanes.fma(d1, d1, a1);
+            DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m);
+            DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m);
+            a0 = FMA ? d0.fma(d0, a0) : d0.mul(d0).add(a0);
+            a1 = FMA ? d1.fma(d1, a1) : d1.mul(d1).add(a1);
         }
         a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
         double s = Lanes.sum(lanes, D.length());
@@ -195,13 +203,5 @@ final class VectorNorms implements NormKernel {
             s += d * d;
         }
         return s;
-    }
-
-    private static DoubleVector low(FloatVector v) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static DoubleVector high(FloatVector v) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
     }
 }

@@ -9,9 +9,7 @@ import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.Xpos;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -34,10 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorRope implements RopeKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
-    private static final VectorSpecies<Double> D = Lanes.DOUBLE;
     private static final int LANES = F.length();
     /** Half the float lanes = the double lanes. */
-    private static final int HALF = D.length();
+    private static final int HALF = LANES / 2;
     private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(F, 0x5555_5555_5555_5555L);
     /** Lane {@code j} takes lane {@code j/2}: duplicates the lower half's values pairwise. */
     private static final VectorShuffle<Float> DUPLICATE_LOW = VectorShuffle.fromOp(F, j -> j / 2);
@@ -148,8 +145,9 @@ final class VectorRope implements RopeKernel {
 
     /**
      * Writes into {@code s.row} the {@link RowRotation} row of {@code cos θ_i·cosScale_i} and
-     * {@code sin θ_i·sinScale_i}, {@code θ_i = Σ_a p_a·m_a,i}: vectors of L pairs, the rest (and every pair
-     * of a row whose angles exceed exact reduction) in double.
+     * {@code sin θ_i·sinScale_i}, {@code θ_i = Σ_a p_a·m_a,i}: vectors of L pairs through
+     * {@link SinCosPolynomial#sinCos}, the rest (and every pair of a row whose angles exceed exact reduction) in
+     * double.
      */
     private static void cosSinRow(RopeLayout layout, RopeScratch s) {
         int pairs = s.pairs;
@@ -158,27 +156,10 @@ final class VectorRope implements RopeKernel {
         float[] row = s.row;
         int i = 0;
         if (s.largestAngle() <= QuarterTurns.MAX_ANGLE) {
-            for (; i + LANES <= pairs; i += LANES) {
-                DoubleVector a0 = angles(s, i);
-                DoubleVector a1 = angles(s, i + HALF);
-                DoubleVector t0 = QuarterTurns.turns(a0);
-                DoubleVector t1 = QuarterTurns.turns(a1);
-                FloatVector reduced = Lanes.narrow(QuarterTurns.remainder(a0, t0), QuarterTurns.remainder(a1, t1));
-                IntVector quadrant = QuarterTurns.quadrants(t0, t1);
-                FloatVector sinR = SinCosPolynomial.sin(reduced);
-                FloatVector cosR = SinCosPolynomial.cos(reduced);
-                FloatVector c = SinCosPolynomial.cosOf(sinR, cosR, quadrant).mul(FloatVector.fromArray(F, s.cosScale, i));
-                FloatVector sin = SinCosPolynomial.sinOf(sinR, cosR, quadrant).mul(FloatVector.fromArray(F, s.sinScale, i));
-                if (layout == RopeLayout.HALF_SPLIT) {
-                    c.intoArray(row, i);
-                    sin.intoArray(row, pairs + i);
-                } else {
-                    c.rearrange(DUPLICATE_LOW).intoArray(row, 2 * i);
-                    c.rearrange(DUPLICATE_HIGH).intoArray(row, 2 * i + LANES);
-                    sin.rearrange(DUPLICATE_LOW).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i);
-                    sin.rearrange(DUPLICATE_HIGH).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i + LANES);
-                }
-            }
+            i = pairs - pairs % LANES;
+            angles(s, i);
+            SinCosPolynomial.sinCos(s.theta, s.noTurns, i, s.sin, 0, s.cos, 0);
+            scaledRow(layout, s, i);
         }
         for (; i < pairs; i++) {
             double theta = s.position[0] * m[i];
@@ -191,22 +172,42 @@ final class VectorRope implements RopeKernel {
     }
 
     /**
-     * {@code θ_i … θ_{i+L/2−1} = Σ_a p_a·m_a} in double. Straight-line over up to four axes (no loop-carried
-     * vectors); the branches are the same for the whole call.
+     * {@code s.theta[i] = Σ_a p_a·m_a,i} in double for {@code i < n}: {@code p_0·m_0,i}, then one multiply-add per
+     * further axis (fused with hardware FMA), the same bits as a vector of them.
      */
-    private static DoubleVector angles(RopeScratch s, int i) {
+    private static void angles(RopeScratch s, int n) {
         double[] m = s.frequencies;
+        double[] theta = s.theta;
+        double p0 = s.position[0];
+        for (int i = 0; i < n; i++) {
+            theta[i] = p0 * m[i];
+        }
+        for (int a = 1; a < s.axes; a++) {
+            double p = s.position[a];
+            int from = a * s.pairs;
+            for (int i = 0; i < n; i++) {
+                theta[i] = Lanes.FMA ? Math.fma(p, m[from + i], theta[i]) : p * m[from + i] + theta[i];
+            }
+        }
+    }
+
+    /** Pairs {@code [0, n)} of {@code s.row} from {@code s.cos}, {@code s.sin} and the pairs' scales, in the layout's format. */
+    private static void scaledRow(RopeLayout layout, RopeScratch s, int n) {
         int pairs = s.pairs;
-        DoubleVector theta = DoubleVector.broadcast(D, s.position[0]).mul(DoubleVector.fromArray(D, m, i));
-        if (s.axes > 1) {
-            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[1]), DoubleVector.fromArray(D, m, pairs + i), theta);
+        int r = 2 * pairs;
+        float[] row = s.row;
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector c = FloatVector.fromArray(F, s.cos, i).mul(FloatVector.fromArray(F, s.cosScale, i));
+            FloatVector sin = FloatVector.fromArray(F, s.sin, i).mul(FloatVector.fromArray(F, s.sinScale, i));
+            if (layout == RopeLayout.HALF_SPLIT) {
+                c.intoArray(row, i);
+                sin.intoArray(row, pairs + i);
+            } else {
+                c.rearrange(DUPLICATE_LOW).intoArray(row, 2 * i);
+                c.rearrange(DUPLICATE_HIGH).intoArray(row, 2 * i + LANES);
+                sin.rearrange(DUPLICATE_LOW).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i);
+                sin.rearrange(DUPLICATE_HIGH).lanewise(VectorOperators.NEG, EVEN_LANES).intoArray(row, r + 2 * i + LANES);
+            }
         }
-        if (s.axes > 2) {
-            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[2]), DoubleVector.fromArray(D, m, 2 * pairs + i), theta);
-        }
-        if (s.axes > 3) {
-            theta = Lanes.fma(DoubleVector.broadcast(D, s.position[3]), DoubleVector.fromArray(D, m, 3 * pairs + i), theta);
-        }
-        return theta;
     }
 }

@@ -21,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorSoftmax implements SoftmaxKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
+    private static final boolean FMA = Lanes.FMA;
     /**
      * Where the sweeps leave their lane accumulators (sum, maxima, NaN catcher) to be combined by fixed
      * trees in scalar code (see {@link Lanes}), one array per thread.
@@ -50,7 +52,9 @@ final class VectorSoftmax implements SoftmaxKernel {
         }
     }
 
-    // Each sweep is its own method (the package's C2 rule): one method holding all three exceeds the budget.
+    // Each sweep is its own method (the package's C2 rule): one method holding all three exceeds the budget. No
+    // helper takes or returns vectors (the same rule): each logit z = scale·x + bias is written out where it is
+    // loaded, and the exponential's steps with their fused multiply-adds.
 
     /**
      * {@code max_j z_j}, or NaN if any {@code z_j} is NaN. The vector maxima use compare + blend (a third of
@@ -69,10 +73,22 @@ final class VectorSoftmax implements SoftmaxKernel {
         int j = 0;
         // Four vectors per step: four compare-and-blend chains keep the latency hidden.
         for (int bound = n - n % (4 * step); j < bound; j += 4 * step) {
-            FloatVector z0 = logits(x, in + j, scale, bias, b + j);
-            FloatVector z1 = logits(x, in + j + step, scale, bias, b + j + step);
-            FloatVector z2 = logits(x, in + j + 2 * step, scale, bias, b + j + 2 * step);
-            FloatVector z3 = logits(x, in + j + 3 * step, scale, bias, b + j + 3 * step);
+            FloatVector z0 = FloatVector.fromArray(F, x, in + j);
+            FloatVector z1 = FloatVector.fromArray(F, x, in + j + step);
+            FloatVector z2 = FloatVector.fromArray(F, x, in + j + 2 * step);
+            FloatVector z3 = FloatVector.fromArray(F, x, in + j + 3 * step);
+            if (scale != 1f) {
+                z0 = z0.mul(scale);
+                z1 = z1.mul(scale);
+                z2 = z2.mul(scale);
+                z3 = z3.mul(scale);
+            }
+            if (bias != null) {
+                z0 = z0.add(FloatVector.fromArray(F, bias, b + j));
+                z1 = z1.add(FloatVector.fromArray(F, bias, b + j + step));
+                z2 = z2.add(FloatVector.fromArray(F, bias, b + j + 2 * step));
+                z3 = z3.add(FloatVector.fromArray(F, bias, b + j + 3 * step));
+            }
             max0 = max0.blend(z0, z0.compare(VectorOperators.GT, max0));
             max1 = max1.blend(z1, z1.compare(VectorOperators.GT, max1));
             max2 = max2.blend(z2, z2.compare(VectorOperators.GT, max2));
@@ -81,7 +97,9 @@ final class VectorSoftmax implements SoftmaxKernel {
                     .blend(z2, z2.compare(VectorOperators.NE, z2)).blend(z3, z3.compare(VectorOperators.NE, z3));
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
-            FloatVector z = logits(x, in + j, scale, bias, b + j);
+            FloatVector z = FloatVector.fromArray(F, x, in + j);
+            z = scale == 1f ? z : z.mul(scale);
+            z = bias == null ? z : z.add(FloatVector.fromArray(F, bias, b + j));
             max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
             nan = nan.blend(z, z.compare(VectorOperators.NE, z));
         }
@@ -115,6 +133,16 @@ final class VectorSoftmax implements SoftmaxKernel {
     private static long exponentials(float[] x, int in, float[] out, int o, int n, float scale, float[] bias, int b,
                                      float max, int next, float[] lanes) {
         FloatVector m = FloatVector.broadcast(F, max);
+        FloatVector log2e = FloatVector.broadcast(F, ExpPolynomial.LOG2E);
+        FloatVector rounder = FloatVector.broadcast(F, ExpPolynomial.ROUNDER);
+        FloatVector ln2Hi = FloatVector.broadcast(F, -ExpPolynomial.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(F, -ExpPolynomial.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(F, ExpPolynomial.P0);
+        FloatVector p1 = FloatVector.broadcast(F, ExpPolynomial.P1);
+        FloatVector p2 = FloatVector.broadcast(F, ExpPolynomial.P2);
+        FloatVector p3 = FloatVector.broadcast(F, ExpPolynomial.P3);
+        FloatVector p4 = FloatVector.broadcast(F, ExpPolynomial.P4);
+        FloatVector p5 = FloatVector.broadcast(F, ExpPolynomial.P5);
         FloatVector sums = FloatVector.zero(F);
         FloatVector nextMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         FloatVector nextNan = FloatVector.zero(F);
@@ -122,24 +150,29 @@ final class VectorSoftmax implements SoftmaxKernel {
         for (int bound = F.loopBound(n); j < bound; j += F.length()) {
             // The ExpPolynomial steps, inlined (as a helper method C2 leaves them out of line, boxing every
             // vector: 6× slower); a = z − max ≤ 0, or −∞ for masked entries.
-            FloatVector a = logits(x, in + j, scale, bias, b + j).sub(m);
-            FloatVector t = Lanes.fma(a, constant(ExpPolynomial.LOG2E), constant(ExpPolynomial.ROUNDER));
+            FloatVector a = FloatVector.fromArray(F, x, in + j);
+            a = scale == 1f ? a : a.mul(scale);
+            a = (bias == null ? a : a.add(FloatVector.fromArray(F, bias, b + j))).sub(m);
+            FloatVector t = FMA ? a.fma(log2e, rounder) : a.mul(log2e).add(rounder);
             FloatVector k = t.sub(ExpPolynomial.ROUNDER);
-            FloatVector r = Lanes.fma(k, constant(-ExpPolynomial.LN2_HI), a);
-            r = Lanes.fma(k, constant(-ExpPolynomial.LN2_LO), r);
-            FloatVector p = Lanes.fma(r, constant(ExpPolynomial.P0), constant(ExpPolynomial.P1));
-            p = Lanes.fma(p, r, constant(ExpPolynomial.P2));
-            p = Lanes.fma(p, r, constant(ExpPolynomial.P3));
-            p = Lanes.fma(p, r, constant(ExpPolynomial.P4));
-            p = Lanes.fma(p, r, constant(ExpPolynomial.P5));
-            FloatVector y = Lanes.fma(p, r.mul(r), r).add(1f);
+            FloatVector r = FMA ? k.fma(ln2Hi, a) : k.mul(ln2Hi).add(a);
+            r = FMA ? k.fma(ln2Lo, r) : k.mul(ln2Lo).add(r);
+            FloatVector p = FMA ? r.fma(p0, p1) : r.mul(p0).add(p1);
+            p = FMA ? p.fma(r, p2) : p.mul(r).add(p2);
+            p = FMA ? p.fma(r, p3) : p.mul(r).add(p3);
+            p = FMA ? p.fma(r, p4) : p.mul(r).add(p4);
+            p = FMA ? p.fma(r, p5) : p.mul(r).add(p5);
+            FloatVector r2 = r.mul(r);
+            FloatVector y = (FMA ? p.fma(r2, r) : p.mul(r2).add(r)).add(1f);
             IntVector twoToK1 = t.reinterpretAsInts().sub(ExpPolynomial.ROUNDER_BITS_MINUS_ONE)
                     .lanewise(VectorOperators.LSHL, 23);
             FloatVector e = y.reinterpretAsInts().add(twoToK1).reinterpretAsFloats().mul(0.5f)
                     .blend(0f, a.lt(ExpPolynomial.UNDERFLOW));
             e.intoArray(out, o + j);
             sums = sums.add(e);
-            FloatVector z = logits(x, next + j, scale, bias, b + j);
+            FloatVector z = FloatVector.fromArray(F, x, next + j);
+            z = scale == 1f ? z : z.mul(scale);
+            z = bias == null ? z : z.add(FloatVector.fromArray(F, bias, b + j));
             nextMax = nextMax.blend(z, z.compare(VectorOperators.GT, nextMax));
             nextNan = nextNan.blend(z, z.compare(VectorOperators.NE, z));
         }
@@ -173,16 +206,6 @@ final class VectorSoftmax implements SoftmaxKernel {
         for (; j < n; j++) {
             a[o + j] *= factor;
         }
-    }
-
-    private static FloatVector logits(float[] x, int i, float scale, float[] bias, int b) {
-        FloatVector z = FloatVector.fromArray(F, x, i);
-        z = scale == 1f ? z : z.mul(scale);
-        return bias == null ? z : z.add(FloatVector.fromArray(F, bias, b));
-    }
-
-    private static FloatVector constant(float value) {
-        return FloatVector.broadcast(F, value);
     }
 
     private static float logit(float x, float scale, float[] bias, int b) {

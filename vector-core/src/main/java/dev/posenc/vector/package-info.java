@@ -46,12 +46,18 @@
  * follow:
  * <ul>
  *   <li><b>No hot helper takes or returns vectors.</b> A small helper is inlined while its callers are
- *       small, but once hot it is also compiled on its own, and a caller whose compilation reaches the
- *       budget then calls it instead: its vector arguments and result are boxed. So the small steps
- *       — a fused multiply-add behind the hardware-FMA switch ({@code FMA ? a.fma(b, c) :
- *       a.mul(b).add(c)}), the {@link dev.posenc.vector.ExpPolynomial} steps, the
- *       {@link dev.posenc.vector.PairSums} fold — are written out where they are used;
- *       {@link dev.posenc.vector.Lanes#fma} serves code that is not hot.</li>
+ *       small, but once hot it is also compiled on its own, and then a caller calls it instead — its vector
+ *       arguments and result boxed — wherever C2 declines to inline it: when the caller's compilation has
+ *       reached the budget ({@code NodeCountInliningCutoff}), and at any call site its profile calls cold
+ *       (a single-vector loop after an unrolled one, run on some rows only) once the helper's own compiled
+ *       code is larger than a quarter of {@code InlineSmallCode} ("already compiled into a medium method").
+ *       Which sites are cold depends on the shapes every caller has run, so a helper that a single-kernel
+ *       benchmark saw inlined can box once an application mixes shapes and kernels. So the small steps — a
+ *       fused multiply-add behind the hardware-FMA switch ({@code FMA ? a.fma(b, c) : a.mul(b).add(c)}),
+ *       the {@link dev.posenc.vector.ExpPolynomial} steps, the {@link dev.posenc.vector.PairSums} fold, two
+ *       double vectors narrowed into one float vector ({@link dev.posenc.vector.Lanes#LOW_HALF}) — are
+ *       written out where they are used, and a computation several kernels share is a sweep over arrays
+ *       ({@link dev.posenc.vector.SinCosPolynomial#sinCos}).</li>
  *   <li><b>Each sweep is its own method</b>, taking arrays and offsets, never vectors, and large
  *       enough (over {@code FreqInlineSize}, 325 bytecodes) that C2 compiles it as its own unit under
  *       its own budget rather than inlining it into a large caller: the register tiles of
@@ -59,6 +65,8 @@
  *       {@link dev.posenc.vector.TileExp}, the sweeps of {@code VectorNorms} and
  *       {@code VectorSoftmax}.</li>
  * </ul>
- * Check every change with JMH's {@code -prof gc}: a kernel that keeps the rule allocates 0 B per call.
+ * Check every change with JMH's {@code -prof gc}: a kernel that keeps the rule allocates 0 B per call. The
+ * allocation property of the kit ({@code AllocationContract}) checks every kernel family after warm-up in one
+ * JVM, at every width.
  */
 package dev.posenc.vector;
