@@ -16,12 +16,14 @@ import java.util.concurrent.Executor;
  * {@code h / (heads / kvHeads)}. A prefill or a decode step is one line:
  * <pre>
  *   kernel.attend(options, q, k, v, out, workspace);                        // Tokens views
- *   kernel.attend(options, positions, dense, q, k, v, out, workspace);      // explicit positions, a dense mask</pre>
+ *   kernel.attend(options, positions, dense, q, k, v, out, workspace);      // explicit positions, a dense mask
+ *   kernel.attend(options, q, cache, out, workspace);                       // keys and values of a KvCache</pre>
  *
  * <p><b>Positions.</b> Key row j is at position j. Query row i is at {@code queryPositions.at(i)}
  * when given (each in {@code [0, keys)}: decode with a KV cache, chunked prefill, padding-aware
  * positions), else as {@link CausalMask} places it: {@code i}, or {@code keys − queries + i} for
- * {@link CausalMask#BOTTOM_RIGHT}.
+ * {@link CausalMask#BOTTOM_RIGHT}. Over a {@link KvCache} the keys are its positions, {@code keys =
+ * cache.nextPosition()}: a decode step's query, after its own row was appended, is at the last one.
  *
  * <p><b>Formula.</b> For head h, query i at position p and each key j (at position j) it may see,
  * <pre>
@@ -75,6 +77,62 @@ public interface AttentionKernel {
     void attend(AttentionOptions options, int queries, int keys, Positions queryPositions, DenseBias dense,
                 float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset,
                 float[] out, int outOffset, Executor executor, AttentionWorkspace... workspaces);
+
+    /**
+     * Attention of {@code q} over the keys and values {@code cache} holds, on the calling thread: the array
+     * form with {@code keys = cache.nextPosition()}, key j at position j, read from the cache in place (its
+     * precision converted to float as it is read). Every key some query row may see must be held: a ring
+     * cache needs a window that keeps the queries' keys inside it.
+     *
+     * <p>The default copies the cache into float arrays of {@code nextPosition()} rows and calls the array
+     * form (it allocates); the library's kernels override it.
+     *
+     * @param queryPositions positions of the query rows (each in {@code [0, nextPosition())}), or {@code null} for
+     *                       the causal alignment's default (bottom-right: the last positions)
+     * @param dense          a per-call bias or mask {@code [1 or heads] × queries × nextPosition()}, or {@code null}
+     * @throws IllegalArgumentException as the array form, for a cache of other kv heads or widths than the
+     *                                  options', an empty cache, or a query that may see keys a ring no longer holds
+     * @throws IllegalStateException    if the cache's arena is closed
+     */
+    default void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, KvCache cache,
+                        Tokens out, AttentionWorkspace workspace) {
+        checkCache(options, queryPositions, dense, q, cache, out);
+        float[][] kv = copyOf(cache);
+        attend(options, q.tokens(), cache.nextPosition(), queryPositions, dense, q.array(), q.offset(), kv[0], 0, kv[1], 0,
+                out.array(), out.offset(), workspace);
+    }
+
+    /** As the cache form, with the (head, query block) items spread over an executor as the parallel array form. */
+    default void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, KvCache cache,
+                        Tokens out, Executor executor, AttentionWorkspace... workspaces) {
+        checkCache(options, queryPositions, dense, q, cache, out);
+        float[][] kv = copyOf(cache);
+        attend(options, q.tokens(), cache.nextPosition(), queryPositions, dense, q.array(), q.offset(), kv[0], 0, kv[1], 0,
+                out.array(), out.offset(), executor, workspaces);
+    }
+
+    /** Attention over a cache with default positions (the last ones, bottom-right) and no dense bias. */
+    default void attend(AttentionOptions options, Tokens q, KvCache cache, Tokens out, AttentionWorkspace workspace) {
+        attend(options, null, null, q, cache, out, workspace);
+    }
+
+    /** The keys and values of positions {@code [0, nextPosition())} as float arrays, zeros where the cache holds none. */
+    private static float[][] copyOf(KvCache cache) {
+        KvCacheSpec spec = cache.spec();
+        float[] k = new float[Math.multiplyExact(cache.nextPosition(), spec.keyWidth())];
+        float[] v = new float[Math.multiplyExact(cache.nextPosition(), spec.valueWidth())];
+        for (int t = cache.firstPosition(); t < cache.nextPosition(); t++) {
+            for (int g = 0; g < spec.kvHeads(); g++) {
+                for (int c = 0; c < spec.headDim(); c++) {
+                    k[(t * spec.kvHeads() + g) * spec.headDim() + c] = cache.key(t, g, c);
+                }
+                for (int c = 0; c < spec.valueDim(); c++) {
+                    v[(t * spec.kvHeads() + g) * spec.valueDim() + c] = cache.value(t, g, c);
+                }
+            }
+        }
+        return new float[][] {k, v};
+    }
 
     /** Attention with offsets 0, default positions, no dense bias, and a fresh workspace (allocates). */
     default void attend(AttentionOptions options, int queries, int keys, float[] q, float[] k, float[] v, float[] out) {
@@ -174,6 +232,61 @@ public interface AttentionKernel {
         }
         if (dense != null) {
             dense.requireShape(options.heads(), queries, keys);
+        }
+    }
+
+    /**
+     * The checks of the cache forms: q {@code [queries × heads × headDim]} and out {@code [queries × heads ×
+     * valueDim]} views, a cache of the options' kv heads and widths that holds a row and whose storage is alive,
+     * positions in {@code [0, nextPosition())}, a dense bias over {@code nextPosition()} keys, and every key a query
+     * row may see held by the cache.
+     *
+     * @throws IllegalArgumentException naming the argument, its value and what was expected
+     * @throws IllegalStateException    if the cache's arena is closed
+     */
+    static void checkCache(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, KvCache cache,
+                           Tokens out) {
+        Checks.notNull(options, "options");
+        Checks.notNull(cache, "cache");
+        requireShape(q, "q", options.heads(), "heads", options.headDim(), "headDim");
+        requireShape(out, "out", options.heads(), "heads", options.valueDim(), "valueDim");
+        if (out.tokens() != q.tokens()) {
+            throw new IllegalArgumentException("out has " + out.tokens() + " tokens but q has " + q.tokens()
+                    + ": one output row per query");
+        }
+        KvCacheSpec spec = cache.spec();
+        if (spec.kvHeads() != options.kvHeads() || spec.headDim() != options.headDim() || spec.valueDim() != options.valueDim()) {
+            throw new IllegalArgumentException("the cache holds kvHeads = " + spec.kvHeads() + " heads of headDim = "
+                    + spec.headDim() + " and valueDim = " + spec.valueDim() + ", but the options give " + options.kvHeads()
+                    + ", " + options.headDim() + " and " + options.valueDim());
+        }
+        cache.requireAlive();
+        if (cache.size() == 0) {
+            throw new IllegalArgumentException("the cache holds no rows (nextPosition() = " + cache.nextPosition()
+                    + "): append the keys and values first");
+        }
+        int keys = cache.nextPosition();
+        Checks.disjoint(out.array(), "out", out.offset(), out.size(), q.array(), "q", q.offset(), q.size());
+        if (queryPositions != null) {
+            if (queryPositions.count() != q.tokens()) {
+                throw new IllegalArgumentException("queryPositions.count() = " + queryPositions.count()
+                        + " must equal queries = " + q.tokens());
+            }
+            queryPositions.requireWithin(keys, "keys");
+        }
+        if (dense != null) {
+            dense.requireShape(options.heads(), q.tokens(), keys);
+        }
+        for (int i = 0; i < q.tokens(); i++) {
+            int p = queryPositions != null ? queryPositions.at(i)
+                    : options.causal() == CausalMask.BOTTOM_RIGHT ? keys - q.tokens() + i : i;
+            int first = options.firstVisibleKey(p);
+            if (options.endVisibleKey(p, keys) > first && first < cache.firstPosition()) {
+                throw new IllegalArgumentException("query row " + i + " at position " + p + " may see keys from position "
+                        + first + (options.hasWindow() ? " (window " + options.window() + ")" : " (no window)")
+                        + ", but the ring cache holds positions [" + cache.firstPosition() + ", " + keys
+                        + "): use a window of at most " + (p - cache.firstPosition()) + " or a larger capacity");
+            }
         }
     }
 

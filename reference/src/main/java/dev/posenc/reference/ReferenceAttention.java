@@ -54,7 +54,7 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         double m = sink;
         boolean nan = false;
         for (int j = first; j < end; j++) {
-            z[j] = logit(call, head, row, p, j);
+            z[j] = logit(call, head, row, p, j, scratch);
             nan |= Double.isNaN(z[j]);
             m = Math.max(m, z[j]);
         }
@@ -81,16 +81,17 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
     }
 
     /** {@code z_ij}; −∞ where the dense mask hides key j. */
-    private static double logit(AttentionCall call, int head, int row, int p, int j) {
+    private static double logit(AttentionCall call, int head, int row, int p, int j, AttentionScratch scratch) {
         double dense = dense(call.dense(), head, row, j);
         if (dense == Double.NEGATIVE_INFINITY) {
             return dense;
         }
         PositionScheme scheme = call.scheme();
         float[] q = call.q();
-        float[] k = call.k();
         int qi = call.qAt(row, head);
-        int kj = call.kAt(j, head / call.group());
+        int g = head / call.group();
+        float[] k = call.k() != null ? call.k() : scratch.keyRow(call, j, g);
+        int kj = call.k() != null ? call.kAt(j, g) : 0;
         double e = scheme == null ? 0 : scheme.logitTerm(head, p, j, q, qi, k, kj);
         double b = scheme == null ? 0 : scheme.bias(head, p, j);
         double s = call.scale() * call.queryScale(p);
@@ -99,10 +100,9 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
 
     /** {@code weighted += e·(v_j + a_h(p, j))}. */
     private static void addValue(AttentionCall call, int head, int p, int j, double e, double[] weighted) {
-        float[] v = call.v();
-        int vj = call.vAt(j, head / call.group());
+        int g = head / call.group();
         for (int c = 0; c < call.valueDim(); c++) {
-            weighted[c] += e * v[vj + c];
+            weighted[c] += e * call.value(j, g, c);
         }
         PositionScheme scheme = call.scheme();
         if (scheme != null && scheme.hasValueTerms()) {

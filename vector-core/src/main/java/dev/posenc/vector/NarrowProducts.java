@@ -1,34 +1,48 @@
 package dev.posenc.vector;
 
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import dev.posenc.attention.KvPrecision;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The products of a narrow block (at most one vector of entries: decode), along the head width
- * instead of along the entries, so that every lane does useful work:
+ * instead of along the entries, so that every lane does useful work. Key and value rows are read where
+ * they are (an array, or a cache in any {@link KvPrecision}: half precision converted in registers as each
+ * vector is loaded, {@link HalfPrecision}):
  * <ul>
  *   <li>{@link #scores}: {@code S[j][e] = Σ_c q_e[c]·k_j[c]} for four entries and four keys at a time,
  *       each key row loaded once per four entries and each query row once per four keys; the sixteen
  *       lanewise sums are folded together ({@link PairSums}), which leaves lane {@code 4·key + entry}
  *       holding that total, then the tail is added in order;
- *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
+ *   <li>{@link #accumulate}: {@code T[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
  *       loaded once per four entries and sixteen output vectors (four entries × four columns) held in
- *       registers across the run; output rows row-major {@code [entries × valueDim]}.
+ *       registers across the run; rows row-major {@code [entries × valueDim]}. The block sums a tile's keys
+ *       into T from zero and adds T to its output once per tile ({@link #combine}).
  * </ul>
  * {@code accumulate} performs the same fused multiply-adds in the same order as
- * {@link TileProducts#accumulate} (per output, over the keys), so outputs match a wide block's bit for
- * bit given the same probabilities; the logits' lane tree sums in another order than the wide
+ * {@link TileProducts#accumulate} (per output, over the tile's keys), so outputs match a wide block's bit
+ * for bit given the same weights; the logits' lane tree sums in another order than the wide
  * kernels' chains ({@code d/L} fused multiply-adds per lane, then {@code log₂L} pairwise sums, then
  * the tail), within the same error bound {@code γ_d}. Every operation here is exact IEEE arithmetic in
  * a fixed order, so the results do not depend on the JIT tier.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final VectorSpecies<Integer> I = Lanes.INT;
+    private static final VectorSpecies<Short> H = Lanes.SHORT;
     /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     private static final int PANEL = TileProducts.PANEL;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     private static final FloatVector EVEN = PairSums.EVEN;
@@ -37,32 +51,34 @@ final class NarrowProducts {
     private NarrowProducts() {}
 
     /**
-     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[kRow + (j − first)·kStride + c]} for the
-     * {@code keys} key rows from {@code kRow} and {@code e < 4·quads} (q row-major, padded with zero
-     * rows to whole quads); {@code norms[normsAt + j − first] = Σ_c k[…]²}, each key row's squared norm
-     * in float (the logit guard's input, computed from the rows already loaded).
+     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[j][c]} for the {@code keys} key rows of
+     * {@code precision} elements from byte {@code kRow} of {@code k}, {@code kStride} bytes apart, and
+     * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads); unless {@code norms} is null,
+     * {@code norms[normsAt + j − first] = Σ_c k[j][c]²}, each key row's squared norm in float (the logit
+     * guard's input, computed from the rows already loaded).
      */
-    static void scores(float[] q, int quads, int d, float[] k, int kRow, int kStride, int keys, float[] s, int at,
-                       float[] norms, int normsAt) {
+    static void scores(float[] q, int quads, int d, MemorySegment k, long kRow, long kStride, KvPrecision precision,
+                       int keys, float[] s, int at, float[] norms, int normsAt) {
         for (int j = 0; j < keys; j += KEYS) {
             int count = Math.min(KEYS, keys - j);
-            int row = kRow + j * kStride;
+            long row = kRow + j * kStride;
             // Rows past the last key repeat it; their logits and norms are not stored.
-            int last = row + (count - 1) * kStride;
+            long last = row + (count - 1) * kStride;
             for (int quad = 0; quad < quads; quad++) {
                 int c = scores16(q, 4 * quad * d, d, k, row, Math.min(row + kStride, last),
-                        Math.min(row + 2 * kStride, last), last, count, s, at + j * PANEL + 4 * quad,
+                        Math.min(row + 2 * kStride, last), last, precision, count, s, at + j * PANEL + 4 * quad,
                         quad == 0 ? norms : null, normsAt + j);
                 for (int key = 0; c < d && key < count; key++) {
-                    int o = row + key * kStride;
+                    long o = row + key * kStride;
                     for (int e = 0; e < 4; e++) {
                         int out = at + (j + key) * PANEL + 4 * quad + e;
-                        s[out] = tail(q, (4 * quad + e) * d, k, o, c, d, s[out]);
+                        s[out] = tail(q, (4 * quad + e) * d, k, o, precision, c, d, s[out]);
                     }
-                    if (quad == 0) {
+                    if (quad == 0 && norms != null) {
                         float norm = norms[normsAt + j + key];
                         for (int i = c; i < d; i++) {
-                            norm += k[o + i] * k[o + i];
+                            float x = precision.read(k, o + (long) i * precision.bytes());
+                            norm += x * x;
                         }
                         norms[normsAt + j + key] = norm;
                     }
@@ -75,11 +91,15 @@ final class NarrowProducts {
      * The four entries' dot products with four key rows over the whole vectors of the head width:
      * sixteen lanewise accumulators, folded to their totals and stored at {@code s[at + key·PANEL + e]} for
      * {@code key < count}, and the key rows' squared norms at {@code norms[normsAt + key]} unless
-     * {@code norms} is null (another quad of entries has stored them); returns where the scalar tail
-     * starts.
+     * {@code norms} is null (another quad of entries has stored them, or the cache keeps them); returns where
+     * the scalar tail starts.
      */
-    private static int scores16(float[] q, int q0, int d, float[] k, int row0, int row1, int row2, int row3, int count,
-                                float[] s, int at, float[] norms, int normsAt) {
+    private static int scores16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                                KvPrecision precision, int count, float[] s, int at, float[] norms, int normsAt) {
+        boolean f32 = precision == KvPrecision.F32;
+        boolean bf16 = precision == KvPrecision.BF16;
+        boolean withNorms = norms != null;
+        long bytes = precision.bytes();
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
@@ -92,30 +112,86 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector key = FloatVector.fromArray(F, k, row0 + c);
-            n0 = FMA ? key.fma(key, n0) : key.mul(key).add(n0);
-            a0 = FMA ? x0.fma(key, a0) : x0.mul(key).add(a0);
-            a1 = FMA ? x1.fma(key, a1) : x1.mul(key).add(a1);
-            a2 = FMA ? x2.fma(key, a2) : x2.mul(key).add(a2);
-            a3 = FMA ? x3.fma(key, a3) : x3.mul(key).add(a3);
-            key = FloatVector.fromArray(F, k, row1 + c);
-            n1 = FMA ? key.fma(key, n1) : key.mul(key).add(n1);
-            b0 = FMA ? x0.fma(key, b0) : x0.mul(key).add(b0);
-            b1 = FMA ? x1.fma(key, b1) : x1.mul(key).add(b1);
-            b2 = FMA ? x2.fma(key, b2) : x2.mul(key).add(b2);
-            b3 = FMA ? x3.fma(key, b3) : x3.mul(key).add(b3);
-            key = FloatVector.fromArray(F, k, row2 + c);
-            n2 = FMA ? key.fma(key, n2) : key.mul(key).add(n2);
-            c0 = FMA ? x0.fma(key, c0) : x0.mul(key).add(c0);
-            c1 = FMA ? x1.fma(key, c1) : x1.mul(key).add(c1);
-            c2 = FMA ? x2.fma(key, c2) : x2.mul(key).add(c2);
-            c3 = FMA ? x3.fma(key, c3) : x3.mul(key).add(c3);
-            key = FloatVector.fromArray(F, k, row3 + c);
-            n3 = FMA ? key.fma(key, n3) : key.mul(key).add(n3);
-            e0 = FMA ? x0.fma(key, e0) : x0.mul(key).add(e0);
-            e1 = FMA ? x1.fma(key, e1) : x1.mul(key).add(e1);
-            e2 = FMA ? x2.fma(key, e2) : x2.mul(key).add(e2);
-            e3 = FMA ? x3.fma(key, e3) : x3.mul(key).add(e3);
+            FloatVector k0;
+            if (f32) {
+                k0 = FloatVector.fromMemorySegment(F, k, row0 + c * bytes, NATIVE);
+            } else if (bf16) {
+                k0 = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                k0 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
+            }
+            if (withNorms) {
+                n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
+            }
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            FloatVector k1;
+            if (f32) {
+                k1 = FloatVector.fromMemorySegment(F, k, row1 + c * bytes, NATIVE);
+            } else if (bf16) {
+                k1 = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                k1 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
+            }
+            if (withNorms) {
+                n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
+            }
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            FloatVector k2;
+            if (f32) {
+                k2 = FloatVector.fromMemorySegment(F, k, row2 + c * bytes, NATIVE);
+            } else if (bf16) {
+                k2 = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                k2 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
+            }
+            if (withNorms) {
+                n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
+            }
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            FloatVector k3;
+            if (f32) {
+                k3 = FloatVector.fromMemorySegment(F, k, row3 + c * bytes, NATIVE);
+            } else if (bf16) {
+                k3 = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + c * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                k3 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
+            }
+            if (withNorms) {
+                n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
+            }
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
         // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
         // holds that dot product's total.
@@ -138,7 +214,7 @@ final class NarrowProducts {
         for (int span = L / 4; span > 1; span /= 2) {
             squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
         }
-        if (norms != null) {
+        if (withNorms) {
             squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
         }
         if (L == 4) {
@@ -160,36 +236,47 @@ final class NarrowProducts {
         return c;
     }
 
-    private static float tail(float[] q, int q0, float[] k, int kRow, int from, int d, float sum) {
+    private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,
+                              float sum) {
         for (int c = from; c < d; c++) {
-            sum = fma(q[q0 + c], k[kRow + c], sum);
+            sum = fma(q[q0 + c], precision.read(k, kRow + (long) c * precision.bytes()), sum);
         }
         return sum;
     }
 
     /**
-     * {@code o[e·dv + c] = fma(s[at + j·PANEL + e], v[vRow + j·vStride + c], o[e·dv + c])} for
-     * {@code e < 4·quads}, {@code c < dv} and keys {@code j < keys} in order: a run of keys' contributions to
-     * every entry's output row.
+     * {@code t[e·dv + c] = fma(s[at + j·PANEL + e], v[j][c], t[e·dv + c])} for {@code e < 4·quads},
+     * {@code c < dv} and keys {@code j < keys} in order, the value rows of {@code precision} elements from byte
+     * {@code vRow} of {@code v}, {@code vStride} bytes apart, each multiplied by {@code 2^−scale} as it is read
+     * (the values' scale of {@link OnlineSoftmax}; for F16 through the exponent's rebias, at no cost): a run of
+     * keys' contributions to every entry's row of the tile's sums.
      */
-    static void accumulate(float[] s, int at, int quads, float[] v, int vRow, int vStride, int keys, int dv,
-                           float[] o) {
+    static void accumulate(float[] s, int at, int quads, MemorySegment v, long vRow, long vStride, KvPrecision precision,
+                           int scale, int keys, int dv, float[] t) {
+        long bytes = precision.bytes();
         for (int quad = 0; quad < quads; quad++) {
             int c = 0;
             for (; c + 4 * L <= dv; c += 4 * L) {
-                accumulate16(s, at + 4 * quad, v, vRow + c, vStride, keys, dv, o, 4 * quad * dv + c);
+                accumulate16(s, at + 4 * quad, v, vRow + c * bytes, vStride, precision, scale, keys, dv, t,
+                        4 * quad * dv + c);
             }
-            accumulate4(s, at + 4 * quad, v, vRow, vStride, keys, c, dv, o, 4 * quad * dv);
+            accumulate4(s, at + 4 * quad, v, vRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
         }
     }
 
     /**
-     * Four entries' outputs over four vectors of columns from {@code o0}, held in sixteen registers across
-     * the keys: per key, four probabilities broadcast and four value vectors loaded for sixteen fused
+     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys: per key, four weights broadcast and four value vectors loaded for sixteen fused
      * multiply-adds.
      */
-    private static void accumulate16(float[] s, int at, float[] v, int vRow, int vStride, int keys, int dv,
-                                     float[] o, int o0) {
+    private static void accumulate16(float[] s, int at, MemorySegment v, long vRow, long vStride, KvPrecision precision, int scale,
+                                     int keys, int dv, float[] o, int o0) {
+        boolean f32 = precision == KvPrecision.F32;
+        boolean bf16 = precision == KvPrecision.BF16;
+        long bytes = precision.bytes();
+        float factor = Math.scalb(1f, -scale);
+        int rebias = HalfPrecision.REBIAS - (scale << 23);
+        float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -206,11 +293,60 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        for (int j = 0, p = at, row = vRow; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = FloatVector.fromArray(F, v, row);
-            FloatVector v1 = FloatVector.fromArray(F, v, row + L);
-            FloatVector v2 = FloatVector.fromArray(F, v, row + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(F, v, row + 3 * L);
+        long row = vRow;
+        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+            FloatVector v0;
+            if (f32) {
+                v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+            } else if (bf16) {
+                v0 = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                v0 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
+            }
+            FloatVector v1;
+            if (f32) {
+                v1 = FloatVector.fromMemorySegment(F, v, row + L * bytes, NATIVE).mul(factor);
+            } else if (bf16) {
+                v1 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + L * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row + L * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                v1 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
+            }
+            FloatVector v2;
+            if (f32) {
+                v2 = FloatVector.fromMemorySegment(F, v, row + 2 * L * bytes, NATIVE).mul(factor);
+            } else if (bf16) {
+                v2 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2 * L * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2 * L * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                v2 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
+            }
+            FloatVector v3;
+            if (f32) {
+                v3 = FloatVector.fromMemorySegment(F, v, row + 3 * L * bytes, NATIVE).mul(factor);
+            } else if (bf16) {
+                v3 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 3 * L * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            } else {
+                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 3 * L * bytes, NATIVE).convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                FloatVector f = a.reinterpretAsFloats();
+                v3 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
+            }
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
@@ -251,19 +387,38 @@ final class NarrowProducts {
     }
 
     /**
-     * Four entries' output columns from {@code from} (those short of a group of four vectors), one vector
-     * column at a time held in registers across the keys, then the scalar tail.
+     * Four entries' columns from {@code from} (those short of a group of four vectors), one vector column at a
+     * time held in registers across the keys, then the scalar tail.
      */
-    private static void accumulate4(float[] s, int at, float[] v, int vRow, int vStride, int keys, int from, int dv,
-                                    float[] o, int o0) {
+    private static void accumulate4(float[] s, int at, MemorySegment v, long vRow, long vStride, KvPrecision precision, int scale,
+                                    int keys, int from, int dv, float[] o, int o0) {
+        boolean f32 = precision == KvPrecision.F32;
+        boolean bf16 = precision == KvPrecision.BF16;
+        long bytes = precision.bytes();
+        float factor = Math.scalb(1f, -scale);
+        int rebias = HalfPrecision.REBIAS - (scale << 23);
+        float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         int c = from;
         for (int bound = F.loopBound(dv); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
             FloatVector x1 = FloatVector.fromArray(F, o, o0 + dv + c);
             FloatVector x2 = FloatVector.fromArray(F, o, o0 + 2 * dv + c);
             FloatVector x3 = FloatVector.fromArray(F, o, o0 + 3 * dv + c);
-            for (int j = 0, p = at, row = vRow + c; j < keys; j++, p += PANEL, row += vStride) {
-                FloatVector value = FloatVector.fromArray(F, v, row);
+            long row = vRow + c * bytes;
+            for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+                FloatVector value;
+                if (f32) {
+                    value = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+                } else if (bf16) {
+                    value = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                            .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+                } else {
+                    IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                            .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+                    FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                    FloatVector f = a.reinterpretAsFloats();
+                    value = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
+                }
                 FloatVector p0 = FloatVector.broadcast(F, s[p]);
                 FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
                 FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
@@ -283,26 +438,30 @@ final class NarrowProducts {
                 int oe = o0 + e * dv + c;
                 float sum = o[oe];
                 for (int j = 0; j < keys; j++) {
-                    sum = fma(s[at + j * PANEL + e], v[vRow + j * vStride + c], sum);
+                    sum = fma(s[at + j * PANEL + e], precision.read(v, vRow + j * vStride + c * bytes) * factor, sum);
                 }
                 o[oe] = sum;
             }
         }
     }
 
-    /** {@code o[e·dv + c] ·= alpha[e]} where {@code alpha[e] ≠ 1}: the online softmax's rescale. */
-    static void rescale(float[] o, int entries, int dv, float[] alpha) {
+    /**
+     * {@code o[e·dv + c] = α[e]·o[e·dv + c] + t[e·dv + c]}, then {@code t = 0}: a tile's sums added to the
+     * output rows after the online softmax's rescale.
+     */
+    static void combine(float[] o, float[] t, int entries, int dv, float[] alpha) {
         for (int e = 0; e < entries; e++) {
-            float a = alpha[e];
-            if (a == 1f) {
-                continue;
-            }
+            FloatVector a = FloatVector.broadcast(F, alpha[e]);
             int c = e * dv;
             for (int bound = c + F.loopBound(dv); c < bound; c += L) {
-                FloatVector.fromArray(F, o, c).mul(a).intoArray(o, c);
+                FloatVector x = FloatVector.fromArray(F, o, c);
+                FloatVector sum = FloatVector.fromArray(F, t, c);
+                (FMA ? a.fma(x, sum) : a.mul(x).add(sum)).intoArray(o, c);
+                FloatVector.zero(F).intoArray(t, c);
             }
             for (; c < (e + 1) * dv; c++) {
-                o[c] *= a;
+                o[c] = fma(alpha[e], o[c], t[c]);
+                t[c] = 0f;
             }
         }
     }
