@@ -89,6 +89,8 @@ final class NarrowBlock {
         private float[] logits = new float[0];
         /** The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only). */
         private float[] keyNorms = new float[0];
+        /** The logits' register tile, stored for its fold ({@link NarrowProducts#scores}). */
+        private final float[] sums = new float[16 * Lanes.FLOAT.length()];
         private int tileRows;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
         private int tileStart;
@@ -144,7 +146,7 @@ final class NarrowBlock {
             if (active && from < to) {
                 NarrowProducts.scores(queryRows, quads, call.headDim(), call.keyRows(), call.keyAt(from, kvHead),
                         call.keyRowBytes(), call.precision(), to - from, logits, (from - tileStart) * TileProducts.PANEL,
-                        call.keyNorms() == null ? keyNorms : null, from - tileStart);
+                        call.keyNorms() == null ? keyNorms : null, from - tileStart, sums);
             }
         }
 

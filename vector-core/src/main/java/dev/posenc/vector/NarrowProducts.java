@@ -53,21 +53,28 @@ final class NarrowProducts {
     /**
      * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[j][c]} for the {@code keys} key rows of
      * {@code precision} elements from byte {@code kRow} of {@code k}, {@code kStride} bytes apart, and
-     * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads); unless {@code norms} is null,
-     * {@code norms[normsAt + j − first] = Σ_c k[j][c]²}, each key row's squared norm in float (the logit
-     * guard's input, computed from the rows already loaded).
+     * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads); unless {@code norms} is null
+     * (F32 rows only), {@code norms[normsAt + j − first] = Σ_c k[j][c]²}, each key row's squared norm in float
+     * (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L} floats of
+     * scratch.
      */
     static void scores(float[] q, int quads, int d, MemorySegment k, long kRow, long kStride, KvPrecision precision,
-                       int keys, float[] s, int at, float[] norms, int normsAt) {
+                       int keys, float[] s, int at, float[] norms, int normsAt, float[] sums) {
         for (int j = 0; j < keys; j += KEYS) {
             int count = Math.min(KEYS, keys - j);
             long row = kRow + j * kStride;
             // Rows past the last key repeat it; their logits and norms are not stored.
             long last = row + (count - 1) * kStride;
+            long row1 = Math.min(row + kStride, last);
+            long row2 = Math.min(row + 2 * kStride, last);
             for (int quad = 0; quad < quads; quad++) {
-                int c = scores16(q, 4 * quad * d, d, k, row, Math.min(row + kStride, last),
-                        Math.min(row + 2 * kStride, last), last, precision, count, s, at + j * PANEL + 4 * quad,
-                        quad == 0 ? norms : null, normsAt + j);
+                int q0 = 4 * quad * d;
+                int c = switch (precision) {
+                    case F32 -> scoresF32(q, q0, d, k, row, row1, row2, last, sums, quad == 0 ? norms : null, normsAt + j, count);
+                    case F16 -> scoresF16(q, q0, d, k, row, row1, row2, last, sums);
+                    case BF16 -> scoresBf16(q, q0, d, k, row, row1, row2, last, sums);
+                };
+                fold(sums, count, s, at + j * PANEL + 4 * quad);
                 for (int key = 0; c < d && key < count; key++) {
                     long o = row + key * kStride;
                     for (int e = 0; e < 4; e++) {
@@ -88,18 +95,13 @@ final class NarrowProducts {
     }
 
     /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width:
-     * sixteen lanewise accumulators, folded to their totals and stored at {@code s[at + key·PANEL + e]} for
-     * {@code key < count}, and the key rows' squared norms at {@code norms[normsAt + key]} unless
-     * {@code norms} is null (another quad of entries has stored them, or the cache keeps them); returns where
-     * the scalar tail starts.
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null: sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
+     * scalar tail starts.
      */
-    private static int scores16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
-                                KvPrecision precision, int count, float[] s, int at, float[] norms, int normsAt) {
-        boolean f32 = precision == KvPrecision.F32;
-        boolean bf16 = precision == KvPrecision.BF16;
+    private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                               float[] sums, float[] norms, int normsAt, int count) {
         boolean withNorms = norms != null;
-        long bytes = precision.bytes();
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
@@ -112,19 +114,7 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0;
-            if (f32) {
-                k0 = FloatVector.fromMemorySegment(F, k, row0 + c * bytes, NATIVE);
-            } else if (bf16) {
-                k0 = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats();
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                k0 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
-            }
+            FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
             if (withNorms) {
                 n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
             }
@@ -132,19 +122,7 @@ final class NarrowProducts {
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1;
-            if (f32) {
-                k1 = FloatVector.fromMemorySegment(F, k, row1 + c * bytes, NATIVE);
-            } else if (bf16) {
-                k1 = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats();
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                k1 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
-            }
+            FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
             if (withNorms) {
                 n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
             }
@@ -152,19 +130,7 @@ final class NarrowProducts {
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2;
-            if (f32) {
-                k2 = FloatVector.fromMemorySegment(F, k, row2 + c * bytes, NATIVE);
-            } else if (bf16) {
-                k2 = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats();
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                k2 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
-            }
+            FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
             if (withNorms) {
                 n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
             }
@@ -172,19 +138,7 @@ final class NarrowProducts {
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3;
-            if (f32) {
-                k3 = FloatVector.fromMemorySegment(F, k, row3 + c * bytes, NATIVE);
-            } else if (bf16) {
-                k3 = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats();
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + c * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                k3 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL));
-            }
+            FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
             if (withNorms) {
                 n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
             }
@@ -193,6 +147,192 @@ final class NarrowProducts {
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
             e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 1 * L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        b0.intoArray(sums, 4 * L);
+        b1.intoArray(sums, 5 * L);
+        b2.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        c0.intoArray(sums, 8 * L);
+        c1.intoArray(sums, 9 * L);
+        c2.intoArray(sums, 10 * L);
+        c3.intoArray(sums, 11 * L);
+        e0.intoArray(sums, 12 * L);
+        e1.intoArray(sums, 13 * L);
+        e2.intoArray(sums, 14 * L);
+        e3.intoArray(sums, 15 * L);
+        if (withNorms) {
+            // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
+            FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
+            FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
+            FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
+            for (int span = L / 4; span > 1; span /= 2) {
+                squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
+            }
+            squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
+        }
+        return c;
+    }
+
+    /**
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
+     * scalar tail starts.
+     */
+    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                               float[] sums) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            IntVector k0Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k0Raw = k0Bits.reinterpretAsFloats();
+            FloatVector k0 = k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            IntVector k1Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k1Raw = k1Bits.reinterpretAsFloats();
+            FloatVector k1 = k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            IntVector k2Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k2Raw = k2Bits.reinterpretAsFloats();
+            FloatVector k2 = k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            IntVector k3Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k3Raw = k3Bits.reinterpretAsFloats();
+            FloatVector k3 = k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 1 * L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        b0.intoArray(sums, 4 * L);
+        b1.intoArray(sums, 5 * L);
+        b2.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        c0.intoArray(sums, 8 * L);
+        c1.intoArray(sums, 9 * L);
+        c2.intoArray(sums, 10 * L);
+        c3.intoArray(sums, 11 * L);
+        e0.intoArray(sums, 12 * L);
+        e1.intoArray(sums, 13 * L);
+        e2.intoArray(sums, 14 * L);
+        e3.intoArray(sums, 15 * L);
+        return c;
+    }
+
+    /**
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
+     * scalar tail starts.
+     */
+    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                               float[] sums) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            FloatVector k0 = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            FloatVector k1 = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            FloatVector k2 = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            FloatVector k3 = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 1 * L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        b0.intoArray(sums, 4 * L);
+        b1.intoArray(sums, 5 * L);
+        b2.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        c0.intoArray(sums, 8 * L);
+        c1.intoArray(sums, 9 * L);
+        c2.intoArray(sums, 10 * L);
+        c3.intoArray(sums, 11 * L);
+        e0.intoArray(sums, 12 * L);
+        e1.intoArray(sums, 13 * L);
+        e2.intoArray(sums, 14 * L);
+        e3.intoArray(sums, 15 * L);
+        return c;
+    }
+
+    /**
+     * Folds the sixteen lanewise sums a register tile left in {@code sums} (entry e with key i at
+     * {@code (4·i + e)·L}) to their totals, stored at {@code s[at + key·PANEL + e]} for {@code key < count}.
+     */
+    private static void fold(float[] sums, int count, float[] s, int at) {
+        FloatVector a0 = FloatVector.fromArray(F, sums, 0);
+        FloatVector a1 = FloatVector.fromArray(F, sums, 1 * L);
+        FloatVector a2 = FloatVector.fromArray(F, sums, 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, sums, 3 * L);
+        FloatVector b0 = FloatVector.fromArray(F, sums, 4 * L);
+        FloatVector b1 = FloatVector.fromArray(F, sums, 5 * L);
+        FloatVector b2 = FloatVector.fromArray(F, sums, 6 * L);
+        FloatVector b3 = FloatVector.fromArray(F, sums, 7 * L);
+        FloatVector c0 = FloatVector.fromArray(F, sums, 8 * L);
+        FloatVector c1 = FloatVector.fromArray(F, sums, 9 * L);
+        FloatVector c2 = FloatVector.fromArray(F, sums, 10 * L);
+        FloatVector c3 = FloatVector.fromArray(F, sums, 11 * L);
+        FloatVector e0 = FloatVector.fromArray(F, sums, 12 * L);
+        FloatVector e1 = FloatVector.fromArray(F, sums, 13 * L);
+        FloatVector e2 = FloatVector.fromArray(F, sums, 14 * L);
+        FloatVector e3 = FloatVector.fromArray(F, sums, 15 * L);
         // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
         // holds that dot product's total.
         FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
@@ -207,21 +347,11 @@ final class NarrowProducts {
         FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
         FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
         FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
-        // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
-        FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
-        FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
-        FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
-        for (int span = L / 4; span > 1; span /= 2) {
-            squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
-        }
-        if (withNorms) {
-            squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
-        }
         if (L == 4) {
             for (int key = 0; key < count; key++) {
                 (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * PANEL);
             }
-            return c;
+            return;
         }
         FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
         FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
@@ -233,7 +363,6 @@ final class NarrowProducts {
             FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
             totals.intoArray(s, at + key * PANEL - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
         }
-        return c;
     }
 
     private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,
@@ -257,8 +386,13 @@ final class NarrowProducts {
         for (int quad = 0; quad < quads; quad++) {
             int c = 0;
             for (; c + 4 * L <= dv; c += 4 * L) {
-                accumulate16(s, at + 4 * quad, v, vRow + c * bytes, vStride, precision, scale, keys, dv, t,
-                        4 * quad * dv + c);
+                long row = vRow + c * bytes;
+                int o0 = 4 * quad * dv + c;
+                switch (precision) {
+                    case F32 -> accumulateF32(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                    case F16 -> accumulateF16(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                    case BF16 -> accumulateBf16(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                }
             }
             accumulate4(s, at + 4 * quad, v, vRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
         }
@@ -266,15 +400,80 @@ final class NarrowProducts {
 
     /**
      * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
-     * the keys: per key, four weights broadcast and four value vectors loaded for sixteen fused
-     * multiply-adds.
+     * the keys, for float value rows: per key, four weights broadcast and four value vectors loaded (each multiplied by
+     * {@code 2^−scale}) for sixteen fused multiply-adds.
      */
-    private static void accumulate16(float[] s, int at, MemorySegment v, long vRow, long vStride, KvPrecision precision, int scale,
-                                     int keys, int dv, float[] o, int o0) {
-        boolean f32 = precision == KvPrecision.F32;
-        boolean bf16 = precision == KvPrecision.BF16;
-        long bytes = precision.bytes();
+    private static void accumulateF32(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+                                      int dv, float[] o, int o0) {
         float factor = Math.scalb(1f, -scale);
+        FloatVector x00 = FloatVector.fromArray(F, o, o0);
+        FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
+        FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
+        FloatVector x03 = FloatVector.fromArray(F, o, o0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(F, o, o0 + dv);
+        FloatVector x11 = FloatVector.fromArray(F, o, o0 + dv + L);
+        FloatVector x12 = FloatVector.fromArray(F, o, o0 + dv + 2 * L);
+        FloatVector x13 = FloatVector.fromArray(F, o, o0 + dv + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(F, o, o0 + 2 * dv);
+        FloatVector x21 = FloatVector.fromArray(F, o, o0 + 2 * dv + L);
+        FloatVector x22 = FloatVector.fromArray(F, o, o0 + 2 * dv + 2 * L);
+        FloatVector x23 = FloatVector.fromArray(F, o, o0 + 2 * dv + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(F, o, o0 + 3 * dv);
+        FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
+        FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
+        FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        long row = vRow;
+        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+            FloatVector v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+            FloatVector v1 = FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE).mul(factor);
+            FloatVector v2 = FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE).mul(factor);
+            FloatVector v3 = FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE).mul(factor);
+            FloatVector p0 = FloatVector.broadcast(F, s[p]);
+            x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
+            x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
+            x02 = FMA ? p0.fma(v2, x02) : p0.mul(v2).add(x02);
+            x03 = FMA ? p0.fma(v3, x03) : p0.mul(v3).add(x03);
+            FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
+            x10 = FMA ? p1.fma(v0, x10) : p1.mul(v0).add(x10);
+            x11 = FMA ? p1.fma(v1, x11) : p1.mul(v1).add(x11);
+            x12 = FMA ? p1.fma(v2, x12) : p1.mul(v2).add(x12);
+            x13 = FMA ? p1.fma(v3, x13) : p1.mul(v3).add(x13);
+            FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
+            x20 = FMA ? p2.fma(v0, x20) : p2.mul(v0).add(x20);
+            x21 = FMA ? p2.fma(v1, x21) : p2.mul(v1).add(x21);
+            x22 = FMA ? p2.fma(v2, x22) : p2.mul(v2).add(x22);
+            x23 = FMA ? p2.fma(v3, x23) : p2.mul(v3).add(x23);
+            FloatVector p3 = FloatVector.broadcast(F, s[p + 3]);
+            x30 = FMA ? p3.fma(v0, x30) : p3.mul(v0).add(x30);
+            x31 = FMA ? p3.fma(v1, x31) : p3.mul(v1).add(x31);
+            x32 = FMA ? p3.fma(v2, x32) : p3.mul(v2).add(x32);
+            x33 = FMA ? p3.fma(v3, x33) : p3.mul(v3).add(x33);
+        }
+        x00.intoArray(o, o0);
+        x01.intoArray(o, o0 + L);
+        x02.intoArray(o, o0 + 2 * L);
+        x03.intoArray(o, o0 + 3 * L);
+        x10.intoArray(o, o0 + dv);
+        x11.intoArray(o, o0 + dv + L);
+        x12.intoArray(o, o0 + dv + 2 * L);
+        x13.intoArray(o, o0 + dv + 3 * L);
+        x20.intoArray(o, o0 + 2 * dv);
+        x21.intoArray(o, o0 + 2 * dv + L);
+        x22.intoArray(o, o0 + 2 * dv + 2 * L);
+        x23.intoArray(o, o0 + 2 * dv + 3 * L);
+        x30.intoArray(o, o0 + 3 * dv);
+        x31.intoArray(o, o0 + 3 * dv + L);
+        x32.intoArray(o, o0 + 3 * dv + 2 * L);
+        x33.intoArray(o, o0 + 3 * dv + 3 * L);
+    }
+
+    /**
+     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys, for F16 value rows (scaled through the exponent's rebias, at no cost): per key, four weights broadcast and four value vectors loaded (each multiplied by
+     * {@code 2^−scale}) for sixteen fused multiply-adds.
+     */
+    private static void accumulateF16(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+                                      int dv, float[] o, int o0) {
         int rebias = HalfPrecision.REBIAS - (scale << 23);
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
@@ -295,58 +494,99 @@ final class NarrowProducts {
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0;
-            if (f32) {
-                v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
-            } else if (bf16) {
-                v0 = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                v0 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
-            }
-            FloatVector v1;
-            if (f32) {
-                v1 = FloatVector.fromMemorySegment(F, v, row + L * bytes, NATIVE).mul(factor);
-            } else if (bf16) {
-                v1 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + L * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row + L * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                v1 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
-            }
-            FloatVector v2;
-            if (f32) {
-                v2 = FloatVector.fromMemorySegment(F, v, row + 2 * L * bytes, NATIVE).mul(factor);
-            } else if (bf16) {
-                v2 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2 * L * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2 * L * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                v2 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
-            }
-            FloatVector v3;
-            if (f32) {
-                v3 = FloatVector.fromMemorySegment(F, v, row + 3 * L * bytes, NATIVE).mul(factor);
-            } else if (bf16) {
-                v3 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 3 * L * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            } else {
-                IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 3 * L * bytes, NATIVE).convertShape(S2I, I, 0))
-                        .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
-                FloatVector f = a.reinterpretAsFloats();
-                v3 = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
-            }
+            IntVector v0Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v0Raw = v0Bits.reinterpretAsFloats();
+            FloatVector v0 = v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Lead.abs().lt(subnormal));
+            IntVector v1Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v1Raw = v1Bits.reinterpretAsFloats();
+            FloatVector v1 = v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Lead.abs().lt(subnormal));
+            IntVector v2Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v2Raw = v2Bits.reinterpretAsFloats();
+            FloatVector v2 = v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Lead.abs().lt(subnormal));
+            IntVector v3Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v3Raw = v3Bits.reinterpretAsFloats();
+            FloatVector v3 = v3Raw.blend(v3Raw.sub(v3Lead).mul(2f), v3Lead.abs().lt(subnormal));
+            FloatVector p0 = FloatVector.broadcast(F, s[p]);
+            x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
+            x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
+            x02 = FMA ? p0.fma(v2, x02) : p0.mul(v2).add(x02);
+            x03 = FMA ? p0.fma(v3, x03) : p0.mul(v3).add(x03);
+            FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
+            x10 = FMA ? p1.fma(v0, x10) : p1.mul(v0).add(x10);
+            x11 = FMA ? p1.fma(v1, x11) : p1.mul(v1).add(x11);
+            x12 = FMA ? p1.fma(v2, x12) : p1.mul(v2).add(x12);
+            x13 = FMA ? p1.fma(v3, x13) : p1.mul(v3).add(x13);
+            FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
+            x20 = FMA ? p2.fma(v0, x20) : p2.mul(v0).add(x20);
+            x21 = FMA ? p2.fma(v1, x21) : p2.mul(v1).add(x21);
+            x22 = FMA ? p2.fma(v2, x22) : p2.mul(v2).add(x22);
+            x23 = FMA ? p2.fma(v3, x23) : p2.mul(v3).add(x23);
+            FloatVector p3 = FloatVector.broadcast(F, s[p + 3]);
+            x30 = FMA ? p3.fma(v0, x30) : p3.mul(v0).add(x30);
+            x31 = FMA ? p3.fma(v1, x31) : p3.mul(v1).add(x31);
+            x32 = FMA ? p3.fma(v2, x32) : p3.mul(v2).add(x32);
+            x33 = FMA ? p3.fma(v3, x33) : p3.mul(v3).add(x33);
+        }
+        x00.intoArray(o, o0);
+        x01.intoArray(o, o0 + L);
+        x02.intoArray(o, o0 + 2 * L);
+        x03.intoArray(o, o0 + 3 * L);
+        x10.intoArray(o, o0 + dv);
+        x11.intoArray(o, o0 + dv + L);
+        x12.intoArray(o, o0 + dv + 2 * L);
+        x13.intoArray(o, o0 + dv + 3 * L);
+        x20.intoArray(o, o0 + 2 * dv);
+        x21.intoArray(o, o0 + 2 * dv + L);
+        x22.intoArray(o, o0 + 2 * dv + 2 * L);
+        x23.intoArray(o, o0 + 2 * dv + 3 * L);
+        x30.intoArray(o, o0 + 3 * dv);
+        x31.intoArray(o, o0 + 3 * dv + L);
+        x32.intoArray(o, o0 + 3 * dv + 2 * L);
+        x33.intoArray(o, o0 + 3 * dv + 3 * L);
+    }
+
+    /**
+     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys, for BF16 value rows: per key, four weights broadcast and four value vectors loaded (each multiplied by
+     * {@code 2^−scale}) for sixteen fused multiply-adds.
+     */
+    private static void accumulateBf16(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+                                      int dv, float[] o, int o0) {
+        float factor = Math.scalb(1f, -scale);
+        FloatVector x00 = FloatVector.fromArray(F, o, o0);
+        FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
+        FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
+        FloatVector x03 = FloatVector.fromArray(F, o, o0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(F, o, o0 + dv);
+        FloatVector x11 = FloatVector.fromArray(F, o, o0 + dv + L);
+        FloatVector x12 = FloatVector.fromArray(F, o, o0 + dv + 2 * L);
+        FloatVector x13 = FloatVector.fromArray(F, o, o0 + dv + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(F, o, o0 + 2 * dv);
+        FloatVector x21 = FloatVector.fromArray(F, o, o0 + 2 * dv + L);
+        FloatVector x22 = FloatVector.fromArray(F, o, o0 + 2 * dv + 2 * L);
+        FloatVector x23 = FloatVector.fromArray(F, o, o0 + 2 * dv + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(F, o, o0 + 3 * dv);
+        FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
+        FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
+        FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        long row = vRow;
+        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+            FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
