@@ -38,6 +38,13 @@ import java.util.concurrent.Executor;
  * ({@link PositionScheme#firstVisibleKey}) and the dense mask all allow it. The scalar reference
  * ({@code ReferenceAttention}) computes exactly this in double.
  *
+ * <p><b>Accuracy.</b> A float32 kernel's output is within {@code expm1(2Δ + (4n + 16)·u)·Σ_j p_j·|v_j|} of
+ * the exact one (n visible keys, Δ the logits' rounding bound, u = 2⁻²⁴), and finite whenever the value rows
+ * are: it is a convex combination of them. The library's vector kernel reads values scaled by {@code 2⁻ᴷ}
+ * ({@code 2ᴷ} at least the keys, so no partial sum overflows), sums each tile of keys from zero and adds the
+ * tiles with Kahan's compensation, so that its error does not grow with the number of keys: values
+ * {@code 1 + 0.01·N(0, 1)} err by about 1e−7 at 4096 to 131072 keys (the kit checks ≤ 1e−6).
+ *
  * <p><b>Special values.</b> A row that sees no key, or whose every logit is −∞, outputs zeros (the
  * "safe softmax" of PyTorch ≥ 2.5 SDPA; {@code torch.softmax} would give NaN, HF's eager
  * {@code finfo.min} mask a uniform average). A NaN or +∞ logit on a visible key (from NaN/∞ in q, k

@@ -86,6 +86,8 @@ final class NarrowBlock {
         private float[] queryRows = new float[0];
         private float[] outputRows = new float[0];
         private float[] tileSums = new float[0];
+        /** The compensation of the output rows ({@link CompensatedSums}). */
+        private float[] outputCarry = new float[0];
         private float[] logits = new float[0];
         /** The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only). */
         private float[] keyNorms = new float[0];
@@ -112,6 +114,7 @@ final class NarrowBlock {
             if (outputRows.length < rows * call.valueDim()) {
                 outputRows = new float[rows * call.valueDim()];
                 tileSums = new float[rows * call.valueDim()];
+                outputCarry = new float[rows * call.valueDim()];
             }
             if (logits.length < tileRows * TileProducts.PANEL) {
                 logits = new float[tileRows * TileProducts.PANEL];
@@ -126,6 +129,7 @@ final class NarrowBlock {
             }
             Arrays.fill(outputRows, 0, rows * call.valueDim(), 0f);
             Arrays.fill(tileSums, 0, rows * call.valueDim(), 0f);
+            Arrays.fill(outputCarry, 0, rows * call.valueDim(), 0f);
             if (seesNonFiniteHalf(call)) {
                 entries.computeExactly(call, scratch);
                 done = true;
@@ -194,10 +198,10 @@ final class NarrowBlock {
             }
         }
 
-        /** After the tile's values: the output rows {@code O = α·O + T}, and what the scheme's value terms need. */
+        /** After the tile's values: the output rows {@code O = α·O + T} (compensated), and what the scheme's value terms need. */
         void endValues(AttentionCall call) {
             if (active) {
-                NarrowProducts.combine(outputRows, tileSums, 4 * quads, call.valueDim(), softmax.alpha());
+                CompensatedSums.rows(outputRows, outputCarry, tileSums, 4 * quads, call.valueDim(), softmax.alpha());
                 scheme.accumulateValueWeights(entries, logits, tileRows, tileStart, tileEnd, softmax.alpha());
             }
         }

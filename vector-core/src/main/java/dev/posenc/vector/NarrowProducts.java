@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #accumulate}: {@code T[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
  *       loaded once per four entries and sixteen output vectors (four entries × four columns) held in
  *       registers across the run; rows row-major {@code [entries × valueDim]}. The block sums a tile's keys
- *       into T from zero and adds T to its output once per tile ({@link #combine}).
+ *       into T from zero and adds T to its output once per tile ({@link CompensatedSums#rows}).
  * </ul>
  * {@code accumulate} performs the same fused multiply-adds in the same order as
  * {@link TileProducts#accumulate} (per output, over the tile's keys), so outputs match a wide block's bit
@@ -681,27 +681,6 @@ final class NarrowProducts {
                     sum = fma(s[at + j * PANEL + e], precision.read(v, vRow + j * vStride + c * bytes) * factor, sum);
                 }
                 o[oe] = sum;
-            }
-        }
-    }
-
-    /**
-     * {@code o[e·dv + c] = α[e]·o[e·dv + c] + t[e·dv + c]}, then {@code t = 0}: a tile's sums added to the
-     * output rows after the online softmax's rescale.
-     */
-    static void combine(float[] o, float[] t, int entries, int dv, float[] alpha) {
-        for (int e = 0; e < entries; e++) {
-            FloatVector a = FloatVector.broadcast(F, alpha[e]);
-            int c = e * dv;
-            for (int bound = c + F.loopBound(dv); c < bound; c += L) {
-                FloatVector x = FloatVector.fromArray(F, o, c);
-                FloatVector sum = FloatVector.fromArray(F, t, c);
-                (FMA ? a.fma(x, sum) : a.mul(x).add(sum)).intoArray(o, c);
-                FloatVector.zero(F).intoArray(t, c);
-            }
-            for (; c < (e + 1) * dv; c++) {
-                o[c] = fma(alpha[e], o[c], t[c]);
-                t[c] = 0f;
             }
         }
     }

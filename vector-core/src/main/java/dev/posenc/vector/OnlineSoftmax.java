@@ -27,6 +27,8 @@ final class OnlineSoftmax {
 
     private final float[] max = new float[WIDTH];
     private final float[] sum = new float[WIDTH];
+    /** The compensation of {@link #sum} ({@link CompensatedSums}). */
+    private final float[] sumCarry = new float[WIDTH];
     private final float[] alpha = new float[WIDTH];
     /** Per entry: what this tile's exponentials subtract (the new maximum, 0 while it is −∞), their sum. */
     private final float[] shift = new float[WIDTH];
@@ -41,6 +43,7 @@ final class OnlineSoftmax {
     void begin(AttentionCall call, Entries entries) {
         Arrays.fill(max, NEGATIVE_INFINITY);
         Arrays.fill(sum, 0f);
+        Arrays.fill(sumCarry, 0f);
         int terms = Math.max(0, entries.hi - entries.lo) + 1;
         scaleExponent = 32 - Integer.numberOfLeadingZeros(terms - 1);
         for (int e = 0; e < entries.count; e++) {
@@ -68,7 +71,7 @@ final class OnlineSoftmax {
      * The tile of {@code keys} logits of {@code vectors} vectors of entries in {@code s} (lane-major,
      * {@code rows} rows per panel): new maxima {@code m_new}, rescale factors {@code α = exp(m_old − m_new)}
      * (1 where the maximum did not grow, else {@link Math#exp}: once per lane and growth), weights
-     * {@code p = exp(S − m_new)} written over the logits ({@link TileExp}), sums {@code l = α·l + Σ p}. A
+     * {@code p = exp(S − m_new)} written over the logits ({@link TileExp}), sums {@code l = α·l + Σ p} (compensated, {@link CompensatedSums}). A
      * lane that has seen only −∞ shifts by 0 instead of its maximum, so its weights are 0, not NaN;
      * a NaN or +∞ maximum marks the lane's output NaN ({@link #output}).
      */
@@ -85,9 +88,8 @@ final class OnlineSoftmax {
         }
         for (int lane = 0; lane < vectors * L; lane += L) {
             TileExp.exponentials(s, TileProducts.at(lane, rows), keys, TileProducts.PANEL, shift, lane, tileSum);
-            FloatVector.fromArray(F, sum, lane).mul(FloatVector.fromArray(F, alpha, lane))
-                    .add(FloatVector.fromArray(F, tileSum, lane)).intoArray(sum, lane);
         }
+        CompensatedSums.panels(sum, sumCarry, tileSum, vectors, 1, alpha);
     }
 
     /** {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes. */

@@ -167,32 +167,30 @@ final class TileProducts {
     }
 
     /**
-     * {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of {@link #ROWS}
-     * (packed value rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows,
-     * Oᵀ has dv. The tile's sum is formed apart, from zero, and added once (the tile's keys summed in a chain
-     * of their own, then one rounding per tile: the output's rounding error grows with the tile size plus the
-     * number of tiles, not with the number of keys).
+     * {@code Tᵀ[c] = Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of {@link #ROWS} (packed value
+     * rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows, Tᵀ has dv. The tile's
+     * sums, formed from zero in a chain of their own; the block adds them to its output with
+     * {@link CompensatedSums#panels}.
      */
-    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] alpha, float[] oT) {
+    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] tT) {
         for (int g = 0; 4 * g < vectors; g++) {
             int p0 = g * pRows * PANEL;
             int o0 = g * dv * PANEL;
             if (vectors - 4 * g >= 4) {
                 for (int c = 0; c < dv; c += 3) {
-                    accumulate4x3(p, p0, keys, v, c, dv, oT, o0 + c * PANEL, alpha, g * PANEL);
+                    accumulate4x3(p, p0, keys, v, c, dv, tT, o0 + c * PANEL);
                 }
                 continue;
             }
             for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
                 for (int c = 0; c < dv; c += 8) {
-                    accumulate1x8(p, p0 + lane, keys, v, c, dv, oT, o0 + c * PANEL + lane, alpha, g * PANEL + lane);
+                    accumulate1x8(p, p0 + lane, keys, v, c, dv, tT, o0 + c * PANEL + lane);
                 }
             }
         }
     }
 
-    private static void accumulate4x3(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o,
-                                      float[] alpha, int lane) {
+    private static void accumulate4x3(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] tT, int o) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector b0 = a0;
         FloatVector c0 = a0;
@@ -226,39 +224,21 @@ final class TileProducts {
             c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
             d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
         }
-        // O = α·O + the tile's sums, per row of the panel.
-        FloatVector w = FloatVector.fromArray(F, alpha, lane);
-        FloatVector x = FloatVector.fromArray(F, alpha, lane + L);
-        FloatVector y = FloatVector.fromArray(F, alpha, lane + 2 * L);
-        FloatVector z = FloatVector.fromArray(F, alpha, lane + 3 * L);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o), a0) : w.mul(FloatVector.fromArray(F, oT, o)).add(a0))
-                .intoArray(oT, o);
-        (FMA ? x.fma(FloatVector.fromArray(F, oT, o + L), b0) : x.mul(FloatVector.fromArray(F, oT, o + L)).add(b0))
-                .intoArray(oT, o + L);
-        (FMA ? y.fma(FloatVector.fromArray(F, oT, o + 2 * L), c0) : y.mul(FloatVector.fromArray(F, oT, o + 2 * L)).add(c0))
-                .intoArray(oT, o + 2 * L);
-        (FMA ? z.fma(FloatVector.fromArray(F, oT, o + 3 * L), d0) : z.mul(FloatVector.fromArray(F, oT, o + 3 * L)).add(d0))
-                .intoArray(oT, o + 3 * L);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + PANEL), a1) : w.mul(FloatVector.fromArray(F, oT, o + PANEL)).add(a1))
-                .intoArray(oT, o + PANEL);
-        (FMA ? x.fma(FloatVector.fromArray(F, oT, o + PANEL + L), b1) : x.mul(FloatVector.fromArray(F, oT, o + PANEL + L)).add(b1))
-                .intoArray(oT, o + PANEL + L);
-        (FMA ? y.fma(FloatVector.fromArray(F, oT, o + PANEL + 2 * L), c1) : y.mul(FloatVector.fromArray(F, oT, o + PANEL + 2 * L)).add(c1))
-                .intoArray(oT, o + PANEL + 2 * L);
-        (FMA ? z.fma(FloatVector.fromArray(F, oT, o + PANEL + 3 * L), d1) : z.mul(FloatVector.fromArray(F, oT, o + PANEL + 3 * L)).add(d1))
-                .intoArray(oT, o + PANEL + 3 * L);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 2 * PANEL), a2) : w.mul(FloatVector.fromArray(F, oT, o + 2 * PANEL)).add(a2))
-                .intoArray(oT, o + 2 * PANEL);
-        (FMA ? x.fma(FloatVector.fromArray(F, oT, o + 2 * PANEL + L), b2) : x.mul(FloatVector.fromArray(F, oT, o + 2 * PANEL + L)).add(b2))
-                .intoArray(oT, o + 2 * PANEL + L);
-        (FMA ? y.fma(FloatVector.fromArray(F, oT, o + 2 * PANEL + 2 * L), c2) : y.mul(FloatVector.fromArray(F, oT, o + 2 * PANEL + 2 * L)).add(c2))
-                .intoArray(oT, o + 2 * PANEL + 2 * L);
-        (FMA ? z.fma(FloatVector.fromArray(F, oT, o + 2 * PANEL + 3 * L), d2) : z.mul(FloatVector.fromArray(F, oT, o + 2 * PANEL + 3 * L)).add(d2))
-                .intoArray(oT, o + 2 * PANEL + 3 * L);
+        a0.intoArray(tT, o);
+        b0.intoArray(tT, o + L);
+        c0.intoArray(tT, o + 2 * L);
+        d0.intoArray(tT, o + 3 * L);
+        a1.intoArray(tT, o + PANEL);
+        b1.intoArray(tT, o + PANEL + L);
+        c1.intoArray(tT, o + PANEL + 2 * L);
+        d1.intoArray(tT, o + PANEL + 3 * L);
+        a2.intoArray(tT, o + 2 * PANEL);
+        b2.intoArray(tT, o + 2 * PANEL + L);
+        c2.intoArray(tT, o + 2 * PANEL + 2 * L);
+        d2.intoArray(tT, o + 2 * PANEL + 3 * L);
     }
 
-    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o,
-                                      float[] alpha, int lane) {
+    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] tT, int o) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -286,22 +266,13 @@ final class TileProducts {
             FloatVector b7 = FloatVector.broadcast(F, v[row + 7]);
             a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
-        FloatVector w = FloatVector.fromArray(F, alpha, lane);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o), a0) : w.mul(FloatVector.fromArray(F, oT, o)).add(a0))
-                .intoArray(oT, o);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + PANEL), a1) : w.mul(FloatVector.fromArray(F, oT, o + PANEL)).add(a1))
-                .intoArray(oT, o + PANEL);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 2 * PANEL), a2) : w.mul(FloatVector.fromArray(F, oT, o + 2 * PANEL)).add(a2))
-                .intoArray(oT, o + 2 * PANEL);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 3 * PANEL), a3) : w.mul(FloatVector.fromArray(F, oT, o + 3 * PANEL)).add(a3))
-                .intoArray(oT, o + 3 * PANEL);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 4 * PANEL), a4) : w.mul(FloatVector.fromArray(F, oT, o + 4 * PANEL)).add(a4))
-                .intoArray(oT, o + 4 * PANEL);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 5 * PANEL), a5) : w.mul(FloatVector.fromArray(F, oT, o + 5 * PANEL)).add(a5))
-                .intoArray(oT, o + 5 * PANEL);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 6 * PANEL), a6) : w.mul(FloatVector.fromArray(F, oT, o + 6 * PANEL)).add(a6))
-                .intoArray(oT, o + 6 * PANEL);
-        (FMA ? w.fma(FloatVector.fromArray(F, oT, o + 7 * PANEL), a7) : w.mul(FloatVector.fromArray(F, oT, o + 7 * PANEL)).add(a7))
-                .intoArray(oT, o + 7 * PANEL);
+        a0.intoArray(tT, o);
+        a1.intoArray(tT, o + PANEL);
+        a2.intoArray(tT, o + 2 * PANEL);
+        a3.intoArray(tT, o + 3 * PANEL);
+        a4.intoArray(tT, o + 4 * PANEL);
+        a5.intoArray(tT, o + 5 * PANEL);
+        a6.intoArray(tT, o + 6 * PANEL);
+        a7.intoArray(tT, o + 7 * PANEL);
     }
 }

@@ -11,15 +11,17 @@ import java.util.Arrays;
  * its rows wrap): the tile's key rows packed as floats (half precision converted as they are read,
  * {@link TilePacks#pack}), the {@link LogitGuard} on their norms, logits {@code S = Qᵀ·K}, the scheme, soft cap,
  * bias and masks ({@link TileLogits}), the online softmax, then {@code Oᵀ = α·Oᵀ + P·V} over the tile's packed
- * value rows. No {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
+ * value rows (the tile's sums formed apart and added compensated, {@link CompensatedSums}). No {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
  * floats. Where the guard refuses a tile, the block is computed exactly instead
  * ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
     private final TilePacks packs = new TilePacks();
-    /** S, then P {@code [tileRows × lanes]}; Oᵀ {@code [paddedValueDim × lanes]}. */
+    /** S, then P {@code [tileRows × lanes]}; Oᵀ, its compensation and the tile's sums Tᵀ {@code [paddedValueDim × lanes]}. */
     private float[] logits = new float[0];
     private float[] output = new float[0];
+    private float[] carry = new float[0];
+    private float[] sums = new float[0];
     /** The tile size padded to a multiple of {@link TileProducts#ROWS}, and the value width padded alike. */
     private int tileRows;
     private int paddedValueDim;
@@ -63,7 +65,8 @@ final class WideBlock extends Block {
         float[] valueRows = packs.values(tileRows * paddedValueDim);
         TilePacks.pack(call.valueRows(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(),
                 softmax.valueScale(), keys, call.valueDim(), paddedValueDim, valueRows, TileProducts.ROWS);
-        TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, softmax.alpha(), output);
+        TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, sums);
+        CompensatedSums.panels(output, carry, sums, entries.vectors, paddedValueDim, softmax.alpha());
         scheme.accumulateValueWeights(entries, logits, tileRows, j0, j1, softmax.alpha());
         return true;
     }
@@ -77,8 +80,11 @@ final class WideBlock extends Block {
         }
         if (output.length < paddedValueDim * lanes) {
             output = new float[paddedValueDim * lanes];
+            carry = new float[paddedValueDim * lanes];
+            sums = new float[paddedValueDim * lanes];
         }
         Arrays.fill(output, 0, paddedValueDim * lanes, 0f);
+        Arrays.fill(carry, 0, paddedValueDim * lanes, 0f);
     }
 
     /** {@code out = (Oᵀ + value term) / l} per entry ({@link OnlineSoftmax#output}). */
