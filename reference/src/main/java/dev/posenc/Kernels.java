@@ -29,7 +29,7 @@ import java.util.ServiceLoader;
  */
 public final class Kernels {
     /** System property selecting the implementation: {@code auto}, {@code reference} or {@code vector}. */
-    public static final String IMPL_PROPERTY = "posenc.impl";
+    public static final String IMPL_PROPERTY = KernelProviderFactory.IMPL_PROPERTY;
     /** System property forcing the vector width in bits: {@code 128}, {@code 256} or {@code 512}. */
     public static final String BITS_PROPERTY = KernelProviderFactory.BITS_PROPERTY;
 

@@ -53,6 +53,7 @@ public final class Positions {
 
     /** The position of row {@code r}, {@code 0 <= r < count()}. */
     public int at(int r) {
+        Checks.index(r, count, "r");
         return array == null ? first + r : array[offset + r];
     }
 

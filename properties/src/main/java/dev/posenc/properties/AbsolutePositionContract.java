@@ -3,6 +3,7 @@ package dev.posenc.properties;
 import static dev.posenc.properties.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 
@@ -23,12 +24,15 @@ import org.quicktheories.core.Gen;
  * sinusoidal invariants, conformance data and bad input. Subclass it and return your
  * implementation from {@link #kernel()}.
  *
- * <p>Error bound for a sinusoidal entry against the exact value: an implementation that reduces the
- * angle in double and takes a float sine of the reduced angle errs by at most
- * {@code ε = 3·2⁻²³} (the reduced angle rounded to float: ≤ ulp(π)/2 = 2⁻²³; the float sine:
- * 1 ulp ≤ 2⁻²³; the final rounding: 2⁻²⁴, rounded up), plus the rounding of the angle itself in
- * double, {@code 2·ulp(|p|·ω_max + π)} (≈ 5e−7 only near |p| = 2³¹). Comparing two
- * implementations doubles it; adding to x adds {@code u·|x + PE|}.
+ * <p>Error bound for a sinusoidal entry against the sine of the double angle {@code fl(p·ω)}: an
+ * implementation that reduces the angle in double and takes a float sine of the reduced angle errs by
+ * at most {@code ε = 3·2⁻²³} (the reduced angle rounded to float: ≤ ulp(π)/2 = 2⁻²³, or 2⁻²⁵ after a
+ * reduction to [−π/4, π/4]; the float sine: 1.25 ulp ≤ 2⁻²³; the final rounding: 2⁻²⁴, rounded up),
+ * plus, where it forms the angle otherwise (with the phase π/2 of a cosine in the same rounding, or by
+ * a recurrence over consecutive positions), the rounding of the angle itself in double,
+ * {@code 2·ulp(|p|·ω_max + π)} (≈ 5e−7 only near |p|·ω_max = 2³¹; beyond 2³¹ an implementation must
+ * reduce {@code fl(p·ω)} itself, as {@link Math#sin} does, which every accepted base requires).
+ * Comparing two implementations doubles it; adding to x adds {@code u·|x + PE|}.
  */
 @ExtendWith(ShortStackTraces.class)
 public abstract class AbsolutePositionContract {
@@ -59,9 +63,9 @@ public abstract class AbsolutePositionContract {
             return Positions.of(p);
         }
 
-        int maxAbsPosition() {
+        double maxAbsPosition() {
             Positions p = positions();
-            return Math.max(Math.abs(p.min()), Math.abs(p.max()));
+            return Math.max(-(double) p.min(), p.max());   // in double: −Integer.MIN_VALUE overflows an int
         }
 
         @Override
@@ -88,9 +92,14 @@ public abstract class AbsolutePositionContract {
                                 (Boolean) o[1], (Integer) o[2], (Integer) o[3], seed, offset));
     }
 
-    /** ε plus the double rounding of the largest angle at |p|. */
-    static double entryBound(int maxAbsPosition) {
-        return EPSILON + 2 * Math.ulp((double) maxAbsPosition + Math.PI);
+    /** ε plus the double rounding of the largest angle at |p| (frequencies at most 1). */
+    static double entryBound(double maxAbsPosition) {
+        return entryBound(maxAbsPosition, 1);
+    }
+
+    /** ε plus the double rounding of the largest angle {@code |p|·ω_max}, up to 2³¹ (see the class comment). */
+    static double entryBound(double maxAbsPosition, double maxFrequency) {
+        return EPSILON + 2 * Math.ulp(Math.min(maxAbsPosition * maxFrequency, 0x1p31) + Math.PI);
     }
 
     @Test
@@ -120,6 +129,48 @@ public abstract class AbsolutePositionContract {
             Approx.assertClose(c.toString(), actual, c.offset(), expected, c.offset(), size,
                     (i, e) -> bound + 2 * U * Math.abs(e));
         });
+    }
+
+    /**
+     * Every base the encoding accepts, from the smallest double to the largest (below 1 the frequencies
+     * exceed 1 and the angles reach 1e15 at position 1 with base 1e−30), gives rows within the bound of the
+     * class comment of the sine of the double angle at every int position, {@link Integer#MIN_VALUE}
+     * included; a base it rejects is an {@link IllegalArgumentException} naming it.
+     */
+    @Test
+    public void everyAcceptedBaseGivesTheSinesOfItsAngles() {
+        Gen<Double> bases = integers().between(0, 11).map(i -> new double[] {Double.MIN_VALUE, 1e-300, 1e-30, 1e-4, 0.5,
+                1 - 1e-9, 1 + 1e-9, 2, 1e4, 1e30, 1e300, Double.MAX_VALUE}[i]);
+        Gen<Integer> firsts = integers().between(0, 4).zip(integers().between(-(1 << 20), 1 << 20), (k, v) ->
+                new int[] {0, 1, v, Integer.MAX_VALUE - 40, Integer.MIN_VALUE}[k]);
+        Gen<Object[]> kinds = arbitrary().enumValues(SinusoidalLayout.class).zip(
+                arbitrary().enumValues(SinusoidalFrequencies.class), integers().between(0, 1), (l, f, r) -> new Object[] {l, f, r});
+        qt(150).forAll(Gens.lengths(100), bases, kinds, firsts).checkAssert((d, base, kind, first) -> {
+                    SinusoidalLayout layout = (SinusoidalLayout) kind[0];
+                    SinusoidalFrequencies f = (SinusoidalFrequencies) kind[1];
+                    int range = (Integer) kind[2];
+                    SinusoidalEncoding e;
+                    try {
+                        e = SinusoidalEncoding.of(d, base, layout, f);
+                    } catch (IllegalArgumentException rejected) {
+                        assertTrue(rejected.getMessage().contains("base"), rejected.getMessage());
+                        return;
+                    }
+                    Positions p = range == 1 ? Positions.range(first, 20)
+                            : Positions.of(first, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1_000_000);
+                    float[] actual = rows(e, p);
+                    float[] expected = new float[actual.length];
+                    reference().sinusoidal(e, p, expected, 0);
+                    double maxFrequency = 0;
+                    for (int i = 0; i < e.sinCount(); i++) {
+                        maxFrequency = Math.max(maxFrequency, e.frequency(i));
+                    }
+                    double bound = 2 * entryBound(Math.max(-(double) p.min(), p.max()), maxFrequency);
+                    for (float v : actual) {
+                        assertTrue(v >= -1 && v <= 1, () -> e + " " + p + ": an entry " + v + " outside [−1, 1]");
+                    }
+                    Approx.assertClose(e + " " + p, actual, 0, expected, 0, actual.length, (i, x) -> bound);
+                });
     }
 
     private float[] rows(SinusoidalEncoding e, Positions p) {

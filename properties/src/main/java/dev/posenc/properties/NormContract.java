@@ -230,6 +230,55 @@ public abstract class NormContract {
         });
     }
 
+    /**
+     * Finite rows of every magnitude, from subnormal to 1e37, with eps from the smallest double to 1e300,
+     * give finite outputs within the agreement bound of the class comment: {@code |x̂_j| ≤ √n}, so no
+     * exact output of a finite row with finite weights exceeds float range, and an implementation whose
+     * float inverse scale {@code s} overflows (σ below 3e−39 with a tiny eps) is caught here.
+     */
+    @Test
+    public void finiteRowsOfEveryMagnitudeGiveFiniteOutputs() {
+        // N(0, 1) and constants in [−4, 4) times these stay finite (|x| < 1e38).
+        Gen<Float> magnitudes = integers().between(0, 5).map(i -> new float[] {1e-44f, 1e-38f, 1e-30f, 1f, 1e30f, 1e37f}[i]);
+        Gen<Double> eps = integers().between(0, 5).map(i -> new double[] {Double.MIN_VALUE, 1e-300, 1e-12, 1e-5, 1, 1e300}[i]);
+        qt(150).forAll(Gens.matrices(3, 300, FloatKind.NORMAL, FloatKind.CONSTANT), magnitudes, eps,
+                weights()).checkAssert((c, magnitude, e, w) -> {
+                    float[] x = c.input();
+                    for (int i = 0; i < c.size(); i++) {
+                        x[c.inOffset() + i] *= magnitude;
+                    }
+                    int n = c.cols();
+                    float[] gamma = w.gamma(n);
+                    float[] beta = w.beta(n);
+                    float[] actual = c.output();
+                    float[] expected = c.output();
+                    kernel().layerNorm(x, c.inOffset(), actual, c.outOffset(), c.rows(), n, gamma, beta, e);
+                    reference().layerNorm(x, c.inOffset(), expected, c.outOffset(), c.rows(), n, gamma, beta, e);
+                    for (int r = 0; r < c.rows(); r++) {
+                        int at = c.outOffset() + r * n;
+                        assertFinite("LayerNorm row " + r + " of " + c + " × " + magnitude + " eps " + e, actual, at, n);
+                        Approx.assertClose("LayerNorm row " + r + " of " + c + " × " + magnitude + " eps " + e, actual, at,
+                                expected, at, n, layerNormBound(x, c.inOffset() + r * n, n, gamma, e));
+                    }
+                    kernel().rmsNorm(x, c.inOffset(), actual, c.outOffset(), c.rows(), n, gamma, e, w.weighting());
+                    reference().rmsNorm(x, c.inOffset(), expected, c.outOffset(), c.rows(), n, gamma, e, w.weighting());
+                    for (int r = 0; r < c.rows(); r++) {
+                        int at = c.outOffset() + r * n;
+                        assertFinite("RMSNorm row " + r + " of " + c + " × " + magnitude + " eps " + e, actual, at, n);
+                        Approx.assertClose("RMSNorm row " + r + " of " + c + " × " + magnitude + " eps " + e, actual, at,
+                                expected, at, n, rmsNormBound(n));
+                    }
+                });
+    }
+
+    private static void assertFinite(String what, float[] y, int at, int n) {
+        for (int j = 0; j < n; j++) {
+            if (!Float.isFinite(y[at + j])) {
+                org.junit.jupiter.api.Assertions.fail(what + ": y[" + j + "] = " + y[at + j] + " from a finite row");
+            }
+        }
+    }
+
     @Test
     public void specialRowsFollowTheDocumentedConvention() {
         float nan = Float.NaN;

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.quicktheories.core.Gen;
 
 /**
  * The RoPE suite: agreement with the reference for every layout, schedule and rotary dimension, the
@@ -31,10 +32,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Error bound (u = 2⁻²⁴). Every output of a pair {@code (a, b)} rotated by the double angle
  * {@code θ̂ = fl(p·inv_freq)} with scale {@code k} (af, 1/af or 1) may differ from the exact
- * {@code k·(a·cos θ̂ − b·sin θ̂)} by at most {@code I·k·(|a| + |b|)}, {@code I = 7.5u}: the library's
- * vector kernel rounds the reduced angle to float (|θ| ≤ π: 2u), evaluates float COS/SIN (1.5 ulp ≤ 1.5u),
- * rounds k to float (u) and multiplies by it (u), then forms {@code a·c − b·s} (two roundings, 2u:
- * 7.5u in all; from a cache 3u). The reference rounds once (u). So implementation and reference agree
+ * {@code k·(a·cos θ̂ − b·sin θ̂)} by at most {@code I·k·(|a| + |b|)}, {@code I = 7.5u}: a vector kernel
+ * that rounds the reduced angle to float (|θ| ≤ π: 2u) and evaluates a float cosine and sine within
+ * 1.5 ulp (1.5u) — the library's reduces to |r| ≤ π/4 (0.5u) and its polynomials err by 1.25u —, rounds k
+ * to float (u) and multiplies by it (u), then forms {@code a·c − b·s} (two roundings, 2u): 7.5u in all
+ * (from a cache 3u). The reference rounds once (u). So implementation and reference agree
  * within {@code (I + u)·k·(|a| + |b|)}. Against the exact angle {@code p·inv_freq}, {@code θ̂} adds
  * {@code η(p) = 2⁻⁵³·|p|·max inv_freq} to I: the only term that grows with the position (1.2e−7 at 2³⁰).
  * Outputs in the subnormal range may add {@code 4·2⁻¹⁴⁹} absolute.
@@ -100,6 +102,53 @@ public abstract class RopeContract {
         int[] positions = {Integer.MAX_VALUE, Integer.MAX_VALUE - 1, 1 << 30, 3};
         Batch b = new Batch(4, 3, 0, positions, 5, 2, false, new FloatFill(FloatKind.NORMAL, 11));
         agree(e, b, 1, (k, x, xo, out, oo) -> k.rotate(e, b.positionsObject(), b.heads(), x, xo, out, oo));
+    }
+
+    /**
+     * Every base and every schedule parameter from the smallest double to the largest either makes building
+     * the embedding an {@link IllegalArgumentException} naming it, or gives finite rotations of finite rows
+     * that agree with the reference ({@link #AGREEMENT}) at every position up to {@link Integer#MAX_VALUE},
+     * with {@code rotate}, {@code unrotate} and {@code shift} by any int. (A linear factor of 1e−300 makes
+     * {@code inv_freq} 1e300: the angle at 2³⁰ overflows to ∞ and its sine is NaN, so it must be rejected.)
+     */
+    @Test
+    public void everyAcceptedScheduleRotatesFinitely() {
+        Gen<Double> values = integers().between(0, 8).map(i -> new double[] {Double.MIN_VALUE, 1e-300, 1e-30, 0.25, 1.5, 8,
+                1e30, 1e300, Double.MAX_VALUE}[i]);
+        Gen<Double> bases = integers().between(0, 6).map(i -> new double[] {1 + 1e-15, 1.5, 1e4, 5e5, 1e30, 1e300,
+                Double.MAX_VALUE}[i]);
+        record Shape(int schedule, int pairs) {}
+        Gen<Shape> shapes = integers().between(0, 5).zip(integers().between(1, 36), Shape::new);
+        qt(150).forAll(bases, values, shapes, longs().all()).checkAssert((base, v, shape, seed) -> {
+                    int kind = shape.schedule();
+                    int half = shape.pairs();
+                    RopeLayout layout = RopeLayout.values()[(int) (seed & 1)];
+                    RotaryEmbedding e;
+                    try {
+                        RopeScaling scaling = switch (kind) {
+                            case 0 -> new RopeScaling.Default();
+                            case 1 -> new RopeScaling.Linear(v);
+                            case 2 -> new RopeScaling.Dynamic(v);
+                            case 3 -> RopeScaling.Yarn.of(v, 4096);
+                            case 4 -> new RopeScaling.Llama3(v, 1, 4, 8192);
+                            default -> new RopeScaling.LongRope(java.util.Collections.nCopies(half, v),
+                                    java.util.Collections.nCopies(half, v), 0, 0, 4096);
+                        };
+                        e = RotaryEmbedding.of(2 * half + 3, 2 * half, base, layout).withScaling(scaling, 8192);
+                    } catch (IllegalArgumentException rejected) {
+                        String m = rejected.getMessage();
+                        assertTrue(m.contains("factor") || m.contains("rope_theta") || m.contains("rotaryDim"),
+                                () -> "the message does not name the parameter: " + m);
+                        return;
+                    }
+                    int[] positions = {0, 1, 8191, 8192, 1 << 30, Integer.MAX_VALUE};
+                    Batch b = new Batch(positions.length, 2, 0, positions, 1, 2, false, new FloatFill(FloatKind.NORMAL, seed));
+                    double af = e.frequencies(b.positionsObject()).attentionFactor();
+                    agree(e, b, af, (k, x, xo, out, oo) -> k.rotate(e, b.positionsObject(), b.heads(), x, xo, out, oo));
+                    agree(e, b, 1 / af, (k, x, xo, out, oo) -> k.unrotate(e, b.positionsObject(), b.heads(), x, xo, out, oo));
+                    int delta = new int[] {Integer.MIN_VALUE, -1, Integer.MAX_VALUE}[(int) Math.floorMod(seed >> 1, 3)];
+                    agree(e, b, 1, (k, x, xo, out, oo) -> k.shift(e, delta, b.rows(), b.heads(), x, xo, out, oo));
+                });
     }
 
     /** Runs {@code call} on the kernel and the reference and checks the outputs against each other. */

@@ -124,6 +124,46 @@ public abstract class SoftmaxContract {
         });
     }
 
+    /**
+     * Any finite logits give a distribution, even where {@code scale·x + bias} overflows or underflows
+     * float (the logits are exact): finite entries in [0, 1] summing to 1. With {@code S} the float sum of
+     * the exponentials (each ≤ 1) in any order, {@code q = fl(1/S)} and {@code y_j = fl(e_j·q)},
+     * {@code Σy = (Σe/S)·(1 + δ)} with {@code |Σe/S − 1| ≤ (n − 1)u/(1 − (n − 1)u)} and {@code |δ| ≤ 2u}: within
+     * {@code (n + 1)u/(1 − (n + 1)u)} of 1, plus {@code 2⁻¹⁴⁹} per entry that rounds into the subnormals (the
+     * reference, dividing in double, is within {@code n·u}). Flushing tiny exponentials to 0 leaves them out
+     * of S and of Σy alike.
+     */
+    @Test
+    public void anyFiniteLogitsGiveADistribution() {
+        Gen<Float> scales = integers().between(0, 10).map(i -> new float[] {1f, -1f, 0f, 1e-38f, Float.MIN_VALUE, 2f,
+                1e30f, -1e30f, 3e38f, Float.MAX_VALUE, -Float.MAX_VALUE}[i]);
+        FloatKind[] kinds = {FloatKind.NORMAL, FloatKind.WIDE, FloatKind.LARGE, FloatKind.MIXED, FloatKind.TINY,
+                FloatKind.CONSTANT};
+        qt(150).forAll(Gens.matrices(3, 700, kinds), scales, integers().between(0, 2), integers().all())
+                .checkAssert((c, scale, biasKind, seed) -> {
+                    float[] x = c.input();
+                    float[] bias = biasKind == 0 ? null
+                            : new FloatFill(biasKind == 1 ? FloatKind.NORMAL : FloatKind.LARGE, seed).array(0, c.cols(), 0);
+                    float[] y = c.output();
+                    kernel().softmax(x, c.inOffset(), y, c.outOffset(), c.rows(), c.cols(), scale, bias, 0);
+                    int n = c.cols();
+                    double tolerance = (n + 1) * U / (1 - (n + 1) * U) + n * 0x1p-149;
+                    for (int r = 0; r < c.rows(); r++) {
+                        double sum = 0;
+                        for (int j = 0; j < n; j++) {
+                            float v = y[c.outOffset() + r * n + j];
+                            if (!(v >= 0 && v <= 1)) {
+                                org.junit.jupiter.api.Assertions.fail("row " + r + " of " + c + " scale " + scale + " bias "
+                                        + biasKind + ": y[" + j + "] = " + v + " is not in [0, 1]");
+                            }
+                            sum += v;
+                        }
+                        Approx.assertClose("Σ_j y of row " + r + " of " + c + " scale " + scale + " bias " + biasKind,
+                                sum, 1.0, tolerance);
+                    }
+                });
+    }
+
     @Test
     public void specialValuesFollowTheDocumentedConvention() {
         float inf = Float.POSITIVE_INFINITY;

@@ -34,7 +34,7 @@ class VerifyCommandTest {
         }
         assertTrue(output.contains("== scalar:"), output);
         assertTrue(output.contains("implementation under test: reference"), output);
-        assertTrue(output.matches("(?s).*Softmax +7/7 pass +\\d+ +[\\d.]+ +PASS.*"), output);
+        assertTrue(output.matches("(?s).*Softmax +8/8 pass +\\d+ +[\\d.]+ +PASS.*"), output);
         assertTrue(output.contains("seed 42"), output);
         assertTrue(output.contains("every family passed in every run"), output);
     }

@@ -6,7 +6,8 @@ import dev.posenc.internal.Checks;
 
 /**
  * An immutable {@code [rows × dim]} table of absolute position embeddings: learned weights (copied
- * in) or a precomputed sinusoidal encoding. Thread-safe.
+ * in, as many as the caller's array holds) or a precomputed sinusoidal encoding (at most
+ * {@code Checks.MAX_GENERATED_TABLE} = 2²⁸ floats). Thread-safe.
  */
 public final class PositionTable {
     private final float[] data;
@@ -34,7 +35,7 @@ public final class PositionTable {
     public static PositionTable sinusoidal(SinusoidalEncoding encoding, int rows) {
         Checks.notNull(encoding, "encoding");
         Checks.positive(rows, "rows");
-        float[] data = new float[Checks.product(rows, "rows", encoding.dim(), "dim")];
+        float[] data = new float[Checks.generatedTable((long) rows * encoding.dim(), "rows × dim")];
         Kernels.get().absolutePositions().sinusoidal(encoding, Positions.range(0, rows), data, 0);
         return new PositionTable(data, rows, encoding.dim());
     }

@@ -18,12 +18,21 @@ import java.util.Objects;
  * (the reference: the correctly rounded float of a double result). A float32 angle, as in HF's
  * float32 tables, is off by up to 2⁻²⁴·p: 6e−2 at p = 10⁶.
  *
- * <p>Negative positions are allowed (the formula is defined for every integer p). Instances are
- * immutable and thread-safe; the frequencies are computed once, in double, at construction.
+ * <p>Negative positions are allowed (the formula is defined for every integer p). Every base whose
+ * frequencies are finite and positive with a finite angle at every int position
+ * ({@code w_i ≤ }{@link #MAX_FREQUENCY}) is accepted, bases below 1 (frequencies above 1) included;
+ * implementations reduce every such angle exactly (as {@link Math#sin} does), so large angles are as
+ * accurate as small ones relative to the double angle {@code fl(p·w_i)}. Widths go up to
+ * {@link #MAX_DIM}. Instances are immutable and thread-safe; the frequencies are computed once, in
+ * double, at construction.
  */
 public final class SinusoidalEncoding {
     /** The base every paper uses. */
     public static final double DEFAULT_BASE = 10_000.0;
+    /** The widest row accepted (the encoding keeps 36 bytes per column: 36 MiB at most). */
+    public static final int MAX_DIM = 1 << 20;
+    /** The largest frequency accepted: {@code p·w} stays finite for every {@code |p| ≤ 2³¹}. */
+    public static final double MAX_FREQUENCY = Double.MAX_VALUE / 0x1p31;
 
     private final int dim;
     private final double base;
@@ -34,7 +43,7 @@ public final class SinusoidalEncoding {
     private final ColumnAngles columns;
 
     private SinusoidalEncoding(int dim, double base, SinusoidalLayout layout, SinusoidalFrequencies schedule) {
-        this.dim = Checks.positive(dim, "dim");
+        this.dim = Checks.inRange(dim, 1, MAX_DIM, "dim");
         this.base = Checks.finitePositive(base, "base");
         this.layout = Checks.notNull(layout, "layout");
         this.schedule = Checks.notNull(schedule, "frequencies");
@@ -47,18 +56,31 @@ public final class SinusoidalEncoding {
             frequencies[i] = schedule == SinusoidalFrequencies.PAPER
                     ? Math.pow(base, -2.0 * i / dim)
                     : Math.exp(-i * Math.log(base) / Math.max(half - 1, 1));
+            if (!(frequencies[i] > 0 && frequencies[i] <= MAX_FREQUENCY)) {
+                throw new IllegalArgumentException("base = " + base + " gives the frequency w_" + i + " = " + frequencies[i]
+                        + " (" + schedule + ", dim " + dim + "): expected finite, > 0 and <= " + MAX_FREQUENCY
+                        + " so that every angle p·w at |p| <= 2^31 is finite");
+            }
         }
         this.cosCount = half;
         double[] columnFrequency = new double[dim];
-        double[] columnPhase = new double[dim];
+        double[] quarterTurns = new double[dim];
         for (int i = 0; i < frequencies.length; i++) {
             columnFrequency[sinColumn(i)] = frequencies[i];
         }
         for (int i = 0; i < cosCount; i++) {
             columnFrequency[cosColumn(i)] = frequencies[i];
-            columnPhase[cosColumn(i)] = Math.PI / 2;
+            quarterTurns[cosColumn(i)] = 1;
         }
-        this.columns = new ColumnAngles(columnFrequency, columnPhase);
+        double[] stepCos = new double[dim];
+        double[] stepSin = new double[dim];
+        double maxFrequency = 0;
+        for (int j = 0; j < dim; j++) {
+            stepCos[j] = Math.cos(columnFrequency[j]);
+            stepSin[j] = Math.sin(columnFrequency[j]);
+            maxFrequency = Math.max(maxFrequency, columnFrequency[j]);
+        }
+        this.columns = new ColumnAngles(columnFrequency, quarterTurns, stepCos, stepSin, maxFrequency);
     }
 
     /** Width {@code dim}, base 10000, the paper's frequencies, {@link SinusoidalLayout#INTERLEAVED}. */
@@ -74,8 +96,9 @@ public final class SinusoidalEncoding {
     /**
      * The general form.
      *
-     * @param dim    row width, > 0 (odd widths follow the layout's documented rule)
-     * @param base   finite, > 0 and ≠ 1
+     * @param dim    row width in {@code [1, MAX_DIM]} (odd widths follow the layout's documented rule)
+     * @param base   finite, > 0 and ≠ 1, with every frequency at most {@link #MAX_FREQUENCY} (true for every
+     *               base above 1.2e−299)
      */
     public static SinusoidalEncoding of(int dim, double base, SinusoidalLayout layout, SinusoidalFrequencies frequencies) {
         return new SinusoidalEncoding(dim, base, layout, frequencies);
@@ -122,18 +145,18 @@ public final class SinusoidalEncoding {
 
     /** {@code w_i}, in double, for {@code 0 <= i < sinCount()}. */
     public double frequency(int i) {
-        return frequencies[Objects.checkIndex(i, frequencies.length)];
+        return frequencies[Checks.index(i, frequencies.length, "i")];
     }
 
     /** The column holding {@code sin(p·w_i)}, {@code 0 <= i < sinCount()}. */
     public int sinColumn(int i) {
-        Objects.checkIndex(i, frequencies.length);
+        Checks.index(i, frequencies.length, "i");
         return layout == SinusoidalLayout.INTERLEAVED ? 2 * i : i;
     }
 
     /** The column holding {@code cos(p·w_i)}, {@code 0 <= i < cosCount()}. */
     public int cosColumn(int i) {
-        Objects.checkIndex(i, cosCount);
+        Checks.index(i, cosCount, "i");
         return layout == SinusoidalLayout.INTERLEAVED ? 2 * i + 1 : frequencies.length + i;
     }
 

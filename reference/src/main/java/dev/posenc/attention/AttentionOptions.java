@@ -72,9 +72,12 @@ public final class AttentionOptions {
                 window, softCap, scheme);
     }
 
-    /** The logit scale s, finite and > 0; default {@code 1/√headDim}; T5 uses 1. */
+    /**
+     * The logit scale s, a positive normal float ({@code [2⁻¹²⁶, Float.MAX_VALUE]}: kernels scale in float);
+     * default {@code 1/√headDim}; T5 uses 1.
+     */
     public AttentionOptions withScale(double scale) {
-        Checks.finitePositive(scale, "scale");
+        Checks.floatScale(scale, "scale");
         return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, softCap, scheme);
     }
 
@@ -101,10 +104,10 @@ public final class AttentionOptions {
      * Logit soft-capping (Gemma 2, Grok): the scaled logit x becomes {@code cap·tanh(x/cap)} before any
      * position scheme's bias or mask is added (FlashAttention-2's order).
      *
-     * @param cap finite and > 0 (Gemma 2: 50)
+     * @param cap a positive normal float, {@code [2⁻¹²⁶, Float.MAX_VALUE]} (Gemma 2: 50)
      */
     public AttentionOptions withSoftCap(double cap) {
-        Checks.finitePositive(cap, "softCap");
+        Checks.floatScale(cap, "softCap");
         return new AttentionOptions(heads, kvHeads, headDim, valueDim, scale, causal, window, cap, scheme);
     }
 

@@ -2,7 +2,6 @@ package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * ALiBi (Press et al. 2022, "Train Short, Test Long"): a per-head linear penalty on distance, with
@@ -26,6 +25,13 @@ import java.util.Objects;
 public final class AlibiBias implements RelativeBias {
     /** The paper's maximum bias. */
     public static final double DEFAULT_MAX_BIAS = 8.0;
+    /** The most heads accepted (one slope each; models use up to 128). */
+    public static final int MAX_HEADS = 1 << 16;
+    /**
+     * The largest maximum bias accepted: the smallest slope is {@code 2^(−maxBias)}, and kernels apply the
+     * slopes as floats, so it must stay a positive normal float.
+     */
+    public static final double MAX_MAX_BIAS = 126;
 
     private final double[] slopes;
     private final AlibiForm form;
@@ -48,18 +54,21 @@ public final class AlibiBias implements RelativeBias {
     }
 
     /**
-     * @param heads   > 0
-     * @param maxBias finite and > 0 (ggml's {@code max_bias})
+     * @param heads   in {@code [1, MAX_HEADS]}
+     * @param maxBias in {@code (0, MAX_MAX_BIAS]} (ggml's {@code max_bias})
      */
     public static AlibiBias of(int heads, double maxBias, AlibiForm form) {
         Checks.notNull(form, "form");
         return new AlibiBias(slopes(heads, maxBias), form, maxBias);
     }
 
-    /** The slopes of the class comment, in double. */
+    /** The slopes of the class comment, in double, for the arguments of {@link #of(int, double, AlibiForm)}. */
     public static double[] slopes(int heads, double maxBias) {
-        Checks.positive(heads, "heads");
-        Checks.finitePositive(maxBias, "maxBias");
+        Checks.inRange(heads, 1, MAX_HEADS, "heads");
+        if (!(maxBias > 0 && maxBias <= MAX_MAX_BIAS)) {
+            throw new IllegalArgumentException("maxBias must be in (0, " + MAX_MAX_BIAS + "] (the smallest slope, 2^(−maxBias),"
+                    + " must be a positive normal float), was " + maxBias);
+        }
         int base = Integer.highestOneBit(heads);
         double[] m = new double[heads];
         for (int h = 0; h < heads; h++) {
@@ -75,9 +84,9 @@ public final class AlibiBias implements RelativeBias {
         return slopes.length;
     }
 
-    /** {@code m_h}. */
+    /** {@code m_h}, for {@code 0 <= head < heads()}. */
     public double slope(int head) {
-        return slopes[Objects.checkIndex(head, slopes.length)];
+        return slopes[Checks.index(head, slopes.length, "head")];
     }
 
     /** A copy of every slope. */

@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * An explicit bias or mask for one attention call, indexed by query row i and key row j (not by
@@ -95,11 +94,12 @@ public final class DenseBias {
 
     /**
      * What is added to the logit of query row i and key row j in head h: the additive value, or 0
-     * (allowed) and −∞ (masked) for a mask. A shared bias ignores {@code head}.
+     * (allowed) and −∞ (masked) for a mask. A shared bias ignores {@code head}; the others are indexes,
+     * {@code 0 <= head < heads()}, {@code 0 <= query < queries()}, {@code 0 <= key < keys()}.
      */
     public double bias(int head, int query, int key) {
-        int at = rowAt(heads == 1 ? 0 : Objects.checkIndex(head, heads), Objects.checkIndex(query, queries))
-                + Objects.checkIndex(key, keys);
+        int at = rowAt(heads == 1 ? 0 : Checks.index(head, heads, "head"), Checks.index(query, queries, "query"))
+                + Checks.index(key, keys, "key");
         return isMask() ? (allowed[at] ? 0.0 : Double.NEGATIVE_INFINITY) : values[at];
     }
 

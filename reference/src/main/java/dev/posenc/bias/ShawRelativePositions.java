@@ -2,7 +2,6 @@ package dev.posenc.bias;
 
 import dev.posenc.Positions;
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * Relative position representations of Shaw, Uszkoreit and Vaswani (2018): learned key and value
@@ -53,14 +52,14 @@ public final class ShawRelativePositions implements PositionScheme {
         Checks.positive(headDim, "headDim");
         Checks.positive(valueDim, "valueDim");
         int rows = Checks.product(2, "2", clip, "clip") + 1;
-        float[] key = copy(keyTable, "keyTable", keyOffset, rows, headDim);
-        float[] value = valueTable == null ? null : copy(valueTable, "valueTable", valueOffset, rows, valueDim);
+        float[] key = copy(keyTable, "keyTable", keyOffset, rows, headDim, "headDim");
+        float[] value = valueTable == null ? null : copy(valueTable, "valueTable", valueOffset, rows, valueDim, "valueDim");
         return new ShawRelativePositions(clip, headDim, valueDim, key, value);
     }
 
-    private static float[] copy(float[] table, String name, int offset, int rows, int width) {
-        int size = Checks.product(rows, "2·clip + 1", width, "width");
-        Checks.fits(table, name, offset, size, "(2·clip + 1) × width");
+    private static float[] copy(float[] table, String name, int offset, int rows, int width, String widthName) {
+        int size = Checks.product(rows, "2·clip + 1", width, widthName);
+        Checks.fits(table, name, offset, size, "(2·clip + 1) × " + widthName);
         float[] copy = new float[size];
         System.arraycopy(table, offset, copy, 0, size);
         return copy;
@@ -92,15 +91,15 @@ public final class ShawRelativePositions implements PositionScheme {
         return value != null;
     }
 
-    /** {@code aK[index, column]}. */
+    /** {@code aK[index, column]}, for {@code 0 <= index <= 2k} and {@code 0 <= column < headDim}. */
     public float keyEmbedding(int index, int column) {
-        return key[Objects.checkIndex(index, 2 * clip + 1) * headDim + Objects.checkIndex(column, headDim)];
+        return key[Checks.index(index, 2 * clip + 1, "index") * headDim + Checks.index(column, headDim, "column")];
     }
 
-    /** {@code aV[index, column]}; 0 when there is no value table. */
+    /** {@code aV[index, column]}, for {@code 0 <= index <= 2k} and {@code 0 <= column < valueDim}; 0 when there is no value table. */
     public float valueEmbedding(int index, int column) {
-        Objects.checkIndex(index, 2 * clip + 1);
-        Objects.checkIndex(column, valueDim);
+        Checks.index(index, 2 * clip + 1, "index");
+        Checks.index(column, valueDim, "column");
         return value == null ? 0f : value[index * valueDim + column];
     }
 

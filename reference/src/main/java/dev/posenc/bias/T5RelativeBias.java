@@ -1,7 +1,6 @@
 package dev.posenc.bias;
 
 import dev.posenc.internal.Checks;
-import java.util.Objects;
 
 /**
  * T5's learned relative position bias (HF {@code T5Attention.compute_bias}): head {@code h} adds
@@ -68,10 +67,10 @@ public final class T5RelativeBias implements RelativeBias {
         return heads;
     }
 
-    /** {@code table[h, bucket]}. */
+    /** {@code table[h, bucket]}, for {@code 0 <= head < heads()} and {@code 0 <= bucket < numBuckets}. */
     public float table(int head, int bucket) {
-        Objects.checkIndex(head, heads);
-        return table[head * buckets.numBuckets() + Objects.checkIndex(bucket, buckets.numBuckets())];
+        Checks.index(head, heads, "head");
+        return table[head * buckets.numBuckets() + Checks.index(bucket, buckets.numBuckets(), "bucket")];
     }
 
     @Override

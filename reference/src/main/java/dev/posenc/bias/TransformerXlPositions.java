@@ -5,7 +5,6 @@ import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.absolute.SinusoidalLayout;
 import dev.posenc.internal.Checks;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * Transformer-XL's relative attention (Dai et al. 2019, §3.3): for head h, query i at position p and
@@ -60,9 +59,10 @@ public final class TransformerXlPositions implements PositionScheme {
         Checks.nonNegative(maxDistance, "maxDistance");
         int width = Checks.product(heads, "heads", headDim, "headDim");
         int rows = Checks.inRange(maxDistance, 0, Integer.MAX_VALUE - 1, "maxDistance") + 1;
-        float[] rCopy = new float[Checks.product(rows, "maxDistance + 1", width, "heads × headDim")];
-        Checks.fits(r, "r", rOffset, rCopy.length, "(maxDistance + 1) × heads × headDim");
-        System.arraycopy(r, rOffset, rCopy, 0, rCopy.length);
+        int size = Checks.product(rows, "maxDistance + 1", width, "heads × headDim");
+        Checks.fits(r, "r", rOffset, size, "(maxDistance + 1) × heads × headDim");   // before allocating the copy
+        float[] rCopy = new float[size];
+        System.arraycopy(r, rOffset, rCopy, 0, size);
         return new TransformerXlPositions(heads, headDim, maxDistance, copy(u, "u", uOffset, width),
                 copy(v, "v", vOffset, width), rCopy);
     }
@@ -83,7 +83,7 @@ public final class TransformerXlPositions implements PositionScheme {
         Checks.fits(projection, "projection", projectionOffset,
                 Checks.product(width, "heads × headDim", modelDim, "modelDim"), "heads × headDim × modelDim");
         int rows = Checks.inRange(maxDistance, 0, Integer.MAX_VALUE - 1, "maxDistance") + 1;
-        float[] r = new float[Checks.product(rows, "maxDistance + 1", width, "heads × headDim")];
+        float[] r = new float[Checks.generatedTable((long) rows * width, "(maxDistance + 1) × heads × headDim")];
         SinusoidalEncoding encoding = SinusoidalEncoding.of(modelDim, SinusoidalLayout.HALF_SPLIT);
         double[] embedding = new double[modelDim];
         for (int delta = 0; delta < rows; delta++) {
@@ -144,9 +144,9 @@ public final class TransformerXlPositions implements PositionScheme {
         return v[at(head, column)];
     }
 
-    /** {@code r_δ[h, c]} = {@code (W_R·R_δ)[h·headDim + c]}. */
+    /** {@code r_δ[h, c]} = {@code (W_R·R_δ)[h·headDim + c]}, for {@code 0 <= distance <= maxDistance}. */
     public float relativeEmbedding(int distance, int head, int column) {
-        Objects.checkIndex(distance, maxDistance + 1);
+        Checks.inRange(distance, 0, maxDistance, "distance");
         return r[distance * heads * headDim + at(head, column)];
     }
 
@@ -183,8 +183,9 @@ public final class TransformerXlPositions implements PositionScheme {
         return dot;
     }
 
+    /** Where {@code [head, column]} is in a {@code [heads × headDim]} row; both are checked indexes. */
     private int at(int head, int column) {
-        return Objects.checkIndex(head, heads) * headDim + Objects.checkIndex(column, headDim);
+        return Checks.index(head, heads, "head") * headDim + Checks.index(column, headDim, "column");
     }
 
     /**

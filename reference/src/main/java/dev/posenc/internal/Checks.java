@@ -8,6 +8,12 @@ package dev.posenc.internal;
  * element, so a rejected call leaves its output untouched. Nothing here allocates unless it throws.
  */
 public final class Checks {
+    /**
+     * The most floats (1 GiB) a library object computes and stores by itself, e.g. a cos/sin cache or
+     * a per-distance bias table; tables copied from the caller's arrays are bounded by those arrays.
+     */
+    public static final int MAX_GENERATED_TABLE = 1 << 28;
+
     private Checks() {}
 
     /** Requires {@code value != null}. */
@@ -38,6 +44,49 @@ public final class Checks {
     public static double finitePositive(double value, String name) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(name + " must be finite and > 0, was " + value);
+        }
+        return value;
+    }
+
+    /** Requires {@code 0 <= index < length}: an index into something of {@code length} elements. */
+    public static int index(int index, int length, String name) {
+        if (index < 0 || index >= length) {
+            throw new IllegalArgumentException(name + " must be in [0, " + length + "), was " + index);
+        }
+        return index;
+    }
+
+    /** Requires {@code value <= max}; {@code why} says where the limit comes from. */
+    public static int atMost(int value, int max, String name, String why) {
+        if (value > max) {
+            throw new IllegalArgumentException(name + " must be <= " + max + " (" + why + "), was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires a table the library is about to compute, of {@code size} floats, to hold at most
+     * {@link #MAX_GENERATED_TABLE}: checked before allocating, so that an impossible size is an
+     * {@link IllegalArgumentException} rather than an {@link OutOfMemoryError}.
+     *
+     * @param what how the size is counted, for the message (e.g. {@code "count × row width"})
+     */
+    public static int generatedTable(long size, String what) {
+        if (size > MAX_GENERATED_TABLE) {
+            throw new IllegalArgumentException(what + " = " + size + " floats exceeds the largest table the library"
+                    + " computes, " + MAX_GENERATED_TABLE + " floats (1 GiB)");
+        }
+        return (int) size;
+    }
+
+    /**
+     * Requires {@code value} to be a positive normal float: finite, {@code >= }{@link Float#MIN_NORMAL}
+     * and {@code <= }{@link Float#MAX_VALUE}, for a scale that kernels apply in float arithmetic.
+     */
+    public static double floatScale(double value, String name) {
+        if (!(value >= Float.MIN_NORMAL && value <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException(name + " must be finite and in [" + Float.MIN_NORMAL + ", "
+                    + Float.MAX_VALUE + "] (a positive normal float), was " + value);
         }
         return value;
     }

@@ -18,7 +18,8 @@ final class ReferenceRopeCache extends RopeCache {
         super(embedding, first, count);
         RopeFrequencies f = frequencies();
         pairs = f.pairs();
-        int size = Checks.product(count, "count", pairs, "rotaryDim/2");
+        // Two double tables: four floats' worth of memory per entry.
+        int size = Checks.generatedTable(4L * count * pairs, "count × rotaryDim/2 × 4 (cos and sin in double)") / 4;
         cos = new double[size];
         sin = new double[size];
         for (int r = 0; r < count; r++) {

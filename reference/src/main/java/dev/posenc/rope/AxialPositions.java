@@ -52,7 +52,8 @@ public final class AxialPositions {
      * the other, row-major inside each window and across windows, the whole grid once per frame. With
      * {@code merge = 1}: row-major (Pixtral's {@code position_ids_in_meshgrid}).
      *
-     * @throws IllegalArgumentException unless {@code t, h, w, merge ≥ 1} and {@code merge} divides {@code h} and {@code w}
+     * @throws IllegalArgumentException unless {@code t, h, w, merge ≥ 1}, {@code merge} divides {@code h} and {@code w},
+     *                                  and the grid has at most 2²⁷ patches
      */
     public static AxialPositions patches(int t, int h, int w, int merge) {
         Checks.positive(t, "t");
@@ -63,7 +64,8 @@ public final class AxialPositions {
             throw new IllegalArgumentException("the grid's h = " + h + " and w = " + w + " must be multiples of merge = "
                     + merge);
         }
-        int count = Checks.product(t, "t", h, "h", w, "w");
+        // Two int tables the size of the grid: bounded like a generated float table.
+        int count = Checks.generatedTable(2L * Checks.product(t, "t", h, "h", w, "w"), "2 × t × h × w") / 2;
         int[] rows = new int[count];
         int[] columns = new int[count];
         int n = 0;
@@ -99,7 +101,7 @@ public final class AxialPositions {
 
     /** The position of row {@code r} along axis {@code a}. */
     public int at(int a, int r) {
-        return axes[a].at(r);
+        return axes[Checks.index(a, axes.length, "a")].at(r);
     }
 
     /** The smallest position on any axis; {@link Integer#MAX_VALUE} when empty. */

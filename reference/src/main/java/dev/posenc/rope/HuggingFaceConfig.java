@@ -1,5 +1,6 @@
 package dev.posenc.rope;
 
+import dev.posenc.internal.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,8 @@ final class HuggingFaceConfig {
             }
         }
         int headDim = config.get("head_dim") != null ? integer(config, "head_dim")
-                : requiredInteger(config, "hidden_size", "n_embd") / requiredInteger(config, "num_attention_heads", "n_head");
+                : requiredInteger(config, "hidden_size", "n_embd")
+                        / Checks.positive(requiredInteger(config, "num_attention_heads", "n_head"), "num_attention_heads");
         double theta = first(dict, config, "rope_theta", "rotary_emb_base", 10_000.0);
         double partial = first(dict, config, "partial_rotary_factor", "rotary_pct", 1.0);
         int rotaryDim = config.get("rotary_dim") != null ? integer(config, "rotary_dim") : (int) (headDim * partial);

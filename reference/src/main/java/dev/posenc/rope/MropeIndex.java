@@ -27,6 +27,9 @@ import java.util.Arrays;
  * thread-safe while being built; the {@link AxialPositions} it returns are independent copies.
  */
 public final class MropeIndex {
+    /** The most tokens a prompt may have: three int components each, bounded like a generated table (2²⁸ ints). */
+    public static final int MAX_TOKENS = Checks.MAX_GENERATED_TABLE / 3;
+
     private final int merge;
     private final double tokensPerSecond;
     private int[][] rows = new int[3][16];
@@ -51,6 +54,7 @@ public final class MropeIndex {
     /** Appends {@code count ≥ 1} text tokens. */
     public MropeIndex text(int count) {
         Checks.positive(count, "count");
+        reserve(count, count + " text tokens");
         int start = next;
         if ((long) start + count - 1 >= Integer.MAX_VALUE) {
             throw new IllegalArgumentException(count + " text tokens from position " + start + " would pass position "
@@ -94,7 +98,8 @@ public final class MropeIndex {
         }
         int gridH = h / merge;
         int gridW = w / merge;
-        Checks.product(t, "t", gridH, "h / spatialMergeSize", gridW, "w / spatialMergeSize");
+        reserve(Checks.product(t, "t", gridH, "h / spatialMergeSize", gridW, "w / spatialMergeSize"),
+                "a block of " + t + " × " + h + " × " + w + " patches");
         int start = next;
         long last = Math.max(tau(t - 1, secondsPerGrid), Math.max(gridH, gridW) - 1);
         if (last >= Integer.MAX_VALUE - (long) start) {
@@ -117,12 +122,16 @@ public final class MropeIndex {
         return Double.isNaN(tokensPerSecond) ? f : (long) Math.floor(f * secondsPerGrid * tokensPerSecond);
     }
 
-    private void add(int temporal, int height, int width) {
-        if (tokens == Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("the prompt has more than " + tokens + " tokens");
+    /** Requires room for {@code more} tokens, before anything is appended or allocated. */
+    private void reserve(int more, String what) {
+        if ((long) tokens + more > MAX_TOKENS) {
+            throw new IllegalArgumentException(what + " after " + tokens + " tokens would pass MAX_TOKENS = " + MAX_TOKENS);
         }
+    }
+
+    private void add(int temporal, int height, int width) {
         if (tokens == rows[0].length) {
-            int grown = (int) Math.min(Integer.MAX_VALUE - 8L, 2L * tokens);
+            int grown = (int) Math.min(MAX_TOKENS, 2L * tokens);
             for (int c = 0; c < 3; c++) {
                 rows[c] = Arrays.copyOf(rows[c], grown);
             }

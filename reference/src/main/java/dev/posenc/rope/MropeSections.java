@@ -51,8 +51,9 @@ public record MropeSections(int temporal, int height, int width, boolean interle
         return temporal + height + width;
     }
 
-    /** The component rotating pair {@code i}: 0 temporal, 1 height, 2 width. */
+    /** The component rotating pair {@code i}, {@code 0 <= i < pairs()}: 0 temporal, 1 height, 2 width. */
     public int axisOf(int i) {
+        Checks.index(i, pairs(), "i");
         if (interleaved) {
             return i % 3 == 1 && i < 3 * height ? 1 : i % 3 == 2 && i < 3 * width ? 2 : 0;
         }

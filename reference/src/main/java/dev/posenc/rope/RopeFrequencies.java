@@ -2,7 +2,6 @@ package dev.posenc.rope;
 
 import dev.posenc.internal.Checks;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * The frequencies a {@link RotaryEmbedding} rotates with at one sequence length: {@code inv_freq_i} for
@@ -19,14 +18,23 @@ public final class RopeFrequencies {
     private final double attentionFactor;
     private final ScheduleDetails details;
 
+    /** The largest {@code inv_freq} accepted: the angle {@code p·inv_freq} stays finite for every {@code |p| ≤ 2³¹}. */
+    public static final double MAX_INV_FREQ = Double.MAX_VALUE / 0x1p31;
+
+    /**
+     * @throws IllegalArgumentException unless every {@code inv_freq} is in {@code (0, MAX_INV_FREQ]} and the
+     *                                  attention factor and its inverse are positive normal floats (kernels
+     *                                  scale by them in float)
+     */
     RopeFrequencies(double[] invFreq, double attentionFactor, ScheduleDetails details) {
         this.invFreq = invFreq;
-        this.attentionFactor = Checks.finitePositive(attentionFactor, "attention factor");
+        this.attentionFactor = Checks.floatScale(attentionFactor, "attention factor");
+        Checks.floatScale(1 / attentionFactor, "1 / attention factor");
         this.details = details;
         for (int i = 0; i < invFreq.length; i++) {
-            if (!(invFreq[i] > 0) || Double.isInfinite(invFreq[i])) {
-                throw new IllegalArgumentException("inv_freq[" + i + "] must be finite and > 0, was " + invFreq[i]
-                        + ": the schedule's parameters are out of range");
+            if (!(invFreq[i] > 0 && invFreq[i] <= MAX_INV_FREQ)) {
+                throw new IllegalArgumentException("inv_freq[" + i + "] must be finite, > 0 and <= " + MAX_INV_FREQ
+                        + " (so that the angle at every int position is finite), was " + invFreq[i]);
             }
         }
     }
@@ -38,7 +46,7 @@ public final class RopeFrequencies {
 
     /** {@code inv_freq_i}, {@code 0 <= i < pairs()}. */
     public double invFreq(int i) {
-        return invFreq[Objects.checkIndex(i, invFreq.length)];
+        return invFreq[Checks.index(i, invFreq.length, "i")];
     }
 
     /** A copy of every {@code inv_freq_i}. */

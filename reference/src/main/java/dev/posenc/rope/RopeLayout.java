@@ -1,5 +1,7 @@
 package dev.posenc.rope;
 
+import dev.posenc.internal.Checks;
+
 /**
  * Which dimensions of a head form the pairs that RoPE rotates. Pair {@code i} ({@code 0 <= i < r/2},
  * {@code r} the rotary dimension) is rotated by the angle {@code θ_i = p·inv_freq_i}:
@@ -22,13 +24,23 @@ public enum RopeLayout {
      */
     INTERLEAVED;
 
-    /** The dimension holding the first element of pair {@code i} in a head with {@code rotaryDim} rotary dims. */
+    /**
+     * The dimension holding the first element of pair {@code i} in a head with {@code rotaryDim} rotary dims
+     * (even, ≥ 2), {@code 0 <= i < rotaryDim/2}.
+     */
     public int first(int i, int rotaryDim) {
-        return this == HALF_SPLIT ? i : 2 * i;
+        return this == HALF_SPLIT ? pair(i, rotaryDim) : 2 * pair(i, rotaryDim);
     }
 
-    /** The dimension holding the second element of pair {@code i}. */
+    /** The dimension holding the second element of pair {@code i}, as {@link #first}. */
     public int second(int i, int rotaryDim) {
-        return this == HALF_SPLIT ? i + rotaryDim / 2 : 2 * i + 1;
+        return this == HALF_SPLIT ? pair(i, rotaryDim) + rotaryDim / 2 : 2 * pair(i, rotaryDim) + 1;
+    }
+
+    private static int pair(int i, int rotaryDim) {
+        if (rotaryDim < 2 || (rotaryDim & 1) != 0) {
+            throw new IllegalArgumentException("rotaryDim must be even and >= 2, was " + rotaryDim);
+        }
+        return Checks.index(i, rotaryDim / 2, "i");
     }
 }

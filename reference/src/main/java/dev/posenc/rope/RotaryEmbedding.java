@@ -19,6 +19,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RotaryEmbedding {
+    /** The widest head accepted (its frequencies take 8 bytes per pair, twice for LongRoPE: 8 MiB at most). */
+    public static final int MAX_HEAD_DIM = 1 << 20;
+
     private final int headDim;
     private final int rotaryDim;
     private final RopeLayout layout;
@@ -32,7 +35,7 @@ public final class RotaryEmbedding {
 
     private RotaryEmbedding(int headDim, int rotaryDim, RopeLayout layout, double base, RopeScaling scaling,
                             int maxPositionEmbeddings) {
-        this.headDim = Checks.positive(headDim, "headDim");
+        this.headDim = Checks.inRange(headDim, 1, MAX_HEAD_DIM, "headDim");
         this.rotaryDim = checkRotaryDim(rotaryDim, headDim);
         this.layout = Checks.notNull(layout, "layout");
         this.base = Checks.finitePositive(base, "rope_theta");
@@ -42,9 +45,25 @@ public final class RotaryEmbedding {
         this.scaling = Checks.notNull(scaling, "scaling");
         this.maxPositionEmbeddings = Checks.nonNegative(maxPositionEmbeddings, "max_position_embeddings");
         requireConsistent();
-        this.shortFrequencies = Schedules.compute(scaling, rotaryDim, base, maxPositionEmbeddings, 1);
-        this.longFrequencies = scaling instanceof RopeScaling.LongRope
-                ? Schedules.compute(scaling, rotaryDim, base, maxPositionEmbeddings, Integer.MAX_VALUE) : null;
+        this.shortFrequencies = schedule(1);
+        this.longFrequencies = scaling instanceof RopeScaling.LongRope ? schedule(Integer.MAX_VALUE) : null;
+        if (scaling instanceof RopeScaling.Dynamic) {
+            schedule(Integer.MAX_VALUE);   // the base grows with seq_len: its frequencies must hold up to the longest
+        }
+    }
+
+    /**
+     * The frequencies at sequence length {@code seqLen}; an {@link IllegalArgumentException} from them (a
+     * frequency or attention factor out of range) names the parameters that produced it.
+     */
+    private RopeFrequencies schedule(int seqLen) {
+        try {
+            return Schedules.compute(scaling, rotaryDim, base, maxPositionEmbeddings, seqLen);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rope_theta = " + base + " with " + scaling + " (rotaryDim " + rotaryDim
+                    + ", max_position_embeddings " + maxPositionEmbeddings + ", seq_len " + seqLen + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Full rotary ({@code rotaryDim = headDim}, even), the {@link RopeScaling.Default default} schedule. */
@@ -138,7 +157,7 @@ public final class RotaryEmbedding {
     public RopeFrequencies frequencies(int seqLen) {
         Checks.nonNegative(seqLen, "seqLen");
         if (scaling instanceof RopeScaling.Dynamic && seqLen > maxPositionEmbeddings) {
-            return Schedules.compute(scaling, rotaryDim, base, maxPositionEmbeddings, seqLen);
+            return schedule(seqLen);
         }
         return longFrequencies != null && seqLen > longRopeThreshold() ? longFrequencies : shortFrequencies;
     }

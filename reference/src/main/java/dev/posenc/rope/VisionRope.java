@@ -20,7 +20,7 @@ public final class VisionRope implements AxialRope {
 
     private VisionRope(VisionFrequencies convention, int headDim, double base, RopeLayout layout) {
         this.convention = Checks.notNull(convention, "convention");
-        this.headDim = Checks.positive(headDim, "headDim");
+        this.headDim = Checks.inRange(headDim, 1, RotaryEmbedding.MAX_HEAD_DIM, "headDim");
         if (headDim % 4 != 0) {
             throw new IllegalArgumentException("headDim must be a multiple of 4 (d/4 pairs per axis), was " + headDim);
         }

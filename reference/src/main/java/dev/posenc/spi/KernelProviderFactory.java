@@ -15,6 +15,13 @@ public interface KernelProviderFactory {
      */
     String BITS_PROPERTY = "posenc.vector.bits";
 
+    /**
+     * The system property that chooses the implementation ({@code auto}, {@code reference} or
+     * {@code vector}; documented at {@link dev.posenc.Kernels}): an accelerated implementation that is
+     * required runs even where it would otherwise decline (e.g. with C2 off).
+     */
+    String IMPL_PROPERTY = "posenc.impl";
+
     /** Creates the provider, or throws {@link UnsupportedOperationException} saying why this JVM cannot run it. */
     KernelProvider create() throws UnsupportedOperationException;
 }

@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,6 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * The species every kernel uses, fixed once per JVM in static finals so that C2 treats them as
  * constants: the preferred shape, or the one {@value KernelProviderFactory#BITS_PROPERTY} asks for. Loaded only
  * after {@link VectorKernelProviderFactory} has checked that the Vector API is present.
+ *
+ * <p>Lanes are combined by storing the vector into a per-thread array and adding (or comparing) its
+ * elements by a fixed tree in scalar code ({@link #sum}): an order that depends only on the width, where
+ * {@code reduceLanes(ADD)} leaves it unspecified and its interpreted and compiled forms differ (a kernel
+ * using it returned other bits once C2 compiled it). A helper taking the vector instead, or a tree of
+ * {@code slice}s, cost a boxed vector per row wherever C2 declined to inline it into a large loop's method.
  */
 final class Lanes {
     /** Why the Vector API kernels must not run here, or {@code null}. */
@@ -29,6 +36,9 @@ final class Lanes {
     static final boolean FMA = VmOptions.get("UseFMA").map("true"::equals).orElse(false);
     /** The lower half of {@link #FLOAT}'s lanes (as many as {@link #DOUBLE} has). */
     private static final VectorMask<Float> LOW_HALF;
+    /** The same lanes of {@link #INT}. */
+    private static final VectorMask<Integer> LOW_HALF_INT;
+
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -57,12 +67,18 @@ final class Lanes {
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
         SHORT = VectorSpecies.of(short.class, VectorShape.forBitSize(shape.vectorBitSize() / 2));
         LOW_HALF = FLOAT.indexInRange(0, DOUBLE.length());
+        LOW_HALF_INT = INT.indexInRange(0, DOUBLE.length());
     }
 
     private Lanes() {}
 
     /** {@code a·b + c}: one fused rounding with hardware FMA, else a multiply then an add. */
     static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    /** {@code a·b + c} with scalar {@code b} and {@code c}, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */
+    static FloatVector fma(FloatVector a, float b, float c) {
         return FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 
@@ -73,6 +89,45 @@ final class Lanes {
     static FloatVector narrow(DoubleVector low, DoubleVector high) {
         return ((FloatVector) high.convertShape(VectorOperators.D2F, FLOAT, -1))
                 .blend((FloatVector) low.convertShape(VectorOperators.D2F, FLOAT, 0), LOW_HALF);
+    }
+
+    /** As {@link #narrow(DoubleVector, DoubleVector)} for longs into ints (each truncated to its low 32 bits). */
+    static IntVector narrow(LongVector low, LongVector high) {
+        return ((IntVector) high.convertShape(VectorOperators.L2I, INT, -1))
+                .blend((IntVector) low.convertShape(VectorOperators.L2I, INT, 0), LOW_HALF_INT);
+    }
+
+    /**
+     * The sum of {@code lanes[from, from + n)}, n a power of two, by a fixed tree (element i plus element
+     * i + n/2, then i + n/4, …: independent additions, not one chain of n), overwriting the elements.
+     */
+    static float sum(float[] lanes, int from, int n) {
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = from; i < from + half; i++) {
+                lanes[i] += lanes[i + half];
+            }
+        }
+        return lanes[from];
+    }
+
+    /** The largest of {@code lanes[from, from + n)} by the tree of {@link #sum(float[], int, int)}. */
+    static float max(float[] lanes, int from, int n) {
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = from; i < from + half; i++) {
+                lanes[i] = Math.max(lanes[i], lanes[i + half]);
+            }
+        }
+        return lanes[from];
+    }
+
+    /** {@link #sum(float[], int, int)} for doubles, from index 0. */
+    static double sum(double[] lanes, int n) {
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = 0; i < half; i++) {
+                lanes[i] += lanes[i + half];
+            }
+        }
+        return lanes[0];
     }
 
     /** {@code a·b + c} on doubles, as {@link #fma(FloatVector, FloatVector, FloatVector)}. */

@@ -9,7 +9,9 @@ import dev.posenc.spi.KernelProviderFactory;
  * the order that keeps it so (as Apache Lucene's vectorization provider does):
  * <ol>
  *   <li>{@code jdk.incubator.vector} is in the boot layer;
- *   <li>the C2 compiler is on (without it every vector operation runs as slow Java code);
+ *   <li>the C2 compiler is on (without it every vector operation runs as slow Java code), unless
+ *       {@code posenc.impl=vector} requires these kernels anyway (a cold, interpreted JVM must give the
+ *       same bits as a compiled one: the determinism property runs them under {@code -Xint});
  *   <li>the requested width, or the preferred species, is at least 128 bits and no wider than
  *       preferred.
  * </ol>
@@ -25,9 +27,10 @@ public final class VectorKernelProviderFactory implements KernelProviderFactory 
             throw new UnsupportedOperationException(
                     "jdk.incubator.vector is not in the boot layer; start the JVM with --add-modules jdk.incubator.vector");
         }
-        if (System.getProperty("java.vm.info", "").contains("interpreted")
+        boolean required = "vector".equals(System.getProperty(IMPL_PROPERTY, "").trim());
+        if (!required && (System.getProperty("java.vm.info", "").contains("interpreted")
                 || VmOptions.get("TieredStopAtLevel").map(level -> Integer.parseInt(level) < 4).orElse(false)
-                || VmOptions.get("UseCompiler").map("false"::equals).orElse(false)) {
+                || VmOptions.get("UseCompiler").map("false"::equals).orElse(false))) {
             throw new UnsupportedOperationException("the C2 compiler is off (-Xint or -XX:TieredStopAtLevel < 4)");
         }
         String problem = Lanes.PROBLEM;

@@ -3,6 +3,7 @@ package dev.posenc.vector;
 import dev.posenc.internal.Checks;
 import dev.posenc.norm.NormKernel;
 import dev.posenc.norm.RmsNormWeighting;
+import dev.posenc.reference.ReferenceKernels;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -16,29 +17,39 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>LayerNorm's output pass subtracts the double mean as two floats, {@code (x − μ_hi) − μ_lo}:
  * each subtraction rounds relative to its (small) result, so rows with |μ| ≫ σ keep their digits.
  * When the inverse scale would be a subnormal float (σ or rms beyond ~1e30), the row is first
- * scaled by 2⁻⁶⁴ (exact) and the inverse by 2⁶⁴, so no precision is lost.
+ * scaled by 2⁻⁶⁴ (exact) and the inverse by 2⁶⁴, so no precision is lost. When it would exceed
+ * 2¹⁰⁰ (σ or rms below 2⁻¹⁰⁰ with an eps as small: rows of subnormal or equal values), a float
+ * inverse could overflow where the exact output is finite (±1, or β for a constant row), so the
+ * reference computes that row in double.
  */
 final class VectorNorms implements NormKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     private static final VectorSpecies<Double> D = Lanes.DOUBLE;
     private static final double TINY_INVERSE = 0x1p-100;
+    private static final double HUGE_INVERSE = 0x1p100;
     private static final float DOWN = 0x1p-64f;
-    private static final double UP = 0x1p64;
+    /** Where a sum's lanes are combined by a fixed tree (see {@link Lanes}), one array per thread. */
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
 
     @Override
     public void layerNorm(float[] x, int xOffset, float[] out, int outOffset, int rows, int n,
                           float[] gamma, float[] beta, double eps) {
         NormKernel.checkArguments(x, xOffset, out, outOffset, rows, n, gamma, "gamma", beta, eps);
+        double[] lanes = LANES.get();
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * n;
             int o = outOffset + r * n;
-            double mean = sum(x, in, n) / n;
-            double squares = squaredDeviations(x, in, n, mean);
+            double mean = sum(x, in, n, lanes) / n;
+            double squares = squaredDeviations(x, in, n, mean, lanes);
             if (!Double.isFinite(squares)) {
                 Arrays.fill(out, o, o + n, Float.NaN);
                 continue;
             }
             double inverseStd = 1.0 / Math.sqrt(squares / n + eps);
+            if (inverseStd > HUGE_INVERSE) {
+                ReferenceKernels.INSTANCE.norms().layerNorm(x, in, out, o, 1, n, gamma, beta, eps);
+                continue;
+            }
             float k = inverseStd < TINY_INVERSE ? DOWN : 1f;
             double scaledMean = mean * k;
             float meanHi = (float) scaledMean;
@@ -51,15 +62,20 @@ final class VectorNorms implements NormKernel {
                         float[] weight, double eps, RmsNormWeighting weighting) {
         Checks.notNull(weighting, "weighting");
         NormKernel.checkArguments(x, xOffset, out, outOffset, rows, n, weight, "weight", null, eps);
+        double[] lanes = LANES.get();
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * n;
             int o = outOffset + r * n;
-            double squares = squaredDeviations(x, in, n, 0.0);
+            double squares = squaredDeviations(x, in, n, 0.0, lanes);
             if (!Double.isFinite(squares)) {
                 Arrays.fill(out, o, o + n, Float.NaN);
                 continue;
             }
             double inverseRms = 1.0 / Math.sqrt(squares / n + eps);
+            if (inverseRms > HUGE_INVERSE) {
+                ReferenceKernels.INSTANCE.norms().rmsNorm(x, in, out, o, 1, n, weight, eps, weighting);
+                continue;
+            }
             float k = inverseRms < TINY_INVERSE ? DOWN : 1f;
             scale(x, in, out, o, n, k, (float) (inverseRms / k), weight, weighting == RmsNormWeighting.ONE_PLUS);
         }
@@ -116,7 +132,7 @@ final class VectorNorms implements NormKernel {
     }
 
     /** {@code Σ x_j} in double. */
-    private static double sum(float[] x, int in, int n) {
+    private static double sum(float[] x, int in, int n, double[] lanes) {
         int step = F.length();
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
@@ -136,7 +152,8 @@ final class VectorNorms implements NormKernel {
             a0 = a0.add(low(v));
             a1 = a1.add(high(v));
         }
-        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        double s = Lanes.sum(lanes, D.length());
         for (; j < n; j++) {
             s += x[in + j];
         }
@@ -144,7 +161,7 @@ final class VectorNorms implements NormKernel {
     }
 
     /** {@code Σ (x_j − c)²} in double (c = the mean for LayerNorm, 0 for RMSNorm). */
-    private static double squaredDeviations(float[] x, int in, int n, double c) {
+    private static double squaredDeviations(float[] x, int in, int n, double c, double[] lanes) {
         int step = F.length();
         DoubleVector m = DoubleVector.broadcast(D, c);
         DoubleVector a0 = DoubleVector.zero(D);
@@ -171,7 +188,8 @@ final class VectorNorms implements NormKernel {
             a0 = Lanes.fma(d0, d0, a0);
             a1 = Lanes.fma(d1, d1, a1);
         }
-        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        double s = Lanes.sum(lanes, D.length());
         for (; j < n; j++) {
             double d = x[in + j] - c;
             s += d * d;

@@ -11,6 +11,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.Xpos;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -22,11 +23,14 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link RopeScratch}): {@code θ = p·inv_freq} in double — for an {@link AxialRope},
  * {@code θ = Σ_a p_a·m_a} over the axes with {@code m_a} the frequencies of axis a's pairs and 0 elsewhere,
  * which is {@code fl(p_axis(i)·inv_freq_i)} exactly, so that equal positions on every axis give text RoPE's
- * bits — reduced modulo 2π in double ({@link TwoPi}), rounded to float ({@code ≤ 2⁻²³} absolute, as
- * |θ| ≤ π) for the float {@code COS}/{@code SIN} (≤ 1.5 ulp), times the pair's scale rounded to float (af,
- * 1/af, 1, or xPos's {@code af·ζ_i^(±(p − c)/γ)} formed in double); pairs beyond the last full vector, and
- * rows whose angles exceed 2³¹ radians (past exact reduction: frequencies above 1 near position 2³¹), in
- * double. {@link RowRotation} then applies the row to the token's heads.
+ * bits — reduced modulo π/2 in double ({@link QuarterTurns}), the remainder rounded to float
+ * ({@code ≤ 2⁻²⁵} absolute, as |r| ≤ π/4) for the float polynomials of {@link SinCosPolynomial}
+ * ({@code ≤ 1.25·2⁻²⁴}), times the pair's scale rounded to float (af, 1/af, 1, or xPos's
+ * {@code af·ζ_i^(±(p − c)/γ)} formed in double); pairs beyond the last full vector, and rows whose angles
+ * exceed 2³¹ radians (past exact reduction: frequencies above 1 near position 2³¹), in double with
+ * {@link Math#cos}/{@link Math#sin}. No Vector API {@code SIN}/{@code COS}, whose interpreted and compiled
+ * forms differ: the row is the same bits in every JIT tier. {@link RowRotation} then applies the row to the
+ * token's heads.
  */
 final class VectorRope implements RopeKernel {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -39,8 +43,6 @@ final class VectorRope implements RopeKernel {
     private static final VectorShuffle<Float> DUPLICATE_LOW = VectorShuffle.fromOp(F, j -> j / 2);
     /** Lane {@code j} takes lane {@code HALF + j/2}: duplicates the upper half's values pairwise. */
     private static final VectorShuffle<Float> DUPLICATE_HIGH = VectorShuffle.fromOp(F, j -> HALF + j / 2);
-    /** Largest |θ| that {@link TwoPi#reduce} handles exactly, with margin (its limit is 2²⁹·2π). */
-    private static final double MAX_ANGLE = 0x1p31;
 
     @Override
     public void rotate(RotaryEmbedding rope, Positions positions, int heads, float[] x, int xOffset, float[] out,
@@ -155,11 +157,18 @@ final class VectorRope implements RopeKernel {
         double[] m = s.frequencies;
         float[] row = s.row;
         int i = 0;
-        if (s.largestAngle() <= MAX_ANGLE) {
+        if (s.largestAngle() <= QuarterTurns.MAX_ANGLE) {
             for (; i + LANES <= pairs; i += LANES) {
-                FloatVector theta = reducedAngles(s, i);
-                FloatVector c = theta.lanewise(VectorOperators.COS).mul(FloatVector.fromArray(F, s.cosScale, i));
-                FloatVector sin = theta.lanewise(VectorOperators.SIN).mul(FloatVector.fromArray(F, s.sinScale, i));
+                DoubleVector a0 = angles(s, i);
+                DoubleVector a1 = angles(s, i + HALF);
+                DoubleVector t0 = QuarterTurns.turns(a0);
+                DoubleVector t1 = QuarterTurns.turns(a1);
+                FloatVector reduced = Lanes.narrow(QuarterTurns.remainder(a0, t0), QuarterTurns.remainder(a1, t1));
+                IntVector quadrant = QuarterTurns.quadrants(t0, t1);
+                FloatVector sinR = SinCosPolynomial.sin(reduced);
+                FloatVector cosR = SinCosPolynomial.cos(reduced);
+                FloatVector c = SinCosPolynomial.cosOf(sinR, cosR, quadrant).mul(FloatVector.fromArray(F, s.cosScale, i));
+                FloatVector sin = SinCosPolynomial.sinOf(sinR, cosR, quadrant).mul(FloatVector.fromArray(F, s.sinScale, i));
                 if (layout == RopeLayout.HALF_SPLIT) {
                     c.intoArray(row, i);
                     sin.intoArray(row, pairs + i);
@@ -181,13 +190,11 @@ final class VectorRope implements RopeKernel {
         }
     }
 
-    /** {@code θ_i … θ_{i+L−1} = Σ_a p_a·m_a}, reduced into about [−π, π] in double, then rounded to float. */
-    private static FloatVector reducedAngles(RopeScratch s, int i) {
-        return Lanes.narrow(reduced(s, i), reduced(s, i + HALF));
-    }
-
-    /** Straight-line over up to four axes (no loop-carried vectors); the branches are the same for the whole call. */
-    private static DoubleVector reduced(RopeScratch s, int i) {
+    /**
+     * {@code θ_i … θ_{i+L/2−1} = Σ_a p_a·m_a} in double. Straight-line over up to four axes (no loop-carried
+     * vectors); the branches are the same for the whole call.
+     */
+    private static DoubleVector angles(RopeScratch s, int i) {
         double[] m = s.frequencies;
         int pairs = s.pairs;
         DoubleVector theta = DoubleVector.broadcast(D, s.position[0]).mul(DoubleVector.fromArray(D, m, i));
@@ -200,6 +207,6 @@ final class VectorRope implements RopeKernel {
         if (s.axes > 3) {
             theta = Lanes.fma(DoubleVector.broadcast(D, s.position[3]), DoubleVector.fromArray(D, m, 3 * pairs + i), theta);
         }
-        return TwoPi.reduce(theta);
+        return theta;
     }
 }

@@ -22,7 +22,7 @@ final class VectorRopeCache extends RopeCache {
         RopeLayout layout = embedding.layout();
         int r = embedding.rotaryDim();
         width = RowRotation.width(layout, r);
-        table = new float[Checks.product(count, "count", width, "row width")];
+        table = new float[Checks.generatedTable((long) count * width, "count × row width")];
         RopeFrequencies f = frequencies();
         double af = f.attentionFactor();
         for (int row = 0; row < count; row++) {
