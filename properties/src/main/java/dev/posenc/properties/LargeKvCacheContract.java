@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A {@link KvCache} of more than 2³¹ elements, which only off-heap storage holds: the spec accepts it, and
  * indexes into it are longs, so the rows at its far end are written and read where they belong. The case
  * is F16 keys of 32769 rows × 65536 columns, 2³¹ + 2¹⁶ elements (4 GiB and 128 KiB; values of one column),
- * filled to the end, then attended over by the kernel and the reference at the last positions. The
+ * filled to the end, then attended over by the kernel and the reference at the last positions (decode and prefill). The
  * library's binding runs it once ({@code LargeKvCacheTest}): filling 4 GiB takes about half a minute on a busy machine, and what it checks — the cache's
  * long offsets, and the kernels' reads through them — does not change with the vector width, so the first
  * run (the preferred width, the reference alongside) is enough.
@@ -65,7 +65,7 @@ public abstract class LargeKvCacheContract {
         int chunk = 256;
         float[] zeros = new float[chunk * HEAD_DIM];
         float[] values = new float[chunk];
-        int last = 4;
+        int last = 12;
         float[] k = PositionBiasContract.fill(last * HEAD_DIM, 31);
         float[] v = PositionBiasContract.fill(last, 32);
         try (Arena arena = Arena.ofConfined()) {
@@ -88,19 +88,20 @@ public abstract class LargeKvCacheContract {
                 assertEquals(roundedV[t], cache.value(CAPACITY - last + t, 0, 0));
             }
             assertEquals(0f, cache.key(CAPACITY - last - 1, 0, HEAD_DIM - 1), "a zero row just before");
-            // Two query heads, ALiBi (translation-invariant: the oracle holds the last rows at positions 0 … 3), window 2.
+            // Two query heads, ALiBi (translation-invariant: the oracle holds the last rows at positions 0 … 11), window 2;
+            // one query (decode: rows read in place) and nine (18 entries, more than a vector: tiles packed).
             AttentionOptions options = AttentionOptions.of(2, 1, HEAD_DIM).withValueDim(1)
                     .withCausal(CausalMask.BOTTOM_RIGHT).withWindow(2).withScheme(AlibiBias.of(2));
-            int queries = 2;
-            float[] q = PositionBiasContract.fill(queries * 2 * HEAD_DIM, 33);
-            AttentionCase.Inputs expected = new AttentionCase.Inputs(options, queries, last, Positions.range(last - queries,
-                    queries), null, q, rounded, roundedV, 0, 0);
-            AttentionOracle oracle = AttentionOracle.of(expected);
-            for (AttentionKernel kernel : new AttentionKernel[] {kernel(), Kernels.reference().attention()}) {
-                float[] out = new float[queries * 2];
-                kernel.attend(options, Tokens.of(q, queries, 2, HEAD_DIM), cache, Tokens.of(out, queries, 2, 1),
-                        new AttentionWorkspace());
-                oracle.assertFloatClose(kernel + " at the far end of 2^31 + 2^16 elements", out, 0);
+            for (int queries : new int[] {1, 9}) {
+                float[] q = PositionBiasContract.fill(queries * 2 * HEAD_DIM, 33);
+                AttentionOracle oracle = AttentionOracle.of(new AttentionCase.Inputs(options, queries, last,
+                        Positions.range(last - queries, queries), null, q, rounded, roundedV, 0, 0));
+                for (AttentionKernel kernel : new AttentionKernel[] {kernel(), Kernels.reference().attention()}) {
+                    float[] out = new float[queries * 2];
+                    kernel.attend(options, Tokens.of(q, queries, 2, HEAD_DIM), cache, Tokens.of(out, queries, 2, 1),
+                            new AttentionWorkspace());
+                    oracle.assertFloatClose(kernel + ", " + queries + " queries at the far end of 2^31 + 2^16 elements", out, 0);
+                }
             }
         }
     }
