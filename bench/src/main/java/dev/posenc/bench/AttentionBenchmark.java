@@ -5,6 +5,7 @@ import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.bench.plain.PlainAttention;
+import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,12 +21,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * range equal across schemes):
  * <ul>
  *   <li>{@code prefill}: 8 heads of width 128, 512 queries (the last positions) over 4096 keys, with
- *       no bias ({@code none}), ALiBi or T5 buckets;
+ *       each scheme of {@link Schemes} ({@code none}: no position scheme);
  *   <li>{@code prefillTwoThreads}: the same on the calling thread and one pool thread.
  * </ul>
  * Decode is {@link DecodeBenchmark}.
- * FLOPs count the work that the causal mask leaves, {@code 4·headDim} per visible (query, key, head)
- * (q·k and p·v; ggml counts every pair, masked or not, which is 6.7% more at this prefill shape).
+ * FLOPs count the work that the causal mask and the scheme leave, {@code 4·headDim} per visible (query,
+ * key, head) (q·k and p·v; ggml counts every pair, masked or not, which is 6.7% more at this prefill
+ * shape): StreamingLLM's keys between its sink tokens and its window and the keys before a Llama 4 chunk
+ * are not counted, so a kernel that computes and then masks them shows it.
  * The scalar reference and the plain-Java baseline compute only the last {@value #REFERENCE_ROWS} query
  * rows of prefill, each seeing nearly every key, and count those rows' FLOPs, so that an iteration
  * stays short; every side is measured in the same run.
@@ -37,7 +40,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     private static final int PREFILL_HEADS = 8;
     private static final int PREFILL_QUERIES = 512;
 
-    @Param({"none", "alibi", "t5"})
+    @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire"})
     public String scheme;
 
     private AttentionKernel kernel;
@@ -50,6 +53,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     private float[] v;
     private float[] out;
     private float[] prefillBias;
+    private Terms prefillTerms;
     private final float[][] scores = {new float[KEYS], new float[KEYS]};
     private final AttentionWorkspace workspace = new AttentionWorkspace();
     private final AttentionWorkspace[] twoWorkspaces = {new AttentionWorkspace(), new AttentionWorkspace()};
@@ -67,6 +71,7 @@ public class AttentionBenchmark extends KernelBenchmark {
         v = normal(random, KEYS * PREFILL_HEADS * HEAD_DIM);
         out = new float[q.length];
         prefillBias = Schemes.biasByDistance(prefill, KEYS);
+        prefillTerms = Schemes.terms(prefill);
         pool = Executors.newSingleThreadExecutor();
         switch (impl) {
             case reference, vector -> kernel = impl.provider().attention();
@@ -114,20 +119,23 @@ public class AttentionBenchmark extends KernelBenchmark {
 
     private void plainPrefill(int firstHead, int lastHead, int thread) {
         PlainAttention.attend(PREFILL_HEADS, PREFILL_HEADS, HEAD_DIM, PREFILL_QUERIES, KEYS, firstRow, prefillRows,
-                firstHead, lastHead, q, k, v, prefillBias, out, scores[thread]);
+                firstHead, lastHead, q, k, v, prefillBias, prefillTerms, out, scores[thread]);
     }
 
     /** Elements: query rows × heads; FLOPs: {@code 4·headDim} per visible (query, key, head). */
     private void countPrefill(Elements elements, Flops flops) {
         elements.elements += (long) PREFILL_HEADS * prefillRows;
-        flops.flops += 4L * PREFILL_HEADS * HEAD_DIM * visiblePairs(PREFILL_QUERIES, KEYS, firstRow, prefillRows);
+        flops.flops += 4L * PREFILL_HEADS * HEAD_DIM * visiblePairs(prefill, PREFILL_QUERIES, KEYS, firstRow, prefillRows);
     }
 
-    /** (query, key) pairs a bottom-right causal mask leaves for query rows {@code [first, first + rows)} of {@code queries} over {@code keys}. */
-    static long visiblePairs(int queries, int keys, int first, int rows) {
+    /**
+     * (query, key) pairs a bottom-right causal mask and the options' scheme leave for query rows
+     * {@code [first, first + rows)} of {@code queries} over {@code keys}.
+     */
+    static long visiblePairs(AttentionOptions options, int queries, int keys, int first, int rows) {
         long pairs = 0;
         for (int row = first; row < first + rows; row++) {
-            pairs += keys - queries + row + 1;
+            pairs += Schemes.visibleKeys(options, keys - queries + row);
         }
         return pairs;
     }

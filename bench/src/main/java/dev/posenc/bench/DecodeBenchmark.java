@@ -9,6 +9,7 @@ import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bench.jlama.JlamaDecode;
 import dev.posenc.bench.plain.PlainAttention;
+import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,17 +20,18 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One decode step of attention over a KV cache: one query at the last position, 32 query heads over 8
  * kv heads (GQA, Llama 3 8B's shape) of width 128, a cache of {@code keys} positions whose K and V are
- * stored in {@code kv} precision (f32: 32 MiB at 4096 positions, f16 and bf16 half that), with no bias
- * ({@code none}, as after RoPE: the shape Jlama's attention has), ALiBi or T5. posenc's sides read a
+ * stored in {@code kv} precision (f32: 32 MiB at 4096 positions, f16 and bf16 half that), with each scheme
+ * of {@link Schemes} ({@code none}, as after RoPE: the shape Jlama's attention has). posenc's sides read a
  * {@link KvCache} of that precision (the values rounded to it) off-heap or on the heap ({@code storage});
- * the plain baseline and Jlama read f32 arrays. One token per call; FLOPs {@code 4·heads·keys·headDim}.
+ * the plain baseline and Jlama read f32 arrays. One token per call; FLOPs {@code 4·heads·headDim} per key the
+ * scheme leaves visible (all of them but for {@code streaming} and {@code chunked}).
  */
 public class DecodeBenchmark extends KernelBenchmark {
     static final int HEADS = 32;
     static final int KV_HEADS = 8;
     static final int HEAD_DIM = 128;
 
-    @Param({"none", "alibi", "t5"})
+    @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire"})
     public String scheme;
 
     /** The K/V cache's element type: {@code f32}, {@code f16} or {@code bf16} (posenc's sides only). */
@@ -51,6 +53,8 @@ public class DecodeBenchmark extends KernelBenchmark {
     private float[] v;
     private float[] out;
     private float[] bias;
+    private Terms terms;
+    private int visible;
     private float[] scores;
     private Arena arena;
     private KvCache cache;
@@ -88,6 +92,8 @@ public class DecodeBenchmark extends KernelBenchmark {
         v = AttentionBenchmark.normal(random, keys * KV_HEADS * HEAD_DIM);
         out = new float[q.length];
         bias = Schemes.biasByDistance(options, keys);
+        terms = Schemes.terms(options);
+        visible = Schemes.visibleKeys(options, keys - 1);
         scores = new float[keys];
         switch (impl) {
             case reference, vector -> {
@@ -120,9 +126,9 @@ public class DecodeBenchmark extends KernelBenchmark {
     @Benchmark
     public Object decode(Elements tokens, Flops flops) {
         tokens.elements += 1;
-        flops.flops += 4L * HEADS * keys * HEAD_DIM;
+        flops.flops += 4L * HEADS * visible * HEAD_DIM;
         switch (impl) {
-            case plain -> PlainAttention.attend(HEADS, KV_HEADS, HEAD_DIM, 1, keys, 0, 1, 0, HEADS, q, k, v, bias, out, scores);
+            case plain -> PlainAttention.attend(HEADS, KV_HEADS, HEAD_DIM, 1, keys, 0, 1, 0, HEADS, q, k, v, bias, terms, out, scores);
             case jlama -> {
                 return jlama.run();
             }

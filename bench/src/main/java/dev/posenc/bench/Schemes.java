@@ -2,36 +2,79 @@ package dev.posenc.bench;
 
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
+import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.RelativeBias;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import java.util.SplittableRandom;
 
 /**
- * The position schemes the attention benchmarks compare ({@code none}, {@code alibi}, {@code t5}):
- * posenc's options, causal bottom-right with the default scale 1/√d for every scheme (T5's own scale
- * is 1; one scale keeps the logits' range equal across schemes), and the same bias as the plain
- * baseline's table by distance.
+ * The position schemes the attention benchmarks compare: posenc's options, causal bottom-right with the
+ * default scale 1/√d for every scheme (T5's own scale is 1; one scale keeps the logits' range equal
+ * across schemes; DeBERTa's 1/√(3d) is its own), with the models' own settings where they have them:
+ * <ul>
+ *   <li>{@code none}, {@code alibi}, {@code t5} (32 causal buckets), {@code kerple} (r1, r2 in (0, 2]):
+ *       a bias by distance, the plain baseline's table;
+ *   <li>{@code sinks} (gpt-oss), {@code streaming} (StreamingLLM, 4 sink tokens and 1020 recent keys),
+ *       {@code chunked} (Llama 4's local chunks, of 1024 here: 8192 would cover the benchmarks' keys),
+ *       {@code temperature} (Llama 4's NoPE layers: floor_scale 8192, attn_scale 0.1), {@code deberta}
+ *       (DeBERTa-v3: 256 buckets, 512 relative positions), {@code fire} (FIRE: width 32, c = 0.1, L = 512,
+ *       ε = 1e−6): for the plain baseline, {@link PlainAttention.Terms} that call the scheme's formula.
+ * </ul>
  */
 final class Schemes {
+    /** Every scheme name. */
+    static final String[] NAMES = {"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple",
+            "fire"};
+
     private Schemes() {}
 
     static AttentionOptions options(String scheme, int heads, int kvHeads, int headDim) {
         AttentionOptions options = AttentionOptions.of(heads, kvHeads, headDim).withCausal(CausalMask.BOTTOM_RIGHT);
+        SplittableRandom random = new SplittableRandom(7);
         return switch (scheme) {
             case "none" -> options;
             case "alibi" -> options.withScheme(AlibiBias.of(heads));
-            case "t5" -> {
-                float[] table = new float[heads * 32];
-                SplittableRandom random = new SplittableRandom(7);
-                for (int i = 0; i < table.length; i++) {
-                    table[i] = (float) (random.nextDouble() * 4 - 2);
-                }
-                yield options.withScheme(T5RelativeBias.of(T5Buckets.of(false), heads, table, 0));
+            case "t5" -> options.withScheme(T5RelativeBias.of(T5Buckets.of(false), heads, uniform(random, heads * 32, 2), 0));
+            case "sinks" -> options.withScheme(AttentionSinks.of(uniform(random, heads, 2), 0, heads));
+            case "streaming" -> options.withScheme(StreamingWindow.of(4, 1020));
+            case "chunked" -> options.withScheme(ChunkedAttention.of(1024));
+            case "temperature" -> options.withScheme(AttentionTemperature.of(8192, 0.1));
+            case "deberta" -> {
+                int size = heads * 2 * 256 * headDim;
+                yield options.withScale(1 / Math.sqrt(3.0 * headDim)).withScheme(DebertaPositions.of(heads, headDim, 256, 512,
+                        uniform(random, size, 1), 0, uniform(random, size, 1), 0));
             }
-            default -> throw new IllegalArgumentException("scheme must be none, alibi or t5, was " + scheme);
+            case "kerple" -> options.withScheme(KerpleBias.of(positive(random, heads), positive(random, heads)));
+            case "fire" -> options.withScheme(FireBias.of(0.1, 512, 1e-6, uniform(random, 32, 2), uniform(random, 32, 1),
+                    uniform(random, heads * 32, 1), uniform(random, heads, 1)));
+            default -> throw new IllegalArgumentException("scheme must be one of " + String.join(", ", NAMES) + ", was " + scheme);
         };
+    }
+
+    private static float[] uniform(SplittableRandom random, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+        }
+        return a;
+    }
+
+    private static float[] positive(SplittableRandom random, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (0.01 + random.nextDouble() * 2);
+        }
+        return a;
     }
 
     /**
@@ -51,5 +94,49 @@ final class Schemes {
             }
         }
         return table;
+    }
+
+    /** The plain baseline's terms of a scheme that is not a bias by distance: its formula, per call. */
+    static PlainAttention.Terms terms(AttentionOptions options) {
+        PositionScheme scheme = options.scheme();
+        if (scheme == null || scheme instanceof RelativeBias) {
+            return null;
+        }
+        double ownScale = options.scale() * Math.sqrt(options.headDim());
+        return new PlainAttention.Terms() {
+            @Override
+            public float queryScale(int position) {
+                return (float) (ownScale * scheme.queryScale(position));
+            }
+
+            @Override
+            public int firstKey(int position) {
+                return scheme.firstVisibleKey(position);
+            }
+
+            @Override
+            public float sink(int head) {
+                return (float) scheme.sinkLogit(head);
+            }
+
+            @Override
+            public float logit(int head, int position, int key, float[] q, int qi, float[] k, int kj, float scale) {
+                double b = scheme.bias(head, position, key);
+                return b == Double.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY
+                        : (float) (scale * scheme.logitTerm(head, position, key, q, qi, k, kj) + b);
+            }
+        };
+    }
+
+    /** The keys a bottom-right causal query at {@code position} sees under the options' scheme. */
+    static int visibleKeys(AttentionOptions options, int position) {
+        return switch (options.scheme()) {
+            case ChunkedAttention c -> position - c.firstVisibleKey(position) + 1;
+            case StreamingWindow s -> {
+                int windowStart = Math.max(0, position - s.window());
+                yield Math.min(s.sinkTokens(), windowStart) + position - windowStart + 1;
+            }
+            case null, default -> position + 1;
+        };
     }
 }

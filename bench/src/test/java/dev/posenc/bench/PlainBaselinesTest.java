@@ -155,7 +155,7 @@ class PlainBaselinesTest {
         float[] q = uniform(random, queries * heads * headDim, 1);
         float[] k = uniform(random, keys * kvHeads * headDim, 1);
         float[] v = uniform(random, keys * kvHeads * headDim, 1);
-        for (String scheme : new String[] {"none", "alibi", "t5"}) {
+        for (String scheme : Schemes.NAMES) {
             AttentionOptions options = Schemes.options(scheme, heads, kvHeads, headDim);
             float[] expected = new float[q.length];
             REFERENCE.attention().attend(options, queries, keys, Positions.range(keys - queries, queries), null,
@@ -165,11 +165,12 @@ class PlainBaselinesTest {
                 float[] actual = new float[rows * heads * headDim];
                 float[] rowsOfQ = java.util.Arrays.copyOfRange(q, firstRow * heads * headDim, q.length);
                 PlainAttention.attend(heads, kvHeads, headDim, queries, keys, firstRow, rows, 0, heads, rowsOfQ, k, v,
-                        Schemes.biasByDistance(options, keys), actual, new float[keys]);
-                // Logits: a float dot of 16 terms of |q·k| ≤ 1 (≤ 16u·16) and the bias rounded to float (|b| ≤ 8: 8u);
-                // an error e in logits moves p by ≤ 2e relative; |v| ≤ 1 over ≤ 10 keys adds ≤ 10u.
+                        Schemes.biasByDistance(options, keys), Schemes.terms(options), actual, new float[keys]);
+                // Logits: a float dot of 16 terms of |q·k| ≤ 1 (≤ 16u·16), the scale and τ (2u·16) and the scheme's
+                // terms rounded to float (a bias |b| ≤ 8 or DeBERTa's two dots ≤ 32, sinks ≤ 2: ≤ 32u); an error e in
+                // logits moves p by ≤ 2e relative; |v| ≤ 1 over ≤ 10 keys and the sink add ≤ 12u.
                 float[] expectedRows = java.util.Arrays.copyOfRange(expected, firstRow * heads * headDim, expected.length);
-                assertClose(expectedRows, actual, 2 * (256 + 8) * U + 12 * U, 0);
+                assertClose(expectedRows, actual, 2 * (256 + 32 + 32) * U + 14 * U, 0);
             }
         }
     }

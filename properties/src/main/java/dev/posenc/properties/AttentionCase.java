@@ -10,9 +10,16 @@ import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
 import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.ShawRelativePositions;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.bias.TransformerXlPositions;
@@ -40,7 +47,18 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
     public enum DenseKind { NONE, ADDITIVE_SHARED, ADDITIVE_PER_HEAD, MASK_SHARED, MASK_PER_HEAD }
 
     /** The position scheme. */
-    public enum SchemeKind { NONE, ALIBI, ALIBI_SYMMETRIC, T5_BIDIRECTIONAL, T5_CAUSAL, SHAW, SHAW_KEYS_ONLY, XL }
+    public enum SchemeKind {
+        NONE, ALIBI, ALIBI_SYMMETRIC, T5_BIDIRECTIONAL, T5_CAUSAL, SHAW, SHAW_KEYS_ONLY, XL,
+        /** gpt-oss sink logits; StreamingLLM; Llama 4 chunks and temperature. */
+        SINKS, STREAMING, CHUNKED, TEMPERATURE,
+        /** DeBERTa with log buckets or without; KERPLE (log); FIRE with a small threshold L, and with every position within L. */
+        DEBERTA, KERPLE, FIRE, FIRE_WITHIN;
+
+        /** Whether the scheme needs a causal mask (a case without one gets bottom-right). */
+        boolean causal() {
+            return this == XL || this == STREAMING || this == CHUNKED;
+        }
+    }
 
     /** Scheme, soft-cap (0: none) and scale (0: default). */
     public record Scheme(SchemeKind kind, double softCap, double scale, long seed) {}
@@ -145,11 +163,11 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
     public Inputs build() {
         Shape s = shape;
         SplittableRandom random = new SplittableRandom(scheme.seed());
-        CausalMask causal = scheme.kind() == SchemeKind.XL && masking.causal() == CausalMask.NONE
-                ? CausalMask.BOTTOM_RIGHT : masking.causal();
+        CausalMask causal = scheme.kind().causal() && masking.causal() == CausalMask.NONE ? CausalMask.BOTTOM_RIGHT : masking.causal();
         AttentionOptions options = AttentionOptions.of(s.heads(), s.kvHeads(), s.headDim()).withValueDim(s.valueDim())
                 .withCausal(causal).withScheme(scheme(random));
-        if (masking.window() >= 0) {
+        // StreamingLLM has its own window.
+        if (masking.window() >= 0 && scheme.kind() != SchemeKind.STREAMING) {
             options = options.withWindow(masking.window());
         }
         if (scheme.softCap() > 0) {
@@ -218,7 +236,36 @@ public record AttentionCase(Shape shape, Masking masking, Scheme scheme, Data da
                 yield TransformerXlPositions.of(s.heads(), s.headDim(), uniform(random, width, 0.5), 0,
                         uniform(random, width, 0.5), 0, uniform(random, (maxDistance + 1) * width, 1), 0, maxDistance);
             }
+            case SINKS -> AttentionSinks.of(uniform(random, s.heads(), 3), 0, s.heads());
+            case STREAMING -> StreamingWindow.of(random.nextInt(6), random.nextInt(30));
+            case CHUNKED -> ChunkedAttention.of(1 + random.nextInt(80));
+            case TEMPERATURE -> AttentionTemperature.of(random.nextInt(3) == 0 ? 1 + random.nextDouble() * 40
+                    : 1 + random.nextInt(40), random.nextDouble());
+            case DEBERTA -> {
+                int buckets = random.nextInt(3) == 0 ? 0 : 2 + random.nextInt(15);
+                int maxRelative = buckets > 0 ? buckets / 2 + 2 + random.nextInt(60) : 1 + random.nextInt(20);
+                int size = s.heads() * 2 * (buckets > 0 ? buckets : maxRelative) * s.headDim();
+                yield DebertaPositions.of(s.heads(), s.headDim(), buckets, maxRelative, uniform(random, size, 1), 0,
+                        uniform(random, size, 1), 0);
+            }
+            case KERPLE -> KerpleBias.of(positive(random, s.heads(), 2), positive(random, s.heads(), 1));
+            case FIRE, FIRE_WITHIN -> {
+                int width = 1 + random.nextInt(40);
+                double threshold = scheme.kind() == SchemeKind.FIRE ? 1 + random.nextInt(60) : 1e6;
+                yield FireBias.of(0.02 + random.nextDouble(), threshold, random.nextBoolean() ? 1e-6 : 0,
+                        uniform(random, width, 2), uniform(random, width, 1), uniform(random, s.heads() * width, 1),
+                        uniform(random, s.heads(), 1));
+            }
         };
+    }
+
+    /** Values in {@code [0.01, 0.01 + scale)}. */
+    private static float[] positive(SplittableRandom random, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (0.01 + random.nextDouble() * scale);
+        }
+        return a;
     }
 
     private static float[] uniform(SplittableRandom random, int n, double scale) {

@@ -13,9 +13,19 @@ import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import java.util.ArrayList;
@@ -134,6 +144,33 @@ public abstract class AttentionContract {
         }
     }
 
+    /**
+     * gpt-oss sinks, StreamingLLM, Llama 4 chunks and temperature, KERPLE: {@code attention_modern.json},
+     * each case as its scheme, at the tolerances of {@link ConformanceAttention}.
+     */
+    @Test
+    public void modernSchemesMatchTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("attention_modern")) {
+            if (c.kind().equals("temperature")) {
+                ConformanceAttention.temperatureScales(c);
+            }
+            ConformanceAttention a = ConformanceAttention.modern(c);
+            if (a != null) {
+                a.check(kernel());
+            }
+        }
+    }
+
+    /** DeBERTa-v2's disentangled attention: {@code deberta.json}'s attention cases. */
+    @Test
+    public void debertaMatchesTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("deberta")) {
+            if (c.kind().equals("attention")) {
+                ConformanceAttention.deberta(c).check(kernel());
+            }
+        }
+    }
+
     @Test
     public void alibiProbabilitiesMatchTheConformanceData() {
         for (ConformanceCase c : Conformance.cases("alibi")) {
@@ -141,6 +178,46 @@ public abstract class AttentionContract {
                 ConformanceAttention.alibiProbabilities(c).check(kernel());
             }
         }
+    }
+
+    /**
+     * The scheme hooks' non-default paths, prefill and decode: a chunk's earlier keys are never read (NaN
+     * there changes no bit); a sink of −1e30 and a temperature of exactly 1 change no bit; a row whose every
+     * key is masked gives its weight to the sink: zeros.
+     */
+    @Test
+    public void chunksSinksAndTemperatureTakeTheirPaths() {
+        int d = 8;
+        int heads = 2;
+        int keys = 150;
+        float[] k = PositionBiasContract.fill(keys * heads * d, 22);
+        float[] v = PositionBiasContract.fill(keys * heads * d, 23);
+        float[] hidden = k.clone();
+        float[] hiddenValues = v.clone();
+        // Bottom-right, chunks of 32: the queries at 110 … 149 see from key 96 on, the decode query at 149 from 128.
+        java.util.Arrays.fill(hidden, 0, 96 * heads * d, Float.NaN);
+        java.util.Arrays.fill(hiddenValues, 0, 96 * heads * d, Float.NaN);
+        AttentionOptions causal = AttentionOptions.of(heads, d).withCausal(CausalMask.BOTTOM_RIGHT);
+        AttentionOptions chunked = causal.withScheme(ChunkedAttention.of(32));
+        for (int queries : new int[] {40, 1}) {
+            float[] q = PositionBiasContract.fill(queries * heads * d, 21);
+            float[] plain = attendAll(causal, queries, keys, null, q, k, v);
+            assertArrayEquals(attendAll(chunked, queries, keys, null, q, k, v), attendAll(chunked, queries, keys, null, q, hidden,
+                    hiddenValues), "keys before the chunk are not read, " + queries + " queries");
+            assertArrayEquals(plain, attendAll(causal.withScheme(AttentionSinks.of(new float[] {-1e30f, -1e30f}, 0, 2)), queries,
+                    keys, null, q, k, v), "a sink of −1e30, " + queries + " queries");
+            assertArrayEquals(plain, attendAll(causal.withScheme(AttentionTemperature.of(1e6, 0.5)), queries, keys, null, q, k, v),
+                    "τ = 1 below floor_scale, " + queries + " queries");
+            DenseBias none = DenseBias.mask(new boolean[queries * keys], 0, 1, queries, keys);
+            assertArrayEquals(new float[queries * heads * d], attendAll(causal.withScheme(AttentionSinks.of(new float[] {3f, -3f},
+                    0, 2)), queries, keys, none, q, k, v), "every key masked: the sink takes all, " + queries + " queries");
+        }
+    }
+
+    private float[] attendAll(AttentionOptions o, int queries, int keys, DenseBias dense, float[] q, float[] k, float[] v) {
+        float[] out = new float[queries * o.heads() * o.valueDim()];
+        kernel().attend(o, queries, keys, null, dense, q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
+        return out;
     }
 
     @Test
@@ -291,6 +368,16 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> o.withValueDim(0), null, "valueDim", "0");
         BadInput.rejects(() -> o.withScheme(AlibiBias.of(3)), null, "3 heads", "heads = 4");
         BadInput.rejects(() -> o.withScheme(T5RelativeBias.of(T5Buckets.of(true), 2, new float[64], 0)), null, "2 heads");
+        BadInput.rejects(() -> o.withScheme(AttentionSinks.of(new float[3], 0, 3)), null, "3 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(StreamingWindow.of(4, 8)), null, "causal", "false");
+        BadInput.rejects(() -> o.withCausal(CausalMask.TOP_LEFT).withWindow(5).withScheme(StreamingWindow.of(4, 8)), null,
+                "window = 5");
+        BadInput.rejects(() -> o.withScheme(ChunkedAttention.of(16)), null, "causal");
+        BadInput.rejects(() -> o.withScheme(KerpleBias.of(new float[] {1f}, new float[] {1f})), null, "1 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(FireBias.of(0.1, 512, 0, new float[1], new float[1], new float[1], new float[1])),
+                null, "1 heads", "heads = 4");
+        BadInput.rejects(() -> o.withScheme(DebertaPositions.of(4, 4, 0, 3, new float[96], 0, new float[96], 0)), null,
+                "headDim = 4", "headDim = 8");
         BadInput.rejects(() -> a.attend(o, 0, 5, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "queries", "0");
         BadInput.rejects(() -> a.attend(o, 3, -1, null, null, q, 0, k, 0, v, 0, out, 0, w), out, "keys", "-1");
         BadInput.rejects(() -> a.attend(o, 3, 5, null, null, q, 1, k, 0, v, 0, out, 0, w), out, "q", "97", "96");
@@ -331,5 +418,17 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> a.attend(o, qt, kt, vt, qt, w), q, "overlaps", "q");
         BadInput.rejects(() -> a.attend(o, Positions.of(1, 2), null, qt, kt, vt, outt, w), out, "queryPositions.count()");
         BadInput.rejects(() -> a.attend(o, null, null, qt, kt, vt, outt, Runnable::run, w, w), out, "same object");
+        // Over a KvCache: DeBERTa's position-to-content term reads key rows the cache form does not hand over.
+        KvCache cache = KvCache.onHeap(KvCacheSpec.of(8, 2, 8, KvPrecision.F32));
+        cache.append(kt, vt);
+        AttentionOptions deberta = o.withScheme(DebertaPositions.of(4, 8, 0, 3, new float[4 * 2 * 3 * 8], 0,
+                new float[4 * 2 * 3 * 8], 0));
+        BadInput.rejects(() -> a.attend(deberta, qt, cache, outt, w), out, "DebertaPositions", "KvCache");
+        // A ring that has overwritten StreamingLLM's first tokens: they stay visible to the query, so it is rejected.
+        KvCache ring = KvCache.onHeap(KvCacheSpec.of(4, 2, 8, KvPrecision.F32).asRing());
+        ring.append(kt.rows(0, 3), vt.rows(0, 3));
+        ring.append(kt.rows(3, 2), vt.rows(3, 2));
+        AttentionOptions streaming = o.withCausal(CausalMask.BOTTOM_RIGHT).withScheme(StreamingWindow.of(1, 2));
+        BadInput.rejects(() -> a.attend(streaming, qt, ring, outt, w), out, "ring cache holds positions [1, 5)");
     }
 }

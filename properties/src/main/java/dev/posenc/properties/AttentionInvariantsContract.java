@@ -31,10 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ShortStackTraces.class)
 public abstract class AttentionInvariantsContract {
+    /** Schemes of relative positions only (FIRE when every position is within its threshold; sinks have none). */
     private static final SchemeKind[] RELATIVE = {SchemeKind.ALIBI, SchemeKind.ALIBI_SYMMETRIC, SchemeKind.T5_BIDIRECTIONAL,
-            SchemeKind.T5_CAUSAL, SchemeKind.SHAW, SchemeKind.SHAW_KEYS_ONLY, SchemeKind.XL};
+            SchemeKind.T5_CAUSAL, SchemeKind.SHAW, SchemeKind.SHAW_KEYS_ONLY, SchemeKind.XL, SchemeKind.DEBERTA,
+            SchemeKind.KERPLE, SchemeKind.FIRE_WITHIN, SchemeKind.SINKS};
     private static final SchemeKind[] WITHOUT_VALUE_TERMS = {SchemeKind.NONE, SchemeKind.ALIBI, SchemeKind.ALIBI_SYMMETRIC,
-            SchemeKind.T5_BIDIRECTIONAL, SchemeKind.T5_CAUSAL, SchemeKind.XL};
+            SchemeKind.T5_BIDIRECTIONAL, SchemeKind.T5_CAUSAL, SchemeKind.XL, SchemeKind.SINKS, SchemeKind.STREAMING,
+            SchemeKind.CHUNKED, SchemeKind.TEMPERATURE, SchemeKind.DEBERTA, SchemeKind.KERPLE, SchemeKind.FIRE,
+            SchemeKind.FIRE_WITHIN};
 
     /** The implementation under test. */
     protected abstract AttentionKernel kernel();
@@ -43,7 +47,7 @@ public abstract class AttentionInvariantsContract {
         return AttentionContract.run(kernel(), in, in.workspace());
     }
 
-    /** With one-hot values ({@code v_j = e_j}) the output row is the probability row: it sums to 1. */
+    /** With one-hot values ({@code v_j = e_j}) the output row is the probability row: it sums to 1 (less a sink's share). */
     @Test
     public void probabilitiesSumToOne() {
         qt(100).forAll(AttentionCase.shapes(30, 120, 40), AttentionCase.maskings(), AttentionCase.schemes(WITHOUT_VALUE_TERMS),
@@ -62,8 +66,9 @@ public abstract class AttentionInvariantsContract {
                             sum += p;
                             anyVisible |= AttentionOracle.visible(in, r % in.options().heads(), r / in.options().heads(), j);
                         }
-                        // Each p_j is within rowBound·p_j of exact (checked above), so the sum is within rowBound of 1.
-                        double expected = anyVisible ? 1 : 0;
+                        // Each p_j is within rowBound·p_j of exact (checked above), so the sum is within rowBound of 1
+                        // (of 1 less the sink's share with sinks).
+                        double expected = anyVisible ? 1 - oracle.sinkShare(r) : 0;
                         double slack = oracle.rowBound(r) + keys * (double) Float.MIN_NORMAL;
                         assertTrue(Math.abs(sum - expected) <= slack, "row " + r + " sums to " + sum + ", not " + expected);
                     }

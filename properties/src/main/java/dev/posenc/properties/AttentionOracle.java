@@ -3,21 +3,36 @@ package dev.posenc.properties;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.posenc.attention.AttentionOptions;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
+import dev.posenc.bias.FireBias;
 import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.RelativeBias;
 import dev.posenc.bias.ShawRelativePositions;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.TransformerXlPositions;
 
 /**
  * Attention computed independently of the library's kernels, in double, from the schemes' public
  * accessors, together with the error bound a float32 implementation must meet at each output.
  *
- * <p>Bound (u = 2⁻²⁴). For a visible key j let {@code A_j} be s times the sum of the absolute values of
+ * <p>The schemes' visibility (Llama 4 chunks, StreamingLLM's gap), temperature τ(p), DeBERTa's terms and
+ * the gpt-oss sink are computed here from their parameters; the biases of {@link RelativeBias} and
+ * {@link FireBias} and the indices of Shaw and DeBERTa come from the schemes' own formulas, which their
+ * conformance tests check.
+ *
+ * <p>Bound (u = 2⁻²⁴). For a visible key j let {@code A_j} be s·τ(p) times the sum of the absolute values of
  * every product in its dot products ({@code Σ|q_c k_c|}, plus {@code Σ|q_c aK_c|} for Shaw, plus
- * {@code Σ|q_c + u_c||k_c| + Σ|q_c + v_c||r_c|} for Transformer-XL) and {@code b_j} its additive bias
- * (position scheme and dense). A float implementation that forms q·s, the sums over the head width
- * d, the soft cap and the sum with the bias in float errs on the logit by at most
+ * {@code Σ|q_c + u_c||k_c| + Σ|q_c + v_c||r_c|} for Transformer-XL, plus {@code Σ|q_c Kr_c| + Σ|k_c Qr_c|}
+ * for DeBERTa) and {@code b_j} its additive bias (position scheme and dense). A float implementation
+ * that forms q·s·τ, the sums over the head width d, the soft cap and the sum with the bias in float
+ * errs on the logit by at most
  * <pre>  δ_j = γ_{d+6}·A_j + 4u·|b_j| + 4u·cap,   γ_n = n·u/(1 − n·u)</pre>
+ * except that FIRE's bias, an MLP of width w that a kernel may evaluate in float, adds
+ * {@code γ_{w+6}·(|B2_h| + Σ_k |W2_hk|·(|W1_k|·|x| + |B1_k|))}. A sink logit σ_h counts as one more
+ * visible key in n below.
  * Softmax is invariant to a common shift, so each weight's relative error is at most
  * {@code e^{2Δ} − 1} with {@code Δ = max_j δ_j}, plus {@code 2u} per exponential, per rescale of a
  * streaming softmax (at most one per key) and per sum of n terms: in all
@@ -35,6 +50,7 @@ public final class AttentionOracle {
     private final double[] delta;
     private final int[] visible;
     private final boolean[] nanRow;
+    private final double[] sinkShare;
 
     private AttentionOracle(AttentionCase.Inputs in) {
         this.in = in;
@@ -45,6 +61,7 @@ public final class AttentionOracle {
         delta = new double[rows];
         visible = new int[rows];
         nanRow = new boolean[rows];
+        sinkShare = new double[rows];
         for (int i = 0; i < in.queries(); i++) {
             for (int h = 0; h < o.heads(); h++) {
                 row(h, i);
@@ -62,15 +79,31 @@ public final class AttentionOracle {
         return expected.clone();
     }
 
-    /** Whether key j is visible to query row i of head h (causal mask, window, dense mask). */
+    /** Whether key j is visible to query row i of head h (causal mask, window, scheme, dense mask). */
     public static boolean visible(AttentionCase.Inputs in, int h, int i, int j) {
         AttentionOptions o = in.options();
         long p = in.position(i);
         boolean causalOk = o.causal() == dev.posenc.attention.CausalMask.NONE || j <= p;
         boolean windowOk = !o.hasWindow() || (j >= p - o.window() && (o.causal() != dev.posenc.attention.CausalMask.NONE
                 || j <= p + o.window()));
+        boolean schemeOk = switch (o.scheme()) {
+            case ChunkedAttention c -> Math.floorDiv(j, c.chunkSize()) == Math.floorDiv(p, c.chunkSize());
+            case StreamingWindow w -> j < w.sinkTokens() || j >= p - w.window();
+            case null, default -> true;
+        };
         boolean denseOk = in.dense() == null || in.dense().bias(h, i, j) != Double.NEGATIVE_INFINITY;
-        return causalOk && windowOk && denseOk;
+        return causalOk && windowOk && schemeOk && denseOk;
+    }
+
+    /** Llama 4's τ(p) from the temperature's parameters (1 for other schemes and negative positions). */
+    static double temperature(AttentionOptions o, int p) {
+        return o.scheme() instanceof AttentionTemperature t && p >= 0
+                ? Math.log(Math.floor((p + 1.0) / t.floorScale()) + 1) * t.attnScale() + 1 : 1;
+    }
+
+    /** σ_h, or −∞ without sinks. */
+    static double sink(AttentionOptions o, int h) {
+        return o.scheme() instanceof AttentionSinks sinks ? sinks.sink(h) : Double.NEGATIVE_INFINITY;
     }
 
     private void row(int h, int i) {
@@ -83,7 +116,10 @@ public final class AttentionOracle {
         double[] z = new double[keys];
         double[] a = new double[keys];
         double[] b = new double[keys];
-        double max = Double.NEGATIVE_INFINITY;
+        double[] biasError = new double[keys];
+        double sink = sink(o, h);
+        double tau = temperature(o, p);
+        double max = sink;
         int r = i * o.heads() + h;
         for (int j = 0; j < keys; j++) {
             z[j] = Double.NEGATIVE_INFINITY;
@@ -91,13 +127,16 @@ public final class AttentionOracle {
                 continue;
             }
             double[] dot = dot(o, h, g, i, p, j);
-            double x = o.scale() * dot[0];
-            a[j] = o.scale() * dot[1];
+            double x = o.scale() * tau * dot[0];
+            a[j] = o.scale() * tau * dot[1];
             if (o.softCap() > 0) {
                 x = o.softCap() * Math.tanh(x / o.softCap());
             }
             PositionScheme bias = o.scheme();
-            b[j] = (bias instanceof RelativeBias rb ? rb.bias(h, p, j) : 0) + (in.dense() == null ? 0 : in.dense().bias(h, i, j));
+            double schemeBias = bias instanceof RelativeBias || bias instanceof FireBias ? bias.bias(h, p, j) : 0;
+            b[j] = schemeBias + (in.dense() == null ? 0 : in.dense().bias(h, i, j));
+            // The bias's own rounding: 4u·|b|, plus FIRE's MLP bound.
+            biasError[j] = 4 * U * Math.abs(b[j]) + (bias instanceof FireBias fire ? fireBound(fire, h, p, j) : 0);
             z[j] = x + b[j];
             nanRow[r] |= Double.isNaN(z[j]) || z[j] == Double.POSITIVE_INFINITY;
             max = Math.max(max, z[j]);
@@ -107,19 +146,22 @@ public final class AttentionOracle {
             java.util.Arrays.fill(expected, out, out + dv, nanRow[r] ? Double.NaN : 0.0);
             return;
         }
-        double sum = 0;
+        double sum = sink == Double.NEGATIVE_INFINITY ? 0 : Math.exp(sink - max);
+        sinkShare[r] = sum;
+        visible[r] += sink == Double.NEGATIVE_INFINITY ? 0 : 1;
         double[] weights = new double[keys];
         for (int j = 0; j < keys; j++) {
             weights[j] = z[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(z[j] - max);
             sum += weights[j];
         }
+        sinkShare[r] /= sum;
         for (int j = 0; j < keys; j++) {
             if (z[j] == Double.NEGATIVE_INFINITY) {
                 continue;
             }
             double w = weights[j] / sum;
             visible[r]++;
-            double dj = gamma(d + 6) * a[j] + 4 * U * Math.abs(b[j]) + 4 * U * o.softCap();
+            double dj = gamma(d + 6) * a[j] + biasError[j] + 4 * U * o.softCap();
             delta[r] = Math.max(delta[r], dj);
             for (int c = 0; c < dv; c++) {
                 double value = in.v()[in.offset() + (j * o.kvHeads() + g) * dv + c];
@@ -156,12 +198,34 @@ public final class AttentionOracle {
                 sum += qc * e;
                 abs += Math.abs(qc * e);
             }
+            if (o.scheme() instanceof DebertaPositions deberta) {
+                int index = deberta.index(p, j);
+                double c2p = qc * deberta.keyEmbedding(h, index, c);
+                double p2c = kc * deberta.queryEmbedding(h, index, c);
+                sum += c2p + p2c;
+                abs += Math.abs(c2p) + Math.abs(p2c);
+            }
         }
         return new double[] {sum, abs};
     }
 
     private static double valueEmbedding(AttentionOptions o, int p, int j, int c) {
         return o.scheme() instanceof ShawRelativePositions shaw ? shaw.valueEmbedding(shaw.index(p, j), c) : 0;
+    }
+
+    /** FIRE's MLP in float: {@code γ_{w+6}·(|B2_h| + Σ_k |W2_hk|·(|W1_k|·|x| + |B1_k|))} (see the class comment). */
+    private static double fireBound(FireBias fire, int h, int p, int j) {
+        double x = Math.abs(fire.normalisedDistance(p, j));
+        double m = Math.abs(fire.outputBias(h));
+        for (int k = 0; k < fire.width(); k++) {
+            m += Math.abs(fire.outputWeight(h, k)) * (Math.abs(fire.inputWeight(k)) * x + Math.abs(fire.inputBias(k)));
+        }
+        return gamma(fire.width() + 6) * m;
+    }
+
+    /** The exact share of output row {@code r}'s softmax that the sink logit takes (0 without sinks). */
+    public double sinkShare(int r) {
+        return sinkShare[r];
     }
 
     private static double gamma(int n) {

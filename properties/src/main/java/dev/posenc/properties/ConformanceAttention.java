@@ -7,8 +7,14 @@ import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
 import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.KerpleBias;
 import dev.posenc.bias.PositionScheme;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.rope.RopeLayout;
@@ -120,6 +126,95 @@ final class ConformanceAttention {
             return T5RelativeBias.of(buckets, heads, c.floats("inputs.t5_table"), 0);
         }
         return c.name().contains("alibi") ? AlibiBias.of(heads) : null;
+    }
+
+    /**
+     * One case of {@code attention_modern.json} (gpt-oss sinks, StreamingLLM, Llama 4 chunks and
+     * temperature, KERPLE), or {@code null} for a temperature case whose query positions lie past its keys
+     * (there only τ is checked, {@link #temperatureScales}). Checked as the case's scheme with explicit
+     * positions under a causal mask (and bottom-right where that is the same), with the file's window
+     * where it has one; the temperature cases allow every key (the positions only set τ), so no mask.
+     */
+    static ConformanceAttention modern(ConformanceCase c) {
+        ConformanceAttention a = fromShapes(c);
+        int[] positions = c.ints("inputs.query_positions");
+        if (positions[positions.length - 1] >= a.keys) {
+            return null;
+        }
+        int d = c.shape("inputs.q")[2];
+        boolean unmasked = c.kind().equals("temperature");
+        AttentionOptions base = AttentionOptions.of(a.heads, a.kvHeads, d).withValueDim(c.shape("inputs.v")[2])
+                .withScale(c.param("scale")).withCausal(unmasked ? CausalMask.NONE : CausalMask.TOP_LEFT);
+        for (int allowed : c.ints("inputs.allowed")) {
+            if (unmasked && allowed == 0) {
+                throw new IllegalStateException(c + ": a temperature case with a mask");
+            }
+        }
+        AttentionOptions options = switch (c.kind()) {
+            case "sinks" -> {
+                AttentionOptions sinks = base.withScheme(AttentionSinks.of(c.floats("inputs.sinks"), 0, a.heads));
+                // gpt-oss's sliding_window W is t > p − W: window W − 1 here.
+                yield c.node("params.sliding_window").isNull() ? sinks : sinks.withWindow(c.intParam("sliding_window") - 1);
+            }
+            // The file's window counts the query (p − t < window): StreamingWindow's w is window − 1.
+            case "streaming_sinks" -> base.withScheme(StreamingWindow.of(c.intParam("sink_tokens"), c.intParam("window") - 1));
+            case "chunked" -> base.withScheme(ChunkedAttention.of(c.intParam("attention_chunk_size")));
+            case "temperature" -> base.withScheme(AttentionTemperature.of(c.param("floor_scale"), c.param("attn_scale")));
+            case "kerple_log" -> base.withScheme(KerpleBias.of(c.floats("inputs.r1"), c.floats("inputs.r2")));
+            default -> throw new IllegalArgumentException(c + ": unknown kind " + c.kind());
+        };
+        a.variants.add(new Variant("explicit positions with " + options.scheme(), options, Positions.of(positions), null));
+        if (!unmasked && positions[0] == a.keys - a.queries) {
+            a.variants.add(new Variant("bottom-right with " + options.scheme(), options.withCausal(CausalMask.BOTTOM_RIGHT),
+                    null, null));
+        }
+        return a;
+    }
+
+    /**
+     * A {@code deberta.json} attention case: {@link DebertaPositions} from the file's projected relative
+     * embeddings, unmasked, default positions, the file's scale 1/√(3d).
+     */
+    static ConformanceAttention deberta(ConformanceCase c) {
+        ConformanceAttention a = fromShapes(c);
+        a.variants.add(new Variant("DeBERTa " + c.name(), AttentionOptions.of(a.heads, c.intParam("head_dim"))
+                .withScale(c.param("scale")).withScheme(debertaPositions(c)), null, null));
+        return a;
+    }
+
+    /** The case's {@link DebertaPositions}, its tables {@code [H, 2·span, D]} as the file holds them. */
+    static DebertaPositions debertaPositions(ConformanceCase c) {
+        return DebertaPositions.of(c.intParam("num_heads"), c.intParam("head_dim"), c.intParam("position_buckets"),
+                c.intParam("max_relative_positions"), c.floats("inputs.pos_key"), 0, c.floats("inputs.pos_query"), 0);
+    }
+
+    /** A temperature case's τ(p) against {@code expected.attn_scales}, and q·τ against {@code q_scaled}. */
+    static void temperatureScales(ConformanceCase c) {
+        AttentionTemperature t = AttentionTemperature.of(c.param("floor_scale"), c.param("attn_scale"));
+        int[] positions = c.ints("inputs.query_positions");
+        double[] scales = c.doubles("expected.attn_scales");
+        float[] q = c.floats("inputs.q");
+        double[] scaled = c.doubles("expected.q_scaled");
+        int d = c.shape("inputs.q")[2];
+        for (int i = 0; i < positions.length; i++) {
+            // The same formula in double: a few ulps.
+            Approx.assertClose(c + " τ(" + positions[i] + ")", t.queryScale(positions[i]), scales[i], 4 * Math.ulp(scales[i]));
+        }
+        for (int e = 0; e < q.length; e++) {
+            int p = positions[e / d % positions.length];
+            Approx.assertClose(c + " q_scaled[" + e + "]", q[e] * t.queryScale(p), scaled[e], 4 * Math.ulp(scaled[e]));
+        }
+    }
+
+    /** The tensors of a case whose q, k, v are {@code [heads, seq, dim]}, with {@code expected.out} and {@code probs}. */
+    private static ConformanceAttention fromShapes(ConformanceCase c) {
+        int[] q = c.shape("inputs.q");
+        int[] k = c.shape("inputs.k");
+        int[] v = c.shape("inputs.v");
+        return new ConformanceAttention(c.toString(), q[0], k[0], q[1], k[1], toSequenceFirst(c.floats("inputs.q"), q[0], q[1], q[2]),
+                toSequenceFirst(c.floats("inputs.k"), k[0], k[1], k[2]), toSequenceFirst(c.floats("inputs.v"), v[0], v[1], v[2]),
+                toSequenceFirst(c.doubles("expected.out"), q[0], q[1], v[2]),
+                toSequenceFirst(c.doubles("expected.probs"), q[0], q[1], k[1]));
     }
 
     /**

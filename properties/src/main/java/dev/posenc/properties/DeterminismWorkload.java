@@ -14,6 +14,14 @@ import dev.posenc.attention.KvCacheSpec;
 import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
+import dev.posenc.bias.PositionScheme;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.norm.RmsNormWeighting;
 import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.MropeSections;
@@ -203,6 +211,23 @@ public final class DeterminismWorkload {
         AttentionOptions prefill = plain.withCausal(CausalMask.TOP_LEFT).withScheme(AlibiBias.of(heads));
         out.put("attention prefill causal ALiBi", apply(y -> k.attention().attend(prefill, rows, keys, null, null, qRows, 0,
                 kk, 0, v, 0, y, 0, workspace), rows * heads * d));
+        // Issue 12's schemes, on the same prefill and decode calls (FIRE's threshold below the positions: its per-logit
+        // MLP).
+        float[] table = data(heads * 2 * 8 * d, 13, 1);
+        float[] sixteen = data(16, 14, 1);
+        PositionScheme[] schemes = {AttentionSinks.of(data(heads, 15, 1), 0, heads), StreamingWindow.of(2, 9),
+                ChunkedAttention.of(16), AttentionTemperature.of(8, 0.5), DebertaPositions.of(heads, d, 8, 64, table, 0, table, 0),
+                KerpleBias.of(new float[] {1f, 0.5f, 2f, 0.1f}, new float[] {0.5f, 1f, 0.2f, 2f}),
+                FireBias.of(0.1, 16, 1e-6, sixteen, sixteen, data(heads * 16, 16, 1), data(heads, 17, 1))};
+        for (PositionScheme scheme : schemes) {
+            String name = scheme.getClass().getSimpleName();
+            AttentionOptions o = plain.withCausal(CausalMask.TOP_LEFT).withScheme(scheme);
+            out.put("attention prefill causal " + name, apply(y -> k.attention().attend(o, rows, keys, null, null, qRows, 0,
+                    kk, 0, v, 0, y, 0, workspace), rows * heads * d));
+            AttentionOptions last = plain.withCausal(CausalMask.BOTTOM_RIGHT).withScheme(scheme);
+            out.put("attention decode causal " + name, apply(y -> k.attention().attend(last, queries, keys, null, null, q, 0,
+                    kk, 0, v, 0, y, 0, workspace), size));
+        }
     }
 
     /**

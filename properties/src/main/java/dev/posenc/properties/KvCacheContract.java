@@ -212,6 +212,10 @@ public abstract class KvCacheContract {
         }
     }
 
+    /** Every scheme but DeBERTa, an encoder's, which attention over a cache rejects (AttentionContract checks that). */
+    private static final AttentionCase.SchemeKind[] CACHE_SCHEMES = java.util.Arrays.stream(AttentionCase.SchemeKind.values())
+            .filter(k -> k != AttentionCase.SchemeKind.DEBERTA).toArray(AttentionCase.SchemeKind[]::new);
+
     /** The causal decode/prefill and ring cases: queries = keys = n, no dense bias, the default positions. */
     private static Gen<KvCacheCase> sequences(int maxLength, int maxDim) {
         Gen<AttentionCase.Shape> shapes = AttentionCase.shapes(1, maxLength, maxDim)
@@ -220,7 +224,7 @@ public abstract class KvCacheContract {
                 .zip(integers().between(-1, -1).mix(integers().between(0, 40), 50), longs().all(),
                         (m, w, seed) -> new AttentionCase.Masking(m, w, AttentionCase.DenseKind.NONE, false, seed));
         return arbitrary().enumValues(KvPrecision.class).flatMap(p -> shapes.zip(causal,
-                AttentionCase.schemes(AttentionCase.SchemeKind.values()), AttentionCase.data(FloatKind.NORMAL, FloatKind.GRID),
+                AttentionCase.schemes(CACHE_SCHEMES), AttentionCase.data(FloatKind.NORMAL, FloatKind.GRID),
                 AttentionCase::new).zip(KvCacheCase.storages(p, false), KvCacheCase::new));
     }
 
@@ -290,7 +294,9 @@ public abstract class KvCacheContract {
     public void ringDecodeEqualsSlidingWindowAttentionOverTheWholeSequence() {
         Gen<int[]> rings = integers().between(1, 24).zip(integers().between(0, 1000), integers().between(0, 1000),
                 (capacity, w, extra) -> new int[] {capacity, w % capacity, capacity + 1 + extra % (2 * capacity + 6)});
-        qt(60).forAll(sequences(1, 40), rings).checkAssert((c0, ring) -> {
+        // StreamingLLM keeps its first tokens visible, which a ring overwrites: that call is rejected (AttentionContract).
+        Gen<KvCacheCase> sequences = sequences(1, 40).assuming(c -> c.attention().scheme().kind() != AttentionCase.SchemeKind.STREAMING);
+        qt(60).forAll(sequences, rings).checkAssert((c0, ring) -> {
             int capacity = ring[0];
             int window = ring[1];
             int n = ring[2];

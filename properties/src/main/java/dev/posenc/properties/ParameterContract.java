@@ -18,6 +18,13 @@ import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.AlibiForm;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.DenseBias;
 import dev.posenc.bias.ShawRelativePositions;
 import dev.posenc.bias.T5Buckets;
@@ -147,6 +154,20 @@ public abstract class ParameterContract {
                     "MAX_TOKENS", "position");
             acceptsOrRejects(failures, "MropeIndex.image(t = " + s + ")", () -> MropeIndex.qwen2vl(1).image(s, 4, 4), "t",
                     "MAX_TOKENS", "position");
+            acceptsOrRejects(failures, "AttentionSinks.of(heads = " + s + ")", () -> AttentionSinks.of(small, 0, s), "heads",
+                    "sinks");
+            acceptsOrRejects(failures, "StreamingWindow.of(" + s + ", 4)", () -> StreamingWindow.of(s, 4), "sinkTokens");
+            acceptsOrRejects(failures, "StreamingWindow.of(4, " + s + ")", () -> StreamingWindow.of(4, s), "window");
+            acceptsOrRejects(failures, "ChunkedAttention.of(" + s + ")", () -> ChunkedAttention.of(s), "chunkSize");
+            acceptsOrRejects(failures, "DebertaPositions.of(heads = " + s + ")",
+                    () -> DebertaPositions.of(s, 1, 8, 64, small, 0, small, 0), "heads", "keyTable");
+            acceptsOrRejects(failures, "DebertaPositions.of(headDim = " + s + ")",
+                    () -> DebertaPositions.of(1, s, 8, 64, small, 0, small, 0), "headDim", "keyTable");
+            acceptsOrRejects(failures, "DebertaPositions.of(positionBuckets = " + s + ")",
+                    () -> DebertaPositions.of(1, 1, s, Integer.MAX_VALUE, small, 0, small, 0), "positionBuckets", "keyTable",
+                    "maxRelativePositions");
+            acceptsOrRejects(failures, "DebertaPositions.of(maxRelativePositions = " + s + ")",
+                    () -> DebertaPositions.of(1, 1, 0, s, small, 0, small, 0), "maxRelativePositions", "keyTable");
             acceptsOrRejects(failures, "MultimodalRope(mrope_section = " + s + ", 0, 0)",
                     () -> new MultimodalRope(RotaryEmbedding.of(8, 10_000, RopeLayout.HALF_SPLIT), MropeSections.of(s, 0, 0)),
                     "mrope_section");
@@ -229,8 +250,24 @@ public abstract class ParameterContract {
         AlibiBias alibi = AlibiBias.symmetric(3);
         ShawRelativePositions shaw = ShawRelativePositions.of(3, 1, new float[7], 0, 1, null, 0);
         TransformerXlPositions xl = TransformerXlPositions.of(1, 1, new float[1], 0, new float[1], 0, new float[6], 0, 5);
+        KerpleBias kerple = KerpleBias.of(new float[] {1e36f}, new float[] {Float.MAX_VALUE});
+        FireBias fire = FireBias.of(1e290, 1, 0, new float[] {1f}, new float[] {0f}, new float[] {1f}, new float[] {0f});
+        DebertaPositions deberta = DebertaPositions.of(1, 1, 256, 512, new float[512], 0, new float[512], 0);
+        // DeBERTa's buckets are odd and grow past the last one (HF does not clamp); |Long.MIN_VALUE| overflows.
+        assertEquals(-deberta.bucket(Long.MAX_VALUE), deberta.bucket(Long.MIN_VALUE), "DeBERTa bucket(Long.MIN_VALUE)");
+        for (long r : new long[] {Long.MIN_VALUE + 1, Integer.MIN_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE}) {
+            assertEquals(-deberta.bucket(-r), deberta.bucket(r), "DeBERTa bucket(" + r + ") is odd");
+            assertTrue(deberta.bucket(r) * Long.signum(r) > 255, "DeBERTa bucket(" + r + ") = " + deberta.bucket(r) + " past the last");
+        }
         for (int i : ends) {
             for (int j : ends) {
+                float kb = (float) kerple.bias(0, i, j);
+                assertTrue(Float.isFinite(kb) && kb <= 0, "KERPLE bias at " + i + ", " + j + " = " + kb);
+                double x = fire.normalisedDistance(i, j);
+                assertTrue(Float.isFinite((float) x) && x >= 0 && Float.isFinite((float) (1 / fire.normaliser(i))),
+                        "FIRE x at " + i + ", " + j + " = " + x);
+                int index = deberta.index(i, j);
+                assertTrue(index >= 0 && index < 512, "DeBERTa index at " + i + ", " + j + " = " + index);
                 double b = alibi.bias(2, i, j);
                 assertTrue(Double.isFinite(b) && b <= 0, "ALiBi symmetric bias at " + i + ", " + j + " = " + b);
                 int c = shaw.index(i, j);
@@ -306,7 +343,21 @@ public abstract class ParameterContract {
         MropeSections sections = MropeSections.of(2, 1, 1);
         AxialPositions axial = AxialPositions.patches(1, 2, 2, 1);
         VisionRope vision = VisionRope.qwen2vl(8);
+        AttentionSinks sinks = AttentionSinks.of(new float[4], 0, 4);
+        KerpleBias kerple = KerpleBias.of(new float[] {1f, 1f, 1f, 1f}, new float[] {1f, 1f, 1f, 1f});
+        FireBias fire = FireBias.of(0.1, 16, 0, new float[4], new float[4], new float[16], new float[4]);
+        DebertaPositions deberta = DebertaPositions.of(4, 4, 0, 2, new float[64], 0, new float[64], 0);
         for (int bad : new int[] {Integer.MIN_VALUE, -1, 4, Integer.MAX_VALUE}) {
+            rejectsIndex(() -> sinks.sink(bad), "head");
+            rejectsIndex(() -> kerple.r1(bad), "head");
+            rejectsIndex(() -> kerple.bias(bad, 0, 0), "head");
+            rejectsIndex(() -> fire.inputWeight(bad), "k");
+            rejectsIndex(() -> fire.outputWeight(bad, 0), "head");
+            rejectsIndex(() -> fire.outputWeight(0, bad), "k");
+            rejectsIndex(() -> fire.bias(bad, 0, 0), "head");
+            rejectsIndex(() -> deberta.keyEmbedding(bad, 0, 0), "head");
+            rejectsIndex(() -> deberta.queryEmbedding(0, bad, 0), "index");
+            rejectsIndex(() -> deberta.keyEmbedding(0, 0, bad), "column");
             rejectsIndex(() -> xpos.zeta(bad), "i");
             rejectsIndex(() -> xpos.scale(bad, 0), "i");
             rejectsIndex(() -> sections.axisOf(bad), "i");
@@ -341,6 +392,42 @@ public abstract class ParameterContract {
                 assertTrue(gamma > 0 && Double.isFinite(gamma), "xPos scale_base " + v);
             } catch (IllegalArgumentException e) {
                 assertTrue(e.getMessage().contains("scaleBase"), e.getMessage());
+            }
+            try {
+                AttentionTemperature t = AttentionTemperature.of(v, 0.1);
+                assertTrue(Float.isFinite((float) t.queryScale(Integer.MAX_VALUE)), "temperature floorScale " + v);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().contains("floorScale"), e.getMessage());
+            }
+            try {
+                float tau = (float) AttentionTemperature.of(1, v).queryScale(Integer.MAX_VALUE);
+                assertTrue(Float.isFinite(tau) && tau >= 1, "temperature attnScale " + v + ": τ = " + tau);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().contains("attnScale"), e.getMessage());
+            }
+            try {
+                float r = (float) v;
+                float b = (float) KerpleBias.of(new float[] {r}, new float[] {r}).bias(0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                assertTrue(Float.isFinite(b), "KERPLE r1 = r2 = " + v + ": bias " + b);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().contains("r1") || e.getMessage().contains("r2"), e.getMessage());
+            }
+            for (int which = 0; which < 3; which++) {
+                double c = which == 0 ? v : 0.1;
+                double threshold = which == 1 ? v : 512;
+                double eps = which == 2 ? v : 0;
+                try {
+                    FireBias fire = FireBias.of(c, threshold, eps, new float[] {1f}, new float[] {0f}, new float[] {1f},
+                            new float[] {0f});
+                    for (int p : new int[] {0, 1, Integer.MAX_VALUE}) {
+                        float x = (float) fire.normalisedDistance(p, 0);
+                        float inverse = (float) (1 / fire.normaliser(p));
+                        assertTrue(Float.isFinite(x) && Float.isFinite(inverse) && inverse > 0, fire + ": x = " + x + " at " + p);
+                    }
+                } catch (IllegalArgumentException e) {
+                    String name = which == 0 ? "c" : which == 1 ? "threshold" : "eps";
+                    assertTrue(e.getMessage().contains(name) || e.getMessage().contains("normaliser"), e.getMessage());
+                }
             }
             try {
                 float scale = (float) AttentionOptions.of(2, 4).withScale(v).scale();

@@ -10,8 +10,15 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import dev.posenc.Positions;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.AlibiForm;
+import dev.posenc.bias.AttentionSinks;
+import dev.posenc.bias.AttentionTemperature;
+import dev.posenc.bias.ChunkedAttention;
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.bias.FireBias;
+import dev.posenc.bias.KerpleBias;
 import dev.posenc.bias.ShawRelativePositions;
+import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import dev.posenc.bias.TransformerXlPositions;
@@ -328,6 +335,148 @@ public abstract class PositionBiasContract {
         return shifted;
     }
 
+    /** HF's {@code make_log_bucket_position} (float32 log, no clamp) and the c2p/p2c index of {@code deberta.json}: exact. */
+    @Test
+    public void debertaBucketsMatchTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("deberta")) {
+            if (c.kind().equals("bucket")) {
+                int buckets = c.intParam("position_buckets");
+                int max = c.intParam("max_relative_positions");
+                DebertaPositions deberta = DebertaPositions.of(1, 1, buckets, max, new float[2 * buckets], 0, new float[2 * buckets], 0);
+                int[] relative = c.ints("inputs.relative_position");
+                int[] expected = c.ints("expected.bucket");
+                for (int i = 0; i < relative.length; i++) {
+                    assertEquals((long) expected[i], deberta.bucket(relative[i]), c + " at relative position " + relative[i]);
+                }
+            } else {
+                DebertaPositions deberta = ConformanceAttention.debertaPositions(c);
+                int n = c.shape("inputs.q")[1];
+                int[] relative = c.ints("expected.relative_position");
+                int[] index = c.ints("expected.index");
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        assertEquals((long) relative[i * n + j], deberta.bucket(i - j), c + " bucket(" + i + " − " + j + ")");
+                        assertEquals(index[i * n + j], deberta.index(i, j), c + " index(" + i + ", " + j + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** DeBERTa's buckets: odd, monotone, the distance itself below mid, the largest at max − 1, growing past it. */
+    @Test
+    public void debertaBucketRules() {
+        qt(200).forAll(integers().between(1, 128), integers().between(2, 300), integers().between(-5000, 5000))
+                .checkAssert((mid, extra, r) -> {
+                    int max = mid + 1 + extra;
+                    DebertaPositions d = DebertaPositions.of(1, 1, 2 * mid, max, new float[4 * mid], 0, new float[4 * mid], 0);
+                    assertEquals(-d.bucket(r), d.bucket(-r), "odd at " + r);
+                    assertTrue(d.bucket(r) <= d.bucket(r + 1), "monotone at " + r);
+                    if (Math.abs(r) <= mid) {
+                        assertEquals((long) r, d.bucket(r), "its own bucket below mid = " + mid);
+                    }
+                    assertTrue(d.index(r, 0) >= 0 && d.index(r, 0) < 4 * mid);
+                });
+        DebertaPositions v3 = DebertaPositions.of(1, 1, 256, 512, new float[512], 0, new float[512], 0);
+        assertEquals(255L, v3.bucket(511), "the largest bucket, 2·mid − 1, at max − 1");
+        assertTrue(v3.bucket(5000) > 255, "not clamped past max (HF)");
+        assertEquals(511, v3.index(5000, 0), "the index is clamped");
+        assertEquals(0, v3.index(0, 5000));
+        DebertaPositions plain = DebertaPositions.of(1, 1, 0, 6, new float[12], 0, new float[12], 0);
+        assertEquals(-9L, plain.bucket(-9), "no buckets: the distance");
+        assertEquals(0, plain.index(0, 9));
+        assertEquals(6 + 3, plain.index(5, 2));
+    }
+
+    @Test
+    public void kerpleBiasMatchesTheConformanceData() {
+        for (ConformanceCase c : Conformance.cases("attention_modern")) {
+            if (!c.kind().equals("kerple_log")) {
+                continue;
+            }
+            KerpleBias kerple = KerpleBias.of(c.floats("inputs.r1"), c.floats("inputs.r2"));
+            int[] shape = c.shape("inputs.bias");
+            double[] bias = c.doubles("inputs.bias");
+            for (int h = 0; h < shape[0]; h++) {
+                for (int i = 0; i < shape[1]; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        double expected = bias[(h * shape[1] + i) * shape[2] + j];
+                        // log(1 + x) against log1p(x) in double: a few ulps.
+                        Approx.assertClose(c + " bias[" + h + ", " + i + ", " + j + "]", kerple.bias(h, i, j), expected,
+                                1e-15 * (1 + Math.abs(expected)));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    public void kerpleIsMinusR1LogOnePlusR2Distance() {
+        KerpleBias kerple = KerpleBias.of(new float[] {2f, 0.5f}, new float[] {1f, 0.25f});
+        assertEquals(0, kerple.bias(0, 7, 7), 0.0);
+        assertEquals(-2 * Math.log(4), kerple.bias(0, 9, 6), 1e-15);
+        assertEquals(-0.5 * Math.log(2), kerple.bias(1, 0, 4), 1e-15);
+        assertEquals(kerple.bias(1, 3, 40), kerple.bias(1, 40, 3), 0.0);
+        for (int d = 0; d < 100; d++) {
+            assertTrue(kerple.bias(0, d + 1, 0) < kerple.bias(0, d, 0), "decays with distance");
+        }
+    }
+
+    /**
+     * FIRE against closed forms: one hidden unit {@code b = B2 + W2·max(0, W1·x + B1)}; ψ monotone;
+     * x in [0, 1] under a causal mask; within L the bias depends on the distance only; past L on the
+     * distance as a fraction of the query's ψ (progressive interpolation).
+     */
+    @Test
+    public void fireIsAnMlpOfTheNormalisedDistance() {
+        double c = 0.1;
+        double threshold = 16;
+        FireBias one = FireBias.of(c, threshold, 0, new float[] {3f}, new float[] {-1f}, new float[] {2f, -0.5f},
+                new float[] {0.25f, 1f});
+        double norm = Math.log(1 + c * threshold);
+        for (int p = 0; p <= 40; p++) {
+            for (int t = 0; t <= p; t++) {
+                double x = Math.log(1 + c * (p - t)) / Math.log(1 + c * Math.max(p, threshold));
+                assertEquals(x, one.normalisedDistance(p, t), 1e-15);
+                assertTrue(x >= 0 && x <= 1, "x in [0, 1]: " + x);
+                assertEquals(0.25 + 2 * Math.max(0, 3 * x - 1), one.bias(0, p, t), 1e-14, "head 0 at " + p + ", " + t);
+                assertEquals(1 - 0.5 * Math.max(0, 3 * x - 1), one.bias(1, p, t), 1e-14, "head 1 at " + p + ", " + t);
+                if (p <= threshold) {
+                    assertEquals(Math.log(1 + c * (p - t)) / norm, one.normalisedDistance(p, t), 1e-15, "within L: ψ(d)/ψ(L)");
+                    assertEquals(one.bias(0, p - t, 0), one.bias(0, p, t), 0.0, "within L: the distance only");
+                }
+            }
+            assertTrue(one.psi(p + 1) > one.psi(p), "ψ increases");
+        }
+        // Past L a query's farthest key (t = 0) sits at x = 1, at every position.
+        assertEquals(1, one.normalisedDistance(1000, 0), 1e-15);
+        assertEquals(1, one.normalisedDistance(100_000, 0), 1e-15);
+        FireBias eps = FireBias.of(c, threshold, 1e-6, new float[] {1f}, new float[] {0f}, new float[] {1f}, new float[] {0f});
+        assertEquals(Math.log1p(c * 5) / (Math.log1p(c * threshold) + 1e-6), eps.bias(0, 5, 0), 1e-15, "ε in the normaliser");
+    }
+
+    @Test
+    public void visibilityAndTemperatureRules() {
+        ChunkedAttention chunks = ChunkedAttention.of(8);
+        assertEquals(0, chunks.firstVisibleKey(7));
+        assertEquals(8, chunks.firstVisibleKey(8));
+        assertEquals(16, chunks.firstVisibleKey(23));
+        assertEquals(-8, chunks.firstVisibleKey(-1), "a negative position's chunk (it sees no key)");
+        StreamingWindow streaming = StreamingWindow.of(4, 10);
+        assertTrue(!streaming.hides(100, 3) && streaming.hides(100, 4) && streaming.hides(100, 89) && !streaming.hides(100, 90));
+        assertTrue(!streaming.hides(14, 4), "no gap while p − w ≤ n");
+        assertEquals(Double.NEGATIVE_INFINITY, streaming.bias(0, 100, 50), 0.0);
+        AttentionTemperature llama4 = AttentionTemperature.of(8192, 0.1);
+        assertEquals(1, llama4.queryScale(0), 0.0);
+        assertEquals(1, llama4.queryScale(8190), 0.0);
+        assertEquals(1 + 0.1 * Math.log(2), llama4.queryScale(8191), 1e-16);
+        assertEquals(1 + 0.1 * Math.log(3), llama4.queryScale(2 * 8192 - 1), 1e-16);
+        assertEquals(1, llama4.queryScale(-5), 0.0);
+        AttentionSinks sinks = AttentionSinks.of(new float[] {9f, 0.5f, -2f}, 1, 2);
+        assertEquals(2, sinks.heads());
+        assertEquals(-2, sinks.sinkLogit(1), 0.0);
+    }
+
     @Test
     public void rejectsBadInput() {
         BadInput.rejects(() -> T5Buckets.of(false, 1, 128), null, "numBuckets", "1");
@@ -349,6 +498,34 @@ public abstract class PositionBiasContract {
         BadInput.rejects(() -> DenseBias.additive(new float[11], 0, 1, 3, 4), null, "values", "12", "11");
         BadInput.rejects(() -> DenseBias.mask(new boolean[12], 1, 1, 3, 4), null, "allowed", "13", "12");
         BadInput.rejects(() -> DenseBias.mask(new boolean[12], 0, 0, 3, 4), null, "heads", "0");
+        float[] one = {1f};
+        BadInput.rejects(() -> AttentionSinks.of(new float[3], 1, 3), null, "sinks", "4", "3");
+        BadInput.rejects(() -> AttentionSinks.of(new float[] {0f, Float.NaN}, 0, 2), null, "sinks[1]", "NaN");
+        BadInput.rejects(() -> AttentionSinks.of(one, 0, 0), null, "heads", "0");
+        BadInput.rejects(() -> StreamingWindow.of(-1, 4), null, "sinkTokens", "-1");
+        BadInput.rejects(() -> StreamingWindow.of(4, -2), null, "window", "-2");
+        BadInput.rejects(() -> ChunkedAttention.of(0), null, "chunkSize", "0");
+        BadInput.rejects(() -> AttentionTemperature.of(0, 0.1), null, "floorScale", "0");
+        BadInput.rejects(() -> AttentionTemperature.of(8192, Double.POSITIVE_INFINITY), null, "attnScale", "Infinity");
+        BadInput.rejects(() -> AttentionTemperature.of(8192, -0.1), null, "attnScale", "-0.1");
+        BadInput.rejects(() -> KerpleBias.of(new float[] {1f, 0f}, new float[] {1f, 1f}), null, "r1[1]", "0");
+        BadInput.rejects(() -> KerpleBias.of(one, new float[] {Float.NaN}), null, "r2[0]", "NaN");
+        BadInput.rejects(() -> KerpleBias.of(one, new float[2]), null, "r2", "2", "1");
+        BadInput.rejects(() -> KerpleBias.of(new float[0], new float[0]), null, "r1.length", "0");
+        BadInput.rejects(() -> FireBias.of(0, 512, 1e-6, one, one, one, one), null, "c", "0");
+        BadInput.rejects(() -> FireBias.of(0.1, Double.NaN, 1e-6, one, one, one, one), null, "threshold", "NaN");
+        BadInput.rejects(() -> FireBias.of(0.1, 512, -1, one, one, one, one), null, "eps", "-1");
+        BadInput.rejects(() -> FireBias.of(0.1, 512, 0, new float[2], one, new float[2], one), null, "inputBias", "2", "1");
+        BadInput.rejects(() -> FireBias.of(0.1, 512, 0, one, one, one, new float[2]), null, "outputWeight", "2", "1");
+        BadInput.rejects(() -> FireBias.of(0.1, 512, 0, one, new float[] {Float.POSITIVE_INFINITY}, one, one), null,
+                "inputBias[0]", "Infinity");
+        BadInput.rejects(() -> DebertaPositions.of(2, 4, 8, 64, new float[2 * 16 * 4 - 1], 0, new float[2 * 16 * 4], 0), null,
+                "keyTable", "128", "127");
+        BadInput.rejects(() -> DebertaPositions.of(2, 4, 8, 5, new float[128], 0, new float[128], 0), null,
+                "maxRelativePositions", "5");
+        BadInput.rejects(() -> DebertaPositions.of(2, 4, 1, 64, new float[128], 0, new float[128], 0), null, "positionBuckets", "1");
+        BadInput.rejects(() -> DebertaPositions.of(2, 4, -3, 64, new float[128], 0, new float[128], 0), null, "positionBuckets", "-3");
+        BadInput.rejects(() -> DebertaPositions.of(2, 0, 8, 64, new float[128], 0, new float[128], 0), null, "headDim", "0");
     }
 
     /** Deterministic data in [−1, 1). */

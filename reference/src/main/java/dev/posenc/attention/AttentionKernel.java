@@ -1,6 +1,7 @@
 package dev.posenc.attention;
 
 import dev.posenc.Positions;
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.DenseBias;
 import dev.posenc.bias.PositionScheme;
 import dev.posenc.internal.Checks;
@@ -98,7 +99,8 @@ public interface AttentionKernel {
      *                       the causal alignment's default (bottom-right: the last positions)
      * @param dense          a per-call bias or mask {@code [1 or heads] × queries × nextPosition()}, or {@code null}
      * @throws IllegalArgumentException as the array form, for a cache of other kv heads or widths than the
-     *                                  options', an empty cache, or a query that may see keys a ring no longer holds
+     *                                  options', an empty cache, a query that may see keys a ring no longer holds,
+     *                                  or {@link DebertaPositions} (an encoder's scheme: its term reads key rows)
      * @throws IllegalStateException    if the cache's arena is closed
      */
     default void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, KvCache cache,
@@ -266,6 +268,11 @@ public interface AttentionKernel {
             throw new IllegalArgumentException("the cache holds kvHeads = " + spec.kvHeads() + " heads of headDim = "
                     + spec.headDim() + " and valueDim = " + spec.valueDim() + ", but the options give " + options.kvHeads()
                     + ", " + options.headDim() + " and " + options.valueDim());
+        }
+        if (options.scheme() instanceof DebertaPositions) {
+            throw new IllegalArgumentException("options.scheme() is DebertaPositions, whose position-to-content term reads"
+                    + " the keys' content rows, which attention over a KvCache does not hand to the scheme: DeBERTa is an"
+                    + " encoder without a KV cache, attend over Tokens or arrays instead");
         }
         cache.requireAlive();
         if (cache.size() == 0) {

@@ -17,17 +17,24 @@ package dev.posenc.bias;
  * others are neutral (τ = 1, e = b = a = 0, σ = −∞, every key allowed):
  * <ul>
  *   <li>{@link RelativeBias}: an additive {@code b_h} that depends on {@code t − p} only
- *       ({@link AlibiBias}, {@link T5RelativeBias});
+ *       ({@link AlibiBias}, {@link T5RelativeBias}, {@link KerpleBias});
  *   <li>{@link ShawRelativePositions}: a learned key embedding inside the scaled logit ({@code e}) and a
  *       learned value embedding in the output ({@code a}), both indexed by the clipped distance;
  *   <li>{@link TransformerXlPositions}: content and position biases u, v and projected sinusoidal
- *       relative embeddings inside the scaled logit ({@code e}).
+ *       relative embeddings inside the scaled logit ({@code e});
+ *   <li>{@link DebertaPositions}: DeBERTa's content-to-position and position-to-content terms ({@code e});
+ *   <li>{@link FireBias}: FIRE's learned function of the normalised distance ({@code b});
+ *   <li>{@link AttentionSinks}: gpt-oss's learned sink logits ({@code σ});
+ *   <li>{@link StreamingWindow}: StreamingLLM's sink tokens and window (b = −∞ in the gap);
+ *   <li>{@link ChunkedAttention}: Llama 4's local chunks ({@link #firstVisibleKey});
+ *   <li>{@link AttentionTemperature}: Llama 4's temperature of NoPE layers ({@code τ}).
  * </ul>
  * The Vector API implementation has one evaluator per scheme, named after it
  * ({@code VectorAlibiBias}, …), chosen by a switch over this sealed type when a block starts, never per tile.
  * Instances are immutable and thread-safe.
  */
-public sealed interface PositionScheme permits RelativeBias, ShawRelativePositions, TransformerXlPositions {
+public sealed interface PositionScheme permits RelativeBias, ShawRelativePositions, TransformerXlPositions, DebertaPositions,
+        FireBias, AttentionSinks, StreamingWindow, ChunkedAttention, AttentionTemperature {
 
     /**
      * Requires this scheme to fit attention with the given shape and mask.
@@ -47,7 +54,10 @@ public sealed interface PositionScheme permits RelativeBias, ShawRelativePositio
         return 0;
     }
 
-    /** {@code b_h(p, t)}: what the scheme adds to the logit after the scale and soft cap; 0 by default. */
+    /**
+     * {@code b_h(p, t)}: what the scheme adds to the logit after the scale and soft cap; 0 by default. −∞
+     * hides the key, as a mask does (as the dense bias's −∞ does): the logit is −∞ whatever q·k is.
+     */
     default double bias(int head, int queryPosition, int keyPosition) {
         return 0;
     }

@@ -8,7 +8,7 @@ import dev.posenc.Positions;
  * the scale (and after the soft cap, as FlashAttention-2 does with ALiBi):
  * <pre>  logit = softcap(s·q·k) + b(h, p, j)</pre>
  */
-public sealed interface RelativeBias extends PositionScheme permits AlibiBias, T5RelativeBias {
+public sealed interface RelativeBias extends PositionScheme permits AlibiBias, T5RelativeBias, KerpleBias {
 
     /** The number of heads, one bias function each. */
     int heads();

@@ -335,6 +335,11 @@ public final class AttentionCall {
         return qOffset + (row * heads + head) * headDim;
     }
 
+    /** Floats between consecutive key rows of one kv head in {@link #k()} (array calls; a cache's rows are {@link #keyRowBytes()} apart). */
+    public int kStride() {
+        return kvHeads * headDim;
+    }
+
     /** Where key row {@code key} of kv head {@code kvHead} starts in {@link #k()}. */
     public int kAt(int key, int kvHead) {
         return kOffset + (key * kvHeads + kvHead) * headDim;

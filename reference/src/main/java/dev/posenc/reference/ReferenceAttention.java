@@ -80,20 +80,23 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         }
     }
 
-    /** {@code z_ij}; −∞ where the dense mask hides key j. */
+    /** {@code z_ij}; −∞ where the dense mask or the scheme's bias hides key j. */
     private static double logit(AttentionCall call, int head, int row, int p, int j, AttentionScratch scratch) {
         double dense = dense(call.dense(), head, row, j);
         if (dense == Double.NEGATIVE_INFINITY) {
             return dense;
         }
         PositionScheme scheme = call.scheme();
+        double b = scheme == null ? 0 : scheme.bias(head, p, j);
+        if (b == Double.NEGATIVE_INFINITY) {
+            return b;
+        }
         float[] q = call.q();
         int qi = call.qAt(row, head);
         int g = head / call.group();
         float[] k = call.k() != null ? call.k() : scratch.keyRow(call, j, g);
         int kj = call.k() != null ? call.kAt(j, g) : 0;
         double e = scheme == null ? 0 : scheme.logitTerm(head, p, j, q, qi, k, kj);
-        double b = scheme == null ? 0 : scheme.bias(head, p, j);
         double s = call.scale() * call.queryScale(p);
         return softCap(call.softCap(), s * (dot(q, qi, k, kj, call.headDim()) + e)) + b + dense;
     }
