@@ -28,7 +28,8 @@ import java.lang.foreign.ValueLayout;
  * {@linkplain KvCacheSpec#asRing() ring} holds the last {@code capacity}, each new row overwriting the
  * oldest, and attention over it evaluates position schemes and masks at the stored positions. {@link #truncate}
  * and {@link #rollBack} drop the newest rows (speculative decoding): appending again then gives the same
- * cache as if they had never been appended.
+ * cache as if they had never been appended — in a ring, as long as the dropped rows overwrote no row it held
+ * (an overwritten row is gone: {@link #firstPosition()} stays where the dropped rows moved it).
  *
  * <p><b>Rounding.</b> A row is rounded to the precision once, when appended ({@link KvPrecision#round}),
  * after the optional {@link KeyRotation} of its keys; attention over the cache equals attention over float
