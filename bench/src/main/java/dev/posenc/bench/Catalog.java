@@ -66,7 +66,8 @@ public final class Catalog {
                     "an issue-11 run saw 7.3 KB/call at 512×1024: one call before C2 (≈55 MB) averaged over ~7500 calls",
                     new Guard.Row("softmax", "512×1024"), false),
             new Guard.Ratio("prefill: ALiBi not slower than T5",
-                    "an issue-11 run saw ALiBi at 93 vs T5 at 124 GFLOP/s with one fork (open: attention is being rebuilt)",
+                    "an issue-11 run saw ALiBi at 93 vs T5 at 124 GFLOP/s with one fork; on the rebuilt attention, alternating in one JVM"
+                            + " gave ALiBi/T5 0.98-1.09, JMH with two forks 0.82 with ±25% ranges under load 2-4 (open until a quiet run)",
                     new Guard.Row("attention/prefill", "8×128, 512 q over 4096 k, alibi"),
                     new Guard.Row("attention/prefill", "8×128, 512 q over 4096 k, t5"), 0.95, true));
 
