@@ -46,11 +46,14 @@ public final class Catalog {
                     .shape(p -> "8×128, 512 q over 4096 k, " + p.get("scheme"))
                     .quick("scheme", "alibi", "t5"),
             KernelEntry.of("decode", DecodeBenchmark.class,
-                            p -> Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.bytesPerValue(p.get("kv"))))
+                            p -> Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.precision(p.get("kv")).bytes()))
                     .shape(p -> DecodeBenchmark.HEADS + "q/" + DecodeBenchmark.KV_HEADS + "kv×" + DecodeBenchmark.HEAD_DIM + ", "
-                            + p.get("keys") + " pos, " + p.get("kv") + " K/V " + mebibytes(p) + ", " + p.get("scheme"))
-                    .quick("scheme", "none", "alibi")
-                    .peer(Implementation.jlama, "decode", "scheme", "none"));
+                            + p.get("keys") + " pos, " + p.get("kv") + " K/V " + mebibytes(p) + " " + p.get("storage") + ", "
+                            + p.get("scheme"))
+                    .quick("scheme", "none", "alibi").quick("storage", "offheap")
+                    // plain and Jlama read f32 arrays (storage is posenc's): their rows sit beside the off-heap f32 row.
+                    .side(Implementation.plain, "kv", "f32").side(Implementation.plain, "storage", "offheap")
+                    .peer(Implementation.jlama, "decode", "scheme", "none", "kv", "f32", "storage", "offheap"));
 
     /** Checks on the rows that keep explained anomalies from coming back (see the README's Performance section). */
     public static final List<Guard> GUARDS = List.of(
@@ -63,7 +66,8 @@ public final class Catalog {
                     "an issue-11 run saw 7.3 KB/call at 512×1024: one call before C2 (≈55 MB) averaged over ~7500 calls",
                     new Guard.Row("softmax", "512×1024"), false),
             new Guard.Ratio("prefill: ALiBi not slower than T5",
-                    "an issue-11 run saw ALiBi at 93 vs T5 at 124 GFLOP/s with one fork (open: attention is being rebuilt)",
+                    "an issue-11 run saw ALiBi at 93 vs T5 at 124 GFLOP/s with one fork; on the rebuilt attention, alternating in one JVM"
+                            + " gave ALiBi/T5 0.98-1.09, JMH with two forks 0.82 with ±25% ranges under load 2-4 (open until a quiet run)",
                     new Guard.Row("attention/prefill", "8×128, 512 q over 4096 k, alibi"),
                     new Guard.Row("attention/prefill", "8×128, 512 q over 4096 k, t5"), 0.95, true));
 
@@ -84,6 +88,6 @@ public final class Catalog {
     }
 
     private static String mebibytes(java.util.Map<String, String> p) {
-        return (DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.bytesPerValue(p.get("kv")) >> 20) + " MiB";
+        return (DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.precision(p.get("kv")).bytes() >> 20) + " MiB";
     }
 }

@@ -3,21 +3,28 @@ package dev.posenc.bench;
 import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bench.jlama.JlamaDecode;
 import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bench.plain.PlainAttention.Terms;
+import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One decode step of attention over a KV cache: one query at the last position, 32 query heads over 8
  * kv heads (GQA, Llama 3 8B's shape) of width 128, a cache of {@code keys} positions whose K and V are
- * stored in {@code kv} precision (f32 today: 32 MiB at 4096 positions), with each scheme of
- * {@link Schemes} ({@code none}, as after RoPE: the shape Jlama's attention has). One token per call;
- * FLOPs {@code 4·heads·headDim} per key the scheme leaves visible (all of them but for {@code streaming}
- * and {@code chunked}).
+ * stored in {@code kv} precision (f32: 32 MiB at 4096 positions, f16 and bf16 half that), with each scheme
+ * of {@link Schemes} ({@code none}, as after RoPE: the shape Jlama's attention has). posenc's sides read a
+ * {@link KvCache} of that precision (the values rounded to it) off-heap or on the heap ({@code storage});
+ * the plain baseline and Jlama read f32 arrays. One token per call; FLOPs {@code 4·heads·headDim} per key the
+ * scheme leaves visible (all of them but for {@code streaming} and {@code chunked}).
  */
 public class DecodeBenchmark extends KernelBenchmark {
     static final int HEADS = 32;
@@ -27,12 +34,16 @@ public class DecodeBenchmark extends KernelBenchmark {
     @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire"})
     public String scheme;
 
-    /** The K/V cache's element type: {@code f32} (the only one posenc's attention takes so far). */
-    @Param({"f32"})
+    /** The K/V cache's element type: {@code f32}, {@code f16} or {@code bf16} (posenc's sides only). */
+    @Param({"f32", "f16", "bf16"})
     public String kv;
 
-    @Param({"4096"})
+    @Param({"4096", "32768"})
     public int keys;
+
+    /** Where posenc's cache lives: {@code offheap} (a shared {@link Arena}'s segment) or {@code heap} (arrays). */
+    @Param({"offheap", "heap"})
+    public String storage;
 
     private AttentionKernel kernel;
     private JlamaDecode jlama;
@@ -45,6 +56,10 @@ public class DecodeBenchmark extends KernelBenchmark {
     private Terms terms;
     private int visible;
     private float[] scores;
+    private Arena arena;
+    private KvCache cache;
+    private Tokens query;
+    private Tokens output;
     private final AttentionWorkspace workspace = new AttentionWorkspace();
 
     /** Values (K and V) a cache of {@code keys} positions holds. */
@@ -52,19 +67,23 @@ public class DecodeBenchmark extends KernelBenchmark {
         return 2L * keys * KV_HEADS * HEAD_DIM;
     }
 
-    /** Bytes per cached value for a {@code kv} precision name. */
-    static int bytesPerValue(String kv) {
+    /** The precision of a {@code kv} name. */
+    static KvPrecision precision(String kv) {
         return switch (kv) {
-            case "f32" -> 4;
-            case "f16", "bf16" -> 2;
+            case "f32" -> KvPrecision.F32;
+            case "f16" -> KvPrecision.F16;
+            case "bf16" -> KvPrecision.BF16;
             default -> throw new IllegalArgumentException("kv must be f32, f16 or bf16, was " + kv);
         };
     }
 
     @Setup
     public void setUp() {
-        if (!kv.equals("f32")) {
-            throw new IllegalArgumentException("kv must be f32 (the only K/V precision posenc's attention takes so far), was " + kv);
+        KvPrecision precision = precision(kv);
+        if ((precision != KvPrecision.F32 || !storage.equals("offheap"))
+                && (impl == Implementation.plain || impl == Implementation.jlama)) {
+            // One row per shape: storage names posenc's cache, which these sides do not read.
+            throw new UnsupportedOperationException(impl + " reads f32 arrays: run it with kv=f32 and storage=offheap");
         }
         options = Schemes.options(scheme, HEADS, KV_HEADS, HEAD_DIM);
         SplittableRandom random = new SplittableRandom(42);
@@ -77,7 +96,23 @@ public class DecodeBenchmark extends KernelBenchmark {
         visible = Schemes.visibleKeys(options, keys - 1);
         scores = new float[keys];
         switch (impl) {
-            case reference, vector -> kernel = impl.provider().attention();
+            case reference, vector -> {
+                kernel = impl.provider().attention();
+                KvCacheSpec spec = KvCacheSpec.of(keys, KV_HEADS, HEAD_DIM, precision);
+                switch (storage) {
+                    case "offheap" -> {
+                        arena = Arena.ofShared();
+                        cache = KvCache.offHeap(spec, arena);
+                    }
+                    case "heap" -> cache = KvCache.onHeap(spec);
+                    default -> throw new IllegalArgumentException("storage must be offheap or heap, was " + storage);
+                }
+                cache.append(Tokens.of(k, keys, KV_HEADS, HEAD_DIM), Tokens.of(v, keys, KV_HEADS, HEAD_DIM));
+                query = Tokens.of(q, 1, HEADS, HEAD_DIM);
+                output = Tokens.of(out, 1, HEADS, HEAD_DIM);
+                k = null;
+                v = null;
+            }
             case plain -> { }
             case jlama -> {
                 if (!scheme.equals("none")) {
@@ -97,8 +132,15 @@ public class DecodeBenchmark extends KernelBenchmark {
             case jlama -> {
                 return jlama.run();
             }
-            default -> kernel.attend(options, 1, keys, null, null, q, 0, k, 0, v, 0, out, 0, workspace);
+            default -> kernel.attend(options, query, cache, output, workspace);
         }
         return out;
+    }
+
+    @TearDown
+    public void tearDown() {
+        if (arena != null) {
+            arena.close();
+        }
     }
 }

@@ -4,6 +4,8 @@ import static dev.posenc.properties.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.posenc.Kernels;
 import dev.posenc.Positions;
@@ -11,6 +13,9 @@ import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.AttentionSinks;
@@ -25,6 +30,7 @@ import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,6 +85,44 @@ public abstract class AttentionContract {
                 .checkAssert(c -> {
                     AttentionCase.Inputs in = c.build();
                     AttentionOracle.of(in).assertFloatClose(c.toString(), run(kernel(), in, in.workspace()), in.offset());
+                });
+    }
+
+    /**
+     * Issue 9 item 1: an output row is a convex combination of value rows, so finite values give finite outputs
+     * however many keys share the weight. Values of one sign near {@code Float.MAX_VALUE} (their float sum
+     * overflows from two keys on) or of both signs, over 1 to 5000 keys with equal or random logits, in decode
+     * (one query: the narrow block) and prefill (24 queries: wide blocks), meet the bound of {@link AttentionOracle}
+     * (relative to {@code Σ p·|v|}, so an infinity fails it). Summed before normalising, 4096 values of 1e35
+     * gave +∞.
+     */
+    @Test
+    public void finiteValuesGiveFiniteOutputs() {
+        qt(40).forAll(integers().between(1, 5000), integers().between(1, 40), integers().between(0, 3), longs().all())
+                .checkAssert((keys, d, kind, seed) -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    float magnitude = new float[] {1e35f, 3e38f, Float.MAX_VALUE, 2e38f}[kind];
+                    boolean equalLogits = kind % 2 == 0;
+                    boolean bothSigns = kind == 3;
+                    AttentionOptions options = AttentionOptions.of(4, 2, d).withCausal(CausalMask.BOTTOM_RIGHT);
+                    for (int queries : new int[] {1, 24}) {
+                        float[] q = new float[queries * 4 * d];
+                        float[] k = new float[keys * 2 * d];
+                        float[] v = new float[keys * 2 * d];
+                        for (int i = 0; i < q.length && !equalLogits; i++) {
+                            q[i] = (float) random.nextGaussian();
+                        }
+                        for (int i = 0; i < k.length; i++) {
+                            k[i] = equalLogits ? 0f : (float) random.nextGaussian();
+                            float size = magnitude * (float) (0.5 + 0.5 * random.nextDouble());
+                            v[i] = bothSigns && random.nextBoolean() ? -size : size;
+                        }
+                        float[] out = new float[q.length];
+                        kernel().attend(options, queries, keys, null, null, q, 0, k, 0, v, 0, out, 0, new AttentionWorkspace());
+                        AttentionCase.Inputs in = new AttentionCase.Inputs(options, queries, keys, null, null, q, k, v, 0, 0);
+                        AttentionOracle.of(in).assertFloatClose(queries + " queries over " + keys + " keys of |v| ≤ " + magnitude
+                                + (equalLogits ? ", equal logits" : ""), out, 0);
+                    }
                 });
     }
 
@@ -374,5 +418,17 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> a.attend(o, qt, kt, vt, qt, w), q, "overlaps", "q");
         BadInput.rejects(() -> a.attend(o, Positions.of(1, 2), null, qt, kt, vt, outt, w), out, "queryPositions.count()");
         BadInput.rejects(() -> a.attend(o, null, null, qt, kt, vt, outt, Runnable::run, w, w), out, "same object");
+        // Over a KvCache: DeBERTa's position-to-content term reads key rows the cache form does not hand over.
+        KvCache cache = KvCache.onHeap(KvCacheSpec.of(8, 2, 8, KvPrecision.F32));
+        cache.append(kt, vt);
+        AttentionOptions deberta = o.withScheme(DebertaPositions.of(4, 8, 0, 3, new float[4 * 2 * 3 * 8], 0,
+                new float[4 * 2 * 3 * 8], 0));
+        BadInput.rejects(() -> a.attend(deberta, qt, cache, outt, w), out, "DebertaPositions", "KvCache");
+        // A ring that has overwritten StreamingLLM's first tokens: they stay visible to the query, so it is rejected.
+        KvCache ring = KvCache.onHeap(KvCacheSpec.of(4, 2, 8, KvPrecision.F32).asRing());
+        ring.append(kt.rows(0, 3), vt.rows(0, 3));
+        ring.append(kt.rows(3, 2), vt.rows(3, 2));
+        AttentionOptions streaming = o.withCausal(CausalMask.BOTTOM_RIGHT).withScheme(StreamingWindow.of(1, 2));
+        BadInput.rejects(() -> a.attend(streaming, qt, ring, outt, w), out, "ring cache holds positions [1, 5)");
     }
 }

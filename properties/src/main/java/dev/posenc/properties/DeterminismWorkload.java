@@ -8,6 +8,11 @@ import dev.posenc.absolute.SinusoidalFrequencies;
 import dev.posenc.absolute.SinusoidalLayout;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.KeyRotation;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.AttentionSinks;
 import dev.posenc.bias.AttentionTemperature;
@@ -86,6 +91,7 @@ public final class DeterminismWorkload {
         absolute(k, out);
         rope(k, out);
         attention(k, out);
+        kvCache(k, out);
         return out;
     }
 
@@ -221,6 +227,38 @@ public final class DeterminismWorkload {
             AttentionOptions last = plain.withCausal(CausalMask.BOTTOM_RIGHT).withScheme(scheme);
             out.put("attention decode causal " + name, apply(y -> k.attention().attend(last, queries, keys, null, null, q, 0,
                     kk, 0, v, 0, y, 0, workspace), size));
+        }
+    }
+
+    /**
+     * Attention over KV caches of each precision, filled once: a decode step over a ring that has wrapped
+     * (sliding window, ALiBi at the stored positions, keys rotated on append; rows read in place, half precision
+     * converted in registers), and a prefill over a linear cache (rows packed per tile).
+     */
+    private static void kvCache(KernelProvider k, Map<String, Case> out) {
+        int heads = 4;
+        int kvHeads = 2;
+        int d = 20;
+        int positions = 57;
+        float[] kk = data(positions * kvHeads * d, 13, 1);
+        float[] v = data(positions * kvHeads * d, 14, 1);
+        float[] q = data(37 * heads * d, 15, 1);
+        RotaryEmbedding rope = RotaryEmbedding.of(d, 10_000, RopeLayout.HALF_SPLIT);
+        KeyRotation rotation = KeyRotation.of(k.rope(), k.rope().cache(rope, 0, positions));
+        AttentionOptions decode = AttentionOptions.of(heads, kvHeads, d).withCausal(CausalMask.BOTTOM_RIGHT).withWindow(30)
+                .withScheme(AlibiBias.of(heads));
+        AttentionOptions prefill = AttentionOptions.of(heads, kvHeads, d).withCausal(CausalMask.TOP_LEFT);
+        AttentionWorkspace workspace = new AttentionWorkspace();
+        for (KvPrecision p : KvPrecision.values()) {
+            KvCache ring = KvCache.onHeap(KvCacheSpec.of(40, kvHeads, d, p).asRing());
+            ring.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d), rotation);
+            ring.append(Tokens.of(kk, 37 * kvHeads * d, 20, kvHeads, d), Tokens.of(v, 37 * kvHeads * d, 20, kvHeads, d), rotation);
+            out.put("attention decode over a " + p + " ring", apply(y -> k.attention().attend(decode, Tokens.of(q, 1, heads, d),
+                    ring, Tokens.of(y, 1, heads, d), workspace), heads * d));
+            KvCache linear = KvCache.onHeap(KvCacheSpec.of(64, kvHeads, d, p));
+            linear.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d));
+            out.put("attention prefill over a " + p + " cache", apply(y -> k.attention().attend(prefill, Tokens.of(q, 37, heads,
+                    d), linear, Tokens.of(y, 37, heads, d), workspace), 37 * heads * d));
         }
     }
 

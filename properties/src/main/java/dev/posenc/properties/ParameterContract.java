@@ -9,8 +9,13 @@ import dev.posenc.Kernels;
 import dev.posenc.Positions;
 import dev.posenc.absolute.PositionTable;
 import dev.posenc.absolute.SinusoidalEncoding;
+import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.AlibiForm;
 import dev.posenc.bias.AttentionSinks;
@@ -36,6 +41,7 @@ import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.VisionRope;
 import dev.posenc.rope.Xpos;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,6 +142,7 @@ public abstract class ParameterContract {
                     RopeLayout.HALF_SPLIT, RopeLayout.INTERLEAVED, small, 0, new float[64], 0, 1, 4, 2, s), "width", "x");
         }
         for (int s : SIZES) {
+            kvCache(failures, s);
             acceptsOrRejects(failures, "Xpos.of(" + s + ")", () -> Xpos.of(s), "headDim", "rotaryDim");
             acceptsOrRejects(failures, "VisionRope.qwen2vl(" + s + ")", () -> VisionRope.qwen2vl(s), "headDim");
             acceptsOrRejects(failures, "AxialPositions.patches(t = " + s + ")", () -> AxialPositions.patches(s, 4, 4, 2), "t");
@@ -169,6 +176,50 @@ public abstract class ParameterContract {
             fail(failures.size() + " calls did neither return nor throw an IllegalArgumentException naming the parameter:\n  "
                     + String.join("\n  ", failures));
         }
+    }
+
+    /**
+     * A KV cache's sizes (its spec, and a heap cache whose rows of 2¹⁶ elements pass an array's limit at 2¹⁵
+     * positions: checked before anything is allocated), the rows appended, the positions truncated to, rolled
+     * back and read, and the positions a query over it is at. The spec's products are longs, so no int size
+     * overflows it; off-heap caches of any accepted size are the arena's to allocate.
+     */
+    private static void kvCache(List<String> failures, int s) {
+        acceptsOrRejects(failures, "KvCacheSpec.of(capacity = " + s + ")", () -> KvCacheSpec.of(s, 8, 128, KvPrecision.F16),
+                "capacity");
+        acceptsOrRejects(failures, "KvCacheSpec.of(kvHeads = " + s + ")", () -> KvCacheSpec.of(4, s, 128, KvPrecision.BF16),
+                "kvHeads");
+        acceptsOrRejects(failures, "KvCacheSpec.of(headDim = " + s + ")", () -> KvCacheSpec.of(4, 8, s, KvPrecision.F32),
+                "headDim");
+        acceptsOrRejects(failures, "KvCacheSpec.withValueDim(" + s + ")",
+                () -> KvCacheSpec.of(4, 8, 128, KvPrecision.F16).withValueDim(s), "valueDim");
+        acceptsOrRejects(failures, "KvCache.onHeap(capacity = " + s + ", rows of 2^16)",
+                () -> KvCache.onHeap(KvCacheSpec.of(s, 1, 1 << 16, KvPrecision.F16)), "capacity", "offHeap");
+        MemorySegment rows = MemorySegment.ofArray(new float[64]);
+        acceptsOrRejects(failures, "KvCache.append(rows = " + s + ")", () -> threeRows().append(rows, rows, s), "rows");
+        acceptsOrRejects(failures, "KvCache.truncate(" + s + ")", () -> threeRows().truncate(s), "position");
+        acceptsOrRejects(failures, "KvCache.rollBack(" + s + ")", () -> threeRows().rollBack(s), "rows");
+        acceptsOrRejects(failures, "KvCache.slot(" + s + ")", () -> threeRows().slot(s), "position");
+        acceptsOrRejects(failures, "KvCache.key(position = " + s + ")", () -> threeRows().key(s, 0, 0), "position");
+        acceptsOrRejects(failures, "KvCache.key(kvHead = " + s + ")", () -> threeRows().key(0, s, 0), "kvHead");
+        acceptsOrRejects(failures, "KvCache.value(column = " + s + ")", () -> threeRows().value(0, 0, s), "column");
+        acceptsOrRejects(failures, "KvCache.keySquaredNorm(kvHead = " + s + ")", () -> threeRows().keySquaredNorm(2, s),
+                "kvHead");
+        AttentionOptions options = AttentionOptions.of(2, 2, 4);
+        float[] q = new float[8];
+        for (AttentionKernel kernel : new AttentionKernel[] {Kernels.get().attention(), Kernels.reference().attention()}) {
+            acceptsOrRejects(failures, "attend over a cache at position " + s + " of " + kernel, () -> kernel.attend(options,
+                    Positions.of(s), null, Tokens.of(q, 1, 2, 4), threeRows(), Tokens.of(new float[8], 1, 2, 4),
+                    new AttentionWorkspace()), "position");
+        }
+    }
+
+    /** A heap cache of 8 positions of 2 kv heads × 4 holding 3 rows. */
+    private static KvCache threeRows() {
+        KvCache cache = KvCache.onHeap(KvCacheSpec.of(8, 2, 4, KvPrecision.F16));
+        float[] rows = new float[3 * 2 * 4];
+        cache.append(Tokens.of(rows, 3, 2, 4), Tokens.of(rows, 3, 2, 4));
+        return cache;
     }
 
     /**

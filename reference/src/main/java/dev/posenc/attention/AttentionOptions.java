@@ -171,6 +171,25 @@ public final class AttentionOptions {
         return scheme;
     }
 
+    /**
+     * The first key position the window and the scheme ({@link PositionScheme#firstVisibleKey}) leave visible
+     * to a query at {@code position} (the causal mask hides no earlier key).
+     */
+    public int firstVisibleKey(int position) {
+        int first = window < 0 ? 0 : (int) Math.max(0, (long) position - window);
+        return scheme == null ? first : Math.max(first, scheme.firstVisibleKey(position));
+    }
+
+    /**
+     * One past the last of key positions {@code 0 … keys − 1} the causal mask and window leave visible to a
+     * query at {@code position}.
+     */
+    public int endVisibleKey(int position, int keys) {
+        boolean isCausal = causal != CausalMask.NONE;
+        long end = isCausal ? (long) position + 1 : window < 0 ? keys : (long) position + window + 1;
+        return (int) Math.max(0, Math.min(keys, end));
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof AttentionOptions a && a.heads == heads && a.kvHeads == kvHeads && a.headDim == headDim

@@ -3,8 +3,11 @@ package dev.posenc.reference;
 import dev.posenc.Positions;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvPrecision;
 import dev.posenc.bias.DenseBias;
 import dev.posenc.bias.PositionScheme;
+import java.lang.foreign.MemorySegment;
 
 /**
  * One attention call as the kernels read it, resolved once after its arguments were checked: the
@@ -12,6 +15,14 @@ import dev.posenc.bias.PositionScheme;
  * each head's rows are in q, k, v and out. Written by {@link WorkItemAttention} when a call starts and
  * read-only while it runs (the workers of a parallel call share it). Kept in the workspace's
  * {@link AttentionScratch}, so a call allocates nothing.
+ *
+ * <p>Keys and values come from float arrays ({@link #k()}, {@link #v()}) or from a {@link KvCache}.
+ * Either way they are also a source of rows in memory for the kernels that read them in place:
+ * {@link #keyRows()} and {@link #valueRows()} in the call's {@link #precision()}, the row of the key at
+ * position t and kv head g at byte {@link #keyAt}{@code (t, g)}. Rows of consecutive positions are
+ * {@link #keyRowBytes()} apart up to {@link #runEnd}, where a ring cache wraps to its first row. The
+ * segment of an array form is made when the call brings another array than the previous call of this
+ * workspace did (one small object), so that repeated calls over the same arrays allocate nothing.
  */
 public final class AttentionCall {
     private AttentionOptions options;
@@ -23,8 +34,6 @@ public final class AttentionCall {
     private int valueDim;
     private double scale;
     private double softCap;
-    private boolean causal;
-    private int window;
     private int queries;
     private int keys;
     private Positions positions;
@@ -42,10 +51,55 @@ public final class AttentionCall {
     private int callEndKey;
     private int maxDistance;
     private long serial;
+    private KvCache cache;
+    private KvPrecision precision;
+    private MemorySegment keyRows;
+    private MemorySegment valueRows;
+    private long keyBase;
+    private long valueBase;
+    private int ring;
+    private float[] kWrapped;
+    private float[] vWrapped;
+    private MemorySegment kSegment;
+    private MemorySegment vSegment;
 
-    /** Resolves a checked call. */
+    /** Resolves a checked call over float arrays. */
     AttentionCall set(AttentionOptions o, int queries, int keys, Positions positions, DenseBias dense, float[] q,
                       int qOffset, float[] k, int kOffset, float[] v, int vOffset, float[] out, int outOffset) {
+        if (k != kWrapped) {
+            kWrapped = k;
+            kSegment = MemorySegment.ofArray(k);
+        }
+        if (v != vWrapped) {
+            vWrapped = v;
+            vSegment = MemorySegment.ofArray(v);
+        }
+        cache = null;
+        precision = KvPrecision.F32;
+        keyRows = kSegment;
+        valueRows = vSegment;
+        keyBase = (long) kOffset * Float.BYTES;
+        valueBase = (long) vOffset * Float.BYTES;
+        ring = 0;
+        return resolve(o, queries, keys, positions, dense, q, qOffset, k, kOffset, v, vOffset, out, outOffset);
+    }
+
+    /** Resolves a checked call over a cache's positions {@code [0, nextPosition())}. */
+    AttentionCall set(AttentionOptions o, int queries, Positions positions, DenseBias dense, float[] q, int qOffset,
+                      KvCache cache, float[] out, int outOffset) {
+        this.cache = cache;
+        precision = cache.spec().precision();
+        keyRows = cache.keys();
+        valueRows = cache.values();
+        keyBase = 0;
+        valueBase = 0;
+        ring = cache.spec().ring() ? cache.spec().capacity() : 0;
+        return resolve(o, queries, cache.nextPosition(), positions, dense, q, qOffset, null, 0, null, 0, out, outOffset);
+    }
+
+    private AttentionCall resolve(AttentionOptions o, int queries, int keys, Positions positions, DenseBias dense,
+                                  float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset, float[] out,
+                                  int outOffset) {
         options = o;
         scheme = o.scheme();
         heads = o.heads();
@@ -55,8 +109,6 @@ public final class AttentionCall {
         valueDim = o.valueDim();
         scale = o.scale();
         softCap = o.softCap();
-        causal = o.causal() != CausalMask.NONE;
-        window = o.window();
         this.queries = queries;
         this.keys = keys;
         this.positions = positions;
@@ -160,14 +212,12 @@ public final class AttentionCall {
 
     /** The first key the causal mask, window and scheme leave visible to a query at {@code position}. */
     public int firstKey(int position) {
-        int first = window < 0 ? 0 : (int) Math.max(0, (long) position - window);
-        return scheme == null ? first : Math.max(first, scheme.firstVisibleKey(position));
+        return options.firstVisibleKey(position);
     }
 
     /** One past the last key the causal mask and window leave visible to a query at {@code position}. */
     public int endKey(int position) {
-        long end = causal ? (long) position + 1 : window < 0 ? keys : (long) position + window + 1;
-        return (int) Math.max(0, Math.min(keys, end));
+        return options.endVisibleKey(position, keys);
     }
 
     /** The first key any query row of the call may see (its keys before are never read). */
@@ -189,31 +239,105 @@ public final class AttentionCall {
         return q;
     }
 
+    /** The key array of an array call, or {@code null} when the keys are a cache's. */
     public float[] k() {
         return k;
     }
 
+    /** The value array of an array call, or {@code null} when the values are a cache's. */
     public float[] v() {
         return v;
     }
+
+    /** The cache the keys and values come from, or {@code null} for arrays. */
+    public KvCache cache() {
+        return cache;
+    }
+
+    /** The element type of {@link #keyRows()} and {@link #valueRows()}: F32 for arrays. */
+    public KvPrecision precision() {
+        return precision;
+    }
+
+    /** The memory holding the key rows (the key array, or the cache's keys), read-only. */
+    public MemorySegment keyRows() {
+        return keyRows;
+    }
+
+    /** The memory holding the value rows, read-only. */
+    public MemorySegment valueRows() {
+        return valueRows;
+    }
+
+    /** The row of storage holding key position {@code position}: itself, or its place in a ring. */
+    public int slot(int position) {
+        return ring == 0 ? position : position % ring;
+    }
+
+    /**
+     * One past the last position from {@code position} on whose rows follow one another in storage (a
+     * ring wraps to its first row at multiples of its capacity); {@link Integer#MAX_VALUE} when they all do.
+     */
+    public int runEnd(int position) {
+        return ring == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, ((long) position / ring + 1) * ring);
+    }
+
+    /** Byte offset in {@link #keyRows()} of the key row of position {@code position} and kv head {@code kvHead}. */
+    public long keyAt(int position, int kvHead) {
+        return keyBase + ((long) slot(position) * kvHeads + kvHead) * headDim * precision.bytes();
+    }
+
+    /** Byte offset in {@link #valueRows()} of the value row of position {@code position} and kv head {@code kvHead}. */
+    public long valueAt(int position, int kvHead) {
+        return valueBase + ((long) slot(position) * kvHeads + kvHead) * valueDim * precision.bytes();
+    }
+
+    /** Bytes between the key rows of consecutive positions of one kv head (within a run). */
+    public long keyRowBytes() {
+        return (long) kvHeads * headDim * precision.bytes();
+    }
+
+    /** Bytes between the value rows of consecutive positions of one kv head (within a run). */
+    public long valueRowBytes() {
+        return (long) kvHeads * valueDim * precision.bytes();
+    }
+
+    /**
+     * The squared norms of the cache's key rows, {@code [capacity × kvHeads]} floats read-only
+     * ({@code slot × kvHeads + kvHead}), or {@code null} for arrays.
+     */
+    public MemorySegment keyNorms() {
+        return cache == null ? null : cache.keyNorms();
+    }
+
+    /** The largest position the call's cache holds a NaN or infinity at, or −1 (and −1 for arrays). */
+    public int lastNonFinite() {
+        return cache == null ? -1 : cache.lastNonFinitePosition();
+    }
+
+    /** Key element {@code column} of kv head {@code kvHead} at position {@code position}, as a float. */
+    public float key(int position, int kvHead, int column) {
+        return k != null ? k[kAt(position, kvHead) + column] : precision.read(keyRows, keyAt(position, kvHead) + (long) column * precision.bytes());
+    }
+
+    /** Value element {@code column} of kv head {@code kvHead} at position {@code position}, as a float. */
+    public float value(int position, int kvHead, int column) {
+        return v != null ? v[vAt(position, kvHead) + column] : precision.read(valueRows, valueAt(position, kvHead) + (long) column * precision.bytes());
+    }
+
 
     public float[] out() {
         return out;
     }
 
-    /** Floats between consecutive key rows (and key tokens) of one kv head. */
-    public int kStride() {
-        return kvHeads * headDim;
-    }
-
-    /** Floats between consecutive value rows of one kv head. */
-    public int vStride() {
-        return kvHeads * valueDim;
-    }
-
     /** Where row {@code row} of query head {@code head} starts in {@link #q()}. */
     public int qAt(int row, int head) {
         return qOffset + (row * heads + head) * headDim;
+    }
+
+    /** Floats between consecutive key rows of one kv head in {@link #k()} (array calls; a cache's rows are {@link #keyRowBytes()} apart). */
+    public int kStride() {
+        return kvHeads * headDim;
     }
 
     /** Where key row {@code key} of kv head {@code kvHead} starts in {@link #k()}. */

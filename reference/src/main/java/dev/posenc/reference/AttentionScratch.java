@@ -13,6 +13,7 @@ public class AttentionScratch {
     private final int keyTile;
     private double[] scores = new double[0];
     private double[] sums = new double[0];
+    private float[] keyRow = new float[0];
 
     /** The scratch of {@code workspace}, with its key tile. */
     public AttentionScratch(AttentionWorkspace workspace) {
@@ -43,5 +44,17 @@ public class AttentionScratch {
             sums = new double[valueDim];
         }
         return sums;
+    }
+
+    /** A copy of the key row of position {@code position} and kv head {@code kvHead} of a cache call, from index 0. */
+    final float[] keyRow(AttentionCall call, int position, int kvHead) {
+        int d = call.headDim();
+        if (keyRow.length < d) {
+            keyRow = new float[d];
+        }
+        for (int c = 0; c < d; c++) {
+            keyRow[c] = call.key(position, kvHead, c);
+        }
+        return keyRow;
     }
 }

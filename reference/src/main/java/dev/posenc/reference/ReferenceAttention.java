@@ -54,7 +54,7 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
         double m = sink;
         boolean nan = false;
         for (int j = first; j < end; j++) {
-            z[j] = logit(call, head, row, p, j);
+            z[j] = logit(call, head, row, p, j, scratch);
             nan |= Double.isNaN(z[j]);
             m = Math.max(m, z[j]);
         }
@@ -81,7 +81,7 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
     }
 
     /** {@code z_ij}; −∞ where the dense mask or the scheme's bias hides key j. */
-    private static double logit(AttentionCall call, int head, int row, int p, int j) {
+    private static double logit(AttentionCall call, int head, int row, int p, int j, AttentionScratch scratch) {
         double dense = dense(call.dense(), head, row, j);
         if (dense == Double.NEGATIVE_INFINITY) {
             return dense;
@@ -92,9 +92,10 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
             return b;
         }
         float[] q = call.q();
-        float[] k = call.k();
         int qi = call.qAt(row, head);
-        int kj = call.kAt(j, head / call.group());
+        int g = head / call.group();
+        float[] k = call.k() != null ? call.k() : scratch.keyRow(call, j, g);
+        int kj = call.k() != null ? call.kAt(j, g) : 0;
         double e = scheme == null ? 0 : scheme.logitTerm(head, p, j, q, qi, k, kj);
         double s = call.scale() * call.queryScale(p);
         return softCap(call.softCap(), s * (dot(q, qi, k, kj, call.headDim()) + e)) + b + dense;
@@ -102,10 +103,9 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
 
     /** {@code weighted += e·(v_j + a_h(p, j))}. */
     private static void addValue(AttentionCall call, int head, int p, int j, double e, double[] weighted) {
-        float[] v = call.v();
-        int vj = call.vAt(j, head / call.group());
+        int g = head / call.group();
         for (int c = 0; c < call.valueDim(); c++) {
-            weighted[c] += e * v[vj + c];
+            weighted[c] += e * call.value(j, g, c);
         }
         PositionScheme scheme = call.scheme();
         if (scheme != null && scheme.hasValueTerms()) {

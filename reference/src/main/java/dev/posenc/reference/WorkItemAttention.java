@@ -4,7 +4,10 @@ import dev.posenc.Positions;
 import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bias.DenseBias;
+import dev.posenc.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -61,6 +64,34 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         }
         AttentionCall call = scratches.get(0).call().set(options, queries, keys, queryPositions, dense, q, qOffset, k,
                 kOffset, v, vOffset, out, outOffset);
+        ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
+    }
+
+    @Override
+    public final void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, KvCache cache,
+                             Tokens out, AttentionWorkspace workspace) {
+        AttentionKernel.checkCache(options, queryPositions, dense, q, cache, out);
+        Checks.notNull(workspace, "workspace");
+        S scratch = workspace.scratch(scratchType, newScratch);
+        AttentionCall call = scratch.call().set(options, q.tokens(), queryPositions, dense, q.array(), q.offset(), cache,
+                out.array(), out.offset());
+        int items = items(call);
+        for (int item = 0; item < items; item++) {
+            run(call, item, scratch);
+        }
+    }
+
+    @Override
+    public final void attend(AttentionOptions options, Positions queryPositions, DenseBias dense, Tokens q, KvCache cache,
+                             Tokens out, Executor executor, AttentionWorkspace... workspaces) {
+        AttentionKernel.checkParallel(executor, workspaces);
+        AttentionKernel.checkCache(options, queryPositions, dense, q, cache, out);
+        List<S> scratches = new ArrayList<>(workspaces.length);
+        for (AttentionWorkspace w : workspaces) {
+            scratches.add(w.scratch(scratchType, newScratch));
+        }
+        AttentionCall call = scratches.get(0).call().set(options, q.tokens(), queryPositions, dense, q.array(), q.offset(),
+                cache, out.array(), out.offset());
         ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
     }
 }

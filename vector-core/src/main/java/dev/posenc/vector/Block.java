@@ -1,5 +1,6 @@
 package dev.posenc.vector;
 
+import dev.posenc.attention.KvPrecision;
 import dev.posenc.reference.AttentionCall;
 
 /**
@@ -35,5 +36,14 @@ abstract class Block {
         queryNorm = entries.scaledQueries(call, scheme.queryOffsets(), scale, queries, true);
         extraNorm = scheme.prepare(call, entries, queries, (float) scale, queryNorm);
         softmax.begin(call, entries);
+    }
+
+    /**
+     * Whether the call reads an F16 cache holding an infinity or a NaN at a key the entries may see: the
+     * conversion in registers reads those as finite numbers ({@link HalfPrecision}), so the entries are
+     * computed exactly instead.
+     */
+    final boolean seesNonFiniteHalf(AttentionCall call) {
+        return call.precision() == KvPrecision.F16 && call.lastNonFinite() >= entries.lo && entries.lo < entries.hi;
     }
 }

@@ -28,6 +28,8 @@ final class Lanes {
     static final VectorSpecies<Double> DOUBLE;
     /** The int species of the same bit width (as many lanes as {@link #FLOAT}). */
     static final VectorSpecies<Integer> INT;
+    /** The short species of half the bit width (as many lanes as {@link #FLOAT}): half-precision elements. */
+    static final VectorSpecies<Short> SHORT;
     /**
      * Whether HotSpot uses hardware FMA; otherwise {@code fma} would be a slow software fallback. Kernels write
      * {@code FMA ? a.fma(b, c) : a.mul(b).add(c)} at each use (the package's C2 rule).
@@ -68,6 +70,7 @@ final class Lanes {
         FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape);
         DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape);
         INT = IntVector.SPECIES_PREFERRED.withShape(shape);
+        SHORT = VectorSpecies.of(short.class, VectorShape.forBitSize(shape.vectorBitSize() / 2));
         LOW_HALF = FLOAT.indexInRange(0, DOUBLE.length());
         LOW_HALF_INT = INT.indexInRange(0, DOUBLE.length());
     }

@@ -11,11 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * largest key norm, tiles whose bound exceeds {@value #MAX_LOGIT_ERROR_TEXT} are refused, and the block is
  * computed in double instead. That happens for huge or nearly tied logits (the conformance case
  * {@code large_logits_near_ties}: logits near 2.8·10⁴ that differ by O(1)) and for inputs whose float
- * products overflow; never for ordinary data. For wide blocks, key norms are computed once per call,
- * kv head and tile, over the keys some query of the call may see, and cached here (one guard per
- * workspace: blocks of one kv head share them); narrow blocks (decode) instead take the norms their
- * logits' kernel folds from the rows it loads ({@link NarrowProducts#scores}), over the tile's keys
- * they see.
+ * products overflow; never for ordinary data. Wide blocks take the largest norm of the tile's packed key
+ * rows ({@link #largestNorm}); narrow blocks (decode) the norms a cache stored when its rows were appended,
+ * or those their logits' kernel folds from the rows it loads ({@link NarrowProducts#scores}).
  */
 final class LogitGuard {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -26,24 +24,12 @@ final class LogitGuard {
     private static final double MAX_LOGIT_ERROR = 0x1p-7;
     private static final double U = 0x1p-24;
 
-    /** Per (kv head, tile) largest key norm of the current call, valid where {@code normKnown == generation}. */
-    private double[] keyNorms = new double[0];
-    private long[] normKnown = new long[0];
-    private long generation;
-    private AttentionCall normsOf;
-    private long normsSerial;
-    private int normsTile;
     private final float[] lanes = new float[L];
 
     /**
-     * Whether float logits of kv head {@code kvHead}'s tile at t meet the bound. NaN (from NaN inputs)
-     * counts as meeting it, so NaN flows to the output as the contract says.
+     * Whether float logits meet the bound, given the entries' largest query norm and the tile's largest key
+     * norm. NaN (from NaN inputs) counts as meeting it, so NaN flows to the output as the contract says.
      */
-    boolean allows(AttentionCall call, int kvHead, int t, int tile, double queryNorm, double extraNorm) {
-        return allows(call, queryNorm, keyNorm(call, kvHead, t, tile), extraNorm);
-    }
-
-    /** Whether float logits meet the bound, given the tile's largest key norm (narrow blocks compute it with their logits). */
     static boolean allows(AttentionCall call, double queryNorm, double keyNorm, double extraNorm) {
         int n = call.headDim() + 6;
         double bound = n * U / (1 - n * U) * call.scale() * (queryNorm * keyNorm + extraNorm);
@@ -60,31 +46,9 @@ final class LogitGuard {
         return largest;
     }
 
-    /**
-     * The largest key norm of the tile at {@code t} of a kv head, over the keys some query of the call
-     * may see; computed once per call and tile (blocks of the same kv head share it).
-     */
-    private double keyNorm(AttentionCall call, int kvHead, int t, int tile) {
-        if (normsOf != call || normsSerial != call.serial() || normsTile != tile) {
-            normsOf = call;
-            normsSerial = call.serial();
-            normsTile = tile;
-            int slots = call.kvHeads() * ((call.keys() + tile - 1) / tile);
-            if (keyNorms.length < slots) {
-                keyNorms = new double[slots];
-                normKnown = new long[slots];
-            }
-            generation++;
-        }
-        int slot = kvHead * ((call.keys() + tile - 1) / tile) + t / tile;
-        if (normKnown[slot] != generation) {
-            int j0 = Math.max(t, call.callFirstKey());
-            int j1 = Math.min(t + tile, call.callEndKey());
-            keyNorms[slot] = Math.sqrt(maxSquaredNorm(call.k(), call.kAt(j0, kvHead), call.kStride(), j1 - j0,
-                    call.headDim(), lanes));
-            normKnown[slot] = generation;
-        }
-        return keyNorms[slot];
+    /** The largest norm of {@code keys} packed rows of width d (NaN if one is NaN). */
+    double largestNorm(float[] packed, int keys, int d) {
+        return Math.sqrt(maxSquaredNorm(packed, 0, d, keys, d, lanes));
     }
 
     /**

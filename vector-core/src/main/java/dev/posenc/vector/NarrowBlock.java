@@ -1,16 +1,19 @@
 package dev.posenc.vector;
 
 import dev.posenc.reference.AttentionCall;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
  * The narrow decode block: for each of up to {@value #KV_HEADS} neighbouring kv heads, every query row
  * of its group — at most one vector of entries, a {@link Part} — walked through the keys together.
  * Decode's products run along the head width ({@link NarrowProducts}) so that every lane works. For
- * each tile, the logits of a few keys at a time across the parts, then each part's guard, logits
- * pipeline and softmax, then the values a few keys at a time across the parts: the kv heads' rows of
- * one position are neighbours in memory, so the KV cache is read once, as a few sequential streams
- * that the hardware prefetchers follow.
+ * each tile (cut where a ring cache's rows wrap), the logits of a few keys at a time across the parts, then
+ * each part's guard, logits pipeline and softmax, then the values a few keys at a time across the parts
+ * into the tile's sums, which are added to the output rows once per tile: the kv heads' rows of one position
+ * are neighbours in memory, so the KV cache is read once, as a few sequential streams that the hardware
+ * prefetchers follow.
  */
 final class NarrowBlock {
     /** Kv heads walked together. */
@@ -32,30 +35,16 @@ final class NarrowBlock {
                 parts[i] = new Part();
             }
             Part part = parts[i];
-            part.begin(call, g0 + i, tile, scratch.tables);
+            part.begin(call, g0 + i, tile, scratch);
             first = Math.min(first, part.entries.firstTile(tile));
             end = Math.max(end, part.entries.hi);
         }
         for (int t = first; t < end; t += tile) {
-            for (int i = 0; i < n; i++) {
-                parts[i].beginTile(t, tile);
-            }
-            int j1 = Math.min(t + tile, end);
-            for (int j = Math.max(t, first); j < j1; j += SCORE_KEYS) {
-                for (int i = 0; i < n; i++) {
-                    parts[i].scores(call, j, SCORE_KEYS);
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                parts[i].probabilities(call, scratch);
-            }
-            for (int j = Math.max(t, first); j < j1; j += VALUE_KEYS) {
-                for (int i = 0; i < n; i++) {
-                    parts[i].values(call, j, VALUE_KEYS);
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                parts[i].endValues();
+            int tileEnd = Math.min(t + tile, end);
+            for (int j0 = Math.max(t, first); j0 < tileEnd; ) {
+                int j1 = Math.min(tileEnd, call.runEnd(j0));
+                tile(call, j0, j1, n, scratch);
+                j0 = j1;
             }
         }
         for (int i = 0; i < n; i++) {
@@ -63,29 +52,57 @@ final class NarrowBlock {
         }
     }
 
+    /** Keys {@code [j0, j1)}, whose rows follow one another, for every part. */
+    private void tile(AttentionCall call, int j0, int j1, int n, VectorScratch scratch) {
+        for (int i = 0; i < n; i++) {
+            parts[i].beginTile(j0, j1);
+        }
+        for (int j = j0; j < j1; j += SCORE_KEYS) {
+            for (int i = 0; i < n; i++) {
+                parts[i].scores(call, j, SCORE_KEYS);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            parts[i].probabilities(call, scratch);
+        }
+        for (int j = j0; j < j1; j += VALUE_KEYS) {
+            for (int i = 0; i < n; i++) {
+                parts[i].values(call, j, VALUE_KEYS);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            parts[i].endValues(call);
+        }
+    }
+
     /**
-     * One kv head's share: its group's rows (one vector of entries) with q and the output row-major,
-     * {@code [4·quads × width]} (padded with zero rows to whole quads), and the tile's logits, then
-     * probabilities, lane-major in one panel.
+     * One kv head's share: its group's rows (one vector of entries) with q, the tile's sums and the output
+     * row-major, {@code [4·quads × width]} (padded with zero rows to whole quads), and the tile's logits, then
+     * weights, lane-major in one panel.
      */
     private static final class Part extends Block {
         private int kvHead;
         private int quads;
         private float[] queryRows = new float[0];
         private float[] outputRows = new float[0];
+        private float[] tileSums = new float[0];
+        /** The compensation of the output rows ({@link CompensatedSums}). */
+        private float[] outputCarry = new float[0];
         private float[] logits = new float[0];
-        /** The squared norms of the tile's key rows, left by the logits' kernel for the guard. */
+        /** The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only). */
         private float[] keyNorms = new float[0];
+        /** The logits' register tile, stored for its fold ({@link NarrowProducts#scores}). */
+        private final float[] sums = new float[16 * Lanes.FLOAT.length()];
         private int tileRows;
-        /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether the exact path wrote it. */
+        /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
         private int tileStart;
         private int tileEnd;
         private boolean active;
         private boolean done;
 
-        void begin(AttentionCall call, int kvHead, int tile, SchemeTables tables) {
+        void begin(AttentionCall call, int kvHead, int tile, VectorScratch scratch) {
             this.kvHead = kvHead;
-            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries(), tables);
+            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries(), scratch.tables);
             done = false;
             quads = (entries.count + 3) / 4;
             int d = call.headDim();
@@ -96,6 +113,8 @@ final class NarrowBlock {
             }
             if (outputRows.length < rows * call.valueDim()) {
                 outputRows = new float[rows * call.valueDim()];
+                tileSums = new float[rows * call.valueDim()];
+                outputCarry = new float[rows * call.valueDim()];
             }
             if (logits.length < tileRows * TileProducts.PANEL) {
                 logits = new float[tileRows * TileProducts.PANEL];
@@ -109,12 +128,18 @@ final class NarrowBlock {
                 }
             }
             Arrays.fill(outputRows, 0, rows * call.valueDim(), 0f);
+            Arrays.fill(tileSums, 0, rows * call.valueDim(), 0f);
+            Arrays.fill(outputCarry, 0, rows * call.valueDim(), 0f);
+            if (seesNonFiniteHalf(call)) {
+                entries.computeExactly(call, scratch);
+                done = true;
+            }
         }
 
-        /** Starts the tile at t: the part computes the keys of it that its entries may see, unless already done. */
-        void beginTile(int t, int tile) {
-            tileStart = Math.max(t, entries.lo);
-            tileEnd = Math.min(t + tile, entries.hi);
+        /** Starts the tile of keys {@code [j0, j1)}: the part computes those its entries may see, unless done. */
+        void beginTile(int j0, int j1) {
+            tileStart = Math.max(j0, entries.lo);
+            tileEnd = Math.min(j1, entries.hi);
             active = !done && tileStart < tileEnd;
         }
 
@@ -123,22 +148,26 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.scores(queryRows, quads, call.headDim(), call.k(), call.kAt(from, kvHead), call.kStride(),
-                        to - from, logits, (from - tileStart) * TileProducts.PANEL, keyNorms, from - tileStart);
+                NarrowProducts.scores(queryRows, quads, call.headDim(), call.keyRows(), call.keyAt(from, kvHead),
+                        call.keyRowBytes(), call.precision(), to - from, logits, (from - tileStart) * TileProducts.PANEL,
+                        call.keyNorms() == null ? keyNorms : null, from - tileStart, sums);
             }
         }
 
         /**
-         * After every key's logits: the guard (on the key norms the logits' kernel left; if it refuses, the
-         * part is computed exactly and does nothing more), the logits' pipeline, the online softmax and the
-         * rescale of the output rows.
+         * After every key's logits: the guard (on the cache's stored key norms, or those the logits' kernel left;
+         * if it refuses, the part is computed exactly and does nothing more), the logits' pipeline and the online
+         * softmax.
          */
         void probabilities(AttentionCall call, VectorScratch scratch) {
             if (!active) {
                 return;
             }
-            double keyNorm = Math.sqrt(LogitGuard.largest(keyNorms, 0, tileEnd - tileStart));
-            if (!LogitGuard.allows(call, queryNorm, keyNorm, extraNorm)) {
+            MemorySegment stored = call.keyNorms();
+            float squared = stored == null ? LogitGuard.largest(keyNorms, 0, tileEnd - tileStart)
+                    : largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead, call.kvHeads(),
+                            tileEnd - tileStart);
+            if (!LogitGuard.allows(call, queryNorm, Math.sqrt(squared), extraNorm)) {
                 entries.computeExactly(call, scratch);
                 done = true;
                 active = false;
@@ -146,22 +175,33 @@ final class NarrowBlock {
             }
             tileLogits.apply(call, scheme, entries, logits, tileRows, tileStart, tileEnd);
             softmax.tile(logits, tileRows, entries.vectors, tileEnd - tileStart);
-            NarrowProducts.rescale(outputRows, 4 * quads, call.valueDim(), softmax.alpha());
         }
 
-        /** The values of keys {@code [j, j + n)} (those of them in the tile), in key order. */
+        /** The largest of {@code n} stored squared norms from index {@code at}, {@code stride} apart (NaN if one is). */
+        private static float largestStored(MemorySegment norms, long at, int stride, int n) {
+            float largest = 0;
+            for (long i = at; i < at + (long) n * stride; i += stride) {
+                float s = norms.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                largest = Float.isNaN(s) ? s : Math.max(largest, s);
+            }
+            return largest;
+        }
+
+        /** The values of keys {@code [j, j + n)} (those of them in the tile), in key order, into the tile's sums. */
         void values(AttentionCall call, int j, int n) {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.v(),
-                        call.vAt(from, kvHead), call.vStride(), to - from, call.valueDim(), outputRows);
+                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.valueRows(),
+                        call.valueAt(from, kvHead), call.valueRowBytes(), call.precision(), softmax.scaleExponent(),
+                        to - from, call.valueDim(), tileSums);
             }
         }
 
-        /** After the tile's values: what the scheme's value terms need. */
-        void endValues() {
+        /** After the tile's values: the output rows {@code O = α·O + T} (compensated), and what the scheme's value terms need. */
+        void endValues(AttentionCall call) {
             if (active) {
+                CompensatedSums.rows(outputRows, outputCarry, tileSums, 4 * quads, call.valueDim(), softmax.alpha());
                 scheme.accumulateValueWeights(entries, logits, tileRows, tileStart, tileEnd, softmax.alpha());
             }
         }
@@ -176,7 +216,7 @@ final class NarrowBlock {
             for (int e = 0; e < entries.count; e++) {
                 int o = call.outAt(entries.row[e], entries.head[e]);
                 for (int c = 0; c < dv; c++) {
-                    out[o + c] = softmax.output(e, outputRows[e * dv + c] + scheme.valueTerm(e, c));
+                    out[o + c] = softmax.output(e, outputRows[e * dv + c] + scheme.valueTerm(e, c, softmax.valueScale()));
                 }
             }
         }

@@ -1,34 +1,48 @@
 package dev.posenc.vector;
 
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import dev.posenc.attention.KvPrecision;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The products of a narrow block (at most one vector of entries: decode), along the head width
- * instead of along the entries, so that every lane does useful work:
+ * instead of along the entries, so that every lane does useful work. Key and value rows are read where
+ * they are (an array, or a cache in any {@link KvPrecision}: half precision converted in registers as each
+ * vector is loaded, {@link HalfPrecision}):
  * <ul>
  *   <li>{@link #scores}: {@code S[j][e] = Σ_c q_e[c]·k_j[c]} for four entries and four keys at a time,
  *       each key row loaded once per four entries and each query row once per four keys; the sixteen
  *       lanewise sums are folded together ({@link PairSums}), which leaves lane {@code 4·key + entry}
  *       holding that total, then the tail is added in order;
- *   <li>{@link #accumulate}: {@code O[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
+ *   <li>{@link #accumulate}: {@code T[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
  *       loaded once per four entries and sixteen output vectors (four entries × four columns) held in
- *       registers across the run; output rows row-major {@code [entries × valueDim]}.
+ *       registers across the run; rows row-major {@code [entries × valueDim]}. The block sums a tile's keys
+ *       into T from zero and adds T to its output once per tile ({@link CompensatedSums#rows}).
  * </ul>
  * {@code accumulate} performs the same fused multiply-adds in the same order as
- * {@link TileProducts#accumulate} (per output, over the keys), so outputs match a wide block's bit for
- * bit given the same probabilities; the logits' lane tree sums in another order than the wide
+ * {@link TileProducts#accumulate} (per output, over the tile's keys), so outputs match a wide block's bit
+ * for bit given the same weights; the logits' lane tree sums in another order than the wide
  * kernels' chains ({@code d/L} fused multiply-adds per lane, then {@code log₂L} pairwise sums, then
  * the tail), within the same error bound {@code γ_d}. Every operation here is exact IEEE arithmetic in
  * a fixed order, so the results do not depend on the JIT tier.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final VectorSpecies<Integer> I = Lanes.INT;
+    private static final VectorSpecies<Short> H = Lanes.SHORT;
     /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     private static final int L = F.length();
     private static final int PANEL = TileProducts.PANEL;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     private static final FloatVector EVEN = PairSums.EVEN;
@@ -37,32 +51,41 @@ final class NarrowProducts {
     private NarrowProducts() {}
 
     /**
-     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[kRow + (j − first)·kStride + c]} for the
-     * {@code keys} key rows from {@code kRow} and {@code e < 4·quads} (q row-major, padded with zero
-     * rows to whole quads); {@code norms[normsAt + j − first] = Σ_c k[…]²}, each key row's squared norm
-     * in float (the logit guard's input, computed from the rows already loaded).
+     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[j][c]} for the {@code keys} key rows of
+     * {@code precision} elements from byte {@code kRow} of {@code k}, {@code kStride} bytes apart, and
+     * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads); unless {@code norms} is null
+     * (F32 rows only), {@code norms[normsAt + j − first] = Σ_c k[j][c]²}, each key row's squared norm in float
+     * (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L} floats of
+     * scratch.
      */
-    static void scores(float[] q, int quads, int d, float[] k, int kRow, int kStride, int keys, float[] s, int at,
-                       float[] norms, int normsAt) {
+    static void scores(float[] q, int quads, int d, MemorySegment k, long kRow, long kStride, KvPrecision precision,
+                       int keys, float[] s, int at, float[] norms, int normsAt, float[] sums) {
         for (int j = 0; j < keys; j += KEYS) {
             int count = Math.min(KEYS, keys - j);
-            int row = kRow + j * kStride;
+            long row = kRow + j * kStride;
             // Rows past the last key repeat it; their logits and norms are not stored.
-            int last = row + (count - 1) * kStride;
+            long last = row + (count - 1) * kStride;
+            long row1 = Math.min(row + kStride, last);
+            long row2 = Math.min(row + 2 * kStride, last);
             for (int quad = 0; quad < quads; quad++) {
-                int c = scores16(q, 4 * quad * d, d, k, row, Math.min(row + kStride, last),
-                        Math.min(row + 2 * kStride, last), last, count, s, at + j * PANEL + 4 * quad,
-                        quad == 0 ? norms : null, normsAt + j);
+                int q0 = 4 * quad * d;
+                int c = switch (precision) {
+                    case F32 -> scoresF32(q, q0, d, k, row, row1, row2, last, sums, quad == 0 ? norms : null, normsAt + j, count);
+                    case F16 -> scoresF16(q, q0, d, k, row, row1, row2, last, sums);
+                    case BF16 -> scoresBf16(q, q0, d, k, row, row1, row2, last, sums);
+                };
+                fold(sums, count, s, at + j * PANEL + 4 * quad);
                 for (int key = 0; c < d && key < count; key++) {
-                    int o = row + key * kStride;
+                    long o = row + key * kStride;
                     for (int e = 0; e < 4; e++) {
                         int out = at + (j + key) * PANEL + 4 * quad + e;
-                        s[out] = tail(q, (4 * quad + e) * d, k, o, c, d, s[out]);
+                        s[out] = tail(q, (4 * quad + e) * d, k, o, precision, c, d, s[out]);
                     }
-                    if (quad == 0) {
+                    if (quad == 0 && norms != null) {
                         float norm = norms[normsAt + j + key];
                         for (int i = c; i < d; i++) {
-                            norm += k[o + i] * k[o + i];
+                            float x = precision.read(k, o + (long) i * precision.bytes());
+                            norm += x * x;
                         }
                         norms[normsAt + j + key] = norm;
                     }
@@ -72,14 +95,13 @@ final class NarrowProducts {
     }
 
     /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width:
-     * sixteen lanewise accumulators, folded to their totals and stored at {@code s[at + key·PANEL + e]} for
-     * {@code key < count}, and the key rows' squared norms at {@code norms[normsAt + key]} unless
-     * {@code norms} is null (another quad of entries has stored them); returns where the scalar tail
-     * starts.
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null: sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
+     * scalar tail starts.
      */
-    private static int scores16(float[] q, int q0, int d, float[] k, int row0, int row1, int row2, int row3, int count,
-                                float[] s, int at, float[] norms, int normsAt) {
+    private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                               float[] sums, float[] norms, int normsAt, int count) {
+        boolean withNorms = norms != null;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
@@ -92,31 +114,225 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector key = FloatVector.fromArray(F, k, row0 + c);
-            n0 = FMA ? key.fma(key, n0) : key.mul(key).add(n0);
-            a0 = FMA ? x0.fma(key, a0) : x0.mul(key).add(a0);
-            a1 = FMA ? x1.fma(key, a1) : x1.mul(key).add(a1);
-            a2 = FMA ? x2.fma(key, a2) : x2.mul(key).add(a2);
-            a3 = FMA ? x3.fma(key, a3) : x3.mul(key).add(a3);
-            key = FloatVector.fromArray(F, k, row1 + c);
-            n1 = FMA ? key.fma(key, n1) : key.mul(key).add(n1);
-            b0 = FMA ? x0.fma(key, b0) : x0.mul(key).add(b0);
-            b1 = FMA ? x1.fma(key, b1) : x1.mul(key).add(b1);
-            b2 = FMA ? x2.fma(key, b2) : x2.mul(key).add(b2);
-            b3 = FMA ? x3.fma(key, b3) : x3.mul(key).add(b3);
-            key = FloatVector.fromArray(F, k, row2 + c);
-            n2 = FMA ? key.fma(key, n2) : key.mul(key).add(n2);
-            c0 = FMA ? x0.fma(key, c0) : x0.mul(key).add(c0);
-            c1 = FMA ? x1.fma(key, c1) : x1.mul(key).add(c1);
-            c2 = FMA ? x2.fma(key, c2) : x2.mul(key).add(c2);
-            c3 = FMA ? x3.fma(key, c3) : x3.mul(key).add(c3);
-            key = FloatVector.fromArray(F, k, row3 + c);
-            n3 = FMA ? key.fma(key, n3) : key.mul(key).add(n3);
-            e0 = FMA ? x0.fma(key, e0) : x0.mul(key).add(e0);
-            e1 = FMA ? x1.fma(key, e1) : x1.mul(key).add(e1);
-            e2 = FMA ? x2.fma(key, e2) : x2.mul(key).add(e2);
-            e3 = FMA ? x3.fma(key, e3) : x3.mul(key).add(e3);
+            FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
+            if (withNorms) {
+                n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
+            }
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
+            if (withNorms) {
+                n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
+            }
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
+            if (withNorms) {
+                n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
+            }
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
+            if (withNorms) {
+                n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
+            }
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 1 * L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        b0.intoArray(sums, 4 * L);
+        b1.intoArray(sums, 5 * L);
+        b2.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        c0.intoArray(sums, 8 * L);
+        c1.intoArray(sums, 9 * L);
+        c2.intoArray(sums, 10 * L);
+        c3.intoArray(sums, 11 * L);
+        e0.intoArray(sums, 12 * L);
+        e1.intoArray(sums, 13 * L);
+        e2.intoArray(sums, 14 * L);
+        e3.intoArray(sums, 15 * L);
+        if (withNorms) {
+            // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
+            FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
+            FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
+            FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
+            for (int span = L / 4; span > 1; span /= 2) {
+                squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
+            }
+            squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
+        }
+        return c;
+    }
+
+    /**
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
+     * scalar tail starts.
+     */
+    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                               float[] sums) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            IntVector k0Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k0Raw = k0Bits.reinterpretAsFloats();
+            FloatVector k0 = k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            IntVector k1Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k1Raw = k1Bits.reinterpretAsFloats();
+            FloatVector k1 = k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            IntVector k2Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k2Raw = k2Bits.reinterpretAsFloats();
+            FloatVector k2 = k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            IntVector k3Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k3Raw = k3Bits.reinterpretAsFloats();
+            FloatVector k3 = k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 1 * L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        b0.intoArray(sums, 4 * L);
+        b1.intoArray(sums, 5 * L);
+        b2.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        c0.intoArray(sums, 8 * L);
+        c1.intoArray(sums, 9 * L);
+        c2.intoArray(sums, 10 * L);
+        c3.intoArray(sums, 11 * L);
+        e0.intoArray(sums, 12 * L);
+        e1.intoArray(sums, 13 * L);
+        e2.intoArray(sums, 14 * L);
+        e3.intoArray(sums, 15 * L);
+        return c;
+    }
+
+    /**
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
+     * scalar tail starts.
+     */
+    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+                               float[] sums) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            FloatVector k0 = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            FloatVector k1 = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            FloatVector k2 = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            FloatVector k3 = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 1 * L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        b0.intoArray(sums, 4 * L);
+        b1.intoArray(sums, 5 * L);
+        b2.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        c0.intoArray(sums, 8 * L);
+        c1.intoArray(sums, 9 * L);
+        c2.intoArray(sums, 10 * L);
+        c3.intoArray(sums, 11 * L);
+        e0.intoArray(sums, 12 * L);
+        e1.intoArray(sums, 13 * L);
+        e2.intoArray(sums, 14 * L);
+        e3.intoArray(sums, 15 * L);
+        return c;
+    }
+
+    /**
+     * Folds the sixteen lanewise sums a register tile left in {@code sums} (entry e with key i at
+     * {@code (4·i + e)·L}) to their totals, stored at {@code s[at + key·PANEL + e]} for {@code key < count}.
+     */
+    private static void fold(float[] sums, int count, float[] s, int at) {
+        FloatVector a0 = FloatVector.fromArray(F, sums, 0);
+        FloatVector a1 = FloatVector.fromArray(F, sums, 1 * L);
+        FloatVector a2 = FloatVector.fromArray(F, sums, 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, sums, 3 * L);
+        FloatVector b0 = FloatVector.fromArray(F, sums, 4 * L);
+        FloatVector b1 = FloatVector.fromArray(F, sums, 5 * L);
+        FloatVector b2 = FloatVector.fromArray(F, sums, 6 * L);
+        FloatVector b3 = FloatVector.fromArray(F, sums, 7 * L);
+        FloatVector c0 = FloatVector.fromArray(F, sums, 8 * L);
+        FloatVector c1 = FloatVector.fromArray(F, sums, 9 * L);
+        FloatVector c2 = FloatVector.fromArray(F, sums, 10 * L);
+        FloatVector c3 = FloatVector.fromArray(F, sums, 11 * L);
+        FloatVector e0 = FloatVector.fromArray(F, sums, 12 * L);
+        FloatVector e1 = FloatVector.fromArray(F, sums, 13 * L);
+        FloatVector e2 = FloatVector.fromArray(F, sums, 14 * L);
+        FloatVector e3 = FloatVector.fromArray(F, sums, 15 * L);
         // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
         // holds that dot product's total.
         FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
@@ -131,21 +347,11 @@ final class NarrowProducts {
         FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
         FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
         FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
-        // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
-        FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
-        FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
-        FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
-        for (int span = L / 4; span > 1; span /= 2) {
-            squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
-        }
-        if (norms != null) {
-            squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
-        }
         if (L == 4) {
             for (int key = 0; key < count; key++) {
                 (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * PANEL);
             }
-            return c;
+            return;
         }
         FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
         FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
@@ -157,39 +363,49 @@ final class NarrowProducts {
             FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
             totals.intoArray(s, at + key * PANEL - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
         }
-        return c;
     }
 
-    private static float tail(float[] q, int q0, float[] k, int kRow, int from, int d, float sum) {
+    private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,
+                              float sum) {
         for (int c = from; c < d; c++) {
-            sum = fma(q[q0 + c], k[kRow + c], sum);
+            sum = fma(q[q0 + c], precision.read(k, kRow + (long) c * precision.bytes()), sum);
         }
         return sum;
     }
 
     /**
-     * {@code o[e·dv + c] = fma(s[at + j·PANEL + e], v[vRow + j·vStride + c], o[e·dv + c])} for
-     * {@code e < 4·quads}, {@code c < dv} and keys {@code j < keys} in order: a run of keys' contributions to
-     * every entry's output row.
+     * {@code t[e·dv + c] = fma(s[at + j·PANEL + e], v[j][c], t[e·dv + c])} for {@code e < 4·quads},
+     * {@code c < dv} and keys {@code j < keys} in order, the value rows of {@code precision} elements from byte
+     * {@code vRow} of {@code v}, {@code vStride} bytes apart, each multiplied by {@code 2^−scale} as it is read
+     * (the values' scale of {@link OnlineSoftmax}; for F16 through the exponent's rebias, at no cost): a run of
+     * keys' contributions to every entry's row of the tile's sums.
      */
-    static void accumulate(float[] s, int at, int quads, float[] v, int vRow, int vStride, int keys, int dv,
-                           float[] o) {
+    static void accumulate(float[] s, int at, int quads, MemorySegment v, long vRow, long vStride, KvPrecision precision,
+                           int scale, int keys, int dv, float[] t) {
+        long bytes = precision.bytes();
         for (int quad = 0; quad < quads; quad++) {
             int c = 0;
             for (; c + 4 * L <= dv; c += 4 * L) {
-                accumulate16(s, at + 4 * quad, v, vRow + c, vStride, keys, dv, o, 4 * quad * dv + c);
+                long row = vRow + c * bytes;
+                int o0 = 4 * quad * dv + c;
+                switch (precision) {
+                    case F32 -> accumulateF32(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                    case F16 -> accumulateF16(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                    case BF16 -> accumulateBf16(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                }
             }
-            accumulate4(s, at + 4 * quad, v, vRow, vStride, keys, c, dv, o, 4 * quad * dv);
+            accumulate4(s, at + 4 * quad, v, vRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
         }
     }
 
     /**
-     * Four entries' outputs over four vectors of columns from {@code o0}, held in sixteen registers across
-     * the keys: per key, four probabilities broadcast and four value vectors loaded for sixteen fused
-     * multiply-adds.
+     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys, for float value rows: per key, four weights broadcast and four value vectors loaded (each multiplied by
+     * {@code 2^−scale}) for sixteen fused multiply-adds.
      */
-    private static void accumulate16(float[] s, int at, float[] v, int vRow, int vStride, int keys, int dv,
-                                     float[] o, int o0) {
+    private static void accumulateF32(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+                                      int dv, float[] o, int o0) {
+        float factor = Math.scalb(1f, -scale);
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -206,11 +422,12 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        for (int j = 0, p = at, row = vRow; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = FloatVector.fromArray(F, v, row);
-            FloatVector v1 = FloatVector.fromArray(F, v, row + L);
-            FloatVector v2 = FloatVector.fromArray(F, v, row + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(F, v, row + 3 * L);
+        long row = vRow;
+        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+            FloatVector v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+            FloatVector v1 = FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE).mul(factor);
+            FloatVector v2 = FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE).mul(factor);
+            FloatVector v3 = FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE).mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
@@ -251,19 +468,197 @@ final class NarrowProducts {
     }
 
     /**
-     * Four entries' output columns from {@code from} (those short of a group of four vectors), one vector
-     * column at a time held in registers across the keys, then the scalar tail.
+     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys, for F16 value rows (scaled through the exponent's rebias, at no cost): per key, four weights broadcast and four value vectors loaded (each multiplied by
+     * {@code 2^−scale}) for sixteen fused multiply-adds.
      */
-    private static void accumulate4(float[] s, int at, float[] v, int vRow, int vStride, int keys, int from, int dv,
-                                    float[] o, int o0) {
+    private static void accumulateF16(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+                                      int dv, float[] o, int o0) {
+        int rebias = HalfPrecision.REBIAS - (scale << 23);
+        float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
+        FloatVector x00 = FloatVector.fromArray(F, o, o0);
+        FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
+        FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
+        FloatVector x03 = FloatVector.fromArray(F, o, o0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(F, o, o0 + dv);
+        FloatVector x11 = FloatVector.fromArray(F, o, o0 + dv + L);
+        FloatVector x12 = FloatVector.fromArray(F, o, o0 + dv + 2 * L);
+        FloatVector x13 = FloatVector.fromArray(F, o, o0 + dv + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(F, o, o0 + 2 * dv);
+        FloatVector x21 = FloatVector.fromArray(F, o, o0 + 2 * dv + L);
+        FloatVector x22 = FloatVector.fromArray(F, o, o0 + 2 * dv + 2 * L);
+        FloatVector x23 = FloatVector.fromArray(F, o, o0 + 2 * dv + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(F, o, o0 + 3 * dv);
+        FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
+        FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
+        FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        long row = vRow;
+        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+            IntVector v0Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v0Raw = v0Bits.reinterpretAsFloats();
+            FloatVector v0 = v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Lead.abs().lt(subnormal));
+            IntVector v1Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v1Raw = v1Bits.reinterpretAsFloats();
+            FloatVector v1 = v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Lead.abs().lt(subnormal));
+            IntVector v2Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v2Raw = v2Bits.reinterpretAsFloats();
+            FloatVector v2 = v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Lead.abs().lt(subnormal));
+            IntVector v3Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+            FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector v3Raw = v3Bits.reinterpretAsFloats();
+            FloatVector v3 = v3Raw.blend(v3Raw.sub(v3Lead).mul(2f), v3Lead.abs().lt(subnormal));
+            FloatVector p0 = FloatVector.broadcast(F, s[p]);
+            x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
+            x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
+            x02 = FMA ? p0.fma(v2, x02) : p0.mul(v2).add(x02);
+            x03 = FMA ? p0.fma(v3, x03) : p0.mul(v3).add(x03);
+            FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
+            x10 = FMA ? p1.fma(v0, x10) : p1.mul(v0).add(x10);
+            x11 = FMA ? p1.fma(v1, x11) : p1.mul(v1).add(x11);
+            x12 = FMA ? p1.fma(v2, x12) : p1.mul(v2).add(x12);
+            x13 = FMA ? p1.fma(v3, x13) : p1.mul(v3).add(x13);
+            FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
+            x20 = FMA ? p2.fma(v0, x20) : p2.mul(v0).add(x20);
+            x21 = FMA ? p2.fma(v1, x21) : p2.mul(v1).add(x21);
+            x22 = FMA ? p2.fma(v2, x22) : p2.mul(v2).add(x22);
+            x23 = FMA ? p2.fma(v3, x23) : p2.mul(v3).add(x23);
+            FloatVector p3 = FloatVector.broadcast(F, s[p + 3]);
+            x30 = FMA ? p3.fma(v0, x30) : p3.mul(v0).add(x30);
+            x31 = FMA ? p3.fma(v1, x31) : p3.mul(v1).add(x31);
+            x32 = FMA ? p3.fma(v2, x32) : p3.mul(v2).add(x32);
+            x33 = FMA ? p3.fma(v3, x33) : p3.mul(v3).add(x33);
+        }
+        x00.intoArray(o, o0);
+        x01.intoArray(o, o0 + L);
+        x02.intoArray(o, o0 + 2 * L);
+        x03.intoArray(o, o0 + 3 * L);
+        x10.intoArray(o, o0 + dv);
+        x11.intoArray(o, o0 + dv + L);
+        x12.intoArray(o, o0 + dv + 2 * L);
+        x13.intoArray(o, o0 + dv + 3 * L);
+        x20.intoArray(o, o0 + 2 * dv);
+        x21.intoArray(o, o0 + 2 * dv + L);
+        x22.intoArray(o, o0 + 2 * dv + 2 * L);
+        x23.intoArray(o, o0 + 2 * dv + 3 * L);
+        x30.intoArray(o, o0 + 3 * dv);
+        x31.intoArray(o, o0 + 3 * dv + L);
+        x32.intoArray(o, o0 + 3 * dv + 2 * L);
+        x33.intoArray(o, o0 + 3 * dv + 3 * L);
+    }
+
+    /**
+     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
+     * the keys, for BF16 value rows: per key, four weights broadcast and four value vectors loaded (each multiplied by
+     * {@code 2^−scale}) for sixteen fused multiply-adds.
+     */
+    private static void accumulateBf16(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+                                      int dv, float[] o, int o0) {
+        float factor = Math.scalb(1f, -scale);
+        FloatVector x00 = FloatVector.fromArray(F, o, o0);
+        FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
+        FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
+        FloatVector x03 = FloatVector.fromArray(F, o, o0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(F, o, o0 + dv);
+        FloatVector x11 = FloatVector.fromArray(F, o, o0 + dv + L);
+        FloatVector x12 = FloatVector.fromArray(F, o, o0 + dv + 2 * L);
+        FloatVector x13 = FloatVector.fromArray(F, o, o0 + dv + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(F, o, o0 + 2 * dv);
+        FloatVector x21 = FloatVector.fromArray(F, o, o0 + 2 * dv + L);
+        FloatVector x22 = FloatVector.fromArray(F, o, o0 + 2 * dv + 2 * L);
+        FloatVector x23 = FloatVector.fromArray(F, o, o0 + 2 * dv + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(F, o, o0 + 3 * dv);
+        FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
+        FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
+        FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        long row = vRow;
+        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+            FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+            FloatVector p0 = FloatVector.broadcast(F, s[p]);
+            x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
+            x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
+            x02 = FMA ? p0.fma(v2, x02) : p0.mul(v2).add(x02);
+            x03 = FMA ? p0.fma(v3, x03) : p0.mul(v3).add(x03);
+            FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
+            x10 = FMA ? p1.fma(v0, x10) : p1.mul(v0).add(x10);
+            x11 = FMA ? p1.fma(v1, x11) : p1.mul(v1).add(x11);
+            x12 = FMA ? p1.fma(v2, x12) : p1.mul(v2).add(x12);
+            x13 = FMA ? p1.fma(v3, x13) : p1.mul(v3).add(x13);
+            FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
+            x20 = FMA ? p2.fma(v0, x20) : p2.mul(v0).add(x20);
+            x21 = FMA ? p2.fma(v1, x21) : p2.mul(v1).add(x21);
+            x22 = FMA ? p2.fma(v2, x22) : p2.mul(v2).add(x22);
+            x23 = FMA ? p2.fma(v3, x23) : p2.mul(v3).add(x23);
+            FloatVector p3 = FloatVector.broadcast(F, s[p + 3]);
+            x30 = FMA ? p3.fma(v0, x30) : p3.mul(v0).add(x30);
+            x31 = FMA ? p3.fma(v1, x31) : p3.mul(v1).add(x31);
+            x32 = FMA ? p3.fma(v2, x32) : p3.mul(v2).add(x32);
+            x33 = FMA ? p3.fma(v3, x33) : p3.mul(v3).add(x33);
+        }
+        x00.intoArray(o, o0);
+        x01.intoArray(o, o0 + L);
+        x02.intoArray(o, o0 + 2 * L);
+        x03.intoArray(o, o0 + 3 * L);
+        x10.intoArray(o, o0 + dv);
+        x11.intoArray(o, o0 + dv + L);
+        x12.intoArray(o, o0 + dv + 2 * L);
+        x13.intoArray(o, o0 + dv + 3 * L);
+        x20.intoArray(o, o0 + 2 * dv);
+        x21.intoArray(o, o0 + 2 * dv + L);
+        x22.intoArray(o, o0 + 2 * dv + 2 * L);
+        x23.intoArray(o, o0 + 2 * dv + 3 * L);
+        x30.intoArray(o, o0 + 3 * dv);
+        x31.intoArray(o, o0 + 3 * dv + L);
+        x32.intoArray(o, o0 + 3 * dv + 2 * L);
+        x33.intoArray(o, o0 + 3 * dv + 3 * L);
+    }
+
+    /**
+     * Four entries' columns from {@code from} (those short of a group of four vectors), one vector column at a
+     * time held in registers across the keys, then the scalar tail.
+     */
+    private static void accumulate4(float[] s, int at, MemorySegment v, long vRow, long vStride, KvPrecision precision, int scale,
+                                    int keys, int from, int dv, float[] o, int o0) {
+        boolean f32 = precision == KvPrecision.F32;
+        boolean bf16 = precision == KvPrecision.BF16;
+        long bytes = precision.bytes();
+        float factor = Math.scalb(1f, -scale);
+        int rebias = HalfPrecision.REBIAS - (scale << 23);
+        float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         int c = from;
         for (int bound = F.loopBound(dv); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
             FloatVector x1 = FloatVector.fromArray(F, o, o0 + dv + c);
             FloatVector x2 = FloatVector.fromArray(F, o, o0 + 2 * dv + c);
             FloatVector x3 = FloatVector.fromArray(F, o, o0 + 3 * dv + c);
-            for (int j = 0, p = at, row = vRow + c; j < keys; j++, p += PANEL, row += vStride) {
-                FloatVector value = FloatVector.fromArray(F, v, row);
+            long row = vRow + c * bytes;
+            for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
+                FloatVector value;
+                if (f32) {
+                    value = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+                } else if (bf16) {
+                    value = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                            .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+                } else {
+                    IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                            .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
+                    FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                    FloatVector f = a.reinterpretAsFloats();
+                    value = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
+                }
                 FloatVector p0 = FloatVector.broadcast(F, s[p]);
                 FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
                 FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
@@ -283,26 +678,9 @@ final class NarrowProducts {
                 int oe = o0 + e * dv + c;
                 float sum = o[oe];
                 for (int j = 0; j < keys; j++) {
-                    sum = fma(s[at + j * PANEL + e], v[vRow + j * vStride + c], sum);
+                    sum = fma(s[at + j * PANEL + e], precision.read(v, vRow + j * vStride + c * bytes) * factor, sum);
                 }
                 o[oe] = sum;
-            }
-        }
-    }
-
-    /** {@code o[e·dv + c] ·= alpha[e]} where {@code alpha[e] ≠ 1}: the online softmax's rescale. */
-    static void rescale(float[] o, int entries, int dv, float[] alpha) {
-        for (int e = 0; e < entries; e++) {
-            float a = alpha[e];
-            if (a == 1f) {
-                continue;
-            }
-            int c = e * dv;
-            for (int bound = c + F.loopBound(dv); c < bound; c += L) {
-                FloatVector.fromArray(F, o, c).mul(a).intoArray(o, c);
-            }
-            for (; c < (e + 1) * dv; c++) {
-                o[c] *= a;
             }
         }
     }

@@ -10,6 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  * started at the scheme's sink logit ({@link #begin}), updated tile by tile ({@link #tile}) with the
  * factors {@code α = exp(m_old − m_new)} by which the caller rescales its output accumulator, and the
  * output formula ({@link #output}).
+ *
+ * <p><b>Scaled values.</b> The weights {@code p_j = exp(z_j − m) ≤ 1} sum to at most the number of terms
+ * an entry's softmax may have (its keys, and the sink); the blocks read every value scaled by
+ * {@link #valueScale()} {@code = 2⁻ᴷ}, with {@code 2ᴷ} at least that number, so that the output sums
+ * {@code O = Σ_j p_j·2⁻ᴷ·v_j}, at every step of every tile, stay within {@code max_j |v_j|}: an output is a
+ * convex combination of value rows and is finite whenever they are, however many keys (summed without the
+ * scale, 4096 values of 1e35 reach 4e38 and overflow). Scaling by a power of two is exact for values above
+ * {@code 2^(K − 126)}; {@link #output} takes the factor out again.
  */
 final class OnlineSoftmax {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -19,19 +27,39 @@ final class OnlineSoftmax {
 
     private final float[] max = new float[WIDTH];
     private final float[] sum = new float[WIDTH];
+    /** The compensation of {@link #sum} ({@link CompensatedSums}). */
+    private final float[] sumCarry = new float[WIDTH];
     private final float[] alpha = new float[WIDTH];
     /** Per entry: what this tile's exponentials subtract (the new maximum, 0 while it is −∞), their sum. */
     private final float[] shift = new float[WIDTH];
     private final float[] tileSum = new float[WIDTH];
+    /** K of the class comment. */
+    private int scaleExponent;
 
-    /** Starts a block: m = σ_h, the scheme's sink logit of the entry's head (−∞ without one), and l = exp(σ_h − m). */
+    /**
+     * Starts a block whose entries see at most {@code entries.hi − entries.lo} keys: m = σ_h, the scheme's sink
+     * logit of the entry's head (−∞ without one), l = exp(σ_h − m), and the values' scale.
+     */
     void begin(AttentionCall call, Entries entries) {
         Arrays.fill(max, NEGATIVE_INFINITY);
         Arrays.fill(sum, 0f);
+        Arrays.fill(sumCarry, 0f);
+        int terms = Math.max(0, entries.hi - entries.lo) + 1;
+        scaleExponent = 32 - Integer.numberOfLeadingZeros(terms - 1);
         for (int e = 0; e < entries.count; e++) {
             max[e] = (float) call.sinkLogit(entries.head[e]);
             sum[e] = max[e] == NEGATIVE_INFINITY ? 0f : 1f;
         }
+    }
+
+    /** K of the class comment: the blocks multiply every value (and value term) by {@code 2⁻ᴷ} as they read it. */
+    int scaleExponent() {
+        return scaleExponent;
+    }
+
+    /** {@code 2⁻ᴷ}. */
+    float valueScale() {
+        return Math.scalb(1f, -scaleExponent);
     }
 
     /** Per entry, the factor the last {@link #tile} asks the output accumulator to be multiplied by. */
@@ -42,9 +70,9 @@ final class OnlineSoftmax {
     /**
      * The tile of {@code keys} logits of {@code vectors} vectors of entries in {@code s} (lane-major,
      * {@code rows} rows per panel): new maxima {@code m_new}, rescale factors {@code α = exp(m_old − m_new)}
-     * (1 where the maximum did not grow, else {@link Math#exp}: once per lane and growth), probabilities
-     * {@code p = exp(S − m_new)} written over the logits ({@link TileExp}), sums {@code l = α·l + Σ p}. A
-     * lane that has seen only −∞ shifts by 0 instead of its maximum, so its probabilities are 0, not NaN;
+     * (1 where the maximum did not grow, else {@link Math#exp}: once per lane and growth), weights
+     * {@code p = exp(S − m_new)} written over the logits ({@link TileExp}), sums {@code l = α·l + Σ p} (compensated, {@link CompensatedSums}). A
+     * lane that has seen only −∞ shifts by 0 instead of its maximum, so its weights are 0, not NaN;
      * a NaN or +∞ maximum marks the lane's output NaN ({@link #output}).
      */
     void tile(float[] s, int rows, int vectors, int keys) {
@@ -60,9 +88,8 @@ final class OnlineSoftmax {
         }
         for (int lane = 0; lane < vectors * L; lane += L) {
             TileExp.exponentials(s, TileProducts.at(lane, rows), keys, TileProducts.PANEL, shift, lane, tileSum);
-            FloatVector.fromArray(F, sum, lane).mul(FloatVector.fromArray(F, alpha, lane))
-                    .add(FloatVector.fromArray(F, tileSum, lane)).intoArray(sum, lane);
         }
+        CompensatedSums.panels(sum, sumCarry, tileSum, vectors, 1, alpha);
     }
 
     /** {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes. */
@@ -75,11 +102,13 @@ final class OnlineSoftmax {
     }
 
     /**
-     * Entry e's output from its weighted sum {@code Σ p·(v + a)}: that sum over l; zeros for an entry that
-     * saw no finite logit, NaN for one that saw a NaN or +∞ logit (its running maximum is then NaN or +∞).
+     * Entry e's output from its scaled weighted sum {@code Σ p·2⁻ᴷ·(v + a)}: that sum over {@code 2⁻ᴷ·l}
+     * (exact: l ≥ 1 once the maximum's own weight is in it); zeros for an entry that saw no finite logit, NaN
+     * for one that saw a NaN or +∞ logit (its running maximum is then NaN or +∞).
      */
     float output(int e, float weighted) {
         float m = max[e];
-        return m == NEGATIVE_INFINITY ? 0f : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN : weighted / sum[e];
+        return m == NEGATIVE_INFINITY ? 0f : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN
+                : weighted / Math.scalb(sum[e], -scaleExponent);
     }
 }

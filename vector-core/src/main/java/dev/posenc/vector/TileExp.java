@@ -11,13 +11,20 @@ import jdk.incubator.vector.VectorSpecies;
  * sum. The {@link ExpPolynomial} steps are written out in the loop (the package's C2 rule). Every
  * caller goes through this one method, so the same input gives the same bits
  * wherever it is computed (unlike the Vector API's {@code EXP}, an SVML call when compiled and
- * {@link Math#exp} per lane when interpreted). Inputs ≤ 0 (or −∞: 0) give results within 1.01 ulp,
- * flushed to 0 below 2⁻¹²⁶; NaN inputs give unspecified values (callers track NaN separately).
+ * {@link Math#exp} per lane when interpreted). Inputs ≤ 0 (or −∞: 0) give results within 1.01 ulp, and
+ * below 2⁻¹²⁶ subnormal results rounded once (0 below 2⁻¹⁴⁹): flushed to 0 there, the weights of keys a sink
+ * (a valueless logit) outweighs by e⁸⁷ were lost, an absolute error of {@code Σ p·|v|} above the oracle's
+ * {@code 2⁻¹²⁶} where the output itself is that small; NaN inputs give unspecified values (callers track NaN
+ * separately).
  */
 final class TileExp {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
+    /** {@code bits(x·log₂e + ROUNDER) − it} is k + 25: 2^k is applied as 2^(k+25)·2⁻²⁵, one rounding into the subnormals. */
+    private static final int ROUNDER_BITS_MINUS_25 = ExpPolynomial.ROUNDER_BITS_MINUS_ONE - 24;
+    /** ln(2⁻¹⁴⁹): below it the result is under the least subnormal and is 0. */
+    private static final float SUBNORMAL_UNDERFLOW = -103.27893f;
 
     private TileExp() {}
 
@@ -51,10 +58,9 @@ final class TileExp {
             p = FMA ? p.fma(r, p5) : p.mul(r).add(p5);
             FloatVector r2 = r.mul(r);
             FloatVector y = (FMA ? p.fma(r2, r) : p.mul(r2).add(r)).add(1f);
-            IntVector twoToK1 = t.reinterpretAsInts().sub(ExpPolynomial.ROUNDER_BITS_MINUS_ONE)
-                    .lanewise(VectorOperators.LSHL, 23);
-            FloatVector e = y.reinterpretAsInts().add(twoToK1).reinterpretAsFloats().mul(0.5f)
-                    .blend(0f, a.lt(ExpPolynomial.UNDERFLOW));
+            IntVector twoToK25 = t.reinterpretAsInts().sub(ROUNDER_BITS_MINUS_25).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = y.reinterpretAsInts().add(twoToK25).reinterpretAsFloats().mul(0x1p-25f)
+                    .blend(0f, a.lt(SUBNORMAL_UNDERFLOW));
             e.intoArray(x, o);
             sum = sum.add(e);
         }

@@ -1,17 +1,25 @@
 package dev.posenc.vector;
 
+import dev.posenc.attention.KvPrecision;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The packed value rows of the tile being processed and the short last group of its key rows
- * ({@link #pack}): a block packs and consumes a tile before the next block starts, so the blocks of a
- * workspace share them.
+ * The packed key and value rows of the tile being processed ({@link #pack}): a block packs and consumes a
+ * tile before the next block starts, so the blocks of a workspace share them.
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final VectorSpecies<Integer> I = Lanes.INT;
+    private static final VectorSpecies<Short> H = Lanes.SHORT;
     private static final int L = F.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private float[] keys = new float[0];
     private float[] values = new float[0];
@@ -57,6 +65,52 @@ final class TilePacks {
             for (int i = c; i < width; i++) {
                 packed[r * packedWidth + i] = x[at + r * stride + i];
             }
+        }
+        return padRows(rows, width, packedWidth, packed, multiple);
+    }
+
+    /**
+     * As {@link #pack(float[], int, int, int, int, int, float[], int)} from rows of {@code precision} elements
+     * in memory, {@code stride} bytes apart from byte {@code at}, converted to float as they are read
+     * ({@link HalfPrecision}) and multiplied by {@code scale}, a power of two (the values' scale of
+     * {@link OnlineSoftmax}; 1 for keys).
+     */
+    static int pack(MemorySegment x, long at, long stride, KvPrecision precision, float scale, int rows, int width,
+                    int packedWidth, float[] packed, int multiple) {
+        int bytes = precision.bytes();
+        boolean f32 = precision == KvPrecision.F32;
+        boolean bf16 = precision == KvPrecision.BF16;
+        int c = 0;
+        for (int bound = F.loopBound(width); c < bound; c += L) {
+            for (int r = 0; r < rows; r++) {
+                long o = at + r * stride + (long) c * bytes;
+                int to = r * packedWidth + c;
+                if (f32) {
+                    FloatVector.fromMemorySegment(F, x, o, NATIVE).mul(scale).intoArray(packed, to);
+                    continue;
+                }
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(H, x, o, NATIVE).convertShape(VectorOperators.S2I, I, 0);
+                if (bf16) {
+                    h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().mul(scale).intoArray(packed, to);
+                    continue;
+                }
+                IntVector a = h.lanewise(VectorOperators.LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+                FloatVector f = a.reinterpretAsFloats();
+                FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
+                f.blend(f.sub(lead).mul(2f), lead.abs().lt(HalfPrecision.SUBNORMAL)).mul(scale).intoArray(packed, to);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int i = c; i < width; i++) {
+                packed[r * packedWidth + i] = precision.read(x, at + r * stride + (long) i * bytes) * scale;
+            }
+        }
+        return padRows(rows, width, packedWidth, packed, multiple);
+    }
+
+    /** Zeros after each packed row's {@code width} floats and the rows up to a multiple of {@code multiple}; returns it. */
+    private static int padRows(int rows, int width, int packedWidth, float[] packed, int multiple) {
+        for (int r = 0; r < rows && width < packedWidth; r++) {
             Arrays.fill(packed, r * packedWidth + width, (r + 1) * packedWidth, 0f);
         }
         int all = (rows + multiple - 1) / multiple * multiple;

@@ -1,7 +1,6 @@
 package dev.posenc.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -168,55 +167,42 @@ final class TileProducts {
     }
 
     /**
-     * {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of {@link #ROWS}
-     * (packed value rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows,
-     * Oᵀ has dv.
+     * {@code Tᵀ[c] = Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of {@link #ROWS} (packed value
+     * rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows, Tᵀ has dv. The tile's
+     * sums, formed from zero in a chain of their own; the block adds them to its output with
+     * {@link CompensatedSums#panels}.
      */
-    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] alpha, float[] oT) {
-        for (int lane = 0; lane < vectors * L; lane += L) {
-            rescale(oT, at(lane, dv), dv, alpha, lane);
-        }
+    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] tT) {
         for (int g = 0; 4 * g < vectors; g++) {
             int p0 = g * pRows * PANEL;
             int o0 = g * dv * PANEL;
             if (vectors - 4 * g >= 4) {
                 for (int c = 0; c < dv; c += 3) {
-                    accumulate4x3(p, p0, keys, v, c, dv, oT, o0 + c * PANEL);
+                    accumulate4x3(p, p0, keys, v, c, dv, tT, o0 + c * PANEL);
                 }
                 continue;
             }
             for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
                 for (int c = 0; c < dv; c += 8) {
-                    accumulate1x8(p, p0 + lane, keys, v, c, dv, oT, o0 + c * PANEL + lane);
+                    accumulate1x8(p, p0 + lane, keys, v, c, dv, tT, o0 + c * PANEL + lane);
                 }
             }
         }
     }
 
-    /** {@code Oᵀ[c] ·= α} for one vector of lanes, skipped when every α is 1 (the maximum did not grow). */
-    private static void rescale(float[] oT, int o0, int rows, float[] alpha, int lane) {
-        FloatVector a = FloatVector.fromArray(F, alpha, lane);
-        if (a.compare(VectorOperators.EQ, 1f).allTrue()) {
-            return;
-        }
-        for (int c = 0, o = o0; c < rows; c++, o += PANEL) {
-            FloatVector.fromArray(F, oT, o).mul(a).intoArray(oT, o);
-        }
-    }
-
-    private static void accumulate4x3(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o) {
-        FloatVector a0 = FloatVector.fromArray(F, oT, o);
-        FloatVector b0 = FloatVector.fromArray(F, oT, o + L);
-        FloatVector c0 = FloatVector.fromArray(F, oT, o + 2 * L);
-        FloatVector d0 = FloatVector.fromArray(F, oT, o + 3 * L);
-        FloatVector a1 = FloatVector.fromArray(F, oT, o + PANEL);
-        FloatVector b1 = FloatVector.fromArray(F, oT, o + PANEL + L);
-        FloatVector c1 = FloatVector.fromArray(F, oT, o + PANEL + 2 * L);
-        FloatVector d1 = FloatVector.fromArray(F, oT, o + PANEL + 3 * L);
-        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * PANEL);
-        FloatVector b2 = FloatVector.fromArray(F, oT, o + 2 * PANEL + L);
-        FloatVector c2 = FloatVector.fromArray(F, oT, o + 2 * PANEL + 2 * L);
-        FloatVector d2 = FloatVector.fromArray(F, oT, o + 2 * PANEL + 3 * L);
+    private static void accumulate4x3(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] tT, int o) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector c0 = a0;
+        FloatVector d0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        FloatVector c1 = a0;
+        FloatVector d1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b2 = a0;
+        FloatVector c2 = a0;
+        FloatVector d2 = a0;
         for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += PANEL) {
             FloatVector w = FloatVector.fromArray(F, p, at);
             FloatVector x = FloatVector.fromArray(F, p, at + L);
@@ -238,29 +224,29 @@ final class TileProducts {
             c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
             d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
         }
-        a0.intoArray(oT, o);
-        b0.intoArray(oT, o + L);
-        c0.intoArray(oT, o + 2 * L);
-        d0.intoArray(oT, o + 3 * L);
-        a1.intoArray(oT, o + PANEL);
-        b1.intoArray(oT, o + PANEL + L);
-        c1.intoArray(oT, o + PANEL + 2 * L);
-        d1.intoArray(oT, o + PANEL + 3 * L);
-        a2.intoArray(oT, o + 2 * PANEL);
-        b2.intoArray(oT, o + 2 * PANEL + L);
-        c2.intoArray(oT, o + 2 * PANEL + 2 * L);
-        d2.intoArray(oT, o + 2 * PANEL + 3 * L);
+        a0.intoArray(tT, o);
+        b0.intoArray(tT, o + L);
+        c0.intoArray(tT, o + 2 * L);
+        d0.intoArray(tT, o + 3 * L);
+        a1.intoArray(tT, o + PANEL);
+        b1.intoArray(tT, o + PANEL + L);
+        c1.intoArray(tT, o + PANEL + 2 * L);
+        d1.intoArray(tT, o + PANEL + 3 * L);
+        a2.intoArray(tT, o + 2 * PANEL);
+        b2.intoArray(tT, o + 2 * PANEL + L);
+        c2.intoArray(tT, o + 2 * PANEL + 2 * L);
+        d2.intoArray(tT, o + 2 * PANEL + 3 * L);
     }
 
-    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] oT, int o) {
-        FloatVector a0 = FloatVector.fromArray(F, oT, o);
-        FloatVector a1 = FloatVector.fromArray(F, oT, o + PANEL);
-        FloatVector a2 = FloatVector.fromArray(F, oT, o + 2 * PANEL);
-        FloatVector a3 = FloatVector.fromArray(F, oT, o + 3 * PANEL);
-        FloatVector a4 = FloatVector.fromArray(F, oT, o + 4 * PANEL);
-        FloatVector a5 = FloatVector.fromArray(F, oT, o + 5 * PANEL);
-        FloatVector a6 = FloatVector.fromArray(F, oT, o + 6 * PANEL);
-        FloatVector a7 = FloatVector.fromArray(F, oT, o + 7 * PANEL);
+    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] tT, int o) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
         for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += PANEL) {
             FloatVector x = FloatVector.fromArray(F, p, at);
             FloatVector b0 = FloatVector.broadcast(F, v[row]);
@@ -280,13 +266,13 @@ final class TileProducts {
             FloatVector b7 = FloatVector.broadcast(F, v[row + 7]);
             a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
-        a0.intoArray(oT, o);
-        a1.intoArray(oT, o + PANEL);
-        a2.intoArray(oT, o + 2 * PANEL);
-        a3.intoArray(oT, o + 3 * PANEL);
-        a4.intoArray(oT, o + 4 * PANEL);
-        a5.intoArray(oT, o + 5 * PANEL);
-        a6.intoArray(oT, o + 6 * PANEL);
-        a7.intoArray(oT, o + 7 * PANEL);
+        a0.intoArray(tT, o);
+        a1.intoArray(tT, o + PANEL);
+        a2.intoArray(tT, o + 2 * PANEL);
+        a3.intoArray(tT, o + 3 * PANEL);
+        a4.intoArray(tT, o + 4 * PANEL);
+        a5.intoArray(tT, o + 5 * PANEL);
+        a6.intoArray(tT, o + 6 * PANEL);
+        a7.intoArray(tT, o + 7 * PANEL);
     }
 }

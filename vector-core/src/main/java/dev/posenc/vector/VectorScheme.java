@@ -48,8 +48,11 @@ interface VectorScheme {
      */
     default void accumulateValueWeights(Entries entries, float[] p, int rows, int j0, int j1, float[] alpha) {}
 
-    /** Entry e's value term {@code Σ_j p_j·a(p, j)[column]}, unnormalised; 0 by default. */
-    default float valueTerm(int e, int column) {
+    /**
+     * Entry e's value term {@code Σ_j p_j·a(p, j)[column]}, unnormalised, with every term multiplied by
+     * {@code scale} (the values' scale of {@link OnlineSoftmax}, so that the sum cannot overflow); 0 by default.
+     */
+    default float valueTerm(int e, int column, float scale) {
         return 0f;
     }
 }

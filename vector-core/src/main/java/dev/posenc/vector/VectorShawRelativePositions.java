@@ -142,16 +142,16 @@ final class VectorShawRelativePositions implements VectorScheme {
         }
     }
 
-    /** {@code Σ_c W[c]·aV[c][column]} for entry e (0 without value embeddings). */
+    /** {@code Σ_c W[c]·scale·aV[c][column]} for entry e (0 without value embeddings). */
     @Override
-    public float valueTerm(int e, int column) {
+    public float valueTerm(int e, int column, float scale) {
         if (!hasValues) {
             return 0f;
         }
         float[] values = table.values;
         float sum = 0;
         for (int c = 0; c < 2 * clip + 1; c++) {
-            sum += valueWeights[laneOffset[e] + c * PANEL] * values[c * valueDim + column];
+            sum += valueWeights[laneOffset[e] + c * PANEL] * (values[c * valueDim + column] * scale);
         }
         return sum;
     }

@@ -7,18 +7,21 @@ import java.util.Arrays;
  * The wide prefill block (FlashAttention-2's outer loop body): more than one vector of entries —
  * consecutive query rows of one head, or the rows of several heads of a group — whose tile products
  * run along the entries ({@link TileProducts}) with Qᵀ and Oᵀ lane-major by panel. For each tile of
- * keys (at multiples of the tile size, within the keys some entry may see): the {@link LogitGuard},
- * logits {@code S = Qᵀ·K}, the scheme, soft cap, bias and masks ({@link TileLogits}), the online
- * softmax, then {@code Oᵀ = α·Oᵀ + P·V} over the tile's packed value rows. No
- * {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
+ * keys (at multiples of the tile size, within the keys some entry may see; a ring cache's tile is cut where
+ * its rows wrap): the tile's key rows packed as floats (half precision converted as they are read,
+ * {@link TilePacks#pack}), the {@link LogitGuard} on their norms, logits {@code S = Qᵀ·K}, the scheme, soft cap,
+ * bias and masks ({@link TileLogits}), the online softmax, then {@code Oᵀ = α·Oᵀ + P·V} over the tile's packed
+ * value rows (the tile's sums formed apart and added compensated, {@link CompensatedSums}). No {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
  * floats. Where the guard refuses a tile, the block is computed exactly instead
  * ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
     private final TilePacks packs = new TilePacks();
-    /** S, then P {@code [tileRows × lanes]}; Oᵀ {@code [paddedValueDim × lanes]}. */
+    /** S, then P {@code [tileRows × lanes]}; Oᵀ, its compensation and the tile's sums Tᵀ {@code [paddedValueDim × lanes]}. */
     private float[] logits = new float[0];
     private float[] output = new float[0];
+    private float[] carry = new float[0];
+    private float[] sums = new float[0];
     /** The tile size padded to a multiple of {@link TileProducts#ROWS}, and the value width padded alike. */
     private int tileRows;
     private int paddedValueDim;
@@ -27,28 +30,45 @@ final class WideBlock extends Block {
     void run(AttentionCall call, int kvHead, int h0, int h1, int r0, int r1, VectorScratch scratch) {
         int tile = scratch.tile();
         begin(call, h0, h1, r0, r1, scratch.tables);
+        if (seesNonFiniteHalf(call)) {
+            entries.computeExactly(call, scratch);
+            return;
+        }
         reserve(call, tile);
-        int d = call.headDim();
-        int vectors = entries.vectors;
         for (int t = entries.firstTile(tile); t < entries.hi; t += tile) {
-            int j0 = Math.max(t, entries.lo);
-            int j1 = Math.min(t + tile, entries.hi);
-            if (!scratch.guard.allows(call, kvHead, t, tile, queryNorm, extraNorm)) {
-                entries.computeExactly(call, scratch);
-                return;
+            int end = Math.min(t + tile, entries.hi);
+            for (int j0 = Math.max(t, entries.lo); j0 < end; ) {
+                int j1 = Math.min(end, call.runEnd(j0));
+                if (!tile(call, kvHead, j0, j1, scratch)) {
+                    entries.computeExactly(call, scratch);
+                    return;
+                }
+                j0 = j1;
             }
-            int keys = j1 - j0;
-            TileProducts.scores(queries, d, vectors, call.k(), call.kAt(j0, kvHead), call.kStride(), keys,
-                    packs.keys(8 * d), logits, tileRows);
-            tileLogits.apply(call, scheme, entries, logits, tileRows, j0, j1);
-            softmax.tile(logits, tileRows, vectors, keys);
-            float[] valueRows = packs.values(tileRows * paddedValueDim);
-            TilePacks.pack(call.v(), call.vAt(j0, kvHead), call.vStride(), keys, call.valueDim(), paddedValueDim,
-                    valueRows, TileProducts.ROWS);
-            TileProducts.accumulate(logits, tileRows, vectors, keys, valueRows, paddedValueDim, softmax.alpha(), output);
-            scheme.accumulateValueWeights(entries, logits, tileRows, j0, j1, softmax.alpha());
         }
         write(call);
+    }
+
+    /** Keys {@code [j0, j1)}, whose rows follow one another; false if the guard refuses them. */
+    private boolean tile(AttentionCall call, int kvHead, int j0, int j1, VectorScratch scratch) {
+        int d = call.headDim();
+        int keys = j1 - j0;
+        float[] keyRows = packs.keys(tileRows * d);
+        int rows = TilePacks.pack(call.keyRows(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, keys, d,
+                d, keyRows, TileProducts.ROWS);
+        if (!LogitGuard.allows(call, queryNorm, scratch.guard.largestNorm(keyRows, keys, d), extraNorm)) {
+            return false;
+        }
+        TileProducts.scores(queries, d, entries.vectors, keyRows, 0, d, rows, null, logits, tileRows);
+        tileLogits.apply(call, scheme, entries, logits, tileRows, j0, j1);
+        softmax.tile(logits, tileRows, entries.vectors, keys);
+        float[] valueRows = packs.values(tileRows * paddedValueDim);
+        TilePacks.pack(call.valueRows(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(),
+                softmax.valueScale(), keys, call.valueDim(), paddedValueDim, valueRows, TileProducts.ROWS);
+        TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, sums);
+        CompensatedSums.panels(output, carry, sums, entries.vectors, paddedValueDim, softmax.alpha());
+        scheme.accumulateValueWeights(entries, logits, tileRows, j0, j1, softmax.alpha());
+        return true;
     }
 
     private void reserve(AttentionCall call, int tile) {
@@ -60,8 +80,11 @@ final class WideBlock extends Block {
         }
         if (output.length < paddedValueDim * lanes) {
             output = new float[paddedValueDim * lanes];
+            carry = new float[paddedValueDim * lanes];
+            sums = new float[paddedValueDim * lanes];
         }
         Arrays.fill(output, 0, paddedValueDim * lanes, 0f);
+        Arrays.fill(carry, 0, paddedValueDim * lanes, 0f);
     }
 
     /** {@code out = (Oᵀ + value term) / l} per entry ({@link OnlineSoftmax#output}). */
@@ -71,7 +94,7 @@ final class WideBlock extends Block {
             int o = call.outAt(entries.row[e], entries.head[e]);
             int column = TileProducts.at(e, paddedValueDim);
             for (int c = 0; c < call.valueDim(); c++) {
-                out[o + c] = softmax.output(e, output[column + c * TileProducts.PANEL] + scheme.valueTerm(e, c));
+                out[o + c] = softmax.output(e, output[column + c * TileProducts.PANEL] + scheme.valueTerm(e, c, softmax.valueScale()));
             }
         }
     }

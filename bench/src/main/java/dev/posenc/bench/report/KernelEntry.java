@@ -21,24 +21,24 @@ import java.util.stream.Collectors;
 public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, String>, Cost> cost,
                           Map<String, Function<Map<String, String>, Cost>> methodCosts,
                           Function<Map<String, String>, String> shape, Map<String, List<String>> quickParams,
-                          List<Peer> peers) {
+                          List<Peer> peers, Map<Implementation, Map<String, List<String>>> sideParams) {
 
     /** A peer side: {@code impl} run on the methods matching {@code methods} (a regex) with some parameters fixed. */
     public record Peer(Implementation impl, String methods, Map<String, String> params) {}
 
     /** An entry with one cost for every method and the default shape (every parameter but {@code impl}). */
     public static KernelEntry of(String name, Class<?> benchmark, Cost cost) {
-        return new KernelEntry(name, benchmark, p -> cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of());
+        return new KernelEntry(name, benchmark, p -> cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of(), Map.of());
     }
 
     /** An entry whose cost depends on each row's parameters (e.g. a KV cache's precision). */
     public static KernelEntry of(String name, Class<?> benchmark, Function<Map<String, String>, Cost> cost) {
-        return new KernelEntry(name, benchmark, cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of());
+        return new KernelEntry(name, benchmark, cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of(), Map.of());
     }
 
     /** Prints the shape from the row's parameters (all but {@code impl}), e.g. {@code p -> p.get("rows") + "×" + p.get("cols")}. */
     public KernelEntry shape(Function<Map<String, String>, String> shape) {
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, peers);
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, peers, sideParams);
     }
 
     /** A different cost for one {@code @Benchmark} method. */
@@ -50,14 +50,14 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
     public KernelEntry method(String method, Function<Map<String, String>, Cost> methodCost) {
         Map<String, Function<Map<String, String>, Cost>> costs = new LinkedHashMap<>(methodCosts);
         costs.put(method, methodCost);
-        return new KernelEntry(name, benchmark, cost, Map.copyOf(costs), shape, quickParams, peers);
+        return new KernelEntry(name, benchmark, cost, Map.copyOf(costs), shape, quickParams, peers, sideParams);
     }
 
     /** Restricts a parameter to these values in the quick profile (the full profile runs every value). */
     public KernelEntry quick(String param, String... values) {
         Map<String, List<String>> params = new LinkedHashMap<>(quickParams);
         params.put(param, List.of(values));
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, Map.copyOf(params), peers);
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, Map.copyOf(params), peers, sideParams);
     }
 
     /** Adds a peer side on {@code methods} (a regex of method names), with {@code params} given as name, value pairs. */
@@ -68,7 +68,27 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
         }
         List<Peer> all = new ArrayList<>(peers);
         all.add(new Peer(impl, methods, Map.copyOf(fixed)));
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, List.copyOf(all));
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, List.copyOf(all), sideParams);
+    }
+
+    /**
+     * Restricts a parameter to these values on one side (e.g. the plain baseline, which reads f32 arrays only,
+     * to {@code kv = f32}); the other sides run every value.
+     */
+    public KernelEntry side(Implementation impl, String param, String... values) {
+        Map<Implementation, Map<String, List<String>>> sides = new LinkedHashMap<>(sideParams);
+        Map<String, List<String>> params = new LinkedHashMap<>(sides.getOrDefault(impl, Map.of()));
+        params.put(param, List.of(values));
+        sides.put(impl, Map.copyOf(params));
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, peers, Map.copyOf(sides));
+    }
+
+    /** The parameter values side {@code impl} runs with: the profile's ({@code params}) narrowed by {@link #side}. */
+    public Map<String, List<String>> paramsOf(Implementation impl, Map<String, List<String>> params) {
+        Map<String, List<String>> all = new LinkedHashMap<>(params);
+        all.putAll(sideParams.getOrDefault(impl, Map.of()));
+        all.put(Measurement.IMPL, List.of(impl.name()));
+        return all;
     }
 
     /** The cost of a benchmark method at a row's parameters. */

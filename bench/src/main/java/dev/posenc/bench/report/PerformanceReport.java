@@ -78,12 +78,15 @@ public final class PerformanceReport {
             for (KernelEntry entry : entries) {
                 List<Measurement> results = new ArrayList<>();
                 Map<String, List<String>> quick = profile.quick() ? entry.quickParams() : Map.of();
-                results.addAll(measured(jmh.run(entry.benchmark(), ".*", with(quick, Implementation.reference), profile.reference())));
-                results.addAll(measured(jmh.run(entry.benchmark(), ".*", with(quick, Implementation.plain, Implementation.vector),
+                results.addAll(measured(jmh.run(entry.benchmark(), ".*", entry.paramsOf(Implementation.reference, quick),
+                        profile.reference())));
+                results.addAll(measured(jmh.run(entry.benchmark(), ".*", entry.paramsOf(Implementation.plain, quick),
+                        profile.kernels())));
+                results.addAll(measured(jmh.run(entry.benchmark(), ".*", entry.paramsOf(Implementation.vector, quick),
                         profile.kernels())));
                 for (KernelEntry.Peer peer : entry.peers()) {
                     if (peerProblem.isEmpty()) {
-                        Map<String, List<String>> params = new LinkedHashMap<>(with(quick, peer.impl()));
+                        Map<String, List<String>> params = new LinkedHashMap<>(entry.paramsOf(peer.impl(), quick));
                         peer.params().forEach((k, v) -> params.put(k, List.of(v)));
                         results.addAll(measured(jmh.run(entry.benchmark(), peer.methods(), params, profile.kernels())));
                     }
@@ -161,12 +164,6 @@ public final class PerformanceReport {
             }
         }
         return rates;
-    }
-
-    private static Map<String, List<String>> with(Map<String, List<String>> params, Implementation... sides) {
-        Map<String, List<String>> all = new LinkedHashMap<>(params);
-        all.put(Measurement.IMPL, java.util.Arrays.stream(sides).map(Implementation::name).toList());
-        return all;
     }
 
     private void write(Report r) throws IOException {

@@ -1,0 +1,692 @@
+package dev.posenc.properties;
+
+import static dev.posenc.properties.Theories.qt;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.posenc.Kernels;
+import dev.posenc.Positions;
+import dev.posenc.attention.AttentionKernel;
+import dev.posenc.attention.AttentionOptions;
+import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.KeyRotation;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
+import dev.posenc.bias.DenseBias;
+import dev.posenc.rope.RopeKernel;
+import dev.posenc.rope.RopeLayout;
+import dev.posenc.rope.RotaryEmbedding;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+import org.quicktheories.core.Gen;
+
+/**
+ * The KV-cache suite: attention reading keys and values from a {@link KvCache} (F32, F16, BF16; heap and
+ * off-heap; linear and ring) against the double-precision {@link AttentionOracle} of the values the cache
+ * stores, decode against prefill, a ring against sliding-window attention over the whole sequence, roll back,
+ * heap against off-heap, the stored rounding, concurrent reads and bad input. Subclass it and return your
+ * implementation from {@link #kernel()}; the library's reference is checked alongside.
+ *
+ * <p><b>Bounds.</b> A cache rounds each element once, when appended, to nearest even ({@link NearestEven}
+ * states the rounding independently of the library); from then on attention over it is attention over
+ * float arrays holding the rounded values. So the float bound of {@link AttentionOracle}, with its exact
+ * output computed in double from the rounded values, applies unchanged (no tolerance for the precision):
+ * <pre>  |out_c − exact_c| ≤ expm1(2Δ + (4n + 2m + 16)·u)·Σ_j p_j·(|v_jc| + |aV_jc|) + 2⁻¹²⁶,   u = 2⁻²⁴</pre>
+ * and the reference meets {@code u·|exact_c| + 2⁻⁴⁰·Σ_j p_j·|v_jc| + 2⁻¹²⁶}. Two computations of the same
+ * exact output (decode and prefill, a ring and the whole sequence) each meet it, so they differ by at most
+ * twice it. What is not rounded is equal bit for bit: stored rows whatever the chunks they were appended in,
+ * a cache rolled back and appended again, heap and off-heap storage, concurrent reads.
+ */
+@ExtendWith(ShortStackTraces.class)
+public abstract class KvCacheContract {
+
+    /** The implementation under test. */
+    protected abstract AttentionKernel kernel();
+
+    /** The library's scalar reference, checked against the oracle alongside. */
+    protected AttentionKernel reference() {
+        return Kernels.reference().attention();
+    }
+
+    /** The RoPE kernel of the key rotations on append. */
+    protected RopeKernel rope() {
+        return Kernels.get().rope();
+    }
+
+    /** Attention of {@code b}'s queries over {@code cache}; returns the sentinel-padded output array. */
+    static float[] run(AttentionKernel kernel, KvCacheCase.Built b, KvCache cache, AttentionWorkspace workspace) {
+        AttentionCase.Inputs in = b.inputs();
+        float[] out = in.output();
+        kernel.attend(in.options(), in.positions(), in.dense(), in.queryTokens(), cache, in.outputTokens(out), workspace);
+        return out;
+    }
+
+    @Test
+    public void attentionOverTheCacheMeetsTheBoundOfItsRoundedValues() {
+        qt(120).forAll(KvCacheCase.cases(30, 150, 72, false)).checkAssert(c -> checkAgainstTheOracle(c, true));
+    }
+
+    /**
+     * Random shapes and offsets with q and k of large offsets, huge and tiny magnitudes, and stored values at the
+     * precisions' edges: F16's largest values and its subnormals, and values so large (10³⁷…3·10³⁸) that an
+     * unscaled Σ_j p_j·v_j accumulator overflows: the exact output is finite and the bound holds. The reference
+     * is held to the float bound here: the oracle's one-rounding bound for it leaves out the error of double
+     * logits, which logits of 10⁸ (q and k of offset 10⁴) make larger than a float's rounding.
+     */
+    @Test
+    public void extremeValuesInTheCacheMeetTheBound() {
+        qt(60).forAll(KvCacheCase.cases(20, 100, 40, true)).checkAssert(c -> checkAgainstTheOracle(c, false));
+    }
+
+    private void checkAgainstTheOracle(KvCacheCase c, boolean referenceWithinOneRounding) {
+        KvCacheCase.Built b = c.build();
+        AttentionCase.Inputs in = b.inputs();
+        try (Arena arena = Arena.ofConfined()) {
+            KvCache cache = c.cache(b, arena);
+            assertStores(cache, in, c.toString());
+            float[] actual = run(kernel(), b, cache, in.workspace());
+            Arrays2.assertUntouchedOutside(actual, in.offset(), in.outputLength(), "out");
+            AttentionOracle oracle = AttentionOracle.of(in);
+            oracle.assertFloatClose(c.toString(), actual, in.offset());
+            float[] reference = run(reference(), b, cache, in.workspace());
+            if (referenceWithinOneRounding) {
+                oracle.assertDoubleClose("reference " + c, reference, in.offset());
+            } else {
+                oracle.assertFloatClose("reference " + c, reference, in.offset());
+            }
+        }
+    }
+
+    /** Every element the cache holds has the bits of the input's (rounded) element. */
+    private static void assertStores(KvCache cache, AttentionCase.Inputs in, String what) {
+        AttentionOptions o = in.options();
+        for (int position = cache.firstPosition(); position < cache.nextPosition(); position++) {
+            int t = position;
+            for (int head = 0; head < o.kvHeads(); head++) {
+                int g = head;
+                for (int column = 0; column < o.headDim(); column++) {
+                    int col = column;
+                    assertBits(in.k()[in.offset() + (t * o.kvHeads() + g) * o.headDim() + col], cache.key(t, g, col),
+                            () -> what + ": key at position " + t + ", kv head " + g + ", column " + col);
+                }
+                for (int column = 0; column < o.valueDim(); column++) {
+                    int col = column;
+                    assertBits(in.v()[in.offset() + (t * o.kvHeads() + g) * o.valueDim() + col], cache.value(t, g, col),
+                            () -> what + ": value at position " + t + ", kv head " + g + ", column " + col);
+                }
+            }
+        }
+    }
+
+    private static void assertBits(float expected, float actual, java.util.function.Supplier<String> what) {
+        if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(actual)) {
+            throw new AssertionError(what.get() + ": stored " + actual + " but " + expected + " expected");
+        }
+    }
+
+    /**
+     * F16 and BF16 store every float rounded to nearest, ties to even, as {@link NearestEven} states it: random
+     * floats of every magnitude, exact ties, F16's subnormals and the largest values; a finite value that rounds
+     * beyond the range is rejected and leaves the cache as it was.
+     */
+    @Test
+    public void storedElementsAreRoundedToNearestEven() {
+        Gen<float[]> rows = integers().between(1, 40).zip(longs().all(), (n, seed) -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                int bits = random.nextInt();
+                float sign = random.nextBoolean() ? 1 : -1;
+                x[i] = switch (random.nextInt(4)) {
+                    case 0 -> Float.intBitsToFloat(Float.isFinite(Float.intBitsToFloat(bits)) ? bits : bits & 0xbfffffff);
+                    case 1 -> sign * (float) Math.scalb(1 + random.nextDouble(), random.nextInt(-26, 16));   // F16's range
+                    case 2 -> {   // an exact F16 tie, subnormal ones included
+                        float r = NearestEven.round(KvPrecision.F16, sign * (float) Math.scalb(1 + random.nextDouble(),
+                                random.nextInt(-25, 15)));
+                        yield (float) (r + Math.copySign(NearestEven.ulp(KvPrecision.F16, r) / 2, r));
+                    }
+                    default -> Float.intBitsToFloat(bits & 0xbfff0000 | 0x8000);   // an exact BF16 tie
+                };
+            }
+            return x;
+        });
+        qt(200).forAll(arbitrary().enumValues(KvPrecision.class), rows).checkAssert((p, x) -> {
+            float[] kept = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                kept[i] = Math.abs(NearestEven.round(p, x[i])) <= Float.MAX_VALUE ? x[i] : 1f;
+            }
+            KvCache cache = KvCache.onHeap(KvCacheSpec.of(2, 1, x.length, p));
+            cache.append(Tokens.of(kept, 1, 1, x.length), Tokens.of(kept, 1, 1, x.length));
+            for (int i = 0; i < x.length; i++) {
+                int col = i;
+                assertBits(NearestEven.round(p, kept[i]), cache.key(0, 0, i), () -> p + " of " + kept[col] + " ("
+                        + Integer.toHexString(Float.floatToRawIntBits(kept[col])) + ")");
+                assertBits(NearestEven.round(p, kept[i]), cache.value(0, 0, i), () -> p + " value of " + kept[col]);
+            }
+        });
+        // Fixed points: F16's largest value and what rounds to it, its smallest subnormal and the ties around it,
+        // a tie at its smallest normal; BF16's ties at 1 (its ulp there is 2⁻⁷) and at its largest value.
+        record Fixed(KvPrecision p, float x, float rounded) {}
+        for (Fixed f : List.of(new Fixed(KvPrecision.F16, 65504f, 65504f), new Fixed(KvPrecision.F16, 65519.996f, 65504f),
+                new Fixed(KvPrecision.F16, -65519.996f, -65504f), new Fixed(KvPrecision.F16, 0x1p-24f, 0x1p-24f),
+                new Fixed(KvPrecision.F16, 0x1p-25f, 0f), new Fixed(KvPrecision.F16, -0x1p-25f, -0f),
+                new Fixed(KvPrecision.F16, 0x1.8p-25f, 0x1p-24f), new Fixed(KvPrecision.F16, 0x1.8p-24f, 0x1p-23f),
+                new Fixed(KvPrecision.F16, 0x1.3ffp-14f, 0x1.4p-14f), new Fixed(KvPrecision.F16, 0x1.002p-14f, 0x1p-14f),
+                new Fixed(KvPrecision.BF16, 0x1.01p0f, 1f), new Fixed(KvPrecision.BF16, 0x1.03p0f, 0x1.04p0f),
+                new Fixed(KvPrecision.BF16, 0x1.fdp127f, 0x1.fcp127f), new Fixed(KvPrecision.BF16, 0x1.fep127f, 0x1.fep127f),
+                new Fixed(KvPrecision.BF16, 0x1p-133f, 0x1p-133f), new Fixed(KvPrecision.BF16, 0x1p-134f, 0f), new Fixed(KvPrecision.BF16, 0x1.8p-133f, 0x1p-132f))) {
+            assertBits(f.rounded(), NearestEven.round(f.p(), f.x()), () -> "the stated conversion: " + f);
+            KvCache cache = KvCache.onHeap(KvCacheSpec.of(1, 1, 1, f.p()));
+            cache.append(Tokens.of(new float[] {f.x()}, 1, 1, 1), Tokens.of(new float[] {f.x()}, 1, 1, 1));
+            assertBits(f.rounded(), cache.key(0, 0, 0), f::toString);
+        }
+        float[][] overflows = {{65520f}, {-65520f}, {Float.MAX_VALUE}};
+        for (KvPrecision p : new KvPrecision[] {KvPrecision.F16, KvPrecision.BF16}) {
+            for (float[] x : overflows) {
+                if (p == KvPrecision.BF16 && x[0] != Float.MAX_VALUE) {
+                    continue;
+                }
+                KvCache cache = KvCache.onHeap(KvCacheSpec.of(3, 1, 1, p));
+                cache.append(Tokens.of(new float[] {2}, 1, 1, 1), Tokens.of(new float[] {3}, 1, 1, 1));
+                BadInput.rejects(() -> cache.append(Tokens.of(new float[] {1}, 1, 1, 1), Tokens.of(x, 1, 1, 1)), null,
+                        "value element " + x[0], "overflows " + p, "nothing was appended");
+                assertEquals(1, cache.nextPosition(), "a rejected row is not appended");
+                assertEquals(3f, cache.value(0, 0, 0));
+            }
+        }
+    }
+
+    /** Every scheme but DeBERTa, an encoder's, which attention over a cache rejects (AttentionContract checks that). */
+    private static final AttentionCase.SchemeKind[] CACHE_SCHEMES = java.util.Arrays.stream(AttentionCase.SchemeKind.values())
+            .filter(k -> k != AttentionCase.SchemeKind.DEBERTA).toArray(AttentionCase.SchemeKind[]::new);
+
+    /** The causal decode/prefill and ring cases: queries = keys = n, no dense bias, the default positions. */
+    private static Gen<KvCacheCase> sequences(int maxLength, int maxDim) {
+        Gen<AttentionCase.Shape> shapes = AttentionCase.shapes(1, maxLength, maxDim)
+                .map(s -> new AttentionCase.Shape(s.kvHeads(), s.group(), s.headDim(), s.valueDim(), s.keys(), s.keys()));
+        Gen<AttentionCase.Masking> causal = arbitrary().pick(List.of(CausalMask.TOP_LEFT, CausalMask.BOTTOM_RIGHT))
+                .zip(integers().between(-1, -1).mix(integers().between(0, 40), 50), longs().all(),
+                        (m, w, seed) -> new AttentionCase.Masking(m, w, AttentionCase.DenseKind.NONE, false, seed));
+        return arbitrary().enumValues(KvPrecision.class).flatMap(p -> shapes.zip(causal,
+                AttentionCase.schemes(CACHE_SCHEMES), AttentionCase.data(FloatKind.NORMAL, FloatKind.GRID),
+                AttentionCase::new).zip(KvCacheCase.storages(p, false), KvCacheCase::new));
+    }
+
+    /** RoPE over the first even number of each head's columns, cached for positions {@code 0 … n − 1}; null for d = 1. */
+    private KeyRotation rotation(int headDim, int n, long seed) {
+        if (headDim < 2 || seed % 3 == 0) {
+            return null;
+        }
+        RotaryEmbedding e = RotaryEmbedding.of(headDim, headDim & ~1, 10_000, RopeLayout.values()[(int) (seed & 1)]);
+        return KeyRotation.of(rope(), rope().cache(e, 0, n));
+    }
+
+    /** Query row t alone, at position t: explicit for a top-left mask, the default (the last key) for bottom-right. */
+    private static void attendRow(AttentionKernel kernel, AttentionCase.Inputs in, int t, KvCache cache, float[] out,
+                                  AttentionWorkspace workspace) {
+        AttentionOptions o = in.options();
+        Positions at = o.causal() == CausalMask.BOTTOM_RIGHT && t == cache.nextPosition() - 1 ? null : Positions.of(t);
+        kernel.attend(o, at, null, in.queryTokens().rows(t, 1), cache, Tokens.of(out, in.offset() + t * o.heads()
+                * o.valueDim(), 1, o.heads(), o.valueDim()), workspace);
+    }
+
+    /**
+     * A sequence appended one row at a time (keys rotated by RoPE on append, a third of the time), each query
+     * attending over the cache right after its row was appended, meets the bound of prefill's exact output,
+     * row by row; so does prefill over the cache filled in one go, whose stored rows are the same bits.
+     */
+    @Test
+    public void decodeStepByStepEqualsPrefill() {
+        qt(50).forAll(sequences(70, 40)).checkAssert(c -> {
+            int n = c.attention().shape().keys();
+            KeyRotation rotation = rotation(c.attention().shape().headDim(), n, c.storage().seed());
+            KvCacheCase.Built b = c.build(rotation);
+            AttentionCase.Inputs in = b.inputs();
+            AttentionOracle oracle = AttentionOracle.of(in);
+            try (Arena arena = Arena.ofConfined()) {
+                KvCache prefill = c.emptyCache(b, n + c.storage().spare(), false, arena);
+                KvCacheCase.appendInChunks(prefill, b, 0, n, rotation, new SplittableRandom(c.storage().seed()));
+                assertStores(prefill, in, "prefill " + c);
+                oracle.assertFloatClose("prefill " + c, run(kernel(), b, prefill, in.workspace()), in.offset());
+                for (AttentionKernel kernel : List.of(kernel(), reference())) {
+                    KvCache decode = c.emptyCache(b, n + c.storage().spare(), false, arena);
+                    float[] out = in.output();
+                    AttentionWorkspace workspace = in.workspace();
+                    for (int t = 0; t < n; t++) {
+                        KvCacheCase.append(decode, b, t, 1, rotation, t % 2 == 0);
+                        attendRow(kernel, in, t, decode, out, workspace);
+                    }
+                    assertStores(decode, in, "decode " + c);
+                    if (kernel == reference()) {
+                        oracle.assertDoubleClose("reference decode " + c, out, in.offset());
+                    } else {
+                        oracle.assertFloatClose("decode " + c, out, in.offset());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * A ring of capacity C over a sequence of up to 3C + 6 positions, appended in chunks of c rows and each
+     * chunk's queries attending with a window w ≤ C − c (every key they may see is still held): the output of
+     * every row, those right after the ring wrapped included, meets the bound of sliding-window attention over
+     * the whole sequence held in arrays, with the position scheme (ALiBi, T5, Shaw, Transformer-XL) at the
+     * stored positions and keys rotated by RoPE at their absolute positions on append.
+     */
+    @Test
+    public void ringDecodeEqualsSlidingWindowAttentionOverTheWholeSequence() {
+        Gen<int[]> rings = integers().between(1, 24).zip(integers().between(0, 1000), integers().between(0, 1000),
+                (capacity, w, extra) -> new int[] {capacity, w % capacity, capacity + 1 + extra % (2 * capacity + 6)});
+        // StreamingLLM keeps its first tokens visible, which a ring overwrites: that call is rejected (AttentionContract).
+        Gen<KvCacheCase> sequences = sequences(1, 40).assuming(c -> c.attention().scheme().kind() != AttentionCase.SchemeKind.STREAMING);
+        qt(60).forAll(sequences, rings).checkAssert((c0, ring) -> {
+            int capacity = ring[0];
+            int window = ring[1];
+            int n = ring[2];
+            AttentionCase.Shape s = c0.attention().shape();
+            AttentionCase.Masking m = c0.attention().masking();
+            KvCacheCase c = new KvCacheCase(new AttentionCase(new AttentionCase.Shape(s.kvHeads(), s.group(), s.headDim(),
+                    s.valueDim(), n, n), new AttentionCase.Masking(m.causal(), window, m.dense(), false, m.seed()),
+                    c0.attention().scheme(), c0.attention().data()), c0.storage());
+            KeyRotation rotation = rotation(s.headDim(), n, c.storage().seed());
+            KvCacheCase.Built b = c.build(rotation);
+            AttentionCase.Inputs in = b.inputs();
+            AttentionOptions o = in.options();
+            String what = c + ", ring of " + capacity + ", window " + window + ", " + n + " positions";
+            SplittableRandom random = new SplittableRandom(c.storage().seed());
+            try (Arena arena = Arena.ofConfined()) {
+                for (AttentionKernel kernel : List.of(kernel(), reference())) {
+                    KvCache cache = c.emptyCache(b, capacity, true, arena);
+                    float[] out = in.output();
+                    AttentionWorkspace workspace = in.workspace();
+                    for (int t = 0; t < n; ) {
+                        int chunk = Math.min(n - t, 1 + random.nextInt(capacity - window));
+                        KvCacheCase.append(cache, b, t, chunk, rotation, random.nextBoolean());
+                        Positions at = o.causal() == CausalMask.BOTTOM_RIGHT ? null : Positions.range(t, chunk);
+                        kernel.attend(o, at, null, in.queryTokens().rows(t, chunk), cache, Tokens.of(out, in.offset()
+                                + t * o.heads() * o.valueDim(), chunk, o.heads(), o.valueDim()), workspace);
+                        t += chunk;
+                        assertEquals(Math.max(0, t - capacity), cache.firstPosition(), "first position held, " + what);
+                    }
+                    if (kernel == reference()) {
+                        AttentionOracle.of(in).assertDoubleClose("reference " + what, out, in.offset());
+                    } else {
+                        AttentionOracle.of(in).assertFloatClose(what, out, in.offset());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * A draft of rows appended and then dropped (by {@link KvCache#rollBack} or {@link KvCache#truncate}; with
+     * NaN and ∞ in it half of the time) and the true rows appended after it give the cache that appending the
+     * true rows alone gives, bit for bit: positions, every stored element, the key norms, the last non-finite
+     * position, and attention over it. A ring's draft here overwrites no row still held (a row overwritten is
+     * gone: rolling back cannot bring it back, see {@link #aRingThatOverwroteRowsKeepsItsFirstPositionOnRollBack}).
+     */
+    @Test
+    public void rollingBackAndAppendingAgainEqualsNeverHavingAppended() {
+        Gen<int[]> drafts = integers().between(0, 1000).zip(integers().between(1, 12), integers().between(0, 3),
+                (split, draft, mode) -> new int[] {split, draft, mode});
+        qt(80).forAll(KvCacheCase.cases(8, 60, 40, false), drafts, arbitrary().pick(List.of(false, true)))
+                .checkAssert((c, d, ring) -> {
+            KvCacheCase.Built b = c.build();
+            AttentionCase.Inputs in = b.inputs();
+            int n = in.keys();
+            int split = d[0] % (n + 1);
+            int draft = d[1];
+            int capacity = ring ? Math.max(1, n + draft - (d[2] == 0 ? 0 : split / 2)) : n + draft + c.storage().spare();
+            if (ring) {
+                draft = Math.max(0, Math.min(draft, capacity - Math.min(split, capacity)));   // overwrites no row held
+            }
+            int drafted = draft;
+            String what = c + (ring ? ", ring of " + capacity : "") + ", split " + split + ", draft " + drafted;
+            SplittableRandom random = new SplittableRandom(c.storage().seed());
+            try (Arena arena = Arena.ofConfined()) {
+                KvCache never = c.emptyCache(b, capacity, ring, arena);
+                KvCacheCase.appendInChunks(never, b, 0, n, null, random);
+                KvCache rolled = c.emptyCache(b, capacity, ring, arena);
+                KvCacheCase.appendInChunks(rolled, b, 0, split, null, random);
+                if (drafted > 0) {
+                    float[] junk = PositionBiasContract.fill(drafted * Math.max(in.options().kvHeads() * in.options().headDim(),
+                            in.options().kvHeads() * in.options().valueDim()), random.nextLong());
+                    if (d[2] % 2 == 0) {
+                        junk[random.nextInt(junk.length)] = random.nextBoolean() ? Float.NaN : Float.NEGATIVE_INFINITY;
+                    }
+                    rolled.append(Tokens.of(junk, drafted, in.options().kvHeads(), in.options().headDim()),
+                            Tokens.of(junk, drafted, in.options().kvHeads(), in.options().valueDim()));
+                    if (d[2] < 2) {
+                        rolled.rollBack(drafted);
+                    } else {
+                        rolled.truncate(split);
+                    }
+                }
+                KvCacheCase.appendInChunks(rolled, b, split, n, null, random);
+                assertSameCache(never, rolled, what);
+                if (!ring || capacity >= n) {
+                    assertArrayEquals(run(kernel(), b, never, in.workspace()), run(kernel(), b, rolled, in.workspace()), what);
+                }
+            }
+        });
+    }
+
+    /** Same positions, and the same bits in every row held, key norms included. */
+    private static void assertSameCache(KvCache expected, KvCache actual, String what) {
+        assertEquals(expected.firstPosition(), actual.firstPosition(), "firstPosition, " + what);
+        assertEquals(expected.nextPosition(), actual.nextPosition(), "nextPosition, " + what);
+        assertEquals(expected.lastNonFinitePosition(), actual.lastNonFinitePosition(), "lastNonFinitePosition, " + what);
+        KvCacheSpec s = expected.spec();
+        long keyRow = (long) s.keyWidth() * s.precision().bytes();
+        long valueRow = (long) s.valueWidth() * s.precision().bytes();
+        long normRow = (long) s.kvHeads() * Float.BYTES;
+        for (int t = expected.firstPosition(); t < expected.nextPosition(); t++) {
+            int a = expected.slot(t);
+            int b = actual.slot(t);
+            assertSameBytes(expected.keys(), a * keyRow, actual.keys(), b * keyRow, keyRow, "keys of position " + t + ", " + what);
+            assertSameBytes(expected.values(), a * valueRow, actual.values(), b * valueRow, valueRow,
+                    "values of position " + t + ", " + what);
+            assertSameBytes(expected.keyNorms(), a * normRow, actual.keyNorms(), b * normRow, normRow,
+                    "key norms of position " + t + ", " + what);
+        }
+    }
+
+    private static void assertSameBytes(MemorySegment x, long xAt, MemorySegment y, long yAt, long bytes, String what) {
+        long at = MemorySegment.mismatch(x, xAt, xAt + bytes, y, yAt, yAt + bytes);
+        assertEquals(-1, at, () -> "byte " + at + " of the " + what + " differs");
+    }
+
+    /**
+     * Documents the limit of rolling back a ring: rows the draft overwrote are gone, so the first position held
+     * stays where the draft moved it, and a query whose window reaches below it is rejected by name.
+     */
+    @Test
+    public void aRingThatOverwroteRowsKeepsItsFirstPositionOnRollBack() {
+        KvCache ring = KvCache.onHeap(KvCacheSpec.of(4, 1, 2, KvPrecision.F32).asRing());
+        float[] rows = PositionBiasContract.fill(12, 3);
+        ring.append(Tokens.of(rows, 3, 1, 2), Tokens.of(rows, 3, 1, 2));
+        ring.append(Tokens.of(rows, 3, 1, 2), Tokens.of(rows, 3, 1, 2));   // positions 3…5 overwrite 0 and 1
+        assertEquals(2, ring.firstPosition());
+        ring.rollBack(3);
+        assertEquals(2, ring.firstPosition(), "positions 0 and 1 were overwritten");
+        assertEquals(3, ring.nextPosition());
+        BadInput.rejects(() -> ring.truncate(1), null, "position", "1", "firstPosition() = 2", "overwritten");
+        float[] out = new float[2];
+        BadInput.rejects(() -> kernel().attend(AttentionOptions.of(1, 2).withCausal(CausalMask.BOTTOM_RIGHT),
+                Tokens.of(rows, 1, 1, 2), ring, Tokens.of(out, 1, 1, 2), new AttentionWorkspace()), out,
+                "position 2", "from position 0", "[2, 3)", "window");
+    }
+
+    /** The same rows in a heap cache and in an off-heap one: the same stored bits and the same outputs, bit for bit. */
+    @Test
+    public void offHeapEqualsHeapBitForBit() {
+        qt(40).forAll(KvCacheCase.cases(20, 100, 40, false)).checkAssert(c -> {
+            KvCacheCase.Built b = c.build();
+            AttentionCase.Inputs in = b.inputs();
+            KvCacheCase.Storage s = c.storage();
+            KvCacheCase onHeap = new KvCacheCase(c.attention(), new KvCacheCase.Storage(s.precision(), false, s.spare(),
+                    s.keys(), s.values(), s.seed()));
+            KvCacheCase offHeap = new KvCacheCase(c.attention(), new KvCacheCase.Storage(s.precision(), true, s.spare(),
+                    s.keys(), s.values(), s.seed()));
+            try (Arena arena = Arena.ofConfined()) {
+                KvCache heap = onHeap.cache(b, arena);
+                KvCache outside = offHeap.cache(b, arena);
+                assertTrue(outside.keys().isNative() && !heap.keys().isNative(), "storage");
+                assertSameCache(heap, outside, c.toString());
+                for (AttentionKernel kernel : List.of(kernel(), reference())) {
+                    assertArrayEquals(run(kernel, b, heap, in.workspace()), run(kernel, b, outside, in.workspace()),
+                            kernel + ", " + c);
+                }
+            }
+        });
+    }
+
+    /** Once its arena is closed, an off-heap cache's reads and writes throw IllegalStateException saying so. */
+    @Test
+    public void aClosedArenaIsAnIllegalStateNamingIt() {
+        Arena arena = Arena.ofConfined();
+        KvCacheSpec spec = KvCacheSpec.of(8, 2, 4, KvPrecision.F16);
+        KvCache cache = KvCache.offHeap(spec, arena);
+        float[] rows = PositionBiasContract.fill(2 * 2 * 4, 5);
+        cache.append(Tokens.of(rows, 2, 2, 4), Tokens.of(rows, 2, 2, 4));
+        Arena other = Arena.ofConfined();
+        MemorySegment segment = other.allocate(2 * 2 * 4 * Float.BYTES);
+        other.close();
+        assertState(() -> cache.append(segment, segment, 1), "k's arena is closed");
+        arena.close();
+        assertTrue(!cache.isAlive());
+        float[] out = Arrays2.sentinels(4 * 4);
+        float[] before = out.clone();
+        AttentionOptions o = AttentionOptions.of(4, 2, 4);
+        assertState(() -> kernel().attend(o, Tokens.of(rows, 1, 4, 4), cache, Tokens.of(out, 1, 4, 4),
+                new AttentionWorkspace()), "arena is closed");
+        assertState(() -> reference().attend(o, Tokens.of(rows, 1, 4, 4), cache, Tokens.of(out, 1, 4, 4),
+                new AttentionWorkspace()), "arena is closed");
+        assertArrayEquals(before, out, "a rejected call leaves the output");
+        assertState(() -> cache.append(Tokens.of(rows, 1, 2, 4), Tokens.of(rows, 1, 2, 4)), "arena is closed");
+        assertState(() -> cache.key(0, 0, 0), "arena is closed");
+        assertState(() -> cache.keySquaredNorm(1, 1), "arena is closed");
+        assertState(() -> KvCache.offHeap(spec, arena), "arena is closed");
+        assertTrue(cache.toString().contains("arena closed"), cache.toString());
+    }
+
+    private static void assertState(Executable call, String mention) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, call);
+        assertTrue(String.valueOf(e.getMessage()).contains(mention), () -> "message '" + e.getMessage()
+                + "' does not mention '" + mention + "'");
+    }
+
+    /**
+     * NaN and ±∞ stored in any precision follow the kernel's documented convention: a row that sees a NaN key
+     * or a +∞ logit is NaN, a row that sees a NaN value has NaN in that column (and others may, in that column
+     * only); rows that see neither meet the bound of the clean values (not their bits: a block that may see a
+     * non-finite key, F16's or an overflowing one, is computed exactly). Rolling the row back gives the clean
+     * outputs again, bit for bit.
+     */
+    @Test
+    public void specialValuesInTheCacheFollowTheDocumentedConvention() {
+        int d = 3;
+        int keys = 70;
+        float[] q = PositionBiasContract.fill(keys * d, 11);
+        for (int i = 0; i < keys; i++) {
+            q[i * d + 1] = Math.abs(q[i * d + 1]) + 0.5f;   // q·k = +∞ where k[1] = +∞
+        }
+        float[] k = PositionBiasContract.fill(keys * d, 12);
+        float[] v = PositionBiasContract.fill(keys * d, 13);
+        AttentionOptions causal = AttentionOptions.of(1, d).withCausal(CausalMask.TOP_LEFT);
+        for (KvPrecision p : KvPrecision.values()) {
+            for (boolean offHeap : new boolean[] {false, true}) {
+                try (Arena arena = Arena.ofConfined()) {
+                    KvCacheSpec spec = KvCacheSpec.of(keys, 1, d, p);
+                    for (int which = 0; which < 3; which++) {
+                        KvCache clean = offHeap ? KvCache.offHeap(spec, arena) : KvCache.onHeap(spec);
+                        clean.append(Tokens.of(k, keys, 1, d), Tokens.of(v, keys, 1, d));
+                        float[] expected = attendAll(causal, q, clean, keys);
+                        float[] kRounded = new float[k.length];
+                        float[] vRounded = new float[v.length];
+                        for (int i = 0; i < k.length; i++) {
+                            kRounded[i] = NearestEven.round(p, k[i]);
+                            vRounded[i] = NearestEven.round(p, v[i]);
+                        }
+                        // Rows 0 … 39, which do not see position 40.
+                        AttentionOracle before = AttentionOracle.of(new AttentionCase.Inputs(causal, 40, keys, null, null, q,
+                                kRounded, vRounded, 0, 0));
+                        KvCache dirty = offHeap ? KvCache.offHeap(spec, arena) : KvCache.onHeap(spec);
+                        float[] kBad = k.clone();
+                        float[] vBad = v.clone();
+                        switch (which) {
+                            case 0 -> kBad[40 * d + 2] = Float.NaN;
+                            case 1 -> kBad[40 * d + 1] = Float.POSITIVE_INFINITY;
+                            default -> vBad[40 * d + 2] = Float.NaN;
+                        }
+                        dirty.append(Tokens.of(kBad, keys, 1, d), Tokens.of(vBad, keys, 1, d));
+                        assertEquals(40, dirty.lastNonFinitePosition());
+                        float[] got = attendAll(causal, q, dirty, keys);
+                        String what = p + (offHeap ? " off-heap" : " heap") + (which == 0 ? ", NaN key" : which == 1
+                                ? ", +∞ key" : ", NaN value") + " at position 40";
+                        if (which < 2) {
+                            before.assertFloatClose(what + ", the rows that do not see it", got, 0);
+                        }
+                        for (int i = 0; i < keys; i++) {
+                            for (int col = 0; col < d; col++) {
+                                float x = got[i * d + col];
+                                if (i < 40) {
+                                    assertTrue(!Float.isNaN(x) || which == 2 && col == 2, what + ": row " + i + ", column "
+                                            + col + " = " + x);
+                                } else if (which < 2 || col == 2) {
+                                    assertTrue(Float.isNaN(x), what + ": row " + i + ", column " + col + " = " + x);
+                                } else {
+                                    assertTrue(!Float.isNaN(x), what + ": row " + i + ", column " + col + " = " + x);
+                                }
+                            }
+                        }
+                        dirty.truncate(40);
+                        assertEquals(-1, dirty.lastNonFinitePosition(), what + ", truncated");
+                        dirty.append(Tokens.of(k, 40 * d, keys - 40, 1, d), Tokens.of(v, 40 * d, keys - 40, 1, d));
+                        assertArrayEquals(expected, attendAll(causal, q, dirty, keys), what + ", rolled back and appended again");
+                    }
+                }
+            }
+        }
+    }
+
+    private float[] attendAll(AttentionOptions o, float[] q, KvCache cache, int queries) {
+        float[] out = new float[queries * o.heads() * o.valueDim()];
+        kernel().attend(o, null, (DenseBias) null, Tokens.of(q, queries, o.heads(), o.headDim()), cache,
+                Tokens.of(out, queries, o.heads(), o.valueDim()), new AttentionWorkspace());
+        return out;
+    }
+
+    /**
+     * Reads are thread-safe: two threads attending over one cache (heap and shared off-heap) at once, each
+     * with its own workspace, get the bits of one thread's call; so does the parallel form over an executor.
+     */
+    @Test
+    public void twoThreadsReadingOneCacheGetIdenticalResults() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Arena shared = Arena.ofShared()) {
+            qt(20).forAll(KvCacheCase.cases(40, 200, 40, false)).checkAssert(c -> {
+                KvCacheCase.Built b = c.build();
+                AttentionCase.Inputs in = b.inputs();
+                KvCache cache = c.cache(b, shared);
+                float[] single = run(kernel(), b, cache, in.workspace());
+                try {
+                    for (int round = 0; round < 3; round++) {
+                        List<Future<float[]>> both = List.of(pool.submit(() -> run(kernel(), b, cache, in.workspace())),
+                                pool.submit(() -> run(kernel(), b, cache, in.workspace())));
+                        for (Future<float[]> f : both) {
+                            assertArrayEquals(single, f.get(), "a concurrent read, " + c);
+                        }
+                    }
+                    float[] out = in.output();
+                    kernel().attend(in.options(), in.positions(), in.dense(), in.queryTokens(), cache, in.outputTokens(out),
+                            pool, in.workspace(), in.workspace(), in.workspace());
+                    assertArrayEquals(single, out, "the parallel form, " + c);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void rejectsBadInputNamingTheProblem() {
+        AttentionKernel a = kernel();
+        AttentionWorkspace w = new AttentionWorkspace();
+        // The spec: sizes, a row that overflows an int, a heap cache beyond an array.
+        BadInput.rejects(() -> KvCacheSpec.of(0, 2, 8, KvPrecision.F16), null, "capacity", "0");
+        BadInput.rejects(() -> KvCacheSpec.of(-5, 2, 8, KvPrecision.F16), null, "capacity", "-5");
+        BadInput.rejects(() -> KvCacheSpec.of(4, -1, 8, KvPrecision.F16), null, "kvHeads", "-1");
+        BadInput.rejects(() -> KvCacheSpec.of(4, 2, 0, KvPrecision.F16), null, "headDim", "0");
+        BadInput.rejects(() -> KvCacheSpec.of(4, 2, 8, KvPrecision.F16).withValueDim(-3), null, "valueDim", "-3");
+        BadInput.rejects(() -> KvCacheSpec.of(4, 2, 8, null), null, "precision");
+        BadInput.rejects(() -> KvCacheSpec.of(4, 1 << 16, 1 << 16, KvPrecision.F16), null, "kvHeads", "headDim");
+        BadInput.rejects(() -> KvCache.onHeap(KvCacheSpec.of(1 << 20, 64, 64, KvPrecision.BF16)), null, "keys",
+                String.valueOf(1L << 32), "offHeap");
+        BadInput.rejects(() -> KvCache.onHeap(null), null, "spec");
+        BadInput.rejects(() -> KvCache.offHeap(KvCacheSpec.of(4, 2, 8, KvPrecision.F16), null), null, "arena");
+        // Appending: shapes, counts, capacity.
+        KvCacheSpec spec = KvCacheSpec.of(5, 2, 8, KvPrecision.F16).withValueDim(3);
+        KvCache cache = KvCache.onHeap(spec);
+        float[] rows = PositionBiasContract.fill(6 * 2 * 8, 7);
+        Tokens k3 = Tokens.of(rows, 3, 2, 8);
+        Tokens v3 = Tokens.of(rows, 3, 2, 3);
+        cache.append(k3, v3);
+        BadInput.rejects(() -> cache.append(k3, v3), null, "appending 3 rows at position 3", "6", "capacity 5");
+        BadInput.rejects(() -> cache.append(Tokens.of(rows, 1, 4, 4), v3.rows(0, 1)), null, "k", "[1 × 4 × 4]",
+                "kvHeads = 2", "headDim = 8");
+        BadInput.rejects(() -> cache.append(k3.rows(0, 1), Tokens.of(rows, 1, 2, 8)), null, "v", "[1 × 2 × 8]",
+                "valueDim = 3");
+        BadInput.rejects(() -> cache.append(k3.rows(0, 2), v3.rows(0, 1)), null, "v has 1 tokens", "k has 2");
+        BadInput.rejects(() -> cache.append(null, v3), null, "k");
+        MemorySegment segment = MemorySegment.ofArray(rows);
+        BadInput.rejects(() -> cache.append(segment, segment, -1), null, "rows", "-1");
+        BadInput.rejects(() -> cache.append(segment, segment, 0), null, "rows", "0");
+        BadInput.rejects(() -> cache.append(segment.asSlice(0, 16 * Float.BYTES), segment, 2), null, "k is too small",
+                "32 floats", "64 bytes");
+        BadInput.rejects(() -> cache.append(segment, segment, Integer.MAX_VALUE), null, "rows");
+        BadInput.rejects(() -> cache.append(segment, segment, 3), null, "appending 3 rows at position 3", "capacity 5");
+        KvCache ring = KvCache.onHeap(spec.asRing());
+        BadInput.rejects(() -> ring.append(segment, segment, 6), null, "appending 6 rows", "ring of capacity 5");
+        assertEquals(3, cache.nextPosition(), "rejected appends append nothing");
+        // Truncating and rolling back, reading positions.
+        BadInput.rejects(() -> cache.truncate(4), null, "position", "4", "nextPosition() = 3");
+        BadInput.rejects(() -> cache.truncate(-1), null, "position", "-1", "firstPosition() = 0");
+        BadInput.rejects(() -> cache.rollBack(4), null, "rows", "4");
+        BadInput.rejects(() -> cache.rollBack(-1), null, "rows", "-1");
+        BadInput.rejects(() -> cache.slot(3), null, "position", "3", "[0, 3)");
+        BadInput.rejects(() -> cache.key(0, 2, 0), null, "kvHead", "2");
+        BadInput.rejects(() -> cache.value(0, 0, 3), null, "column", "valueDim = 3", "3");
+        BadInput.rejects(() -> cache.keySquaredNorm(-1, 0), null, "position", "-1");
+        // Attention: the cache against the options, empty caches, positions, windows beyond a ring.
+        AttentionOptions o = AttentionOptions.of(4, 2, 8).withValueDim(3);
+        float[] q = PositionBiasContract.fill(3 * 4 * 8, 8);
+        float[] out = Arrays2.sentinels(3 * 4 * 3);
+        Tokens qt = Tokens.of(q, 3, 4, 8);
+        Tokens outt = Tokens.of(out, 3, 4, 3);
+        for (AttentionKernel kernel : List.of(a, reference())) {
+            BadInput.rejects(() -> kernel.attend(AttentionOptions.of(4, 4, 8).withValueDim(3), qt, cache, outt, w), out,
+                    "kvHeads = 2", "options give 4");
+            BadInput.rejects(() -> kernel.attend(AttentionOptions.of(4, 2, 4).withValueDim(3), Tokens.of(q, 3, 4, 4), cache,
+                    outt, w), out, "headDim = 8", "options give 2, 4 and 3");
+            BadInput.rejects(() -> kernel.attend(o, qt, KvCache.onHeap(spec), outt, w), out, "holds no rows");
+            BadInput.rejects(() -> kernel.attend(o, Tokens.of(q, 3, 2, 8), cache, outt, w), out, "q", "heads = 4");
+            BadInput.rejects(() -> kernel.attend(o, qt, cache, Tokens.of(out, 2, 4, 3), w), out, "out has 2 tokens");
+            BadInput.rejects(() -> kernel.attend(o, Positions.of(0, 1, 3), null, qt, cache, outt, w), out, "position 3",
+                    "keys = 3");
+            BadInput.rejects(() -> kernel.attend(o, Positions.of(0, 1), null, qt, cache, outt, w), out,
+                    "queryPositions.count() = 2", "3");
+            BadInput.rejects(() -> kernel.attend(o, null, DenseBias.mask(new boolean[12], 0, 1, 3, 4), qt, cache, outt, w),
+                    out, "dense", "keys = 3");
+            BadInput.rejects(() -> kernel.attend(o, qt, (KvCache) null, outt, w), out, "cache");
+            BadInput.rejects(() -> kernel.attend(o, null, null, qt, cache, outt, Runnable::run, w, w), out, "same object");
+            KvCache wrapped = KvCache.onHeap(spec.asRing());
+            wrapped.append(Tokens.of(rows, 4, 2, 8), Tokens.of(rows, 4, 2, 3));
+            wrapped.append(Tokens.of(rows, 4, 2, 8), Tokens.of(rows, 4, 2, 3));   // holds positions 3 … 7
+            AttentionOptions causal = o.withCausal(CausalMask.BOTTOM_RIGHT);
+            BadInput.rejects(() -> kernel.attend(causal, qt, wrapped, outt, w), out, "query row 0", "position 5",
+                    "from position 0", "no window", "[3, 8)", "window of at most 2");
+            BadInput.rejects(() -> kernel.attend(causal.withWindow(3), qt, wrapped, outt, w), out, "query row 0",
+                    "from position 2", "window 3", "at most 2");
+        }
+    }
+}

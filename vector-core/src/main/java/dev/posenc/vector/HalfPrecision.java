@@ -1,0 +1,39 @@
+package dev.posenc.vector;
+
+/**
+ * How the kernels read a {@link dev.posenc.attention.KvCache}'s half-precision elements as floats: in
+ * registers, with bit operations, as a row is loaded (JDK 25's Vector API has no half-precision vector
+ * type nor a conversion from one: {@code Float16} is a scalar class, {@code S2F} converts integer values).
+ * {@link Lanes#SHORT} vectors of halves are widened to int lanes ({@code S2I}, sign-extending), then:
+ * <ul>
+ *   <li><b>BF16</b>: shifted left by 16, which is the float: exact for every value, NaN and infinities
+ *       included (two operations);
+ *   <li><b>F16</b>: {@code a = ((h << 13) & }{@value #FIELDS_TEXT}{@code ) + }{@value #REBIAS_TEXT} puts the
+ *       sign, the exponent rebiased by 112 and the mantissa where a float has them: exact for every normal
+ *       half. A subnormal half (exponent 0, mantissa m) comes out as {@code ±2⁻¹⁵·(1 + m/1024)}; its value
+ *       {@code ±m·2⁻²⁴} is {@code 2·(x − lead)}, with lead = x with its mantissa cleared ({@code a & 0xff800000},
+ *       ±2⁻¹⁵), and is blended in where {@code |lead| < 2⁻¹⁴} (ten operations in all). The shorter
+ *       conversion, {@code (h << 13 …)} as a float times 2¹¹², makes a subnormal float of every subnormal
+ *       half, and a multiply with a subnormal operand takes a microcode assist: a vector with one such lane
+ *       costs hundreds of cycles (measured: 45× slower than normal operands on this project's Xeon). Exponent
+ *       31 (infinities, NaN) comes out finite; a cache records the last row holding one
+ *       ({@link dev.posenc.attention.KvCache#lastNonFinitePosition()}) and a block that may see it is computed
+ *       exactly instead.
+ * </ul>
+ * The steps are written out where rows are loaded (the package's C2 rule): {@link TilePacks#pack} and
+ * {@link NarrowProducts}.
+ */
+final class HalfPrecision {
+    private static final String FIELDS_TEXT = "0x8fffe000";
+    private static final String REBIAS_TEXT = "0x38000000";
+    /** Keeps bit 31 (the sign) and bits 27…13 (exponent and mantissa) of a half shifted left by 13. */
+    static final int FIELDS = 0x8fffe000;
+    /** (127 − 15) « 23: the exponent's rebias. */
+    static final int REBIAS = 0x38000000;
+    /** Sign and exponent of a float: x with its mantissa cleared. */
+    static final int LEAD = 0xff800000;
+    /** Below it in magnitude, lead marks a subnormal half. */
+    static final float SUBNORMAL = 0x1p-14f;
+
+    private HalfPrecision() {}
+}
