@@ -60,6 +60,8 @@ public final class KvCache {
     private float[] keyRows = new float[0];
     private float[] valueRows = new float[0];
     private short[] encoded = new short[0];
+    private final short[] keyHalves;
+    private final short[] valueHalves;
 
     private KvCache(KvCacheSpec spec, MemorySegment keys, MemorySegment values, MemorySegment keyNorms) {
         this.spec = spec;
@@ -69,6 +71,8 @@ public final class KvCache {
         this.keysView = keys.asReadOnly();
         this.valuesView = values.asReadOnly();
         this.keyNormsView = keyNorms.asReadOnly();
+        this.keyHalves = keys.heapBase().orElse(null) instanceof short[] a ? a : null;
+        this.valueHalves = values.heapBase().orElse(null) instanceof short[] a ? a : null;
     }
 
     /**
@@ -163,6 +167,20 @@ public final class KvCache {
     /** The stored values, read-only: {@code [capacity × kvHeads × valueDim]}, as {@link #keys()}. */
     public MemorySegment values() {
         return valuesView;
+    }
+
+    /**
+     * The array behind {@link #keys()} of an F16 or BF16 cache on the heap (not a copy: for kernels, which only read
+     * it, element i at byte 2i of {@code keys()}), or {@code null} off-heap or in F32. Vector kernels load half rows
+     * from it rather than from the segment (see the vector module's NarrowProducts).
+     */
+    public short[] keyHalves() {
+        return keyHalves;
+    }
+
+    /** As {@link #keyHalves()} for {@link #values()}. */
+    public short[] valueHalves() {
+        return valueHalves;
     }
 
     /**

@@ -55,6 +55,8 @@ public final class AttentionCall {
     private KvPrecision precision;
     private MemorySegment keyRows;
     private MemorySegment valueRows;
+    private short[] keyHalves;
+    private short[] valueHalves;
     private long keyBase;
     private long valueBase;
     private int ring;
@@ -78,6 +80,8 @@ public final class AttentionCall {
         precision = KvPrecision.F32;
         keyRows = kSegment;
         valueRows = vSegment;
+        keyHalves = null;
+        valueHalves = null;
         keyBase = (long) kOffset * Float.BYTES;
         valueBase = (long) vOffset * Float.BYTES;
         ring = 0;
@@ -91,6 +95,8 @@ public final class AttentionCall {
         precision = cache.spec().precision();
         keyRows = cache.keys();
         valueRows = cache.values();
+        keyHalves = cache.keyHalves();
+        valueHalves = cache.valueHalves();
         keyBase = 0;
         valueBase = 0;
         ring = cache.spec().ring() ? cache.spec().capacity() : 0;
@@ -267,6 +273,16 @@ public final class AttentionCall {
     /** The memory holding the value rows, read-only. */
     public MemorySegment valueRows() {
         return valueRows;
+    }
+
+    /** The heap array behind {@link #keyRows()} in F16 or BF16 ({@link KvCache#keyHalves()}), or {@code null}. */
+    public short[] keyHalves() {
+        return keyHalves;
+    }
+
+    /** As {@link #keyHalves()} for {@link #valueRows()}. */
+    public short[] valueHalves() {
+        return valueHalves;
     }
 
     /** The row of storage holding key position {@code position}: itself, or its place in a ring. */

@@ -148,7 +148,7 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.scores(queryRows, quads, call.headDim(), call.keyRows(), call.keyAt(from, kvHead),
+                NarrowProducts.scores(queryRows, quads, call.headDim(), call.keyRows(), call.keyHalves(), call.keyAt(from, kvHead),
                         call.keyRowBytes(), call.precision(), to - from, logits, (from - tileStart) * TileProducts.PANEL,
                         call.keyNorms() == null ? keyNorms : null, from - tileStart, sums);
             }
@@ -192,7 +192,7 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.valueRows(),
+                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.valueRows(), call.valueHalves(),
                         call.valueAt(from, kvHead), call.valueRowBytes(), call.precision(), softmax.scaleExponent(),
                         to - from, call.valueDim(), tileSums);
             }

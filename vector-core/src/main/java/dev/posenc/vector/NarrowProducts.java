@@ -33,6 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
  * kernels' chains ({@code d/L} fused multiply-adds per lane, then {@code log₂L} pairwise sums, then
  * the tail), within the same error bound {@code γ_d}. Every operation here is exact IEEE arithmetic in
  * a fixed order, so the results do not depend on the JIT tier.
+ *
+ * <p>Half-precision rows of a heap cache are loaded from its {@code short[]} ({@code kh}, {@code vh}; {@code null}
+ * off-heap), not through its segment: C2 compiles a vector load from a heap segment only when the JDK's shared
+ * load path has seen one array type, and the {@code float[]} of f32 rows and arrays beside the {@code short[]}
+ * of half caches made it fall back to allocating copies (a forked {@code -Xbatch} JVM running every family,
+ * AllocationContract: 3968 B per decode call).
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -58,7 +64,7 @@ final class NarrowProducts {
      * (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L} floats of
      * scratch.
      */
-    static void scores(float[] q, int quads, int d, MemorySegment k, long kRow, long kStride, KvPrecision precision,
+    static void scores(float[] q, int quads, int d, MemorySegment k, short[] kh, long kRow, long kStride, KvPrecision precision,
                        int keys, float[] s, int at, float[] norms, int normsAt, float[] sums) {
         for (int j = 0; j < keys; j += KEYS) {
             int count = Math.min(KEYS, keys - j);
@@ -71,8 +77,8 @@ final class NarrowProducts {
                 int q0 = 4 * quad * d;
                 int c = switch (precision) {
                     case F32 -> scoresF32(q, q0, d, k, row, row1, row2, last, sums, quad == 0 ? norms : null, normsAt + j, count);
-                    case F16 -> scoresF16(q, q0, d, k, row, row1, row2, last, sums);
-                    case BF16 -> scoresBf16(q, q0, d, k, row, row1, row2, last, sums);
+                    case F16 -> scoresF16(q, q0, d, k, kh, row, row1, row2, last, sums);
+                    case BF16 -> scoresBf16(q, q0, d, k, kh, row, row1, row2, last, sums);
                 };
                 fold(sums, count, s, at + j * PANEL + 4 * quad);
                 for (int key = 0; c < d && key < count; key++) {
@@ -181,7 +187,7 @@ final class NarrowProducts {
      * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
      * scalar tail starts.
      */
-    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
                                float[] sums) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
@@ -194,7 +200,7 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            IntVector k0Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k0Raw = k0Bits.reinterpretAsFloats();
@@ -203,7 +209,7 @@ final class NarrowProducts {
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            IntVector k1Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k1Raw = k1Bits.reinterpretAsFloats();
@@ -212,7 +218,7 @@ final class NarrowProducts {
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            IntVector k2Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k2Raw = k2Bits.reinterpretAsFloats();
@@ -221,7 +227,7 @@ final class NarrowProducts {
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            IntVector k3Bits = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k3Raw = k3Bits.reinterpretAsFloats();
@@ -255,7 +261,7 @@ final class NarrowProducts {
      * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
      * scalar tail starts.
      */
-    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
+    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
                                float[] sums) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
@@ -268,25 +274,25 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = ((IntVector) ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = ((IntVector) ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = ((IntVector) ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = ((IntVector) ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE).convertShape(S2I, I, 0))
+            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
             e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
@@ -380,7 +386,7 @@ final class NarrowProducts {
      * (the values' scale of {@link OnlineSoftmax}; for F16 through the exponent's rebias, at no cost): a run of
      * keys' contributions to every entry's row of the tile's sums.
      */
-    static void accumulate(float[] s, int at, int quads, MemorySegment v, long vRow, long vStride, KvPrecision precision,
+    static void accumulate(float[] s, int at, int quads, MemorySegment v, short[] vh, long vRow, long vStride, KvPrecision precision,
                            int scale, int keys, int dv, float[] t) {
         long bytes = precision.bytes();
         for (int quad = 0; quad < quads; quad++) {
@@ -390,11 +396,11 @@ final class NarrowProducts {
                 int o0 = 4 * quad * dv + c;
                 switch (precision) {
                     case F32 -> accumulateF32(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
-                    case F16 -> accumulateF16(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
-                    case BF16 -> accumulateBf16(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
+                    case F16 -> accumulateF16(s, at + 4 * quad, v, vh, row, vStride, scale, keys, dv, t, o0);
+                    case BF16 -> accumulateBf16(s, at + 4 * quad, v, vh, row, vStride, scale, keys, dv, t, o0);
                 }
             }
-            accumulate4(s, at + 4 * quad, v, vRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
+            accumulate4(s, at + 4 * quad, v, vh, vRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
         }
     }
 
@@ -472,7 +478,7 @@ final class NarrowProducts {
      * the keys, for F16 value rows (scaled through the exponent's rebias, at no cost): per key, four weights broadcast and four value vectors loaded (each multiplied by
      * {@code 2^−scale}) for sixteen fused multiply-adds.
      */
-    private static void accumulateF16(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+    private static void accumulateF16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale, int keys,
                                       int dv, float[] o, int o0) {
         int rebias = HalfPrecision.REBIAS - (scale << 23);
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
@@ -494,22 +500,22 @@ final class NarrowProducts {
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            IntVector v0Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+            IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v0Raw = v0Bits.reinterpretAsFloats();
             FloatVector v0 = v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Lead.abs().lt(subnormal));
-            IntVector v1Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE).convertShape(S2I, I, 0))
+            IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v1Raw = v1Bits.reinterpretAsFloats();
             FloatVector v1 = v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Lead.abs().lt(subnormal));
-            IntVector v2Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE).convertShape(S2I, I, 0))
+            IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v2Raw = v2Bits.reinterpretAsFloats();
             FloatVector v2 = v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Lead.abs().lt(subnormal));
-            IntVector v3Bits = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE).convertShape(S2I, I, 0))
+            IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v3Raw = v3Bits.reinterpretAsFloats();
@@ -558,7 +564,7 @@ final class NarrowProducts {
      * the keys, for BF16 value rows: per key, four weights broadcast and four value vectors loaded (each multiplied by
      * {@code 2^−scale}) for sixteen fused multiply-adds.
      */
-    private static void accumulateBf16(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
+    private static void accumulateBf16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale, int keys,
                                       int dv, float[] o, int o0) {
         float factor = Math.scalb(1f, -scale);
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
@@ -579,13 +585,13 @@ final class NarrowProducts {
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+            FloatVector v0 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE).convertShape(S2I, I, 0))
+            FloatVector v1 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE).convertShape(S2I, I, 0))
+            FloatVector v2 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE).convertShape(S2I, I, 0))
+            FloatVector v3 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
@@ -630,7 +636,7 @@ final class NarrowProducts {
      * Four entries' columns from {@code from} (those short of a group of four vectors), one vector column at a
      * time held in registers across the keys, then the scalar tail.
      */
-    private static void accumulate4(float[] s, int at, MemorySegment v, long vRow, long vStride, KvPrecision precision, int scale,
+    private static void accumulate4(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, KvPrecision precision, int scale,
                                     int keys, int from, int dv, float[] o, int o0) {
         boolean f32 = precision == KvPrecision.F32;
         boolean bf16 = precision == KvPrecision.BF16;
@@ -650,10 +656,10 @@ final class NarrowProducts {
                 if (f32) {
                     value = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
                 } else if (bf16) {
-                    value = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                    value = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
                 } else {
-                    IntVector a = ((IntVector) ShortVector.fromMemorySegment(H, v, row, NATIVE).convertShape(S2I, I, 0))
+                    IntVector a = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
                     FloatVector lead = a.and(HalfPrecision.LEAD).reinterpretAsFloats();
                     FloatVector f = a.reinterpretAsFloats();

@@ -73,9 +73,10 @@ final class TilePacks {
      * As {@link #pack(float[], int, int, int, int, int, float[], int)} from rows of {@code precision} elements
      * in memory, {@code stride} bytes apart from byte {@code at}, converted to float as they are read
      * ({@link HalfPrecision}) and multiplied by {@code scale}, a power of two (the values' scale of
-     * {@link OnlineSoftmax}; 1 for keys).
+     * {@link OnlineSoftmax}; 1 for keys). Half-precision rows are read from {@code xh}, the heap array behind
+     * {@code x}, when it is not {@code null} (see {@link NarrowProducts}).
      */
-    static int pack(MemorySegment x, long at, long stride, KvPrecision precision, float scale, int rows, int width,
+    static int pack(MemorySegment x, short[] xh, long at, long stride, KvPrecision precision, float scale, int rows, int width,
                     int packedWidth, float[] packed, int multiple) {
         int bytes = precision.bytes();
         boolean f32 = precision == KvPrecision.F32;
@@ -89,7 +90,7 @@ final class TilePacks {
                     FloatVector.fromMemorySegment(F, x, o, NATIVE).mul(scale).intoArray(packed, to);
                     continue;
                 }
-                IntVector h = (IntVector) ShortVector.fromMemorySegment(H, x, o, NATIVE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector h = (IntVector) (xh != null ? ShortVector.fromArray(H, xh, (int) ((o) >>> 1)) : ShortVector.fromMemorySegment(H, x, o, NATIVE)).convertShape(VectorOperators.S2I, I, 0);
                 if (bf16) {
                     h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().mul(scale).intoArray(packed, to);
                     continue;

@@ -54,7 +54,7 @@ final class WideBlock extends Block {
         int d = call.headDim();
         int keys = j1 - j0;
         float[] keyRows = packs.keys(tileRows * d);
-        int rows = TilePacks.pack(call.keyRows(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, keys, d,
+        int rows = TilePacks.pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, keys, d,
                 d, keyRows, TileProducts.ROWS);
         if (!LogitGuard.allows(call, queryNorm, scratch.guard.largestNorm(keyRows, keys, d), extraNorm)) {
             return false;
@@ -63,7 +63,7 @@ final class WideBlock extends Block {
         tileLogits.apply(call, scheme, entries, logits, tileRows, j0, j1);
         softmax.tile(logits, tileRows, entries.vectors, keys);
         float[] valueRows = packs.values(tileRows * paddedValueDim);
-        TilePacks.pack(call.valueRows(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(),
+        TilePacks.pack(call.valueRows(), call.valueHalves(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(),
                 softmax.valueScale(), keys, call.valueDim(), paddedValueDim, valueRows, TileProducts.ROWS);
         TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, sums);
         CompensatedSums.panels(output, carry, sums, entries.vectors, paddedValueDim, softmax.alpha());
