@@ -96,7 +96,9 @@ public interface AttentionKernel {
      * form (it allocates); the library's kernels override it.
      *
      * @param queryPositions positions of the query rows (each in {@code [0, nextPosition())}), or {@code null} for
-     *                       the causal alignment's default (bottom-right: the last positions)
+     *                       the causal alignment's default, as in the array form ({@link CausalMask}): the last
+     *                       positions with {@code BOTTOM_RIGHT} (a decode step), the first with {@code TOP_LEFT} and
+     *                       {@code NONE} (which over a cache of more positions is rarely what a caller means)
      * @param dense          a per-call bias or mask {@code [1 or heads] × queries × nextPosition()}, or {@code null}
      * @throws IllegalArgumentException as the array form, for a cache of other kv heads or widths than the
      *                                  options', an empty cache, a query that may see keys a ring no longer holds,
@@ -120,7 +122,7 @@ public interface AttentionKernel {
                 out.array(), out.offset(), executor, workspaces);
     }
 
-    /** Attention over a cache with default positions (the last ones, bottom-right) and no dense bias. */
+    /** Attention over a cache with the alignment's default positions (bottom-right: the last ones) and no dense bias. */
     default void attend(AttentionOptions options, Tokens q, KvCache cache, Tokens out, AttentionWorkspace workspace) {
         attend(options, null, null, q, cache, out, workspace);
     }
