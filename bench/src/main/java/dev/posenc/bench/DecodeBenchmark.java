@@ -31,7 +31,8 @@ public class DecodeBenchmark extends KernelBenchmark {
     static final int KV_HEADS = 8;
     static final int HEAD_DIM = 128;
 
-    @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire"})
+    /** Every scheme but DeBERTa's, an encoder's, which attention over a KvCache rejects (its row is in AttentionBenchmark). */
+    @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "kerple", "fire"})
     public String scheme;
 
     /** The K/V cache's element type: {@code f32}, {@code f16} or {@code bf16} (posenc's sides only). */
