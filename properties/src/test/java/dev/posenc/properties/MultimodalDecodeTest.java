@@ -9,6 +9,11 @@ import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
 import dev.posenc.attention.CausalMask;
+import dev.posenc.attention.KeyRotation;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
 import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.MropeIndex;
 import dev.posenc.rope.MropeSections;
@@ -67,6 +72,62 @@ class MultimodalDecodeTest {
         Approx.Bound bound = Approx.Bound.of(1e-6 * Math.max(1, maxAbs(v)), 0);
         Approx.assertClose("decode", decoded, 0, exact, bound);
         Approx.assertClose("prefill's last row", prefill, s * HEADS * HEAD_DIM, exact, bound);
+    }
+
+    /**
+     * The same prompt and step through a {@link KvCache}: keys appended unrotated, the cache rotating them on
+     * append by M-RoPE at the (t, h, w) positions of their sequence indices (a {@link KeyRotation} lambda, as the
+     * KvCache javadoc shows), the prompt first, then the new token; the decode step reads the cache.
+     */
+    @Test
+    void decodeStepThroughACacheRotatingKeysByMropeEqualsPrefill() {
+        MultimodalRope mrope = new MultimodalRope(RotaryEmbedding.of(HEAD_DIM, 1_000_000, RopeLayout.HALF_SPLIT),
+                MropeSections.of(8, 12, 12));
+        MropeIndex index = MropeIndex.qwen2vl(2).text(3).image(1, 4, 6).text(4);
+        int s = index.tokens();
+        int next = index.nextPosition();
+        AxialPositions prompt = index.positions();
+        AxialPositions all = AxialPositions.of(append(prompt, 0, next), append(prompt, 1, next), append(prompt, 2, next));
+        float[] q = new FloatFill(FloatKind.NORMAL, 1).array(0, (s + 1) * HEADS * HEAD_DIM, 0);
+        float[] k = new FloatFill(FloatKind.NORMAL, 2).array(0, (s + 1) * KV_HEADS * HEAD_DIM, 0);
+        float[] v = new FloatFill(FloatKind.NORMAL, 3).array(0, (s + 1) * KV_HEADS * HEAD_DIM, 0);
+        float[] rotatedKeys = k.clone();
+        RopeKernel rope = Kernels.get().rope();
+        rope.rotate(mrope, all, HEADS, q, 0);
+        rope.rotate(mrope, all, KV_HEADS, rotatedKeys, 0);
+
+        KeyRotation byMrope = (positions, heads, keys, at) -> rope.rotate(mrope, rows(all, positions), heads, keys, at);
+        KvCache cache = KvCache.onHeap(KvCacheSpec.of(s + 1, KV_HEADS, HEAD_DIM, KvPrecision.F32));
+        cache.append(Tokens.of(k, s, KV_HEADS, HEAD_DIM), Tokens.of(v, s, KV_HEADS, HEAD_DIM), byMrope);
+        cache.append(Tokens.of(k, s * KV_HEADS * HEAD_DIM, 1, KV_HEADS, HEAD_DIM),
+                Tokens.of(v, s * KV_HEADS * HEAD_DIM, 1, KV_HEADS, HEAD_DIM), byMrope);
+        for (int j = 0; j <= s; j++) {
+            for (int g = 0; g < KV_HEADS; g++) {
+                for (int c = 0; c < HEAD_DIM; c++) {
+                    assertEquals(rotatedKeys[(j * KV_HEADS + g) * HEAD_DIM + c], cache.key(j, g, c),
+                            "key " + j + ", head " + g + ", column " + c + ": rotated on append as the whole sequence is");
+                }
+            }
+        }
+
+        float[] decoded = new float[HEADS * HEAD_DIM];
+        Kernels.get().attention().attend(AttentionOptions.of(HEADS, KV_HEADS, HEAD_DIM).withCausal(CausalMask.BOTTOM_RIGHT),
+                Tokens.of(q, s * HEADS * HEAD_DIM, 1, HEADS, HEAD_DIM), cache, Tokens.of(decoded, 1, HEADS, HEAD_DIM),
+                new AttentionWorkspace());
+        // README conformance tolerance for attention out, against float64: 1e−6·max(1, max|v|).
+        Approx.assertClose("decode over the cache", decoded, 0, exactLastRow(q, rotatedKeys, v, s + 1),
+                Approx.Bound.of(1e-6 * Math.max(1, maxAbs(v)), 0));
+    }
+
+    /** The (t, h, w) positions of {@code all}'s rows at the given sequence indices. */
+    private static AxialPositions rows(AxialPositions all, Positions indices) {
+        int[][] axes = new int[3][indices.count()];
+        for (int r = 0; r < indices.count(); r++) {
+            for (int axis = 0; axis < 3; axis++) {
+                axes[axis][r] = all.at(axis, indices.at(r));
+            }
+        }
+        return AxialPositions.of(Positions.of(axes[0]), Positions.of(axes[1]), Positions.of(axes[2]));
     }
 
     private static Positions append(AxialPositions p, int axis, int last) {
