@@ -34,7 +34,8 @@ public final class Catalog {
             // No cache: one sine and one cosine per (token, pair), shared by the heads.
             KernelEntry.of("rope-variants", RopeVariantBenchmark.class,
                             p -> Cost.memory(AccessPattern.OUT_OF_PLACE).with("SIN", 1.0 / Integer.parseInt(p.get("heads"))))
-                    .shape(p -> p.get("variant") + " 512×" + p.get("heads") + "×" + p.get("headDim")),
+                    .shape(p -> p.get("variant") + " 512×" + p.get("heads") + "×" + p.get("headDim"))
+                    .without(Implementation.plain),
             KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(AccessPattern.OUT_OF_PLACE).with("EXP", 1))
                     .shape(p -> p.get("rows") + "×" + p.get("cols"))
                     .peer(Implementation.jlama, "softmax"),

@@ -21,10 +21,14 @@ final class JmhSession {
 
     /**
      * Runs the methods of {@code benchmark} whose names match {@code methods} (a regex), with these
-     * parameter values (others keep their declared values), for {@code timing}.
+     * parameter values (others keep their declared values), for {@code timing}. A parameter given no value
+     * (a side an entry does not have, {@link KernelEntry#without}) runs nothing.
      */
     Collection<RunResult> run(Class<?> benchmark, String methods, Map<String, List<String>> params, Profile.Timing timing)
             throws RunnerException {
+        if (params.values().stream().anyMatch(List::isEmpty)) {
+            return List.of();
+        }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName()) + "\\.(" + methods + ")$")
                 .addProfiler(GCProfiler.class)

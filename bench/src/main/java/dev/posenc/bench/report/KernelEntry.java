@@ -83,11 +83,16 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
         return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, peers, Map.copyOf(sides));
     }
 
+    /** Leaves side {@code impl} out: the benchmark has no such implementation (e.g. no plain-Java RoPE variants). */
+    public KernelEntry without(Implementation impl) {
+        return side(impl, Measurement.IMPL);
+    }
+
     /** The parameter values side {@code impl} runs with: the profile's ({@code params}) narrowed by {@link #side}. */
     public Map<String, List<String>> paramsOf(Implementation impl, Map<String, List<String>> params) {
         Map<String, List<String>> all = new LinkedHashMap<>(params);
-        all.putAll(sideParams.getOrDefault(impl, Map.of()));
         all.put(Measurement.IMPL, List.of(impl.name()));
+        all.putAll(sideParams.getOrDefault(impl, Map.of()));
         return all;
     }
 
