@@ -35,18 +35,30 @@ class MultimodalDecodeTest {
     private static final int HEADS = 4;
     private static final int KV_HEADS = 2;
     private static final int HEAD_DIM = 64;
+    private static final MultimodalRope MROPE = new MultimodalRope(
+            RotaryEmbedding.of(HEAD_DIM, 1_000_000, RopeLayout.HALF_SPLIT), MropeSections.of(8, 12, 12));
+
+    /** Qwen2-VL's positions of 3 text tokens, a 2 × 3 image (4 × 6 patches merged by 2), 4 text tokens. */
+    private static MropeIndex prompt() {
+        return MropeIndex.qwen2vl(2).text(3).image(1, 4, 6).text(4);
+    }
+
+    /** The prompt's (t, h, w) positions and the next token's, its largest position + 1 on every axis. */
+    private static AxialPositions withNextToken(MropeIndex index) {
+        AxialPositions p = index.positions();
+        int next = index.nextPosition();
+        return AxialPositions.of(append(p, 0, next), append(p, 1, next), append(p, 2, next));
+    }
 
     @Test
     void decodeStepAfterAnImageEqualsPrefill() {
-        MultimodalRope mrope = new MultimodalRope(RotaryEmbedding.of(HEAD_DIM, 1_000_000, RopeLayout.HALF_SPLIT),
-                MropeSections.of(8, 12, 12));
-        MropeIndex index = MropeIndex.qwen2vl(2).text(3).image(1, 4, 6).text(4);
+        MropeIndex index = prompt();
         int s = index.tokens();
         int next = index.nextPosition();
         assertEquals(13, s);
         assertEquals(10, next, "the text after a 2 × 3 image resumes at its largest position + 1");
-        AxialPositions prompt = index.positions();
-        AxialPositions all = AxialPositions.of(append(prompt, 0, next), append(prompt, 1, next), append(prompt, 2, next));
+        AxialPositions all = withNextToken(index);
+        MultimodalRope mrope = MROPE;
 
         float[] q = new FloatFill(FloatKind.NORMAL, 1).array(0, (s + 1) * HEADS * HEAD_DIM, 0);
         float[] k = new FloatFill(FloatKind.NORMAL, 2).array(0, (s + 1) * KV_HEADS * HEAD_DIM, 0);
@@ -81,13 +93,10 @@ class MultimodalDecodeTest {
      */
     @Test
     void decodeStepThroughACacheRotatingKeysByMropeEqualsPrefill() {
-        MultimodalRope mrope = new MultimodalRope(RotaryEmbedding.of(HEAD_DIM, 1_000_000, RopeLayout.HALF_SPLIT),
-                MropeSections.of(8, 12, 12));
-        MropeIndex index = MropeIndex.qwen2vl(2).text(3).image(1, 4, 6).text(4);
+        MropeIndex index = prompt();
         int s = index.tokens();
-        int next = index.nextPosition();
-        AxialPositions prompt = index.positions();
-        AxialPositions all = AxialPositions.of(append(prompt, 0, next), append(prompt, 1, next), append(prompt, 2, next));
+        AxialPositions all = withNextToken(index);
+        MultimodalRope mrope = MROPE;
         float[] q = new FloatFill(FloatKind.NORMAL, 1).array(0, (s + 1) * HEADS * HEAD_DIM, 0);
         float[] k = new FloatFill(FloatKind.NORMAL, 2).array(0, (s + 1) * KV_HEADS * HEAD_DIM, 0);
         float[] v = new FloatFill(FloatKind.NORMAL, 3).array(0, (s + 1) * KV_HEADS * HEAD_DIM, 0);
