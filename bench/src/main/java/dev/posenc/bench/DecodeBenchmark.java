@@ -12,6 +12,9 @@ import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -24,7 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * of {@link Schemes} ({@code none}, as after RoPE: the shape Jlama's attention has). posenc's sides read a
  * {@link KvCache} of that precision (the values rounded to it) off-heap or on the heap ({@code storage});
  * the plain baseline and Jlama read f32 arrays. One token per call; FLOPs {@code 4·heads·headDim} per key the
- * scheme leaves visible (all of them but for {@code streaming} and {@code chunked}).
+ * scheme leaves visible (all of them but for {@code streaming} and {@code chunked}). {@link #decodeTwoThreads}
+ * runs the same step on two threads: posenc's parallel form (the kv heads split between two workspaces), plain
+ * Java's heads split in two.
  */
 public class DecodeBenchmark extends KernelBenchmark {
     static final int HEADS = 32;
@@ -62,6 +67,9 @@ public class DecodeBenchmark extends KernelBenchmark {
     private Tokens query;
     private Tokens output;
     private final AttentionWorkspace workspace = new AttentionWorkspace();
+    private final AttentionWorkspace[] twoWorkspaces = {new AttentionWorkspace(), new AttentionWorkspace()};
+    private float[] otherScores;
+    private ExecutorService pool;
 
     /** Values (K and V) a cache of {@code keys} positions holds. */
     static long cacheValues(int keys) {
@@ -96,6 +104,8 @@ public class DecodeBenchmark extends KernelBenchmark {
         terms = Schemes.terms(options);
         visible = Schemes.visibleKeys(options, keys - 1);
         scores = new float[keys];
+        otherScores = new float[keys];
+        pool = Executors.newSingleThreadExecutor();
         switch (impl) {
             case reference, vector -> {
                 kernel = impl.provider().attention();
@@ -129,7 +139,7 @@ public class DecodeBenchmark extends KernelBenchmark {
         tokens.elements += 1;
         flops.flops += 4L * HEADS * visible * HEAD_DIM;
         switch (impl) {
-            case plain -> PlainAttention.attend(HEADS, KV_HEADS, HEAD_DIM, 1, keys, 0, 1, 0, HEADS, q, k, v, bias, terms, out, scores);
+            case plain -> plainDecode(0, HEADS, scores);
             case jlama -> {
                 return jlama.run();
             }
@@ -138,8 +148,29 @@ public class DecodeBenchmark extends KernelBenchmark {
         return out;
     }
 
+    @Benchmark
+    public Object decodeTwoThreads(Elements tokens, Flops flops) throws Exception {
+        tokens.elements += 1;
+        flops.flops += 4L * HEADS * visible * HEAD_DIM;
+        switch (impl) {
+            case plain -> {
+                Future<?> other = pool.submit(() -> plainDecode(HEADS / 2, HEADS, otherScores));
+                plainDecode(0, HEADS / 2, scores);
+                other.get();
+            }
+            case jlama -> throw Implementation.noPeer("two-thread decode");
+            default -> kernel.attend(options, null, null, query, cache, output, pool, twoWorkspaces);
+        }
+        return out;
+    }
+
+    private void plainDecode(int firstHead, int lastHead, float[] rowScores) {
+        PlainAttention.attend(HEADS, KV_HEADS, HEAD_DIM, 1, keys, 0, 1, firstHead, lastHead, q, k, v, bias, terms, out, rowScores);
+    }
+
     @TearDown
     public void tearDown() {
+        pool.shutdownNow();
         if (arena != null) {
             arena.close();
         }

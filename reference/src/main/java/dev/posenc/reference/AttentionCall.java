@@ -51,6 +51,7 @@ public final class AttentionCall {
     private int callEndKey;
     private int maxDistance;
     private long serial;
+    private int workers = 1;
     private KvCache cache;
     private KvPrecision precision;
     private MemorySegment keyRows;
@@ -204,6 +205,20 @@ public final class AttentionCall {
 
     public int keys() {
         return keys;
+    }
+
+    /**
+     * How many workers share the call: 1, or the number of workspaces of a parallel call. A kernel may cut its
+     * work items finer for them; the results must not depend on it.
+     */
+    public int workers() {
+        return workers;
+    }
+
+    /** Sets {@link #workers()} for the call just resolved. */
+    AttentionCall sharedBy(int workers) {
+        this.workers = workers;
+        return this;
     }
 
     /** Changes with every call that uses this object: lets a kernel tell a new call from the one it cached data for. */

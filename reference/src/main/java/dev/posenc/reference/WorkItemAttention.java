@@ -44,7 +44,7 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
                 out, outOffset, workspace);
         S scratch = workspace.scratch(scratchType, newScratch);
         AttentionCall call = scratch.call().set(options, queries, keys, queryPositions, dense, q, qOffset, k, kOffset,
-                v, vOffset, out, outOffset);
+                v, vOffset, out, outOffset).sharedBy(1);
         int items = items(call);
         for (int item = 0; item < items; item++) {
             run(call, item, scratch);
@@ -63,7 +63,7 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
             scratches.add(w.scratch(scratchType, newScratch));
         }
         AttentionCall call = scratches.get(0).call().set(options, queries, keys, queryPositions, dense, q, qOffset, k,
-                kOffset, v, vOffset, out, outOffset);
+                kOffset, v, vOffset, out, outOffset).sharedBy(workspaces.length);
         ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
     }
 
@@ -74,7 +74,7 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         Checks.notNull(workspace, "workspace");
         S scratch = workspace.scratch(scratchType, newScratch);
         AttentionCall call = scratch.call().set(options, q.tokens(), queryPositions, dense, q.array(), q.offset(), cache,
-                out.array(), out.offset());
+                out.array(), out.offset()).sharedBy(1);
         int items = items(call);
         for (int item = 0; item < items; item++) {
             run(call, item, scratch);
@@ -91,7 +91,7 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
             scratches.add(w.scratch(scratchType, newScratch));
         }
         AttentionCall call = scratches.get(0).call().set(options, q.tokens(), queryPositions, dense, q.array(), q.offset(),
-                cache, out.array(), out.offset());
+                cache, out.array(), out.offset()).sharedBy(workspaces.length);
         ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
     }
 }

@@ -21,7 +21,10 @@ package dev.posenc.vector;
  *       exactly instead.
  * </ul>
  * The steps are written out where rows are loaded (the package's C2 rule): {@link TilePacks#pack} and
- * {@link NarrowProducts}.
+ * {@link NarrowProducts}. A plain loop of {@link Float#float16ToFloat} over a {@code short[]}, which C2 compiles to
+ * the hardware conversion ({@code vcvtph2ps}) where there is one, converts a long run of halves 2× faster than these
+ * operations (0.08–0.11 against 0.18–0.20 ns per element, 1024 halves from L1, this project's Xeon), but row by
+ * row into a buffer, as a narrow block would use it, it was slower ({@link NarrowBlock}).
  */
 final class HalfPrecision {
     private static final String FIELDS_TEXT = "0x8fffe000";

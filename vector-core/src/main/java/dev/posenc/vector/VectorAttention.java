@@ -8,7 +8,8 @@ import dev.posenc.reference.WorkItemAttention;
  * work items, each a block of entries sharing one kv head (see the package's vocabulary):
  * <ul>
  *   <li>decode, when the rows of a whole group fit one vector: a {@link NarrowBlock} over up to
- *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once;
+ *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once; a parallel
+ *       call splits the kv heads evenly between its workers (8 kv heads, 2 workers: 4 each);
  *   <li>otherwise a {@link WideBlock} of up to {@value Entries#WIDTH} entries: that many consecutive
  *       rows of one head, or, with fewer queries, every row of as many heads of the group as fit, so
  *       that each key and value row is read once for all of them.
@@ -30,7 +31,7 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
     @Override
     protected int items(AttentionCall call) {
         if (decode(call)) {
-            return ceilDiv(call.kvHeads(), NarrowBlock.KV_HEADS);
+            return ceilDiv(call.kvHeads(), kvHeadsPerItem(call));
         }
         return call.kvHeads() * ceilDiv(call.group(), headsPerBlock(call)) * ceilDiv(call.queries(), rowsPerBlock(call));
     }
@@ -39,8 +40,8 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
     @Override
     protected void run(AttentionCall call, int item, VectorScratch scratch) {
         if (decode(call)) {
-            int g0 = item * NarrowBlock.KV_HEADS;
-            scratch.narrow.run(call, g0, Math.min(call.kvHeads(), g0 + NarrowBlock.KV_HEADS), scratch);
+            int g0 = item * kvHeadsPerItem(call);
+            scratch.narrow.run(call, g0, Math.min(call.kvHeads(), g0 + kvHeadsPerItem(call)), scratch);
             return;
         }
         int rows = rowsPerBlock(call);
@@ -57,6 +58,11 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode: every query row of a whole group fits one vector. */
     private static boolean decode(AttentionCall call) {
         return (long) call.queries() * call.group() <= Lanes.FLOAT.length();
+    }
+
+    /** Decode's kv heads per item: up to a narrow block's, fewer when that leaves a worker of a parallel call idle. */
+    private static int kvHeadsPerItem(AttentionCall call) {
+        return Math.min(NarrowBlock.KV_HEADS, ceilDiv(call.kvHeads(), call.workers()));
     }
 
     /** Rows per block: all of them when fewer than a block's width, else a block's width. */
