@@ -57,13 +57,13 @@ public final class Catalog {
                     .shape(p -> DecodeBenchmark.HEADS + "q/" + DecodeBenchmark.KV_HEADS + "kv×" + DecodeBenchmark.HEAD_DIM + ", "
                             + p.get("keys") + " pos, " + p.get("kv") + " K/V " + mebibytes(p) + " " + p.get("storage") + ", "
                             + p.get("scheme"))
-                    // Quick: f32 with and without ALiBi, F16 and BF16 with ALiBi, at 4096 positions; f32 at 32768 too,
-                    // without the reference and plain Java (a call of theirs there takes about a second). The full
-                    // profile runs every combination.
+                    // Quick: f32 with and without ALiBi, F16 and BF16 with ALiBi, at 4096 positions; f32 without a scheme
+                    // (Jlama's shape) at 32768 too, without the reference and plain Java (a call of theirs there takes
+                    // about a second). The full profile runs every combination.
                     .quick("scheme", "none", "alibi").quick("storage", "offheap").quick("keys", "4096").quick("kv", "f32")
                     .quickAlso(Set.of(Implementation.vector), "kv", "f16", "scheme", "alibi")
                     .quickAlso(Set.of(Implementation.vector), "kv", "bf16", "scheme", "alibi")
-                    .quickAlso(Set.of(Implementation.vector, Implementation.jlama), "keys", "32768")
+                    .quickAlso(Set.of(Implementation.vector, Implementation.jlama), "keys", "32768", "scheme", "none")
                     // plain and Jlama read f32 arrays (storage is posenc's): their rows sit beside the off-heap f32 row.
                     .side(Implementation.plain, "kv", "f32").side(Implementation.plain, "storage", "offheap")
                     .peer(Implementation.jlama, "decode", "scheme", "none", "kv", "f32", "storage", "offheap"));
