@@ -4,7 +4,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * How long the report measures. The quick profile (the default) fits in five minutes on two cores: plain
+ * How long the report measures. The quick profile (the default) fits in five minutes on two quiet cores: plain
  * Java and peers in two forks of 2 × 0.3 s warm-up and 3 × 0.2 s measurement; the vector side in two forks,
  * each warmed until its calls stop allocating (see {@code KernelBenchmark#warmUntilAllocationFree}: C2's
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
