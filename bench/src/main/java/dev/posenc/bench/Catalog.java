@@ -4,6 +4,7 @@ import dev.posenc.bench.report.Cost;
 import dev.posenc.bench.report.Guard;
 import dev.posenc.bench.report.KernelEntry;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every kernel benchmark the performance report ({@code ./posenc report}) runs, in report order: one
@@ -24,7 +25,8 @@ public final class Catalog {
                     .shape(p -> p.get("layout") + " " + p.get("rows") + "×" + p.get("dim"))
                     .quick("layout", "INTERLEAVED"),
             KernelEntry.of("learned", LearnedPositionBenchmark.class, Cost.memory(AccessPattern.ACCUMULATE))
-                    .shape(p -> p.get("rows") + "×" + p.get("dim")),
+                    .shape(p -> p.get("rows") + "×" + p.get("dim"))
+                    .quick("dim", "4096"),
             KernelEntry.of("rope", RopeBenchmark.class, Cost.memory(AccessPattern.IN_PLACE))
                     .method("rotateInPlace", p -> rope(AccessPattern.IN_PLACE, p))
                     .method("rotateInto", p -> rope(AccessPattern.OUT_OF_PLACE, p))
@@ -35,23 +37,33 @@ public final class Catalog {
             KernelEntry.of("rope-variants", RopeVariantBenchmark.class,
                             p -> Cost.memory(AccessPattern.OUT_OF_PLACE).with("SIN", 1.0 / Integer.parseInt(p.get("heads"))))
                     .shape(p -> p.get("variant") + " 512×" + p.get("heads") + "×" + p.get("headDim"))
+                    .quick("variant", "text", "mrope", "xpos")
                     .without(Implementation.plain),
             KernelEntry.of("softmax", SoftmaxBenchmark.class, Cost.memory(AccessPattern.OUT_OF_PLACE).with("EXP", 1))
                     .shape(p -> p.get("rows") + "×" + p.get("cols"))
                     .peer(Implementation.jlama, "softmax"),
             KernelEntry.of("norm", NormBenchmark.class, Cost.memory(AccessPattern.OUT_OF_PLACE))
                     .shape(p -> p.get("rows") + "×" + p.get("dim"))
+                    .quick("dim", "4096")
                     .peer(Implementation.jlama, "rmsNorm"),
             KernelEntry.of("attention", AttentionBenchmark.class, Cost.flops(1))
                     .method("prefillTwoThreads", Cost.flops(2))
                     .shape(p -> "8×128, 512 q over 4096 k, " + p.get("scheme"))
-                    .quick("scheme", "alibi", "t5"),
+                    .quick("scheme", "alibi", "t5")
+                    // Two threads on two shared vCPUs show little (the FMA probe itself scales 1.07×): full profile only.
+                    .quickMethods("prefill"),
             KernelEntry.of("decode", DecodeBenchmark.class,
                             p -> Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.precision(p.get("kv")).bytes()))
                     .shape(p -> DecodeBenchmark.HEADS + "q/" + DecodeBenchmark.KV_HEADS + "kv×" + DecodeBenchmark.HEAD_DIM + ", "
                             + p.get("keys") + " pos, " + p.get("kv") + " K/V " + mebibytes(p) + " " + p.get("storage") + ", "
                             + p.get("scheme"))
-                    .quick("scheme", "none", "alibi").quick("storage", "offheap")
+                    // Quick: f32 with and without ALiBi, F16 and BF16 with ALiBi, at 4096 positions; f32 without a scheme
+                    // (Jlama's shape) at 32768 too, without the reference and plain Java (a call of theirs there takes
+                    // about a second). The full profile runs every combination.
+                    .quick("scheme", "none", "alibi").quick("storage", "offheap").quick("keys", "4096").quick("kv", "f32")
+                    .quickAlso(Set.of(Implementation.vector), "kv", "f16", "scheme", "alibi")
+                    .quickAlso(Set.of(Implementation.vector), "kv", "bf16", "scheme", "alibi")
+                    .quickAlso(Set.of(Implementation.vector, Implementation.jlama), "keys", "32768", "scheme", "none")
                     // plain and Jlama read f32 arrays (storage is posenc's): their rows sit beside the off-heap f32 row.
                     .side(Implementation.plain, "kv", "f32").side(Implementation.plain, "storage", "offheap")
                     .peer(Implementation.jlama, "decode", "scheme", "none", "kv", "f32", "storage", "offheap"));

@@ -28,7 +28,8 @@ public final class Report {
             return;
         }
         if (options.list()) {
-            Catalog.KERNELS.forEach(e -> System.out.println(e.name() + "\t" + e.benchmark().getSimpleName() + "\t" + e.cost()));
+            Catalog.KERNELS.forEach(e -> System.out.println(e.name() + "\t" + e.benchmark().getSimpleName() + "\tquick: "
+                    + e.quickParams() + (e.quickAlso().isEmpty() ? "" : " and " + e.quickAlso())));
             return;
         }
         boolean passed = new PerformanceReport(options, ("./posenc report " + String.join(" ", args)).strip(), System.out)

@@ -24,10 +24,10 @@ final class VectorSoftmax implements SoftmaxKernel {
     /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     /**
-     * Where the sweeps leave their lane accumulators (sum, maxima, NaN catcher) to be combined by fixed
-     * trees in scalar code (see {@link Lanes}), one array per thread.
+     * Where the sweeps leave their lane accumulators (sum, maxima with the NaN catcher added) to be combined by
+     * fixed trees in scalar code (see {@link Lanes}), one array per thread.
      */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[3 * F.length()]);
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * F.length()]);
 
     @Override
     public void softmax(float[] x, int xOffset, float[] out, int outOffset, int rows, int cols,
@@ -58,10 +58,12 @@ final class VectorSoftmax implements SoftmaxKernel {
 
     /**
      * {@code max_j z_j}, or NaN if any {@code z_j} is NaN. The vector maxima use compare + blend (a third of
-     * {@code FloatVector.max}'s cost), which skips NaN: a vector into whose lanes every NaN is blended
+     * {@code FloatVector.max}'s cost), which skips NaN: a vector of −0 into whose lanes every NaN is blended
      * ({@code z ≠ z}, and never overwritten) catches it instead, so the outcome does not depend on the
-     * order of the lanes. (A {@code VectorMask} accumulator and {@code anyTrue()} cost an allocated mask
-     * per row: C2 does not inline {@code anyTrueHelper}.)
+     * order of the lanes. Added to the maxima (x + −0 = x), it makes NaN the lanes that saw one, and the
+     * fixed tree of {@link Math#max} carries NaN to the result: one tree per row, not two. (A
+     * {@code VectorMask} accumulator and {@code anyTrue()} cost an allocated mask per row: C2 does not
+     * inline {@code anyTrueHelper}.)
      */
     private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b, float[] lanes) {
         int step = F.length();
@@ -69,7 +71,7 @@ final class VectorSoftmax implements SoftmaxKernel {
         FloatVector max1 = max0;
         FloatVector max2 = max0;
         FloatVector max3 = max0;
-        FloatVector nan = FloatVector.zero(F);
+        FloatVector nan = FloatVector.broadcast(F, -0f);
         int j = 0;
         // Four vectors per step: four compare-and-blend chains keep the latency hidden.
         for (int bound = n - n % (4 * step); j < bound; j += 4 * step) {
@@ -103,26 +105,22 @@ final class VectorSoftmax implements SoftmaxKernel {
             max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
             nan = nan.blend(z, z.compare(VectorOperators.NE, z));
         }
-        max0.max(max1).max(max2.max(max3)).intoArray(lanes, 0);
-        nan.intoArray(lanes, step);
+        max0.max(max1).max(max2.max(max3)).add(nan).intoArray(lanes, 0);
         return maximumOfTail(x, in, n, j, scale, bias, b, lanes, 0);
     }
 
     /**
-     * Completes {@link #maximum} from the lanes it left at {@code lanes[from …]} (the maxima, then the NaN
-     * catcher), combined by fixed trees, and the scalar elements from {@code j} on.
+     * Completes {@link #maximum} from the lanes it left at {@code lanes[from …]} (the maxima, NaN where a
+     * lane saw one), combined by a fixed tree, and the scalar elements from {@code j} on ({@link Math#max}
+     * keeps a NaN).
      */
     private static float maximumOfTail(float[] x, int in, int n, int j, float scale, float[] bias, int b, float[] lanes,
                                        int from) {
-        int step = F.length();
-        float max = Lanes.max(lanes, from, step);
-        boolean nan = Float.isNaN(Lanes.sum(lanes, from + step, step));   // NaN lanes make the sum NaN
+        float max = Lanes.max(lanes, from, F.length());
         for (; j < n; j++) {
-            float z = logit(x[in + j], scale, bias, b + j);
-            max = Math.max(max, z);
-            nan |= z != z;
+            max = Math.max(max, logit(x[in + j], scale, bias, b + j));
         }
-        return nan ? Float.NaN : max;
+        return max;
     }
 
     /**
@@ -145,7 +143,7 @@ final class VectorSoftmax implements SoftmaxKernel {
         FloatVector p5 = FloatVector.broadcast(F, ExpPolynomial.P5);
         FloatVector sums = FloatVector.zero(F);
         FloatVector nextMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        FloatVector nextNan = FloatVector.zero(F);
+        FloatVector nextNan = FloatVector.broadcast(F, -0f);
         int j = 0;
         for (int bound = F.loopBound(n); j < bound; j += F.length()) {
             // The ExpPolynomial steps, inlined (as a helper method C2 leaves them out of line, boxing every
@@ -178,8 +176,7 @@ final class VectorSoftmax implements SoftmaxKernel {
         }
         int step = F.length();
         sums.intoArray(lanes, 0);
-        nextMax.intoArray(lanes, step);
-        nextNan.intoArray(lanes, 2 * step);
+        nextMax.add(nextNan).intoArray(lanes, step);
         float sum = Lanes.sum(lanes, 0, step);
         for (; j < n; j++) {
             float e = (float) Math.exp(logit(x[in + j], scale, bias, b + j) - max);

@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * One benchmark class in the performance report: the family name that {@code --kernels} matches, the
  * {@link Cost} of its methods (possibly depending on the row's parameters), how to print a shape from
- * its {@code @Param}s, which parameter values the quick profile keeps, and which peers it has.
+ * its {@code @Param}s, which parameter values the quick profile keeps (and which further combinations it
+ * adds, on which sides), and which peers it has.
  *
  * <p>The class follows the bench conventions: {@code @Param Implementation impl}, throughput mode, an
  * {@link dev.posenc.bench.Elements} counter (and a {@link dev.posenc.bench.Flops} counter where FLOPs
@@ -21,24 +23,28 @@ import java.util.stream.Collectors;
 public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, String>, Cost> cost,
                           Map<String, Function<Map<String, String>, Cost>> methodCosts,
                           Function<Map<String, String>, String> shape, Map<String, List<String>> quickParams,
-                          List<Peer> peers, Map<Implementation, Map<String, List<String>>> sideParams) {
+                          List<QuickAlso> quickAlso, String quickMethods, List<Peer> peers,
+                          Map<Implementation, Map<String, List<String>>> sideParams) {
 
     /** A peer side: {@code impl} run on the methods matching {@code methods} (a regex) with some parameters fixed. */
     public record Peer(Implementation impl, String methods, Map<String, String> params) {}
 
+    /** Parameter values the quick profile runs besides its restrictions' product, on {@code sides} only. */
+    public record QuickAlso(Set<Implementation> sides, Map<String, List<String>> params) {}
+
     /** An entry with one cost for every method and the default shape (every parameter but {@code impl}). */
     public static KernelEntry of(String name, Class<?> benchmark, Cost cost) {
-        return new KernelEntry(name, benchmark, p -> cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of(), Map.of());
+        return new KernelEntry(name, benchmark, p -> cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of(), ".*", List.of(), Map.of());
     }
 
     /** An entry whose cost depends on each row's parameters (e.g. a KV cache's precision). */
     public static KernelEntry of(String name, Class<?> benchmark, Function<Map<String, String>, Cost> cost) {
-        return new KernelEntry(name, benchmark, cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of(), Map.of());
+        return new KernelEntry(name, benchmark, cost, Map.of(), KernelEntry::defaultShape, Map.of(), List.of(), ".*", List.of(), Map.of());
     }
 
     /** Prints the shape from the row's parameters (all but {@code impl}), e.g. {@code p -> p.get("rows") + "×" + p.get("cols")}. */
     public KernelEntry shape(Function<Map<String, String>, String> shape) {
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, peers, sideParams);
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, quickAlso, quickMethods, peers, sideParams);
     }
 
     /** A different cost for one {@code @Benchmark} method. */
@@ -50,14 +56,60 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
     public KernelEntry method(String method, Function<Map<String, String>, Cost> methodCost) {
         Map<String, Function<Map<String, String>, Cost>> costs = new LinkedHashMap<>(methodCosts);
         costs.put(method, methodCost);
-        return new KernelEntry(name, benchmark, cost, Map.copyOf(costs), shape, quickParams, peers, sideParams);
+        return new KernelEntry(name, benchmark, cost, Map.copyOf(costs), shape, quickParams, quickAlso, quickMethods, peers, sideParams);
     }
 
     /** Restricts a parameter to these values in the quick profile (the full profile runs every value). */
     public KernelEntry quick(String param, String... values) {
         Map<String, List<String>> params = new LinkedHashMap<>(quickParams);
         params.put(param, List.of(values));
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, Map.copyOf(params), peers, sideParams);
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, Map.copyOf(params), quickAlso, quickMethods, peers, sideParams);
+    }
+
+    /**
+     * Adds one more combination to the quick profile, on {@code sides} only: the quick restrictions with
+     * {@code params} (name, value pairs) in their place, e.g. a long KV cache in f32 only, without the
+     * slow reference.
+     */
+    public KernelEntry quickAlso(Set<Implementation> sides, String... params) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < params.length; i += 2) {
+            values.put(params[i], List.of(params[i + 1]));
+        }
+        List<QuickAlso> all = new ArrayList<>(quickAlso);
+        all.add(new QuickAlso(Set.copyOf(sides), Map.copyOf(values)));
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, List.copyOf(all), quickMethods, peers, sideParams);
+    }
+
+    /** Runs only the {@code @Benchmark} methods matching {@code regex} in the quick profile (the full profile runs all). */
+    public KernelEntry quickMethods(String regex) {
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, quickAlso, regex, peers, sideParams);
+    }
+
+    /** The methods (a regex) the plain, vector and reference sides run in a profile. */
+    public String methodsIn(boolean quick) {
+        return quick ? quickMethods : ".*";
+    }
+
+    /**
+     * The parameter sets side {@code impl} runs, one JMH run each: in the full profile every value; in the
+     * quick one the product of the quick restrictions, then each {@link #quickAlso} combination for this side
+     * (both narrowed by {@link #side}).
+     */
+    public List<Map<String, List<String>>> runsOf(Implementation impl, boolean quick) {
+        if (!quick) {
+            return List.of(paramsOf(impl, Map.of()));
+        }
+        List<Map<String, List<String>>> runs = new ArrayList<>();
+        runs.add(paramsOf(impl, quickParams));
+        for (QuickAlso also : quickAlso) {
+            if (also.sides().contains(impl)) {
+                Map<String, List<String>> params = new LinkedHashMap<>(quickParams);
+                params.putAll(also.params());
+                runs.add(paramsOf(impl, params));
+            }
+        }
+        return runs;
     }
 
     /** Adds a peer side on {@code methods} (a regex of method names), with {@code params} given as name, value pairs. */
@@ -68,7 +120,7 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
         }
         List<Peer> all = new ArrayList<>(peers);
         all.add(new Peer(impl, methods, Map.copyOf(fixed)));
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, List.copyOf(all), sideParams);
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, quickAlso, quickMethods, List.copyOf(all), sideParams);
     }
 
     /**
@@ -80,7 +132,7 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
         Map<String, List<String>> params = new LinkedHashMap<>(sides.getOrDefault(impl, Map.of()));
         params.put(param, List.of(values));
         sides.put(impl, Map.copyOf(params));
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, peers, Map.copyOf(sides));
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, quickAlso, quickMethods, peers, Map.copyOf(sides));
     }
 
     /** Leaves side {@code impl} out: the benchmark has no such implementation (e.g. no plain-Java RoPE variants). */

@@ -19,9 +19,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -61,43 +63,53 @@ public final class PerformanceReport {
         out.println("posenc report, " + profile.description());
         out.println("kernels: " + entries.stream().map(KernelEntry::name).toList() + "; results: " + options.out());
         Report report;
+        Map<String, Double> times = new LinkedHashMap<>();
         try (MachineLock _ = MachineLock.acquire(out)) {
             Machine machine = Machine.describe();
             out.println();
             out.print(machine.toMarkdown());
             JmhSession jmh = new JmhSession();
+            long partStart = System.nanoTime();
 
             Rate fma = measured(jmh.run(PeakBenchmark.class, "fma", Map.of(), profile.probes())).get(0).rate("flops");
             BandwidthCurve curve = curve(jmh, profile, machine);
             out.println();
             out.print(ReportTables.curve(curve));
+            partStart = timed(times, "peak and curve", partStart);
 
             Optional<String> peerProblem = JlamaProbe.problem();
             peerProblem.ifPresent(p -> out.println("\npeer Jlama skipped: it cannot load here (" + p + ")"));
             List<RowGroup> groups = new ArrayList<>();
             for (KernelEntry entry : entries) {
                 List<Measurement> results = new ArrayList<>();
-                Map<String, List<String>> quick = profile.quick() ? entry.quickParams() : Map.of();
-                results.addAll(measured(jmh.run(entry.benchmark(), ".*", entry.paramsOf(Implementation.reference, quick),
-                        profile.reference())));
-                results.addAll(measured(jmh.run(entry.benchmark(), ".*", entry.paramsOf(Implementation.plain, quick),
-                        profile.kernels())));
-                results.addAll(measured(jmh.run(entry.benchmark(), ".*", entry.paramsOf(Implementation.vector, quick),
-                        profile.kernels())));
+                for (Implementation side : List.of(Implementation.reference, Implementation.plain, Implementation.vector)) {
+                    Profile.Timing timing = switch (side) {
+                        case reference -> profile.reference();
+                        case vector -> profile.vector();
+                        default -> profile.kernels();
+                    };
+                    for (Map<String, List<String>> params : entry.runsOf(side, profile.quick())) {
+                        results.addAll(measured(jmh.run(entry.benchmark(), entry.methodsIn(profile.quick()), params, timing)));
+                    }
+                }
                 for (KernelEntry.Peer peer : entry.peers()) {
                     if (peerProblem.isEmpty()) {
-                        Map<String, List<String>> params = new LinkedHashMap<>(entry.paramsOf(peer.impl(), quick));
-                        peer.params().forEach((k, v) -> params.put(k, List.of(v)));
-                        results.addAll(measured(jmh.run(entry.benchmark(), peer.methods(), params, profile.kernels())));
+                        for (Map<String, List<String>> runParams : entry.runsOf(peer.impl(), profile.quick())) {
+                            Map<String, List<String>> params = new LinkedHashMap<>(runParams);
+                            peer.params().forEach((k, v) -> params.put(k, List.of(v)));
+                            results.addAll(measured(jmh.run(entry.benchmark(), peer.methods(), params, profile.kernels())));
+                        }
                     }
                 }
                 List<RowGroup> entryGroups = RowGroup.of(entry, results);
                 groups.addAll(entryGroups);
                 out.println();
                 out.print(ReportTables.measured(entryGroups));
+                partStart = timed(times, entry.name(), partStart);
             }
 
             ProbeResults probes = new ProbeResults(fma, probes(jmh, profile, groups));
+            timed(times, "probes", partStart);
             List<KernelRow> rows = groups.stream().map(g -> KernelRow.of(g, probes)).toList();
             Map<Guard, Guard.Verdict> verdicts = new LinkedHashMap<>();
             guards.forEach(g -> verdicts.put(g, g.check(rows)));
@@ -112,6 +124,8 @@ public final class PerformanceReport {
         out.print(ReportTables.guards(report.verdicts()));
         out.println();
         out.println("load before: " + report.machine().loadBefore() + "; after: " + report.machine().loadAfter());
+        out.println("time by part: " + times.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.0f s", e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
         out.printf("wrote %s: %s, %s, %s, %s, %s (%.1f min)%n", options.out(), JSON, MARKDOWN, MACHINE, CHART, CURVE,
                 (System.nanoTime() - start) / 60e9);
         if (options.publish()) {
@@ -124,6 +138,13 @@ public final class PerformanceReport {
             out.println("report: a guard FAILED (see above): an anomaly that was fixed is back");
         }
         return passed;
+    }
+
+    /** Records the seconds since {@code since} as {@code part}'s time; returns now. */
+    private static long timed(Map<String, Double> times, String part, long since) {
+        long now = System.nanoTime();
+        times.put(part, (now - since) / 1e9);
+        return now;
     }
 
     /** Everything one run measured. */

@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
 
 /**
  * The measurements of one row before its ceilings are known: one benchmark method at one shape, with
@@ -16,13 +18,17 @@ import java.util.Set;
  */
 record RowGroup(String kernel, String shape, Cost cost, Map<Implementation, Measurement> sides) {
 
-    /** Groups an entry's measurements by method and shape (every parameter but {@code impl}). */
+    /**
+     * Groups an entry's measurements by method and shape (every parameter but {@code impl}); a row is named
+     * {@code family/method} when the benchmark class has several methods.
+     */
     static List<RowGroup> of(KernelEntry entry, Collection<Measurement> results) {
         Map<String, List<Measurement>> groups = new LinkedHashMap<>();
         for (Measurement m : results) {
             groups.computeIfAbsent(m.method() + m.shapeParams(), k -> new ArrayList<>()).add(m);
         }
-        boolean severalMethods = results.stream().map(Measurement::method).distinct().count() > 1;
+        boolean severalMethods = Stream.of(entry.benchmark().getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class)).count() > 1
+                || results.stream().map(Measurement::method).distinct().count() > 1;
         List<RowGroup> rows = new ArrayList<>();
         for (List<Measurement> group : groups.values()) {
             Measurement any = group.get(0);
