@@ -30,11 +30,22 @@ final class CompensatedSums {
      */
     static void panels(float[] o, float[] carry, float[] t, int vectors, int rows, float[] alpha) {
         for (int lane = 0; lane < vectors * L; lane += L) {
-            FloatVector a = FloatVector.fromArray(F, alpha, lane);
-            int first = lane / PANEL * rows * PANEL + lane % PANEL;
-            for (int r = 0, i = first; r < rows; r++, i += PANEL) {
+            int at = lane / PANEL * rows * PANEL + lane % PANEL;
+            add(o, carry, at, t, at, rows, 1, alpha, lane);
+        }
+    }
+
+    /**
+     * {@code o[i] ← α·o[i] + t[j]}, compensated in {@code carry} (same layout as o), for {@code i = at + r·PANEL + v·L}
+     * and {@code j = tAt + r·PANEL + v·L} with {@code r < rows}, {@code v < vectors} (a register tile's rows and vectors
+     * in panel-major buffers), vector v's α from lane {@code lane + v·L}.
+     */
+    static void add(float[] o, float[] carry, int at, float[] t, int tAt, int rows, int vectors, float[] alpha, int lane) {
+        for (int v = 0; v < vectors; v++) {
+            FloatVector a = FloatVector.fromArray(F, alpha, lane + v * L);
+            for (int r = 0, i = at + v * L, j = tAt + v * L; r < rows; r++, i += PANEL, j += PANEL) {
                 FloatVector sum = FloatVector.fromArray(F, o, i).mul(a);
-                FloatVector y = FloatVector.fromArray(F, t, i).sub(FloatVector.fromArray(F, carry, i).mul(a));
+                FloatVector y = FloatVector.fromArray(F, t, j).sub(FloatVector.fromArray(F, carry, i).mul(a));
                 FloatVector next = sum.add(y);
                 next.sub(sum).sub(y).intoArray(carry, i);
                 next.intoArray(o, i);

@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       and multiplied into the probability vectors.
  * </ul>
  * Key rows are read in place (a short last run of keys is copied out with zero rows); values come packed
- * (rows contiguous, padded with zeros to a multiple of {@link #ROWS} columns), so there are no tails.
- * A full panel runs 4 × 3 register tiles: twelve accumulators, four vector loads and three broadcasts
- * per twelve FMAs, no horizontal reductions; a partial panel (the last vectors of a block) runs each
+ * (rows contiguous, padded with zeros to a multiple of {@link #STEP} columns), so there are no tails.
+ * A full panel runs 4 × 4 register tiles: sixteen accumulators, four vector loads and four broadcasts
+ * per sixteen FMAs, no horizontal reductions; a partial panel (the last vectors of a block) runs each
  * vector against eight keys or columns. Every lane is a chain of fused
  * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
  * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
@@ -31,7 +31,9 @@ final class TileProducts {
     private static final int L = F.length();
     /** Lanes per panel: four vectors. */
     static final int PANEL = 4 * L;
-    /** Keys and value columns are processed in multiples of this many; callers pad both to it. */
+    /** Keys and value columns are processed in multiples of this many (4 × 4 and 1 × 8 register tiles). */
+    static final int STEP = 8;
+    /** Buffers of keys are padded to multiples of this many (a multiple of {@link #STEP}). */
     static final int ROWS = 24;
 
     private TileProducts() {}
@@ -53,13 +55,13 @@ final class TileProducts {
             int q0 = g * d * PANEL;
             int s0 = g * sRows * PANEL;
             if (vectors - 4 * g >= 4) {
-                int whole = keys - keys % 3;
-                for (int j = 0; j < whole; j += 3) {
-                    scores4x3(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL);
+                int whole = keys - keys % 4;
+                for (int j = 0; j < whole; j += 4) {
+                    scores4x4(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL);
                 }
                 if (whole < keys) {
-                    TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 3);
-                    scores4x3(qT, q0, d, tail, 0, d, s, s0 + whole * PANEL);
+                    TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 4);
+                    scores4x4(qT, q0, d, tail, 0, d, s, s0 + whole * PANEL);
                 }
                 continue;
             }
@@ -78,21 +80,26 @@ final class TileProducts {
         }
     }
 
-    private static void scores4x3(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
+    private static void scores4x4(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
         int k1 = k0 + kStride;
         int k2 = k1 + kStride;
+        int k3 = k2 + kStride;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
+        FloatVector a3 = a0;
         FloatVector b0 = a0;
         FloatVector b1 = a0;
         FloatVector b2 = a0;
+        FloatVector b3 = a0;
         FloatVector c0 = a0;
         FloatVector c1 = a0;
         FloatVector c2 = a0;
+        FloatVector c3 = a0;
         FloatVector d0 = a0;
         FloatVector d1 = a0;
         FloatVector d2 = a0;
+        FloatVector d3 = a0;
         for (int c = 0, q = q0; c < d; c++, q += PANEL) {
             FloatVector w = FloatVector.fromArray(F, qT, q);
             FloatVector x = FloatVector.fromArray(F, qT, q + L);
@@ -113,6 +120,11 @@ final class TileProducts {
             b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
             c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
             d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
+            e = FloatVector.broadcast(F, k[k3 + c]);
+            a3 = FMA ? w.fma(e, a3) : w.mul(e).add(a3);
+            b3 = FMA ? x.fma(e, b3) : x.mul(e).add(b3);
+            c3 = FMA ? y.fma(e, c3) : y.mul(e).add(c3);
+            d3 = FMA ? z.fma(e, d3) : z.mul(e).add(d3);
         }
         a0.intoArray(s, at);
         b0.intoArray(s, at + L);
@@ -126,6 +138,10 @@ final class TileProducts {
         b2.intoArray(s, at + 2 * PANEL + L);
         c2.intoArray(s, at + 2 * PANEL + 2 * L);
         d2.intoArray(s, at + 2 * PANEL + 3 * L);
+        a3.intoArray(s, at + 3 * PANEL);
+        b3.intoArray(s, at + 3 * PANEL + L);
+        c3.intoArray(s, at + 3 * PANEL + 2 * L);
+        d3.intoArray(s, at + 3 * PANEL + 3 * L);
     }
 
     private static void scores1x8(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
@@ -167,30 +183,34 @@ final class TileProducts {
     }
 
     /**
-     * {@code Tᵀ[c] = Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of {@link #ROWS} (packed value
-     * rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows, Tᵀ has dv. The tile's
-     * sums, formed from zero in a chain of their own; the block adds them to its output with
-     * {@link CompensatedSums#panels}.
+     * {@code Oᵀ[c] ← α·Oᵀ[c] + Tᵀ[c]} with {@code Tᵀ[c] = Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of
+     * {@link #STEP} (packed value rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows, Oᵀ and its
+     * compensation {@code carry} have dv. The tile's sums T are formed from zero in a chain of their own, one
+     * register tile at a time, and each register tile is added at once ({@link CompensatedSums#add}) through
+     * {@code tile} ({@code 8·PANEL} floats of scratch, hot in L1): Oᵀ is walked once per tile, and T is never a
+     * buffer of its own.
      */
-    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] tT) {
+    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] alpha, float[] oT,
+                           float[] carry, float[] tile) {
         for (int g = 0; 4 * g < vectors; g++) {
             int p0 = g * pRows * PANEL;
             int o0 = g * dv * PANEL;
             if (vectors - 4 * g >= 4) {
-                for (int c = 0; c < dv; c += 3) {
-                    accumulate4x3(p, p0, keys, v, c, dv, tT, o0 + c * PANEL);
+                for (int c = 0; c < dv; c += 4) {
+                    accumulate4x4(p, p0, keys, v, c, dv, alpha, g * PANEL, oT, carry, o0 + c * PANEL, tile);
                 }
                 continue;
             }
             for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
                 for (int c = 0; c < dv; c += 8) {
-                    accumulate1x8(p, p0 + lane, keys, v, c, dv, tT, o0 + c * PANEL + lane);
+                    accumulate1x8(p, p0 + lane, keys, v, c, dv, alpha, g * PANEL + lane, oT, carry, o0 + c * PANEL + lane, tile);
                 }
             }
         }
     }
 
-    private static void accumulate4x3(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] tT, int o) {
+    private static void accumulate4x4(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] alpha, int lane,
+                                      float[] oT, float[] carry, int o, float[] tile) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector b0 = a0;
         FloatVector c0 = a0;
@@ -203,6 +223,10 @@ final class TileProducts {
         FloatVector b2 = a0;
         FloatVector c2 = a0;
         FloatVector d2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b3 = a0;
+        FloatVector c3 = a0;
+        FloatVector d3 = a0;
         for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += PANEL) {
             FloatVector w = FloatVector.fromArray(F, p, at);
             FloatVector x = FloatVector.fromArray(F, p, at + L);
@@ -223,22 +247,33 @@ final class TileProducts {
             b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
             c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
             d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
+            e = FloatVector.broadcast(F, v[row + 3]);
+            a3 = FMA ? w.fma(e, a3) : w.mul(e).add(a3);
+            b3 = FMA ? x.fma(e, b3) : x.mul(e).add(b3);
+            c3 = FMA ? y.fma(e, c3) : y.mul(e).add(c3);
+            d3 = FMA ? z.fma(e, d3) : z.mul(e).add(d3);
         }
-        a0.intoArray(tT, o);
-        b0.intoArray(tT, o + L);
-        c0.intoArray(tT, o + 2 * L);
-        d0.intoArray(tT, o + 3 * L);
-        a1.intoArray(tT, o + PANEL);
-        b1.intoArray(tT, o + PANEL + L);
-        c1.intoArray(tT, o + PANEL + 2 * L);
-        d1.intoArray(tT, o + PANEL + 3 * L);
-        a2.intoArray(tT, o + 2 * PANEL);
-        b2.intoArray(tT, o + 2 * PANEL + L);
-        c2.intoArray(tT, o + 2 * PANEL + 2 * L);
-        d2.intoArray(tT, o + 2 * PANEL + 3 * L);
+        a0.intoArray(tile, 0);
+        b0.intoArray(tile, L);
+        c0.intoArray(tile, 2 * L);
+        d0.intoArray(tile, 3 * L);
+        a1.intoArray(tile, PANEL);
+        b1.intoArray(tile, PANEL + L);
+        c1.intoArray(tile, PANEL + 2 * L);
+        d1.intoArray(tile, PANEL + 3 * L);
+        a2.intoArray(tile, 2 * PANEL);
+        b2.intoArray(tile, 2 * PANEL + L);
+        c2.intoArray(tile, 2 * PANEL + 2 * L);
+        d2.intoArray(tile, 2 * PANEL + 3 * L);
+        a3.intoArray(tile, 3 * PANEL);
+        b3.intoArray(tile, 3 * PANEL + L);
+        c3.intoArray(tile, 3 * PANEL + 2 * L);
+        d3.intoArray(tile, 3 * PANEL + 3 * L);
+        CompensatedSums.add(oT, carry, o, tile, 0, 4, 4, alpha, lane);
     }
 
-    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] tT, int o) {
+    private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] alpha, int lane,
+                                      float[] oT, float[] carry, int o, float[] tile) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -266,13 +301,14 @@ final class TileProducts {
             FloatVector b7 = FloatVector.broadcast(F, v[row + 7]);
             a7 = FMA ? x.fma(b7, a7) : x.mul(b7).add(a7);
         }
-        a0.intoArray(tT, o);
-        a1.intoArray(tT, o + PANEL);
-        a2.intoArray(tT, o + 2 * PANEL);
-        a3.intoArray(tT, o + 3 * PANEL);
-        a4.intoArray(tT, o + 4 * PANEL);
-        a5.intoArray(tT, o + 5 * PANEL);
-        a6.intoArray(tT, o + 6 * PANEL);
-        a7.intoArray(tT, o + 7 * PANEL);
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, PANEL);
+        a2.intoArray(tile, 2 * PANEL);
+        a3.intoArray(tile, 3 * PANEL);
+        a4.intoArray(tile, 4 * PANEL);
+        a5.intoArray(tile, 5 * PANEL);
+        a6.intoArray(tile, 6 * PANEL);
+        a7.intoArray(tile, 7 * PANEL);
+        CompensatedSums.add(oT, carry, o, tile, 0, 8, 1, alpha, lane);
     }
 }

@@ -11,18 +11,19 @@ import java.util.Arrays;
  * its rows wrap): the tile's key rows packed as floats (half precision converted as they are read,
  * {@link TilePacks#pack}), the {@link LogitGuard} on their norms, logits {@code S = Qᵀ·K}, the scheme, soft cap,
  * bias and masks ({@link TileLogits}), the online softmax, then {@code Oᵀ = α·Oᵀ + P·V} over the tile's packed
- * value rows (the tile's sums formed apart and added compensated, {@link CompensatedSums}). No {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
+ * value rows (the tile's sums formed apart and added compensated, as {@link CompensatedSums} adds them). No {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
  * floats. Where the guard refuses a tile, the block is computed exactly instead
  * ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
     private final TilePacks packs = new TilePacks();
-    /** S, then P {@code [tileRows × lanes]}; Oᵀ, its compensation and the tile's sums Tᵀ {@code [paddedValueDim × lanes]}. */
+    /** S, then P {@code [tileRows × lanes]}; Oᵀ and its compensation {@code [paddedValueDim × lanes]}. */
     private float[] logits = new float[0];
     private float[] output = new float[0];
     private float[] carry = new float[0];
-    private float[] sums = new float[0];
-    /** The tile size padded to a multiple of {@link TileProducts#ROWS}, and the value width padded alike. */
+    /** One register tile of the tile's sums ({@link TileProducts#accumulate}). */
+    private final float[] sums = new float[8 * TileProducts.PANEL];
+    /** The tile size padded to a multiple of {@link TileProducts#ROWS}, and the value width to one of {@link TileProducts#STEP}. */
     private int tileRows;
     private int paddedValueDim;
 
@@ -55,7 +56,7 @@ final class WideBlock extends Block {
         int keys = j1 - j0;
         float[] keyRows = packs.keys(tileRows * d);
         int rows = TilePacks.pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, keys, d,
-                d, keyRows, TileProducts.ROWS);
+                d, keyRows, TileProducts.STEP);
         if (!LogitGuard.allows(call, queryNorm, scratch.guard.largestNorm(keyRows, keys, d), extraNorm)) {
             return false;
         }
@@ -64,16 +65,15 @@ final class WideBlock extends Block {
         softmax.tile(logits, tileRows, entries.vectors, keys);
         float[] valueRows = packs.values(tileRows * paddedValueDim);
         TilePacks.pack(call.valueRows(), call.valueHalves(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(),
-                softmax.valueScale(), keys, call.valueDim(), paddedValueDim, valueRows, TileProducts.ROWS);
-        TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, sums);
-        CompensatedSums.panels(output, carry, sums, entries.vectors, paddedValueDim, softmax.alpha());
+                softmax.valueScale(), keys, call.valueDim(), paddedValueDim, valueRows, TileProducts.STEP);
+        TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, softmax.alpha(), output, carry, sums);
         scheme.accumulateValueWeights(entries, logits, tileRows, j0, j1, softmax.alpha());
         return true;
     }
 
     private void reserve(AttentionCall call, int tile) {
         tileRows = TilePacks.padded(tile);
-        paddedValueDim = TilePacks.padded(call.valueDim());
+        paddedValueDim = (call.valueDim() + TileProducts.STEP - 1) / TileProducts.STEP * TileProducts.STEP;
         int lanes = entries.panels() * TileProducts.PANEL;
         if (logits.length < tileRows * lanes) {
             logits = new float[tileRows * lanes];
@@ -81,7 +81,6 @@ final class WideBlock extends Block {
         if (output.length < paddedValueDim * lanes) {
             output = new float[paddedValueDim * lanes];
             carry = new float[paddedValueDim * lanes];
-            sums = new float[paddedValueDim * lanes];
         }
         Arrays.fill(output, 0, paddedValueDim * lanes, 0f);
         Arrays.fill(carry, 0, paddedValueDim * lanes, 0f);
