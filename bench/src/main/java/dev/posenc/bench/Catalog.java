@@ -52,15 +52,16 @@ public final class Catalog {
                     .quick("scheme", "alibi", "t5")
                     // Two threads on two shared vCPUs show little (the FMA probe itself scales 1.07×): full profile only.
                     .quickMethods("prefill"),
-            KernelEntry.of("decode", DecodeBenchmark.class,
-                            p -> Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.precision(p.get("kv")).bytes()))
+            KernelEntry.of("decode", DecodeBenchmark.class, Catalog::decode)
+                    .method("decodeTwoThreads", p -> decode(p).onThreads(2))
                     .shape(p -> DecodeBenchmark.HEADS + "q/" + DecodeBenchmark.KV_HEADS + "kv×" + DecodeBenchmark.HEAD_DIM + ", "
                             + p.get("keys") + " pos, " + p.get("kv") + " K/V " + mebibytes(p) + " " + p.get("storage") + ", "
                             + p.get("scheme"))
                     // Quick: f32 with and without ALiBi, F16 and BF16 with ALiBi, at 4096 positions; f32 without a scheme
                     // (Jlama's shape) at 32768 too, without the reference and plain Java (a call of theirs there takes
-                    // about a second). The full profile runs every combination.
+                    // about a second); one thread. The full profile runs every combination and decodeTwoThreads.
                     .quick("scheme", "none", "alibi").quick("storage", "offheap").quick("keys", "4096").quick("kv", "f32")
+                    .quickMethods("decode")
                     .quickAlso(Set.of(Implementation.vector), "kv", "f16", "scheme", "alibi")
                     .quickAlso(Set.of(Implementation.vector), "kv", "bf16", "scheme", "alibi")
                     .quickAlso(Set.of(Implementation.vector, Implementation.jlama), "keys", "32768", "scheme", "none")
@@ -98,6 +99,11 @@ public final class Catalog {
 
     private static int keys(java.util.Map<String, String> p) {
         return Integer.parseInt(p.get("keys"));
+    }
+
+    /** A decode step's cost: one read of the cache's K and V in its precision. */
+    private static Cost decode(java.util.Map<String, String> p) {
+        return Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.precision(p.get("kv")).bytes());
     }
 
     private static String mebibytes(java.util.Map<String, String> p) {

@@ -52,7 +52,12 @@ public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> spec
         return new Cost(Units.TOKENS, Optional.of(new Traffic(AccessPattern.READ, values, bytesPerValue)), Optional.empty(), 1);
     }
 
-    /** This cost plus {@code perElement} calls of {@code function} per element. */
+    /** This cost on {@code threads} threads: bound by that many FMA peaks (memory probes stay single-threaded). */
+    public Cost onThreads(int threads) {
+        return new Cost(unit, traffic, special, threads);
+    }
+
+        /** This cost plus {@code perElement} calls of {@code function} per element. */
     public Cost with(String function, double perElement) {
         return new Cost(unit, traffic, Optional.of(new Special(function, perElement)), fmaThreads);
     }
