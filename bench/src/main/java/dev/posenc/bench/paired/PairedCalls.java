@@ -1,0 +1,210 @@
+package dev.posenc.bench.paired;
+
+import java.io.File;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Two builds of one benchmark timed call by call in ONE JVM, each build in its own class loader, the order
+ * alternating: both sides see the same JIT, the same load and the same phase of a shared machine, so the
+ * median of the paired ratios settles "is B slower than A?" where JMH's medians over separate JVMs cannot
+ * (on the 2-vCPU VM of issue 12, prefill switched between phases 1.35× apart inside one JVM, for seconds).
+ * Each call is timed alone, so use it for calls of 0.1 ms or more; it measures no throughput for the report.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.posenc.bench.paired.PairedCalls \
+ *     old/benchmarks.jar AttentionBenchmark.prefill:scheme=alibi \
+ *     bench/target/benchmarks.jar AttentionBenchmark.prefill:scheme=alibi [warm-up pairs] [pairs]</pre>
+ *
+ * A side is a class path (jars or folders, {@code File.pathSeparator} between them) and
+ * {@code Benchmark.method[:field=value,...]}: a benchmark class of {@code dev.posenc.bench}, its public
+ * {@code @Param} fields ({@code impl} is {@code vector} unless given), set before its {@code @Setup} methods run.
+ */
+public final class PairedCalls {
+    private PairedCalls() {}
+
+    /** One benchmark call of one build, ready to be timed. */
+    static final class Side implements AutoCloseable {
+        private final URLClassLoader loader;
+        private final Object benchmark;
+        private final Method method;
+        private final Object[] states;
+
+        Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
+            String[] parts = spec.split(":", 2);
+            int dot = parts[0].lastIndexOf('.');
+            if (dot < 0) {
+                throw new IllegalArgumentException("a side is Benchmark.method[:field=value,...], was " + spec);
+            }
+            Map<String, String> params = new LinkedHashMap<>(Map.of("impl", "vector"));
+            params.putAll(params(parts.length > 1 ? parts[1] : ""));
+            loader = new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader());
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader); // the kernels' ServiceLoader looks here
+            try {
+                Class<?> type = loader.loadClass("dev.posenc.bench." + parts[0].substring(0, dot));
+                benchmark = type.getConstructor().newInstance();
+                for (Map.Entry<String, String> p : params.entrySet()) {
+                    Field field = type.getField(p.getKey());
+                    field.set(benchmark, value(field.getType(), p.getValue()));
+                }
+                setUp(benchmark);
+                method = Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(parts[0].substring(dot + 1)))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no method " + parts[0]));
+                states = new Object[method.getParameterCount()];
+                for (int i = 0; i < states.length; i++) {
+                    states[i] = method.getParameterTypes()[i].getConstructor().newInstance();
+                    setUp(states[i]);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                try {
+                    loader.close();
+                } catch (java.io.IOException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+
+        /** The benchmark's class, as this side's loader defined it. */
+        Class<?> benchmarkClass() {
+            return benchmark.getClass();
+        }
+
+        /** One call, in nanoseconds. */
+        long time() throws ReflectiveOperationException {
+            long start = System.nanoTime();
+            method.invoke(benchmark, states);
+            return System.nanoTime() - start;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Method m : benchmark.getClass().getMethods()) {
+                if (annotated(m, "TearDown") && m.getParameterCount() == 0) {
+                    m.invoke(benchmark);
+                }
+            }
+            loader.close();
+        }
+    }
+
+    /**
+     * Times {@code pairs} pairs after {@code warm} unrecorded ones, A first in even pairs and B first in odd
+     * ones; returns {@code [2][pairs]} nanoseconds, A's then B's.
+     */
+    static long[][] run(Side a, Side b, int warm, int pairs) throws ReflectiveOperationException {
+        for (int i = 0; i < warm; i++) {
+            a.time();
+            b.time();
+        }
+        long[][] t = new long[2][pairs];
+        for (int i = 0; i < pairs; i++) {
+            if (i % 2 == 0) {
+                t[0][i] = a.time();
+                t[1][i] = b.time();
+            } else {
+                t[1][i] = b.time();
+                t[0][i] = a.time();
+            }
+        }
+        return t;
+    }
+
+    /** The summary line: each side's median and fastest call, and B's speed over A's (tA/tB per pair): median and quartiles. */
+    static String summary(long[] a, long[] b) {
+        double[] speed = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            speed[i] = (double) a[i] / b[i];
+        }
+        Arrays.sort(speed);
+        long[] sa = a.clone();
+        long[] sb = b.clone();
+        Arrays.sort(sa);
+        Arrays.sort(sb);
+        int n = speed.length;
+        return String.format(Locale.ROOT, "A median %.3f ms (fastest %.3f), B median %.3f ms (fastest %.3f); B's speed ÷ A's,"
+                        + " paired: median %.3f, quartiles %.3f–%.3f, %d pairs", sa[n / 2] / 1e6, sa[0] / 1e6, sb[n / 2] / 1e6,
+                sb[0] / 1e6, speed[n / 2], speed[n / 4], speed[3 * n / 4], n);
+    }
+
+    /** {@code field=value,...} as a map, in order. */
+    static Map<String, String> params(String list) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : list.isEmpty() ? new String[0] : list.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("a parameter is field=value, was " + pair);
+            }
+            params.put(kv[0], kv[1]);
+        }
+        return params;
+    }
+
+    private static URL[] urls(String classPath) throws MalformedURLException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            urls.add(new File(entry).toURI().toURL());
+        }
+        return urls.toArray(URL[]::new);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object value(Class<?> type, String text) {
+        if (type == int.class) {
+            return Integer.parseInt(text);
+        }
+        if (type.isEnum()) {
+            return Enum.valueOf((Class<? extends Enum>) type, text);
+        }
+        if (type == String.class) {
+            return text;
+        }
+        throw new IllegalArgumentException("cannot set a field of type " + type.getName() + " to " + text);
+    }
+
+    /** Runs the object's JMH {@code @Setup} methods that take no argument (its own loader's annotation). */
+    private static void setUp(Object o) throws ReflectiveOperationException {
+        for (Method m : o.getClass().getMethods()) {
+            if (annotated(m, "Setup") && m.getParameterCount() == 0) {
+                m.invoke(o);
+            }
+        }
+    }
+
+    private static boolean annotated(Method m, String jmhAnnotation) {
+        return Arrays.stream(m.getAnnotations())
+                .anyMatch(a -> a.annotationType().getName().equals("org.openjdk.jmh.annotations." + jmhAnnotation));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4 && args.length != 6) {
+            System.err.println("usage: PairedCalls <class path A> <Benchmark.method[:f=v,...]> <class path B>"
+                    + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)]");
+            System.exit(2);
+        }
+        int warm = args.length == 6 ? Integer.parseInt(args[4]) : 20;
+        int pairs = args.length == 6 ? Integer.parseInt(args[5]) : 60;
+        try (Side a = new Side(args[0], args[1]); Side b = new Side(args[2], args[3])) {
+            long[][] t = run(a, b, warm, pairs);
+            System.out.println("A = " + args[0] + " " + args[1]);
+            System.out.println("B = " + args[2] + " " + args[3]);
+            System.out.println(summary(t[0], t[1]));
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+}
