@@ -26,7 +26,8 @@ final class CompensatedSums {
     /**
      * Lane-major sums by panel ({@link TileProducts#at}): {@code o[g·rows·PANEL + r·PANEL + v] ← α[lane]·o + t}
      * with lane {@code = g·PANEL + v < vectors·L} and {@code r < rows}, compensated in {@code carry} (same layout).
-     * A wide block's {@code Oᵀ} ({@code rows = } the padded value width), or the softmax's sums l ({@code rows = 1}).
+     * The online softmax's sums l ({@code rows = 1}); a wide block adds its {@code Oᵀ} a register tile at a time
+     * ({@link #add}).
      */
     static void panels(float[] o, float[] carry, float[] t, int vectors, int rows, float[] alpha) {
         for (int lane = 0; lane < vectors * L; lane += L) {

@@ -57,7 +57,7 @@ public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> spec
         return new Cost(unit, traffic, special, threads);
     }
 
-        /** This cost plus {@code perElement} calls of {@code function} per element. */
+    /** This cost plus {@code perElement} calls of {@code function} per element. */
     public Cost with(String function, double perElement) {
         return new Cost(unit, traffic, Optional.of(new Special(function, perElement)), fmaThreads);
     }
