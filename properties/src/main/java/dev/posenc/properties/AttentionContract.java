@@ -365,6 +365,8 @@ public abstract class AttentionContract {
         BadInput.rejects(() -> o.withWindow(-1), null, "window", "-1");
         BadInput.rejects(() -> o.withScale(Double.NaN), null, "scale", "NaN");
         BadInput.rejects(() -> o.withSoftCap(0), null, "softCap", "0");
+        BadInput.rejects(() -> o.withScale(1e30).withSoftCap(1e-30), null, "scale / softCap", "scale = 1.0E30", "softCap = 1.0E-30");
+        BadInput.rejects(() -> o.withSoftCap(1e30).withScale(1e-30), null, "scale / softCap", "scale = 1.0E-30", "softCap = 1.0E30");
         BadInput.rejects(() -> o.withValueDim(0), null, "valueDim", "0");
         BadInput.rejects(() -> o.withScheme(AlibiBias.of(3)), null, "3 heads", "heads = 4");
         BadInput.rejects(() -> o.withScheme(T5RelativeBias.of(T5Buckets.of(true), 2, new float[64], 0)), null, "2 heads");

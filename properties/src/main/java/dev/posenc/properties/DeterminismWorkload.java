@@ -184,8 +184,10 @@ public final class DeterminismWorkload {
         AxialPositions thw = AxialPositions.of(Positions.of(0, 5, 5, 9), Positions.of(0, 1, 2, 1 << 20),
                 Positions.of(7, 0, 3, 1));
         out.put("rope M-RoPE", apply(y -> k.rope().rotate(mrope, thw, 2, x, 0, y, 0), x.length));
-        Xpos xpos = Xpos.of(128).keys();
-        out.put("rope xPos keys", apply(y -> k.rope().rotate(xpos, positions, 2, x, 0, y, 0), x.length));
+        // Far positions, within the ±36k around the centre where xPos's scales stay below the float maximum.
+        Xpos xpos = Xpos.of(128).keys().withCenter(1 << 30);
+        Positions far = Positions.of((1 << 30) - 3000, (1 << 30) - 7, 1 << 30, (1 << 30) + 30_000);
+        out.put("rope xPos keys", apply(y -> k.rope().rotate(xpos, far, 2, x, 0, y, 0), x.length));
     }
 
     private static void attention(KernelProvider k, Map<String, Case> out) {

@@ -280,5 +280,8 @@ public abstract class XposContract {
         BadInput.rejects(() -> Xpos.of(RotaryEmbedding.of(8, 10_000, RopeLayout.INTERLEAVED), 0), null, "scaleBase", "0");
         BadInput.rejects(() -> Xpos.of(RotaryEmbedding.of(8, 10_000, RopeLayout.INTERLEAVED), Double.NaN), null, "scaleBase");
         BadInput.rejects(() -> Xpos.centeredOn(-3), null, "length", "-3");
+        BadInput.rejects(() -> k.rotate(x.keys(), Positions.of(1, 40_000), 3, in, 0, out, 0), out, "position 40000",
+                "centre 0", "overflows float");
+        BadInput.rejects(() -> k.rotate(x.withCenter(50_000), two, 3, in, 0, out, 0), out, "centre 50000", "overflows float");
     }
 }

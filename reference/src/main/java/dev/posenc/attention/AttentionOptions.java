@@ -38,6 +38,11 @@ public final class AttentionOptions {
         this.window = window;
         this.softCap = softCap;
         this.scheme = scheme;
+        if (softCap > 0 && !(scale / softCap >= Float.MIN_NORMAL && scale / softCap <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("scale / softCap = " + scale / softCap + " must be a positive normal float, in ["
+                    + Float.MIN_NORMAL + ", " + Float.MAX_VALUE + "] (kernels scale the queries by it in float): scale = "
+                    + scale + ", softCap = " + softCap);
+        }
         if (scheme != null) {
             scheme.requireCompatible(heads, headDim, valueDim, causal != CausalMask.NONE, window);
         }
@@ -104,7 +109,8 @@ public final class AttentionOptions {
      * Logit soft-capping (Gemma 2, Grok): the scaled logit x becomes {@code cap·tanh(x/cap)} before any
      * position scheme's bias or mask is added (FlashAttention-2's order).
      *
-     * @param cap a positive normal float, {@code [2⁻¹²⁶, Float.MAX_VALUE]} (Gemma 2: 50)
+     * @param cap a positive normal float, {@code [2⁻¹²⁶, Float.MAX_VALUE]} (Gemma 2: 50), with {@code scale/cap} one
+     *            too (kernels scale the queries by it in float; without this check an extreme pair overflowed)
      */
     public AttentionOptions withSoftCap(double cap) {
         Checks.floatScale(cap, "softCap");

@@ -176,11 +176,12 @@ public interface RopeKernel {
         requireNonNegative(positions.min(), positions);
     }
 
-    /** The checks of {@code rotate} with xPos: those of {@code rotate} with its embedding. */
+    /** The checks of {@code rotate} with xPos: those of {@code rotate} with its embedding, and no scale overflowing float. */
     static void checkArguments(Xpos xpos, Positions positions, int heads, float[] x, int xOffset, float[] out,
                                int outOffset) {
         Checks.notNull(xpos, "xpos");
         checkArguments(xpos.embedding(), positions, heads, x, xOffset, out, outOffset);
+        xpos.requireFinite(positions.min(), positions.max());
     }
 
     /** The checks of {@link #shift}: those of {@code rotate} with {@code rows} rows and no positions. */

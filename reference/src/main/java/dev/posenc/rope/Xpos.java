@@ -13,8 +13,11 @@ import java.util.Objects;
  * ({@link RopeLayout#INTERLEAVED}) with {@code inv_freq = 10000^(−2i/d)}, keys {@code downscale=True}. The
  * centre {@code c} keeps the scales near 1: torchscale uses {@code c = ⌈L/2⌉} for a sequence of L tokens
  * ({@code min_pos = −L // 2}), see {@link #centeredOn}; any c common to queries and keys gives the same scores.
- * Far from the centre the scales leave the float range ({@code ζ_0^(−|p − c|/γ)} passes 2¹²⁷ at
- * {@code |p − c| ≈ 36 000} for γ = 512): outputs there are infinite or zero.
+ * Far from the centre the scales leave the float range: {@code ζ_0^(−|p − c|/γ)} passes {@code Float.MAX_VALUE} at
+ * {@code |p − c| ≈ 36 000} for γ = 512 (queries before the centre, keys after it). A rotation whose scale would
+ * overflow is refused ({@link #requireFinite}), where torchscale's float32 gives infinities; move the centre
+ * ({@link #withCenter}) to the sequence's middle. Scales on the other side shrink towards 0 (subnormal, then 0):
+ * such a row's score with a row near the centre is that small indeed.
  *
  * <p>The rotation is {@link #embedding()}'s, with its layout, frequencies and attention factor (which
  * multiplies the scales): a default {@code RotaryEmbedding.of(d, 10_000, INTERLEAVED)} is torchscale's.
@@ -97,6 +100,27 @@ public final class Xpos {
     public double scale(int i, int position) {
         double exponent = ((double) position - center) / scaleBase;
         return Math.pow(zeta(i), keys ? -exponent : exponent);
+    }
+
+    /**
+     * Requires every scale at positions {@code [min, max]} to be at most {@code Float.MAX_VALUE}: pair 0's
+     * {@code ζ_0^(±(p − c)/γ)} (the smallest ζ, so the largest scale) at both ends (the attention factor, near 1,
+     * multiplies it).
+     *
+     * @throws IllegalArgumentException naming the position, the centre and the scale otherwise
+     */
+    public void requireFinite(int min, int max) {
+        requireFinite(min);
+        requireFinite(max);
+    }
+
+    private void requireFinite(int position) {
+        double s = scale(0, position);
+        if (!(s <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("xPos scale ζ_0^(" + (keys ? "−" : "+") + "(p − c)/γ) = " + s + " at position "
+                    + position + " (centre " + center + ", γ = " + scaleBase + ") overflows float (max " + Float.MAX_VALUE
+                    + "): keep positions near the centre (withCenter, e.g. Xpos.centeredOn(length))");
+        }
     }
 
     @Override
