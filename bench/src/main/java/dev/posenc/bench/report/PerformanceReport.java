@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,13 +33,13 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * The performance report: the FMA peak and the bandwidth curve; then every selected kernel family on
- * each side (reference, plain Java, vector, and the peer where it has the kernel), printing each
- * family's rows as soon as they are measured; then the probes each row's ceilings need (a memory probe
- * with the row's pattern and working set, a special-function probe over its size); then the rows set
- * against their ceilings, the guards (timing the calls of paired guards alternately in this JVM), the
- * targets, and {@code jmh.json}, {@code report.md}, {@code machine.md},
- * {@code chart.png} and {@code bandwidth.png} in one folder.
+ * The performance report: the bandwidth curve; then every selected kernel family on each side
+ * (reference, plain Java, vector, and the peer where it has the kernel), printing each family's rows as
+ * soon as they are measured; then the probes each row's ceilings need (the FMA peak, a memory probe with
+ * the row's pattern and working set, a special-function probe over its size, each on the row's threads);
+ * then the rows set against their ceilings, the guards (timing the calls of paired guards alternately in
+ * this JVM), the targets, and {@code jmh.json}, {@code report.md}, {@code machine.md}, {@code chart.png}
+ * and {@code bandwidth.png} in one folder.
  */
 public final class PerformanceReport {
     static final String JSON = "jmh.json";
@@ -46,6 +47,10 @@ public final class PerformanceReport {
     static final String MACHINE = "machine.md";
     static final String CHART = "chart.png";
     static final String CURVE = "bandwidth.png";
+
+    /** Probes by kind, then pattern or function, then threads: each probe's thread counts one after the other. */
+    private static final Comparator<Probe> ORDER = Comparator.comparing(Probe::kind).thenComparing(Probe::name)
+            .thenComparingInt(Probe::threads);
 
     private final ReportOptions options;
     private final String command;
@@ -77,11 +82,10 @@ public final class PerformanceReport {
             JmhSession jmh = new JmhSession();
             long partStart = System.nanoTime();
 
-            Rate fma = measured(jmh.run(PeakBenchmark.class, "fma", Map.of(), profile.probes())).get(0).rate("flops");
             BandwidthCurve curve = curve(jmh, profile, machine);
             out.println();
             out.print(ReportTables.curve(curve));
-            partStart = timed(times, "peak and curve", partStart);
+            partStart = timed(times, "curve", partStart);
 
             Optional<String> peerProblem = JlamaProbe.problem();
             peerProblem.ifPresent(p -> out.println("\npeer Jlama skipped: it cannot load here (" + p + ")"));
@@ -114,7 +118,8 @@ public final class PerformanceReport {
                 partStart = timed(times, entry.name(), partStart);
             }
 
-            ProbeResults probes = new ProbeResults(fma, probes(jmh, profile, groups));
+            Map<Probe, Rate> rates = probes(jmh, profile, groups);
+            ProbeResults probes = new ProbeResults(rates.remove(Probe.fma(1)), rates);
             partStart = timed(times, "probes", partStart);
             Map<Guard.Paired, PairedTimes> pairs = pairs(guards, entries, profile);
             timed(times, "paired calls", partStart);
@@ -194,16 +199,18 @@ public final class PerformanceReport {
     }
 
     /**
-     * Runs every probe the rows need, once each: the FMA peak on several threads, each special function at
-     * its sizes, each memory pattern at its working sets (one JMH run per pattern and thread count, each
-     * thread sweeping its share of the working set).
+     * Runs every probe the rows need, once each, in {@link #ORDER}: the FMA peak on one thread and right after it
+     * on each thread count a row runs on (adjacent, so that their ratio, the machine's scaling, sees one phase of a
+     * shared machine), then each memory pattern at its working sets (one JMH run per pattern and thread count, each
+     * thread sweeping its share of the working set), then each special function at its sizes.
      */
     private static Map<Probe, Rate> probes(JmhSession jmh, Profile profile, List<RowGroup> groups) throws RunnerException {
         Set<Probe> needed = new LinkedHashSet<>();
+        needed.add(Probe.fma(1));
         groups.forEach(g -> needed.addAll(g.probes()));
         Map<Probe, Rate> rates = new HashMap<>();
         Map<Probe, List<Probe>> memory = new LinkedHashMap<>();
-        for (Probe p : needed) {
+        for (Probe p : needed.stream().sorted(ORDER).toList()) {
             switch (p.kind()) {
                 case FMA -> rates.put(p, measured(jmh.run(PeakBenchmark.class, "fma", Map.of(), profile.probes(), p.threads()))
                         .get(0).rate("flops"));

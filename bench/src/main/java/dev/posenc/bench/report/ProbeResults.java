@@ -9,6 +9,11 @@ import java.util.Optional;
  * elements/s for a special function).
  */
 record ProbeResults(Rate fma, Map<Probe, Rate> rates) {
+    ProbeResults {
+        if (fma == null) {
+            throw new IllegalArgumentException("fma, the single-thread FMA peak, must be measured, was null");
+        }
+    }
 
     Optional<Rate> of(Probe probe) {
         return probe.equals(Probe.fma(1)) ? Optional.of(fma) : Optional.ofNullable(rates.get(probe));
