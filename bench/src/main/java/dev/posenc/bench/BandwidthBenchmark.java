@@ -11,10 +11,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The memory probe: single-thread bandwidth of one {@link AccessPattern} over a working set of
- * {@code bytes}, with the preferred float species, in bytes moved per second ({@link Bytes}). The
- * report runs it twice: as a curve from 16 KiB to 1 GiB (out of place), from which it reads the memory
- * levels, and at each kernel's own pattern and working set, which gives that kernel's memory ceiling.
+ * The memory probe: the bandwidth of one {@link AccessPattern} over a working set of {@code bytes} per
+ * thread, with the preferred float species, in bytes moved per second ({@link Bytes}, summed over JMH's
+ * threads). The report runs it as a curve from 16 KiB to 1 GiB (out of place, one thread), from which it
+ * reads the memory levels, and at each kernel's own pattern and working set, which gives that kernel's
+ * memory ceiling (a kernel on two threads: two threads, each over half its working set).
  */
 @State(Scope.Thread)
 public class BandwidthBenchmark extends ProbeBenchmark {
@@ -25,7 +26,7 @@ public class BandwidthBenchmark extends ProbeBenchmark {
     @Param({"OUT_OF_PLACE"})
     public AccessPattern pattern;
 
-    /** The working set in bytes (16384 … 1073741824). */
+    /** The working set of each thread in bytes (16384 … 1073741824). */
     @Param({"16384", "1048576", "67108864"})
     public long bytes;
 

@@ -2,22 +2,43 @@ package dev.posenc.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.posenc.bench.paired.PairedCalls;
+import dev.posenc.bench.paired.PairedTimes;
+import dev.posenc.bench.report.Guard;
 import dev.posenc.bench.report.KernelEntry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What the catalogue's quick profile keeps. */
+/** What the catalogue's quick profile keeps, and that its paired guards can run. */
 class CatalogTest {
     @Test
     void theCataloguesQuickDecodeKeepsEveryPrecisionAtOneSizeAndF32AtBoth() {
         KernelEntry decode = Catalog.KERNELS.stream().filter(e -> e.name().equals("decode")).findFirst().orElseThrow();
-        List<Map<String, List<String>>> vector = decode.runsOf(Implementation.vector, true);
+        List<Map<String, List<String>>> vector = decode.runsOf(Implementation.vector, true).stream().map(KernelEntry.Run::params).toList();
         for (String kv : List.of("f32", "f16", "bf16")) {
             assertEquals(true, vector.stream().anyMatch(p -> p.get("kv").contains(kv) && p.get("keys").contains("4096")), kv);
         }
         assertEquals(true, vector.stream().anyMatch(p -> p.get("kv").equals(List.of("f32")) && p.get("keys").equals(List.of("32768"))));
         // The reference never runs the long cache in the quick profile (a call there takes about a second).
-        assertEquals(false, decode.runsOf(Implementation.reference, true).stream().anyMatch(p -> p.get("keys").contains("32768")));
+        assertEquals(false, decode.runsOf(Implementation.reference, true).stream()
+                .anyMatch(r -> r.params().get("keys").contains("32768")));
+    }
+
+    @Test
+    void eachPairedGuardNamesACatalogueEntryAndCallsThatLoadAndRun() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        List<Guard.Paired> paired = Catalog.GUARDS.stream().filter(g -> g instanceof Guard.Paired).map(g -> (Guard.Paired) g).toList();
+        assertEquals(false, paired.isEmpty());
+        for (Guard.Paired g : paired) {
+            assertEquals(true, Catalog.KERNELS.stream().anyMatch(e -> e.name().equals(g.kernel())), g.kernel());
+            // One pair on the reference side, which computes a few query rows only: the specs load, set their fields and run.
+            PairedTimes t = PairedCalls.time(classPath, reference(g.denominator()), classPath, reference(g.numerator()), 0, 1);
+            assertEquals(1, t.pairs());
+        }
+    }
+
+    private static String reference(String spec) {
+        return spec + (spec.contains(":") ? "," : ":") + "impl=reference";
     }
 }

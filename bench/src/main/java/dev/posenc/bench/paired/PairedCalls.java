@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,7 +18,8 @@ import java.util.Map;
  * alternating: both sides see the same JIT, the same load and the same phase of a shared machine, so the
  * median of the paired ratios settles "is B slower than A?" where JMH's medians over separate JVMs cannot
  * (on the 2-vCPU VM of issue 12, prefill switched between phases 1.35× apart inside one JVM, for seconds).
- * Each call is timed alone, so use it for calls of 0.1 ms or more; it measures no throughput for the report.
+ * Each call is timed alone, so use it for calls of 0.1 ms or more. The report's paired guards
+ * ({@code Guard.Paired}) time two calls of one build the same way ({@link #time}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.posenc.bench.paired.PairedCalls \
@@ -104,9 +104,9 @@ public final class PairedCalls {
 
     /**
      * Times {@code pairs} pairs after {@code warm} unrecorded ones, A first in even pairs and B first in odd
-     * ones; returns {@code [2][pairs]} nanoseconds, A's then B's.
+     * ones.
      */
-    static long[][] run(Side a, Side b, int warm, int pairs) throws ReflectiveOperationException {
+    static PairedTimes run(Side a, Side b, int warm, int pairs) throws ReflectiveOperationException {
         for (int i = 0; i < warm; i++) {
             a.time();
             b.time();
@@ -121,24 +121,23 @@ public final class PairedCalls {
                 t[0][i] = a.time();
             }
         }
-        return t;
+        return new PairedTimes(t[0], t[1]);
     }
 
-    /** The summary line: each side's median and fastest call, and B's speed over A's (tA/tB per pair): median and quartiles. */
-    static String summary(long[] a, long[] b) {
-        double[] speed = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            speed[i] = (double) a[i] / b[i];
+    /**
+     * Loads side A ({@code Benchmark.method[:field=value,...]} of the build on {@code classPathA}) and side B,
+     * times {@code pairs} alternating pairs of their calls after {@code warm} unrecorded ones, and closes both.
+     */
+    public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs)
+            throws Exception {
+        if (warm < 0 || pairs < 1) {
+            throw new IllegalArgumentException("need warm >= 0 and pairs >= 1, was " + warm + " and " + pairs);
         }
-        Arrays.sort(speed);
-        long[] sa = a.clone();
-        long[] sb = b.clone();
-        Arrays.sort(sa);
-        Arrays.sort(sb);
-        int n = speed.length;
-        return String.format(Locale.ROOT, "A median %.3f ms (fastest %.3f), B median %.3f ms (fastest %.3f); B's speed ÷ A's,"
-                        + " paired: median %.3f, quartiles %.3f–%.3f, %d pairs", sa[n / 2] / 1e6, sa[0] / 1e6, sb[n / 2] / 1e6,
-                sb[0] / 1e6, speed[n / 2], speed[n / 4], speed[3 * n / 4], n);
+        try (Side a = new Side(classPathA, specA); Side b = new Side(classPathB, specB)) {
+            return run(a, b, warm, pairs);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** {@code field=value,...} as a map, in order. */
@@ -198,13 +197,9 @@ public final class PairedCalls {
         }
         int warm = args.length == 6 ? Integer.parseInt(args[4]) : 20;
         int pairs = args.length == 6 ? Integer.parseInt(args[5]) : 60;
-        try (Side a = new Side(args[0], args[1]); Side b = new Side(args[2], args[3])) {
-            long[][] t = run(a, b, warm, pairs);
-            System.out.println("A = " + args[0] + " " + args[1]);
-            System.out.println("B = " + args[2] + " " + args[3]);
-            System.out.println(summary(t[0], t[1]));
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs);
+        System.out.println("A = " + args[0] + " " + args[1]);
+        System.out.println("B = " + args[2] + " " + args[3]);
+        System.out.println(t.summary());
     }
 }

@@ -9,6 +9,7 @@ package dev.posenc.bench.report;
  * @param name      e.g. {@code memory}, {@code vector EXP}, {@code FMA peak}
  * @param detail    how it was measured and what it is in the probe's own unit
  * @param perSecond the bound in the row's unit (elements, tokens or FLOPs per second)
+ * @param source    the probe measured
  * @param probe     the probe's own rate (its noise), in {@code probeUnit}
  */
-record Ceiling(String name, String detail, double perSecond, Rate probe, Units probeUnit) {}
+record Ceiling(String name, String detail, double perSecond, Probe source, Rate probe, Units probeUnit) {}

@@ -5,15 +5,22 @@ import java.util.Optional;
 
 /**
  * What a kernel's work is, and so which ceilings bound it (see {@link Ceiling}): the memory traffic of
- * each element, the special function each element needs, and whether FLOPs are counted against the
- * FMA peak.
+ * each element, the special function each element needs, whether FLOPs are counted against the FMA
+ * peak, and on how many threads (every probe then runs on as many).
  *
- * @param unit       what the throughput columns count: elements, tokens (decode) or FLOPs
- * @param traffic    the memory pattern, if the kernel streams its data (then a memory probe applies)
- * @param special    the special function it cannot avoid, if any (then that function's probe applies)
- * @param fmaThreads the threads whose FMA peaks bound it, 0 if FLOPs are not counted
+ * @param unit    what the throughput columns count: elements, tokens (decode) or FLOPs
+ * @param traffic the memory pattern, if the kernel streams its data (then a memory probe applies)
+ * @param special the special function it cannot avoid, if any (then that function's probe applies)
+ * @param flops   whether its FLOPs are counted (then the FMA peak applies)
+ * @param threads the threads it runs on
  */
-public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> special, int fmaThreads) {
+public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> special, boolean flops, int threads) {
+
+    public Cost {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+        }
+    }
 
     /**
      * Memory traffic: each element touches {@code valuesPerElement} values of {@code bytesPerValue}
@@ -36,12 +43,12 @@ public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> spec
 
     /** A memory-bound kernel over float elements, one value per element. */
     public static Cost memory(AccessPattern pattern) {
-        return new Cost(Units.ELEMENTS, Optional.of(new Traffic(pattern, 1, Float.BYTES)), Optional.empty(), 0);
+        return new Cost(Units.ELEMENTS, Optional.of(new Traffic(pattern, 1, Float.BYTES)), Optional.empty(), false, 1);
     }
 
-    /** A compute-bound kernel whose benchmark counts FLOPs, bound by {@code threads} FMA peaks. */
+    /** A compute-bound kernel whose benchmark counts FLOPs, on {@code threads} threads (bound by their FMA peak). */
     public static Cost flops(int threads) {
-        return new Cost(Units.FLOPS, Optional.empty(), Optional.empty(), threads);
+        return new Cost(Units.FLOPS, Optional.empty(), Optional.empty(), true, threads);
     }
 
     /**
@@ -49,17 +56,17 @@ public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> spec
      * {@code bytesPerValue} bytes once; its FLOPs (counted) bound it on one thread too.
      */
     public static Cost decode(double values, int bytesPerValue) {
-        return new Cost(Units.TOKENS, Optional.of(new Traffic(AccessPattern.READ, values, bytesPerValue)), Optional.empty(), 1);
+        return new Cost(Units.TOKENS, Optional.of(new Traffic(AccessPattern.READ, values, bytesPerValue)), Optional.empty(), true, 1);
     }
 
-    /** This cost on {@code threads} threads: bound by that many FMA peaks (memory probes stay single-threaded). */
+    /** This cost on {@code threads} threads: bound by the probes run on as many. */
     public Cost onThreads(int threads) {
-        return new Cost(unit, traffic, special, threads);
+        return new Cost(unit, traffic, special, flops, threads);
     }
 
     /** This cost plus {@code perElement} calls of {@code function} per element. */
     public Cost with(String function, double perElement) {
-        return new Cost(unit, traffic, Optional.of(new Special(function, perElement)), fmaThreads);
+        return new Cost(unit, traffic, Optional.of(new Special(function, perElement)), flops, threads);
     }
 
     /** The counter the throughput is read from. */
@@ -73,8 +80,11 @@ public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> spec
         traffic.ifPresent(t -> s.append("; memory ").append(t.pattern().name().toLowerCase().replace('_', ' '))
                 .append(", ").append(t.moved()).append(" B/element moved"));
         special.ifPresent(f -> s.append("; ").append(f.perElement()).append(' ').append(f.function()).append("/element"));
-        if (fmaThreads > 0) {
-            s.append("; FMA peak").append(fmaThreads > 1 ? " ×" + fmaThreads : "");
+        if (flops) {
+            s.append("; FMA peak");
+        }
+        if (threads > 1) {
+            s.append("; ").append(threads).append(" threads");
         }
         return s.toString();
     }

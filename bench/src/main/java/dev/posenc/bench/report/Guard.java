@@ -1,15 +1,15 @@
 package dev.posenc.bench.report;
 
 import dev.posenc.bench.Implementation;
-import java.util.List;
+import dev.posenc.bench.paired.PairedTimes;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A check the report makes on its own rows, to keep an explained anomaly from coming back: a ratio of
- * two rows measured in the same run (which carries over between machines, unlike absolute figures),
- * or the absence of allocation. An {@code open} guard watches an anomaly nobody has fixed yet: it is
- * reported but does not fail the run.
+ * A check the report makes on what it measured, to keep an explained anomaly from coming back: a ratio
+ * of two rows measured in the same run (which carries over between machines, unlike absolute figures),
+ * a ratio of two benchmark calls timed alternately in one JVM, or the absence of allocation. An
+ * {@code open} guard watches an anomaly nobody has fixed yet: it is reported but does not fail the run.
  */
 public sealed interface Guard {
     String name();
@@ -20,53 +20,67 @@ public sealed interface Guard {
     /** Whether the anomaly is still open (reported, never failing the run). */
     boolean open();
 
-    Verdict check(List<KernelRow> rows);
+    Verdict check(Measured run);
 
-    /** {@code INCONCLUSIVE}: the rows' ranges straddle the threshold (noise decides nothing either way). */
+    /** {@code INCONCLUSIVE}: the ratio's range straddles the threshold (noise decides nothing either way). */
     enum Status { PASS, FAIL, OPEN, INCONCLUSIVE, NOT_MEASURED }
 
     record Verdict(Status status, String detail) {}
 
-    /** A row by kernel and shape, as the report prints them. */
-    record Row(String kernel, String shape) {
-        Optional<KernelRow> in(List<KernelRow> rows) {
-            return rows.stream().filter(r -> r.kernel().equals(kernel) && r.shape().equals(shape)).findFirst();
-        }
+    /** PASS when the range clears {@code minimum}, FAIL (OPEN if the guard is) when it misses, else INCONCLUSIVE. */
+    private static Status decide(RatioRange ratio, double minimum, boolean open) {
+        return switch (ratio.against(minimum)) {
+            case ABOVE -> Status.PASS;
+            case BELOW -> open ? Status.OPEN : Status.FAIL;
+            case STRADDLES -> Status.INCONCLUSIVE;
+        };
+    }
 
+    /**
+     * The vector throughput of {@code numerator} is at least {@code minimum} × that of {@code denominator}
+     * ({@link RatioRange#of(Rate, Rate)}: decided by the least and most favourable pairing of their ranges).
+     */
+    record Ratio(String name, String why, RowId numerator, RowId denominator, double minimum, boolean open) implements Guard {
         @Override
-        public String toString() {
-            return kernel + " " + shape;
+        public Verdict check(Measured run) {
+            Optional<Rate> a = numerator.in(run.rows()).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
+            Optional<Rate> b = denominator.in(run.rows()).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
+            if (a.isEmpty() || b.isEmpty()) {
+                return new Verdict(Status.NOT_MEASURED, numerator + " ÷ " + denominator + " not both in this run");
+            }
+            RatioRange ratio = RatioRange.of(a.get(), b.get());
+            return new Verdict(decide(ratio, minimum, open),
+                    String.format(Locale.ROOT, "%s ÷ %s = %s; needs ≥ %.2f", numerator, denominator, ratio, minimum));
         }
     }
 
     /**
-     * The vector throughput of {@code numerator} is at least {@code minimum} × that of {@code denominator}:
-     * passes when even the least favourable pairing of their ranges clears it, fails when even the most
-     * favourable one does not, and is inconclusive in between.
+     * Benchmark call {@code numerator} runs at least {@code minimum} × as fast as {@code denominator} (each
+     * {@code Benchmark.method[:field=value,...]} of this build, see {@link dev.posenc.bench.paired.PairedCalls}),
+     * timed in alternating pairs in one JVM, where both see the same phase of the machine: decided by the
+     * quartiles of the paired speed ratios. Measured only when the report runs catalogue entry {@code kernel}.
      */
-    record Ratio(String name, String why, Row numerator, Row denominator, double minimum, boolean open) implements Guard {
+    record Paired(String name, String why, String kernel, String numerator, String denominator, double minimum, boolean open)
+            implements Guard {
         @Override
-        public Verdict check(List<KernelRow> rows) {
-            Optional<Rate> a = numerator.in(rows).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
-            Optional<Rate> b = denominator.in(rows).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
-            if (a.isEmpty() || b.isEmpty()) {
-                return new Verdict(Status.NOT_MEASURED, numerator + " ÷ " + denominator + " not both in this run");
+        public Verdict check(Measured run) {
+            PairedTimes t = run.pairs().get(this);
+            if (t == null) {
+                return new Verdict(Status.NOT_MEASURED, numerator + " ÷ " + denominator + " not timed in this run");
             }
-            double ratio = a.get().median() / b.get().median();
-            double worst = a.get().min() / b.get().max();
-            double best = a.get().max() / b.get().min();
-            String detail = String.format(Locale.ROOT, "%s ÷ %s = %.2f (%.2f–%.2f; needs ≥ %.2f)", numerator, denominator,
-                    ratio, worst, best, minimum);
-            Status status = worst >= minimum ? Status.PASS : best < minimum ? (open ? Status.OPEN : Status.FAIL) : Status.INCONCLUSIVE;
-            return new Verdict(status, detail);
+            RatioRange ratio = new RatioRange(t.medianSpeed(), t.lowerQuartile(), t.upperQuartile());
+            return new Verdict(decide(ratio, minimum, open), String.format(Locale.ROOT,
+                    "%s ÷ %s, speed over %d alternating pairs in one JVM: median %.2f, quartiles %.2f–%.2f; needs ≥ %.2f (%s)",
+                    numerator, denominator, t.pairs(), ratio.median(), ratio.low(), ratio.high(), minimum,
+                    t.times("denominator", "numerator")));
         }
     }
 
     /** The vector side of {@code row} allocates less than {@link KernelRow#ALLOCATES} bytes per call. */
-    record NoAllocation(String name, String why, Row row, boolean open) implements Guard {
+    record NoAllocation(String name, String why, RowId row, boolean open) implements Guard {
         @Override
-        public Verdict check(List<KernelRow> rows) {
-            Optional<KernelRow.Side> side = row.in(rows).flatMap(r -> r.side(Implementation.vector));
+        public Verdict check(Measured run) {
+            Optional<KernelRow.Side> side = row.in(run.rows()).flatMap(r -> r.side(Implementation.vector));
             if (side.isEmpty() || side.get().allocationPerCall().isEmpty()) {
                 return new Verdict(Status.NOT_MEASURED, row + " not in this run");
             }
@@ -75,7 +89,7 @@ public sealed interface Guard {
             if (bytes >= KernelRow.ALLOCATES && side.get().callsPerIteration() < KernelRow.CONCLUSIVE_CALLS) {
                 return new Verdict(Status.INCONCLUSIVE, detail + " (too few calls to tell the kernel's allocation from JMH's)");
             }
-            boolean allocates = row.in(rows).orElseThrow().allocates(Implementation.vector);
+            boolean allocates = row.in(run.rows()).orElseThrow().allocates(Implementation.vector);
             return new Verdict(!allocates ? Status.PASS : open ? Status.OPEN : Status.FAIL, detail);
         }
     }

@@ -26,12 +26,19 @@ final class JmhSession {
      */
     Collection<RunResult> run(Class<?> benchmark, String methods, Map<String, List<String>> params, Profile.Timing timing)
             throws RunnerException {
+        return run(benchmark, methods, params, timing, 1);
+    }
+
+    /** The same on {@code threads} JMH threads, each with its own {@code Scope.Thread} state; counters are summed. */
+    Collection<RunResult> run(Class<?> benchmark, String methods, Map<String, List<String>> params, Profile.Timing timing,
+                              int threads) throws RunnerException {
         if (params.values().stream().anyMatch(List::isEmpty)) {
             return List.of();
         }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName()) + "\\.(" + methods + ")$")
                 .addProfiler(GCProfiler.class)
+                .threads(threads)
                 .shouldFailOnError(true);
         timing.apply(options);
         params.forEach((name, values) -> options.param(name, values.toArray(String[]::new)));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -29,8 +30,14 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
     /** A peer side: {@code impl} run on the methods matching {@code methods} (a regex) with some parameters fixed. */
     public record Peer(Implementation impl, String methods, Map<String, String> params) {}
 
-    /** Parameter values the quick profile runs besides its restrictions' product, on {@code sides} only. */
-    public record QuickAlso(Set<Implementation> sides, Map<String, List<String>> params) {}
+    /**
+     * Parameter values the quick profile runs besides its restrictions' product, on {@code sides} only, with
+     * the methods matching {@code methods} (a regex; empty: the entry's quick methods).
+     */
+    public record QuickAlso(Set<Implementation> sides, Optional<String> methods, Map<String, List<String>> params) {}
+
+    /** One JMH run of a side: the methods matching {@code methods} (a regex) with these parameter values. */
+    public record Run(String methods, Map<String, List<String>> params) {}
 
     /** An entry with one cost for every method and the default shape (every parameter but {@code impl}). */
     public static KernelEntry of(String name, Class<?> benchmark, Cost cost) {
@@ -72,13 +79,29 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
      * slow reference.
      */
     public KernelEntry quickAlso(Set<Implementation> sides, String... params) {
+        return quickAlso(new QuickAlso(Set.copyOf(sides), Optional.empty(), pairs(params)));
+    }
+
+    /**
+     * Adds a method the quick profile otherwise leaves out, on {@code sides} only, at the quick restrictions with
+     * {@code params} (name, value pairs) in their place, e.g. one two-thread decode row on the vector side.
+     */
+    public KernelEntry quickMethod(Set<Implementation> sides, String method, String... params) {
+        return quickAlso(new QuickAlso(Set.copyOf(sides), Optional.of(method), pairs(params)));
+    }
+
+    private KernelEntry quickAlso(QuickAlso also) {
+        List<QuickAlso> all = new ArrayList<>(quickAlso);
+        all.add(also);
+        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, List.copyOf(all), quickMethods, peers, sideParams);
+    }
+
+    private static Map<String, List<String>> pairs(String... params) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (int i = 0; i + 1 < params.length; i += 2) {
             values.put(params[i], List.of(params[i + 1]));
         }
-        List<QuickAlso> all = new ArrayList<>(quickAlso);
-        all.add(new QuickAlso(Set.copyOf(sides), Map.copyOf(values)));
-        return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, List.copyOf(all), quickMethods, peers, sideParams);
+        return Map.copyOf(values);
     }
 
     /** Runs only the {@code @Benchmark} methods matching {@code regex} in the quick profile (the full profile runs all). */
@@ -86,27 +109,22 @@ public record KernelEntry(String name, Class<?> benchmark, Function<Map<String, 
         return new KernelEntry(name, benchmark, cost, methodCosts, shape, quickParams, quickAlso, regex, peers, sideParams);
     }
 
-    /** The methods (a regex) the plain, vector and reference sides run in a profile. */
-    public String methodsIn(boolean quick) {
-        return quick ? quickMethods : ".*";
-    }
-
     /**
-     * The parameter sets side {@code impl} runs, one JMH run each: in the full profile every value; in the
-     * quick one the product of the quick restrictions, then each {@link #quickAlso} combination for this side
-     * (both narrowed by {@link #side}).
+     * The JMH runs of side {@code impl}: in the full profile every method at every value; in the quick one its
+     * methods at the product of the quick restrictions, then each {@link #quickAlso} and {@link #quickMethod}
+     * combination for this side (all narrowed by {@link #side}).
      */
-    public List<Map<String, List<String>>> runsOf(Implementation impl, boolean quick) {
+    public List<Run> runsOf(Implementation impl, boolean quick) {
         if (!quick) {
-            return List.of(paramsOf(impl, Map.of()));
+            return List.of(new Run(".*", paramsOf(impl, Map.of())));
         }
-        List<Map<String, List<String>>> runs = new ArrayList<>();
-        runs.add(paramsOf(impl, quickParams));
+        List<Run> runs = new ArrayList<>();
+        runs.add(new Run(quickMethods, paramsOf(impl, quickParams)));
         for (QuickAlso also : quickAlso) {
             if (also.sides().contains(impl)) {
                 Map<String, List<String>> params = new LinkedHashMap<>(quickParams);
                 params.putAll(also.params());
-                runs.add(paramsOf(impl, params));
+                runs.add(new Run(also.methods().orElse(quickMethods), paramsOf(impl, params)));
             }
         }
         return runs;

@@ -41,21 +41,23 @@ record KernelRow(String kernel, String shape, Cost cost, double workingSet, Map<
         group.sides().forEach((impl, m) -> sides.put(impl,
                 new Side(m.rate(cost.counter()), m.allocationPerCall(), m.callsPerIteration())));
         List<Ceiling> ceilings = new ArrayList<>();
-        if (cost.fmaThreads() > 0) {
+        int threads = cost.threads();
+        if (cost.flops()) {
             // Rows in elements or tokens that also count FLOPs (decode): the peak in their unit.
-            double flopsPerUnit = cost.unit() == Units.FLOPS ? 1
-                    : group.any().perCall("flops") / group.elementsPerCall();
-            ceilings.add(new Ceiling("FMA peak", (cost.fmaThreads() > 1 ? cost.fmaThreads() + " × " : "")
-                    + Units.FLOPS.format(probes.fma().max()), cost.fmaThreads() * probes.fma().max() / flopsPerUnit,
-                    probes.fma(), Units.FLOPS));
+            double flopsPerUnit = cost.unit() == Units.FLOPS ? 1 : group.any().perCall("flops") / group.elementsPerCall();
+            Probe probe = Probe.fma(threads);
+            probes.of(probe).ifPresent(r -> ceilings.add(new Ceiling("FMA peak", probe.describe() + ": " + Units.FLOPS.format(r.max()),
+                    r.max() / flopsPerUnit, probe, r, Units.FLOPS)));
         }
-        cost.traffic().ifPresent(t -> probes.of(Probe.memory(t.pattern(), Math.round(group.workingSetBytes()))).ifPresent(r ->
-                ceilings.add(new Ceiling("memory", Probe.memory(t.pattern(), Math.round(group.workingSetBytes())).describe()
-                        + ": " + Units.BYTES.format(r.max()), r.max() / t.moved(), r, Units.BYTES))));
+        cost.traffic().ifPresent(t -> {
+            Probe probe = Probe.memory(t.pattern(), Math.round(group.workingSetBytes())).onThreads(threads);
+            probes.of(probe).ifPresent(r -> ceilings.add(new Ceiling("memory", probe.describe() + ": " + Units.BYTES.format(r.max()),
+                    r.max() / t.moved(), probe, r, Units.BYTES)));
+        });
         cost.special().ifPresent(s -> {
-            Probe probe = Probe.special(s.function(), Math.round(group.elementsPerCall() * s.perElement()));
+            Probe probe = Probe.special(s.function(), Math.round(group.elementsPerCall() * s.perElement())).onThreads(threads);
             probes.of(probe).ifPresent(r -> ceilings.add(new Ceiling("vector " + s.function(),
-                    probe.describe() + ": " + Units.ELEMENTS.format(r.max()), r.max() / s.perElement(), r, Units.ELEMENTS)));
+                    probe.describe() + ": " + Units.ELEMENTS.format(r.max()), r.max() / s.perElement(), probe, r, Units.ELEMENTS)));
         });
         return new KernelRow(group.kernel(), group.shape(), cost, group.workingSetBytes(), Map.copyOf(sides), List.copyOf(ceilings));
     }

@@ -6,6 +6,8 @@ import dev.posenc.bench.Implementation;
 import dev.posenc.bench.PeakBenchmark;
 import dev.posenc.bench.SpecialFunctionBenchmark;
 import dev.posenc.bench.jlama.JlamaProbe;
+import dev.posenc.bench.paired.PairedCalls;
+import dev.posenc.bench.paired.PairedTimes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,12 +33,13 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * The performance report: the FMA peak and the bandwidth curve; then every selected kernel family on
- * each side (reference, plain Java, vector, and the peer where it has the kernel), printing each
- * family's rows as soon as they are measured; then the probes each row's ceilings need (a memory probe
- * with the row's pattern and working set, a special-function probe over its size); then the rows set
- * against their ceilings, the guards, and {@code jmh.json}, {@code report.md}, {@code machine.md},
- * {@code chart.png} and {@code bandwidth.png} in one folder.
+ * The performance report: the bandwidth curve; then every selected kernel family on each side
+ * (reference, plain Java, vector, and the peer where it has the kernel), printing each family's rows as
+ * soon as they are measured; then the probes each row's ceilings need (the FMA peak, a memory probe with
+ * the row's pattern and working set, a special-function probe over its size, each on the row's threads);
+ * then the rows set against their ceilings, the guards (timing the calls of paired guards alternately in
+ * this JVM), the targets, and {@code jmh.json}, {@code report.md}, {@code machine.md}, {@code chart.png}
+ * and {@code bandwidth.png} in one folder.
  */
 public final class PerformanceReport {
     static final String JSON = "jmh.json";
@@ -43,6 +47,10 @@ public final class PerformanceReport {
     static final String MACHINE = "machine.md";
     static final String CHART = "chart.png";
     static final String CURVE = "bandwidth.png";
+
+    /** Probes by kind, then pattern or function, then threads: each probe's thread counts one after the other. */
+    private static final Comparator<Probe> ORDER = Comparator.comparing(Probe::kind).thenComparing(Probe::name)
+            .thenComparingInt(Probe::threads);
 
     private final ReportOptions options;
     private final String command;
@@ -54,8 +62,11 @@ public final class PerformanceReport {
         this.out = out;
     }
 
-    /** Runs the report on the selected entries of {@code catalog}; returns whether every guard that must pass passed. */
-    public boolean run(List<KernelEntry> catalog, List<Guard> guards) throws IOException, InterruptedException, RunnerException {
+    /**
+     * Runs the report on the selected entries of {@code catalog}, then checks {@code guards} and {@code targets};
+     * returns whether every guard that must pass passed.
+     */
+    public boolean run(List<KernelEntry> catalog, List<Guard> guards, List<Target> targets) throws Exception {
         List<KernelEntry> entries = options.select(catalog);
         long start = System.nanoTime();
         Files.createDirectories(options.out());
@@ -71,11 +82,10 @@ public final class PerformanceReport {
             JmhSession jmh = new JmhSession();
             long partStart = System.nanoTime();
 
-            Rate fma = measured(jmh.run(PeakBenchmark.class, "fma", Map.of(), profile.probes())).get(0).rate("flops");
             BandwidthCurve curve = curve(jmh, profile, machine);
             out.println();
             out.print(ReportTables.curve(curve));
-            partStart = timed(times, "peak and curve", partStart);
+            partStart = timed(times, "curve", partStart);
 
             Optional<String> peerProblem = JlamaProbe.problem();
             peerProblem.ifPresent(p -> out.println("\npeer Jlama skipped: it cannot load here (" + p + ")"));
@@ -88,14 +98,14 @@ public final class PerformanceReport {
                         case vector -> profile.vector();
                         default -> profile.kernels();
                     };
-                    for (Map<String, List<String>> params : entry.runsOf(side, profile.quick())) {
-                        results.addAll(measured(jmh.run(entry.benchmark(), entry.methodsIn(profile.quick()), params, timing)));
+                    for (KernelEntry.Run run : entry.runsOf(side, profile.quick())) {
+                        results.addAll(measured(jmh.run(entry.benchmark(), run.methods(), run.params(), timing)));
                     }
                 }
                 for (KernelEntry.Peer peer : entry.peers()) {
                     if (peerProblem.isEmpty()) {
-                        for (Map<String, List<String>> runParams : entry.runsOf(peer.impl(), profile.quick())) {
-                            Map<String, List<String>> params = new LinkedHashMap<>(runParams);
+                        for (KernelEntry.Run run : entry.runsOf(peer.impl(), profile.quick())) {
+                            Map<String, List<String>> params = new LinkedHashMap<>(run.params());
                             peer.params().forEach((k, v) -> params.put(k, List.of(v)));
                             results.addAll(measured(jmh.run(entry.benchmark(), peer.methods(), params, profile.kernels())));
                         }
@@ -108,12 +118,17 @@ public final class PerformanceReport {
                 partStart = timed(times, entry.name(), partStart);
             }
 
-            ProbeResults probes = new ProbeResults(fma, probes(jmh, profile, groups));
-            timed(times, "probes", partStart);
-            List<KernelRow> rows = groups.stream().map(g -> KernelRow.of(g, probes)).toList();
+            Map<Probe, Rate> rates = probes(jmh, profile, groups);
+            ProbeResults probes = new ProbeResults(rates.remove(Probe.fma(1)), rates);
+            partStart = timed(times, "probes", partStart);
+            Map<Guard.Paired, PairedTimes> pairs = pairs(guards, entries, profile);
+            timed(times, "paired calls", partStart);
+            Measured measured = new Measured(groups.stream().map(g -> KernelRow.of(g, probes)).toList(), probes, pairs);
             Map<Guard, Guard.Verdict> verdicts = new LinkedHashMap<>();
-            guards.forEach(g -> verdicts.put(g, g.check(rows)));
-            report = new Report(machine.withLoadAfter(), curve, probes, rows, verdicts, jmh.results(),
+            guards.forEach(g -> verdicts.put(g, g.check(measured)));
+            Map<Target, Target.Verdict> met = new LinkedHashMap<>();
+            targets.forEach(t -> met.put(t, t.check(measured)));
+            report = new Report(machine.withLoadAfter(), curve, probes, measured.rows(), verdicts, met, jmh.results(),
                     peerProblem.map(p -> "Jlama could not load: " + p).orElseGet(JlamaProbe::describe));
         }
         write(report);
@@ -122,6 +137,9 @@ public final class PerformanceReport {
         out.print(ReportTables.kernels(report.rows()));
         out.println();
         out.print(ReportTables.guards(report.verdicts()));
+        out.println();
+        out.println("KV-cache targets (issue 13):");
+        out.print(ReportTables.targets(report.targets()));
         out.println();
         out.println("load before: " + report.machine().loadBefore() + "; after: " + report.machine().loadAfter());
         out.println("time by part: " + times.entrySet().stream()
@@ -149,7 +167,26 @@ public final class PerformanceReport {
 
     /** Everything one run measured. */
     record Report(Machine machine, BandwidthCurve curve, ProbeResults probes, List<KernelRow> rows,
-                  Map<Guard, Guard.Verdict> verdicts, List<RunResult> results, String peer) {}
+                  Map<Guard, Guard.Verdict> verdicts, Map<Target, Target.Verdict> targets, List<RunResult> results, String peer) {}
+
+    /**
+     * Times the calls of each {@link Guard.Paired} guard whose kernel family is selected, in this JVM: each side in
+     * its own class loader over this build's class path, denominator as A, numerator as B.
+     */
+    private Map<Guard.Paired, PairedTimes> pairs(List<Guard> guards, List<KernelEntry> entries, Profile profile) throws Exception {
+        Map<Guard.Paired, PairedTimes> pairs = new LinkedHashMap<>();
+        String classPath = System.getProperty("java.class.path");
+        for (Guard g : guards) {
+            if (g instanceof Guard.Paired p && entries.stream().anyMatch(e -> e.name().equals(p.kernel()))) {
+                out.println("\npaired calls for '" + p.name() + "': " + profile.pairs().describe());
+                PairedTimes t = PairedCalls.time(classPath, p.denominator(), classPath, p.numerator(), profile.pairs().warm(),
+                        profile.pairs().pairs());
+                out.println(t.summary());
+                pairs.put(p, t);
+            }
+        }
+        return pairs;
+    }
 
     private BandwidthCurve curve(JmhSession jmh, Profile profile, Machine machine) throws RunnerException {
         Map<String, List<String>> params = Map.of("pattern", List.of(AccessPattern.OUT_OF_PLACE.name()),
@@ -161,27 +198,34 @@ public final class PerformanceReport {
         return new BandwidthCurve(points, SysfsCache.read());
     }
 
-    /** Runs every probe the rows need, once each. */
+    /**
+     * Runs every probe the rows need, once each, in {@link #ORDER}: the FMA peak on one thread and right after it
+     * on each thread count a row runs on (adjacent, so that their ratio, the machine's scaling, sees one phase of a
+     * shared machine), then each memory pattern at its working sets (one JMH run per pattern and thread count, each
+     * thread sweeping its share of the working set), then each special function at its sizes.
+     */
     private static Map<Probe, Rate> probes(JmhSession jmh, Profile profile, List<RowGroup> groups) throws RunnerException {
         Set<Probe> needed = new LinkedHashSet<>();
+        needed.add(Probe.fma(1));
         groups.forEach(g -> needed.addAll(g.probes()));
         Map<Probe, Rate> rates = new HashMap<>();
-        Map<String, List<Probe>> memory = new LinkedHashMap<>();
-        for (Probe p : needed) {
-            if (p.kind() == Probe.Kind.MEMORY) {
-                memory.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
-            } else {
-                Measurement m = measured(jmh.run(SpecialFunctionBenchmark.class, "apply",
-                        Map.of("function", List.of(p.name()), "elements", List.of(String.valueOf(p.size()))), profile.probes())).get(0);
-                rates.put(p, m.rate("elements"));
+        Map<Probe, List<Probe>> memory = new LinkedHashMap<>();
+        for (Probe p : needed.stream().sorted(ORDER).toList()) {
+            switch (p.kind()) {
+                case FMA -> rates.put(p, measured(jmh.run(PeakBenchmark.class, "fma", Map.of(), profile.probes(), p.threads()))
+                        .get(0).rate("flops"));
+                case SPECIAL -> rates.put(p, measured(jmh.run(SpecialFunctionBenchmark.class, "apply", Map.of("function",
+                        List.of(p.name()), "elements", List.of(String.valueOf(p.sizePerThread()))), profile.probes(), p.threads()))
+                        .get(0).rate("elements"));
+                case MEMORY -> memory.computeIfAbsent(new Probe(p.kind(), p.name(), 0, p.threads()), k -> new ArrayList<>()).add(p);
             }
         }
-        for (Map.Entry<String, List<Probe>> pattern : memory.entrySet()) {
-            Map<String, List<String>> params = Map.of("pattern", List.of(pattern.getKey()),
-                    "bytes", pattern.getValue().stream().map(p -> String.valueOf(p.size())).toList());
-            for (Measurement m : measured(jmh.run(BandwidthBenchmark.class, "sweep", params, profile.probes()))) {
-                rates.put(Probe.memory(AccessPattern.valueOf(pattern.getKey()), Long.parseLong(m.shapeParams().get("bytes"))),
-                        m.rate("bytes"));
+        for (Map.Entry<Probe, List<Probe>> run : memory.entrySet()) {
+            Map<String, Probe> byBytes = new LinkedHashMap<>();
+            run.getValue().forEach(p -> byBytes.put(String.valueOf(p.sizePerThread()), p));
+            Map<String, List<String>> params = Map.of("pattern", List.of(run.getKey().name()), "bytes", List.copyOf(byBytes.keySet()));
+            for (Measurement m : measured(jmh.run(BandwidthBenchmark.class, "sweep", params, profile.probes(), run.getKey().threads()))) {
+                rates.put(byBytes.get(m.shapeParams().get("bytes")), m.rate("bytes"));
             }
         }
         return rates;
@@ -210,6 +254,9 @@ public final class PerformanceReport {
                 ## Guards
 
                 %s
+                ## KV-cache targets (issue 13)
+
+                %s
                 ## Ceilings (a roofline per row, measured in this run)
 
                 %s
@@ -222,7 +269,8 @@ public final class PerformanceReport {
 
                 %s
                 %s""".formatted(command, options.profile().description(), r.machine().date().toLocalDate(), r.peer(),
-                ReportTables.kernels(r.rows()), CHART, ReportTables.guards(r.verdicts()), ReportTables.ceilings(r.rows()),
+                ReportTables.kernels(r.rows()), CHART, ReportTables.guards(r.verdicts()), ReportTables.targets(r.targets()),
+                ReportTables.ceilings(r.rows()),
                 ReportTables.curve(r.curve()), CURVE, r.machine().toMarkdown(), guide()));
     }
 

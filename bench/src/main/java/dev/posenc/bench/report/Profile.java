@@ -9,15 +9,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * each warmed until its calls stop allocating (see {@code KernelBenchmark#warmUntilAllocationFree}: C2's
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
  * reference, which no headline depends on, in one fork; each probe in one fork of shorter iterations, and
- * the bandwidth curve in one. A fork costs about a second before it measures anything, so the quick
- * profile also runs fewer rows ({@code KernelEntry#quick}). The full profile runs every row with longer
- * iterations, every side in two forks but the reference.
+ * the bandwidth curve in one; a paired guard's two calls in 10 pairs of warm-up and 30 measured. A fork
+ * costs about a second before it measures anything, so the quick profile also runs fewer rows
+ * ({@code KernelEntry#quick}). The full profile runs every row with longer iterations, every side in two
+ * forks but the reference, and paired guards in 20 + 60 pairs.
  */
 public enum Profile {
     QUICK(new Timing(2, 2, 300, 3, 200), new Timing(2, 1, 200, 3, 200), new Timing(1, 1, 300, 3, 200),
-            new Timing(1, 2, 250, 3, 150), new Timing(1, 1, 300, 3, 150)),
+            new Timing(1, 2, 250, 3, 150), new Timing(1, 1, 300, 3, 150), new Pairs(10, 30)),
     FULL(new Timing(2, 3, 1000, 5, 1000), new Timing(2, 3, 1000, 5, 1000), new Timing(1, 3, 1000, 5, 1000),
-            new Timing(2, 2, 500, 5, 500), new Timing(1, 2, 500, 3, 500));
+            new Timing(2, 2, 500, 5, 500), new Timing(1, 2, 500, 3, 500), new Pairs(20, 60));
 
     /** Forks, warm-up iterations and their length, measurement iterations and their length (ms). */
     record Timing(int forks, int warmups, int warmupMillis, int iterations, int iterationMillis) {
@@ -33,18 +34,27 @@ public enum Profile {
         }
     }
 
+    /** Unrecorded and recorded pairs of a paired guard's calls (see {@code Guard.Paired}). */
+    record Pairs(int warm, int pairs) {
+        String describe() {
+            return warm + " pairs of warm-up, " + pairs + " measured, alternating which call runs first";
+        }
+    }
+
     private final Timing kernels;
     private final Timing vector;
     private final Timing reference;
     private final Timing probes;
     private final Timing curve;
+    private final Pairs pairs;
 
-    Profile(Timing kernels, Timing vector, Timing reference, Timing probes, Timing curve) {
+    Profile(Timing kernels, Timing vector, Timing reference, Timing probes, Timing curve, Pairs pairs) {
         this.kernels = kernels;
         this.vector = vector;
         this.reference = reference;
         this.probes = probes;
         this.curve = curve;
+        this.pairs = pairs;
     }
 
     /** Plain Java and peers: the sides the headline compares the vector side with. */
@@ -70,6 +80,10 @@ public enum Profile {
         return curve;
     }
 
+    Pairs pairs() {
+        return pairs;
+    }
+
     /** Whether the quick parameter restrictions apply. */
     boolean quick() {
         return this == QUICK;
@@ -79,6 +93,7 @@ public enum Profile {
     public String description() {
         return name().toLowerCase() + " profile: plain Java and peers in " + kernels.describe()
                 + "; vector, warmed until allocation-free, then " + vector.describe() + "; the reference in "
-                + reference.describe() + "; probes in " + probes.describe() + "; the bandwidth curve in " + curve.describe();
+                + reference.describe() + "; probes in " + probes.describe() + "; the bandwidth curve in " + curve.describe()
+                + "; paired guards in " + pairs.describe();
     }
 }

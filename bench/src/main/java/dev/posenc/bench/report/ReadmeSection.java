@@ -26,8 +26,12 @@ final class ReadmeSection {
 
                 ![Bandwidth by working set, with the kernels' working sets](docs/performance/bandwidth.png)
 
+                %s
+                KV-cache targets (issue 13), from the same run:
+
                 %s""".formatted(command, profile, m.commit(), m.date().toLocalDate(), m.cpu(), m.cores(), m.preferredVector(),
                 m.loadBefore(), m.loadAfter(), r.peer(), m.caches().replaceFirst(" — .*", ""), levels,
-                Units.FLOPS.format(r.probes().fma().max()), ReportTables.kernels(r.rows()), ReportTables.guards(r.verdicts()));
+                Units.FLOPS.format(r.probes().fma().max()), ReportTables.kernels(r.rows()), ReportTables.guards(r.verdicts()),
+                ReportTables.targets(r.targets()));
     }
 }

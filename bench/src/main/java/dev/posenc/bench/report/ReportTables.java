@@ -10,6 +10,14 @@ import java.util.OptionalDouble;
 /** The report's tables: kernels against their ceilings, the ceilings, the bandwidth curve, the guards. */
 final class ReportTables {
     private static final String NONE = "—";
+    private static final String TARGET_NOTES = """
+            Each ratio is the median with its range: the least and most favourable pairing of the rows' iterations, or
+            a row's iterations over its ceiling (the probe's best iteration). ABOVE HARDWARE: missed, and the machine's
+            own ceilings, probed on two threads and on one in this run (under the load printed with the run: other work
+            on a shared machine takes part of the second CPU), scale by less than the target; a kernel reaching its
+            one-thread ceiling could not scale further here. Issue 13's "F16 decode ≥ 3× ggml" is not in this report:
+            ggml is not built from this repository.
+            """;
 
     private ReportTables() {}
 
@@ -74,6 +82,13 @@ final class ReportTables {
         MarkdownTable table = new MarkdownTable("Guard", "Status", "Measured", "Why");
         verdicts.forEach((g, v) -> table.add(g.name(), v.status().name(), v.detail(), g.why()));
         return table;
+    }
+
+    /** The targets, met or missed with the measured ratio (median, then its range), and the lines under them. */
+    static String targets(Map<Target, Target.Verdict> verdicts) {
+        MarkdownTable table = new MarkdownTable("Target", "Needs", "Status", "Measured");
+        verdicts.forEach((t, v) -> table.add(t.name(), t.needs(), v.status().label(), v.detail()));
+        return table + "\n" + TARGET_NOTES;
     }
 
     /** The flags of every side of a row. */

@@ -55,11 +55,18 @@ record RowGroup(String kernel, String shape, Cost cost, Map<Implementation, Meas
         return cost.traffic().map(t -> elementsPerCall() * t.resident()).orElse(Double.NaN);
     }
 
-    /** The memory and special-function probes whose results this row's ceilings need. */
+    /**
+     * The probes whose results this row's ceilings need, on the row's threads: memory and special-function
+     * probes, and the FMA peak when it is not the single-thread one every run measures.
+     */
     Set<Probe> probes() {
         Set<Probe> probes = new LinkedHashSet<>();
-        cost.traffic().ifPresent(t -> probes.add(Probe.memory(t.pattern(), Math.round(workingSetBytes()))));
-        cost.special().ifPresent(s -> probes.add(Probe.special(s.function(), Math.round(elementsPerCall() * s.perElement()))));
+        if (cost.flops() && cost.threads() > 1) {
+            probes.add(Probe.fma(cost.threads()));
+        }
+        cost.traffic().ifPresent(t -> probes.add(Probe.memory(t.pattern(), Math.round(workingSetBytes())).onThreads(cost.threads())));
+        cost.special().ifPresent(s -> probes.add(
+                Probe.special(s.function(), Math.round(elementsPerCall() * s.perElement())).onThreads(cost.threads())));
         return probes;
     }
 }

@@ -19,8 +19,8 @@ class PairedCallsTest {
     @Test
     void theSpeedIsTheMedianOfPairedRatios() {
         // B twice as fast in three pairs of four, as fast in one: median 2, quartiles 2–2 (sorted 1, 2, 2, 2).
-        String s = PairedCalls.summary(new long[] {2_000_000, 4_000_000, 2_000_000, 2_000_000},
-                new long[] {1_000_000, 2_000_000, 1_000_000, 2_000_000});
+        String s = new PairedTimes(new long[] {2_000_000, 4_000_000, 2_000_000, 2_000_000},
+                new long[] {1_000_000, 2_000_000, 1_000_000, 2_000_000}).summary();
         assertTrue(s.contains("paired: median 2.000, quartiles 2.000–2.000, 4 pairs"), s);
         assertTrue(s.contains("A median 2.000 ms (fastest 2.000), B median 2.000 ms (fastest 1.000)"), s);
     }
@@ -30,11 +30,13 @@ class PairedCallsTest {
         String classPath = System.getProperty("java.class.path");
         String spec = "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40";
         try (PairedCalls.Side a = new PairedCalls.Side(classPath, spec); PairedCalls.Side b = new PairedCalls.Side(classPath, spec)) {
-            long[][] t = PairedCalls.run(a, b, 1, 3);
-            assertEquals(3, t[0].length);
-            assertTrue(t[0][2] > 0 && t[1][2] > 0);
+            PairedTimes t = PairedCalls.run(a, b, 1, 3);
+            assertEquals(3, t.pairs());
+            assertTrue(t.a()[2] > 0 && t.b()[2] > 0);
             assertNotSame(a.benchmarkClass(), b.benchmarkClass(), "two class loaders, two copies of the benchmark");
         }
         assertThrows(NoSuchFieldException.class, () -> new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:nope=1"));
+        assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new PairedTimes(new long[2], new long[3]));
     }
 }

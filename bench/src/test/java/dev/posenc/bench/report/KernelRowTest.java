@@ -82,21 +82,38 @@ class KernelRowTest {
     }
 
     @Test
-    void computeBoundRowsAreSetAgainstTheFmaPeakTimesTheirThreads() {
+    void computeBoundRowsAreSetAgainstTheFmaPeakMeasuredOnTheirThreads() {
         KernelEntry attention = KernelEntry.of("attention", Object.class, Cost.flops(1)).method("prefillTwoThreads", Cost.flops(2))
                 .shape(p -> p.get("scheme"));
         List<RowGroup> groups = RowGroup.of(attention, List.of(
                 FakeMeasurement.of("prefill", "vector", Map.of("scheme", "alibi"), "flops", Rate.of(100e9), 4e9),
-                FakeMeasurement.of("prefillTwoThreads", "vector", Map.of("scheme", "alibi"), "flops", Rate.of(300e9), 4e9)));
-        ProbeResults probes = new ProbeResults(new Rate(180e9, 170e9, 200e9), Map.of());
+                FakeMeasurement.of("prefillTwoThreads", "vector", Map.of("scheme", "alibi"), "flops", Rate.of(150e9), 4e9)));
+        ProbeResults probes = new ProbeResults(new Rate(180e9, 170e9, 200e9), Map.of(Probe.fma(2), new Rate(210e9, 200e9, 220e9)));
         KernelRow one = KernelRow.of(groups.get(0), probes);
         KernelRow two = KernelRow.of(groups.get(1), probes);
         assertEquals("attention/prefill", one.kernel());
         assertEquals(Units.FLOPS, one.unit());
         assertEquals(0.5, one.fractionOfCeiling(Implementation.vector).orElseThrow(), 1e-12);
-        assertEquals(400e9, two.ceiling().orElseThrow().perSecond(), 1);
+        assertEquals(220e9, two.ceiling().orElseThrow().perSecond(), 1, "the two-thread probe's best, not twice one thread's");
+        assertEquals(Probe.fma(2), two.ceiling().orElseThrow().source());
         assertTrue(Double.isNaN(one.workingSet()));
-        assertTrue(groups.get(0).probes().isEmpty());
+        assertTrue(groups.get(0).probes().isEmpty(), "every run measures the one-thread peak");
+        assertEquals(java.util.Set.of(Probe.fma(2)), groups.get(1).probes());
+        assertTrue(KernelRow.of(groups.get(1), new ProbeResults(Rate.of(180e9), Map.of())).ceilings().isEmpty(), "no probe, no ceiling");
+    }
+
+    @Test
+    void aTwoThreadRowsMemoryProbeSplitsItsWorkingSetBetweenTheThreads() {
+        KernelEntry decode = KernelEntry.of("decode", Object.class, p -> Cost.decode(8 << 20, 4).onThreads(2)).shape(p -> p.get("kv"));
+        double flopsPerToken = 4.0 * 32 * 4096 * 128;
+        RowGroup group = RowGroup.of(decode, List.of(FakeMeasurement.of("decode", "vector", Map.of("kv", "f32"), "elements", Rate.of(500), 1)
+                .and("flops", Rate.of(500 * flopsPerToken), flopsPerToken))).get(0);
+        Probe read = Probe.memory(AccessPattern.READ, 32 << 20).onThreads(2);
+        assertEquals(java.util.Set.of(Probe.fma(2), read), group.probes());
+        assertEquals(16 << 20, read.sizePerThread());
+        assertEquals("memory read, 32 MiB on 2 threads", read.describe());
+        KernelRow row = KernelRow.of(group, new ProbeResults(Rate.of(200e9), Map.of(read, Rate.of(44e9), Probe.fma(2), Rate.of(210e9))));
+        assertEquals(44e9 / (32 << 20), row.ceiling().orElseThrow().perSecond(), 1e-6);
     }
 
     @Test

@@ -1,0 +1,150 @@
+package dev.posenc.bench.report;
+
+import dev.posenc.bench.Implementation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A speed target (issue 13's), checked like a {@link Guard} on what the same run measured, but never
+ * failing the run: met or missed with the measured ratio and its range ({@link RatioRange}), or above
+ * what the machine allows, shown by the probes that prove it.
+ */
+public sealed interface Target {
+    String name();
+
+    /** What the target asks, e.g. {@code ≥ 0.70 of the read probe}. */
+    String needs();
+
+    Verdict check(Measured run);
+
+    /**
+     * {@code INCONCLUSIVE}: the ratio's range straddles the threshold; {@code ABOVE_HARDWARE}: missed, and the
+     * machine's own ceilings in this run do not allow it.
+     */
+    enum Status {
+        MET, MISSED, ABOVE_HARDWARE, INCONCLUSIVE, NOT_MEASURED;
+
+        /** E.g. {@code ABOVE HARDWARE}. */
+        String label() {
+            return name().replace('_', ' ');
+        }
+    }
+
+    record Verdict(Status status, String detail) {}
+
+    private static Status decide(RatioRange ratio, double minimum) {
+        return switch (ratio.against(minimum)) {
+            case ABOVE -> Status.MET;
+            case BELOW -> Status.MISSED;
+            case STRADDLES -> Status.INCONCLUSIVE;
+        };
+    }
+
+    private static Optional<Rate> vector(RowId row, Measured run) {
+        return row.in(run.rows()).flatMap(r -> r.side(Implementation.vector)).map(KernelRow.Side::throughput);
+    }
+
+    /**
+     * The vector side of {@code row} reaches {@code minimum} of its ceiling named {@code ceiling} ({@code memory},
+     * {@code FMA peak}): its throughput over the probe's best iteration, the range from its own.
+     */
+    record OfCeiling(String name, RowId row, String ceiling, double minimum) implements Target {
+        @Override
+        public String needs() {
+            return String.format(Locale.ROOT, "≥ %.2f of its %s probe", minimum, ceiling);
+        }
+
+        @Override
+        public Verdict check(Measured run) {
+            Optional<KernelRow> r = row.in(run.rows());
+            Optional<Ceiling> c = r.flatMap(k -> k.ceilings().stream().filter(x -> x.name().equals(ceiling)).findFirst());
+            Optional<Rate> rate = vector(row, run);
+            if (rate.isEmpty() || c.isEmpty()) {
+                return new Verdict(Status.NOT_MEASURED, row + (rate.isEmpty() ? " not in this run" : " has no " + ceiling + " probe"));
+            }
+            RatioRange ratio = RatioRange.of(rate.get(), c.get().perSecond());
+            double inProbeUnit = rate.get().median() * c.get().probe().max() / c.get().perSecond();
+            return new Verdict(decide(ratio, minimum), c.get().probeUnit().format(inProbeUnit) + " ÷ " + c.get().detail()
+                    + " = " + ratio);
+        }
+    }
+
+    /** The vector side of {@code numerator} runs at least {@code minimum} × as fast as that of {@code denominator}. */
+    record Speedup(String name, RowId numerator, RowId denominator, double minimum) implements Target {
+        @Override
+        public String needs() {
+            return String.format(Locale.ROOT, "≥ %.2f×", minimum);
+        }
+
+        @Override
+        public Verdict check(Measured run) {
+            Optional<Rate> a = vector(numerator, run);
+            Optional<Rate> b = vector(denominator, run);
+            if (a.isEmpty() || b.isEmpty()) {
+                return new Verdict(Status.NOT_MEASURED, (a.isEmpty() ? numerator : denominator) + " not in this run");
+            }
+            RatioRange ratio = RatioRange.of(a.get(), b.get());
+            Units unit = numerator.in(run.rows()).orElseThrow().unit();
+            return new Verdict(decide(ratio, minimum), unit.format(a.get().median()) + " ÷ " + unit.format(b.get().median())
+                    + " = " + ratio);
+        }
+    }
+
+    /**
+     * The vector side of {@code twoThreads} runs at least {@code minimum} × as fast as that of {@code oneThread},
+     * beside what the machine allows: each of the one-thread row's ceilings' probes run on {@code threads} threads
+     * ÷ on one, and the ratio of the rooflines they give ({@code min} over ceilings on {@code threads} threads ÷ the
+     * same on one, best iterations). Missing a target above that ratio is {@code ABOVE_HARDWARE}: a kernel at its
+     * one-thread ceiling could not scale so far here; one below it could, up to {@code threads}-thread ceiling ÷ its
+     * one-thread speed, which the detail gives too.
+     */
+    record Scaling(String name, RowId twoThreads, RowId oneThread, int threads, double minimum) implements Target {
+        public Scaling {
+            if (threads < 2) {
+                throw new IllegalArgumentException("threads must be at least 2, was " + threads);
+            }
+        }
+
+        @Override
+        public String needs() {
+            return String.format(Locale.ROOT, "≥ %.2f× (%d threads ÷ 1)", minimum, threads);
+        }
+
+        @Override
+        public Verdict check(Measured run) {
+            Optional<KernelRow> one = oneThread.in(run.rows());
+            List<String> hardware = new ArrayList<>();
+            double oneRoof = Double.POSITIVE_INFINITY;
+            double manyRoof = Double.POSITIVE_INFINITY;
+            for (Ceiling c : one.map(KernelRow::ceilings).orElse(List.of())) {
+                Optional<Rate> many = run.probes().of(c.source().onThreads(threads));
+                if (many.isEmpty()) {
+                    manyRoof = Double.NaN;
+                    continue;
+                }
+                hardware.add(c.source().describe() + " on " + threads + " threads ÷ 1 = " + RatioRange.of(many.get(), c.probe()));
+                oneRoof = Math.min(oneRoof, c.perSecond());
+                manyRoof = Math.min(manyRoof, c.perSecond() * many.get().max() / c.probe().max());
+            }
+            Optional<Rate> a = vector(twoThreads, run);
+            Optional<Rate> b = vector(oneThread, run);
+            boolean known = !hardware.isEmpty() && !Double.isNaN(manyRoof);
+            double roof = manyRoof;
+            String allows = !known ? "the machine's scaling not measured in this run"
+                    : String.format(Locale.ROOT, "the machine allows %.2f× (%s); %d-thread ceiling ÷ this kernel's 1-thread speed %s",
+                            manyRoof / oneRoof, String.join(", ", hardware), threads,
+                            b.map(r -> Units.times(roof / r.median())).orElse("—"));
+            if (a.isEmpty() || b.isEmpty()) {
+                return new Verdict(Status.NOT_MEASURED, (a.isEmpty() ? twoThreads : oneThread) + " not in this run; " + allows);
+            }
+            RatioRange ratio = RatioRange.of(a.get(), b.get());
+            Status status = decide(ratio, minimum);
+            if (status != Status.MET && known && manyRoof / oneRoof < minimum) {
+                status = Status.ABOVE_HARDWARE;
+            }
+            return new Verdict(status, ratio + "; " + allows);
+        }
+    }
+}
