@@ -12,11 +12,12 @@ final class ReportTables {
     private static final String NONE = "—";
     private static final String TARGET_NOTES = """
             Each ratio is the median with its range: the least and most favourable pairing of the rows' iterations, or
-            a row's iterations over its ceiling (the probe's best iteration). ABOVE HARDWARE: missed, and the machine's
+            a row's iterations over its ceiling (the probe's best iteration). Beside a two-thread target: the machine's
             own ceilings, probed on two threads and on one in this run (under the load printed with the run: other work
-            on a shared machine takes part of the second CPU), scale by less than the target; a kernel reaching its
-            one-thread ceiling could not scale further here. Issue 13's "F16 decode ≥ 3× ggml" is not in this report:
-            ggml is not built from this repository.
+            on a shared machine takes part of the second CPU), which bound a kernel at its ceiling, and this kernel's
+            headroom, the two-thread ceiling over its one-thread speed. ABOVE HARDWARE: missed, and that headroom is
+            below the target, so no code could meet it here; a kernel with more headroom that misses is MISSED.
+            Issue 13's "F16 decode ≥ 3× ggml" is not in this report: ggml is not built from this repository.
             """;
 
     private ReportTables() {}
