@@ -191,6 +191,13 @@ public abstract class SoftmaxContract {
                     java.util.Arrays.fill(expected, nan);
                 }
                 assertArrayEquals(expected, y, () -> "softmax of " + java.util.Arrays.toString(row[0]) + " padded to " + width);
+                // Also as the second row of a call (a kernel may take a row's maximum while working on the one before).
+                float[] two = new float[2 * width];
+                System.arraycopy(x, 0, two, width, width);
+                float[] y2 = new float[2 * width];
+                kernel().softmax(two, 0, y2, 0, 2, width);
+                assertArrayEquals(expected, java.util.Arrays.copyOfRange(y2, width, 2 * width),
+                        () -> "softmax of " + java.util.Arrays.toString(row[0]) + " padded to " + width + " as a second row");
             }
         }
     }
