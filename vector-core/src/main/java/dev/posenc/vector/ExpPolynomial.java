@@ -5,7 +5,7 @@ package dev.posenc.vector;
  * (Cody–Waite reduction plus the Cephes {@code expf} polynomial):
  * <pre>  k = rint(x·log₂e),  r = x − k·ln2 (two parts),  exp(x) = 2^k · (1 + r + r²·P(r))</pre>
  * Measured against {@link Math#exp} over every third float in [−87.34, 0]: at most 1.01 ulp of
- * the exact value. Results below 2⁻¹²⁶ (x < {@link #UNDERFLOW}) are flushed to 0, and 2^k is
+ * the exact value. Results for x < {@link #UNDERFLOW} (below 2⁻¹²⁶) are flushed to 0, and 2^k is
  * applied as 2^(k+1)·0.5 so that results just above that stay exact (or as {@code q·2^k + 2^k}, the same
  * bits in three fewer operations: {@link #BIASED_ROUNDER}). Kernels write these steps out
  * in their loops (the package's C2 rule); the Vector API's {@code EXP} (an SVML call) runs at two
@@ -36,7 +36,10 @@ final class ExpPolynomial {
     static final float P3 = 4.1665795894e-2f;
     static final float P4 = 1.6666665459e-1f;
     static final float P5 = 5.0000001201e-1f;
-    /** ln(2⁻¹²⁶): below it the result would be subnormal and is flushed to 0. */
+    /**
+     * ln(2⁻¹²⁶) rounded to float (−87.3365479, just below the exact −87.3365448): below it the result would be
+     * subnormal and is flushed to 0; at it, the one float input whose result is subnormal, 1.1754907e−38.
+     */
     static final float UNDERFLOW = -87.33654475f;
 
     private ExpPolynomial() {}
