@@ -34,15 +34,16 @@ final class NarrowBlock {
     /** Computes and writes every row of every head of kv heads {@code [g0, g1)}. */
     void run(AttentionCall call, int g0, int g1, VectorScratch scratch) {
         int tile = scratch.tile();
-        int n = g1 - g0;
+        int perPart = headsPerPart(call);
+        int n = 0;
         int first = Integer.MAX_VALUE;
         int end = 0;
-        for (int i = 0; i < n; i++) {
-            if (parts[i] == null) {
-                parts[i] = new Part();
+        for (int g = g0; g < g1; g += perPart, n++) {
+            if (parts[n] == null) {
+                parts[n] = new Part();
             }
-            Part part = parts[i];
-            part.begin(call, g0 + i, tile, scratch);
+            Part part = parts[n];
+            part.begin(call, g, Math.min(perPart, g1 - g), tile, scratch);
             first = Math.min(first, part.entries.firstTile(tile));
             end = Math.max(end, part.entries.hi);
         }
@@ -57,6 +58,15 @@ final class NarrowBlock {
         for (int i = 0; i < n; i++) {
             parts[i].write(call);
         }
+    }
+
+    /**
+     * Kv heads one part takes: as many as fill a vector of entries when each kv head's entries make whole
+     * quads (so that each quad of a part reads one kv head's rows), else one.
+     */
+    static int headsPerPart(AttentionCall call) {
+        int perHead = call.group() * call.queries();
+        return perHead % 4 == 0 ? Math.max(1, Lanes.FLOAT.length() / perHead) : 1;
     }
 
     /** Keys {@code [j0, j1)}, whose rows follow one another, for every part. */
@@ -83,35 +93,45 @@ final class NarrowBlock {
     }
 
     /**
-     * One kv head's share: its group's rows (one vector of entries) with q, the tile's sums and the output
-     * row-major, {@code [4·quads × width]} (padded with zero rows to whole quads), and the tile's logits, then
-     * weights, lane-major in one panel.
+     * A few neighbouring kv heads' share ({@link #headsPerPart}): their groups' rows (one vector of entries, kv head
+     * by kv head) with q, the tile's sums and the output row-major, {@code [4·quads × width]} (padded with zero rows
+     * to whole quads; quad i reads kv head {@code kvHead + i / quadsPerHead}), and the tile's logits, then weights,
+     * lane-major in one panel.
      */
     private static final class Part extends Block {
         private int kvHead;
+        private int heads;
         private int quads;
+        private int quadsPerHead;
         private float[] queryRows = new float[0];
         private float[] outputRows = new float[0];
         private float[] tileSums = new float[0];
         /** The compensation of the output rows ({@link CompensatedSums}). */
         private float[] outputCarry = new float[0];
         private float[] logits = new float[0];
-        /** The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only). */
+        /**
+         * The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only), kv head i's
+         * from {@code i·normsStride}.
+         */
         private float[] keyNorms = new float[0];
         /** The logits' register tile, stored for its fold ({@link NarrowProducts#scores}). */
         private final float[] sums = new float[16 * Lanes.FLOAT.length()];
         private int tileRows;
+        private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
         private int tileStart;
         private int tileEnd;
         private boolean active;
         private boolean done;
 
-        void begin(AttentionCall call, int kvHead, int tile, VectorScratch scratch) {
+        /** Starts kv heads {@code [kvHead, kvHead + heads)}. */
+        void begin(AttentionCall call, int kvHead, int heads, int tile, VectorScratch scratch) {
             this.kvHead = kvHead;
-            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries(), scratch.tables);
+            this.heads = heads;
+            begin(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries(), scratch.tables);
             done = false;
-            quads = (entries.count + 3) / 4;
+            quadsPerHead = (call.group() * call.queries() + 3) / 4;
+            quads = heads * quadsPerHead;
             int d = call.headDim();
             int rows = 4 * quads;
             tileRows = TilePacks.padded(tile);
@@ -126,8 +146,9 @@ final class NarrowBlock {
             if (logits.length < tileRows * TileProducts.PANEL) {
                 logits = new float[tileRows * TileProducts.PANEL];
             }
-            if (keyNorms.length < tileRows + Lanes.FLOAT.length()) {
-                keyNorms = new float[tileRows + Lanes.FLOAT.length()];
+            normsStride = tileRows + Lanes.FLOAT.length();
+            if (keyNorms.length < heads * normsStride) {
+                keyNorms = new float[heads * normsStride];
             }
             for (int e = 0; e < rows; e++) {
                 for (int c = 0; c < d; c++) {
@@ -155,9 +176,10 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.scores(queryRows, quads, call.headDim(), call.keyRows(), call.keyHalves(), call.keyAt(from, kvHead),
-                        call.keyRowBytes(), call.precision(), to - from, logits, (from - tileStart) * TileProducts.PANEL,
-                        call.keyNorms() == null ? keyNorms : null, from - tileStart, sums);
+                NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
+                        call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), to - from, logits,
+                        (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
+                        normsStride, sums);
             }
         }
 
@@ -171,9 +193,13 @@ final class NarrowBlock {
                 return;
             }
             MemorySegment stored = call.keyNorms();
-            float squared = stored == null ? LogitGuard.largest(keyNorms, 0, tileEnd - tileStart)
-                    : largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead, call.kvHeads(),
-                            tileEnd - tileStart);
+            float squared = 0;
+            for (int i = 0; i < heads; i++) {
+                float head = stored == null ? LogitGuard.largest(keyNorms, i * normsStride, tileEnd - tileStart)
+                        : largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead + i, call.kvHeads(),
+                                tileEnd - tileStart);
+                squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
+            }
             if (!LogitGuard.allows(call, queryNorm, Math.sqrt(squared), extraNorm)) {
                 entries.computeExactly(call, scratch);
                 done = true;
@@ -182,6 +208,11 @@ final class NarrowBlock {
             }
             tileLogits.apply(call, scheme, entries, logits, tileRows, tileStart, tileEnd);
             softmax.tile(logits, tileRows, entries.vectors, tileEnd - tileStart);
+        }
+
+        /** Bytes between the key rows of neighbouring kv heads at one position. */
+        private static long headBytes(AttentionCall call) {
+            return (long) call.headDim() * call.precision().bytes();
         }
 
         /** The largest of {@code n} stored squared norms from index {@code at}, {@code stride} apart (NaN if one is). */
@@ -199,9 +230,10 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.valueRows(), call.valueHalves(),
-                        call.valueAt(from, kvHead), call.valueRowBytes(), call.precision(), softmax.scaleExponent(),
-                        to - from, call.valueDim(), tileSums);
+                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, quadsPerHead, call.valueRows(),
+                        call.valueHalves(), call.valueAt(from, kvHead), call.valueRowBytes(),
+                        (long) call.valueDim() * call.precision().bytes(), call.precision(), softmax.scaleExponent(), to - from,
+                        call.valueDim(), tileSums);
             }
         }
 
