@@ -6,21 +6,30 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * The narrow decode block: for each of up to {@value #KV_HEADS} neighbouring kv heads, every query row
- * of its group — at most one vector of entries, a {@link Part} — walked through the keys together.
- * Decode's products run along the head width ({@link NarrowProducts}) so that every lane works. For
- * each tile (cut where a ring cache's rows wrap), the logits of a few keys at a time across the parts, then
- * each part's guard, logits pipeline and softmax, then the values a few keys at a time across the parts
- * into the tile's sums, which are added to the output rows once per tile: the kv heads' rows of one position
- * are neighbours in memory, so the KV cache is read once, as a few sequential streams that the hardware
- * prefetchers follow.
+ * The narrow decode block: up to {@value #KV_HEADS} neighbouring kv heads, every query row of each one's group,
+ * walked through the keys together. The kv heads are cut into {@link Part}s of as many kv heads as fill one
+ * vector of entries ({@link #headsPerPart}: 4 kv heads × 4 q heads at 16 lanes), so that the softmax, the
+ * exponentials, the bias and the masks, which run lanewise over a part's entries, do work in every lane, and a
+ * part's logits tile holds one vector per key. Decode's products run along the head width ({@link NarrowProducts}),
+ * each quad of entries against its own kv head's rows. For each tile (cut where a ring cache's rows wrap), the
+ * logits of a few keys at a time across the parts, then each part's guard, logits pipeline and softmax, then the
+ * values a few keys at a time across the parts into the tile's sums, which are added to the output rows once per
+ * tile: the kv heads' rows of one position are neighbours in memory, so the KV cache is read once, as a few
+ * sequential streams that the hardware prefetchers follow.
  *
- * <p>Measured (decode 32 q / 8 kv heads × 128, 4096 keys, ALiBi, off-heap, thread CPU time per step, this project's
- * Xeon, 2026-11-29, two runs each unless said): walking 4 kv heads together instead of 8 was no faster (1.0–1.3×
- * the time), 2 or 1 kv heads 1.5–2.2×; 36- or 144-key tiles instead of 72 took 1.1–1.4×. Converting a few
- * half-precision rows into a float buffer before the f32 products (one set of products for every precision) was
- * slower than converting in registers (one run): F16 2.4× the time (its per-row loop did not become the hardware
- * conversion), BF16 1.45×.
+ * <p>Measured (decode 32 q / 8 kv heads × 128, ALiBi, off-heap, this project's Xeon, 2026-11-29). With one kv head
+ * per part (one vector of lanes holding 4 real entries), thread CPU time per step, 4096 keys, two runs each unless
+ * said: walking 4 kv heads together instead of 8 was no faster (1.0–1.3× the time), 2 or 1 kv heads 1.5–2.2×; 36-
+ * or 144-key tiles instead of 72 took 1.1–1.4×; converting a few half-precision rows into a float buffer before the
+ * f32 products (one set of products for every precision) was slower than converting in registers (one run): F16
+ * 2.4× the time (its per-row loop did not become the hardware conversion), BF16 1.45×. Parts of four kv heads
+ * against one per part, paired calls in one JVM (bench's PairedCalls, median speed ratio, load 4–5): 1.14–1.20× as
+ * fast at 4096 keys, 1.18× at 32768, 1.28× at 256. With such parts, still slower: tiles of 36, 56, 96 or 144 keys
+ * (0.90, 0.99, 0.95, 0.67× the speed of 72); one part of all 8 kv heads (two vectors of one panel; 0.99× at 4096,
+ * 0.93× at 256); more keys per pass (16 for the logits, 24 for the values; 0.98×); reading BF16 rows as pairs of
+ * halves per int lane (even columns {@code << 16}, odd ones {@code & 0xffff0000}, query and output columns permuted
+ * to match: no widening conversion) 0.94–0.96×. The products are the cost, not the conversion: with the rows in L2
+ * (72 against 144 keys) a kv head's key row costs the same ≈50 ns in f32 and in BF16, ≈64 ns at 4096 keys in f32.
  */
 final class NarrowBlock {
     /** Kv heads walked together. */
