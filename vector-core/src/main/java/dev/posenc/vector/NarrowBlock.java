@@ -1,26 +1,36 @@
 package dev.posenc.vector;
 
+import dev.posenc.bias.DebertaPositions;
 import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * The narrow decode block: for each of up to {@value #KV_HEADS} neighbouring kv heads, every query row
- * of its group — at most one vector of entries, a {@link Part} — walked through the keys together.
- * Decode's products run along the head width ({@link NarrowProducts}) so that every lane works. For
- * each tile (cut where a ring cache's rows wrap), the logits of a few keys at a time across the parts, then
- * each part's guard, logits pipeline and softmax, then the values a few keys at a time across the parts
- * into the tile's sums, which are added to the output rows once per tile: the kv heads' rows of one position
- * are neighbours in memory, so the KV cache is read once, as a few sequential streams that the hardware
- * prefetchers follow.
+ * The narrow decode block: up to {@value #KV_HEADS} neighbouring kv heads, every query row of each one's group,
+ * walked through the keys together. The kv heads are cut into {@link Part}s of as many kv heads as fill one
+ * vector of entries ({@link #headsPerPart}: 4 kv heads × 4 q heads at 16 lanes), so that the softmax, the
+ * exponentials, the bias and the masks, which run lanewise over a part's entries, do work in every lane, and a
+ * part's logits tile holds one vector per key. Decode's products run along the head width ({@link NarrowProducts}),
+ * each quad of entries against its own kv head's rows. For each tile (cut where a ring cache's rows wrap), the
+ * logits of a few keys at a time across the parts, then each part's guard, logits pipeline and softmax, then the
+ * values a few keys at a time across the parts into the tile's sums, which are added to the output rows once per
+ * tile: the kv heads' rows of one position are neighbours in memory, so the KV cache is read once, as a few
+ * sequential streams that the hardware prefetchers follow.
  *
- * <p>Measured (decode 32 q / 8 kv heads × 128, 4096 keys, ALiBi, off-heap, thread CPU time per step, this project's
- * Xeon, 2026-11-29, two runs each unless said): walking 4 kv heads together instead of 8 was no faster (1.0–1.3×
- * the time), 2 or 1 kv heads 1.5–2.2×; 36- or 144-key tiles instead of 72 took 1.1–1.4×. Converting a few
- * half-precision rows into a float buffer before the f32 products (one set of products for every precision) was
- * slower than converting in registers (one run): F16 2.4× the time (its per-row loop did not become the hardware
- * conversion), BF16 1.45×.
+ * <p>Measured (decode 32 q / 8 kv heads × 128, ALiBi, off-heap, this project's Xeon, 2026-11-29). With one kv head
+ * per part (one vector of lanes holding 4 real entries), thread CPU time per step, 4096 keys, two runs each unless
+ * said: walking 4 kv heads together instead of 8 was no faster (1.0–1.3× the time), 2 or 1 kv heads 1.5–2.2×; 36-
+ * or 144-key tiles instead of 72 took 1.1–1.4×; converting a few half-precision rows into a float buffer before the
+ * f32 products (one set of products for every precision) was slower than converting in registers (one run): F16
+ * 2.4× the time (its per-row loop did not become the hardware conversion), BF16 1.45×. Parts of four kv heads
+ * against one per part, paired calls in one JVM (bench's PairedCalls, median speed ratio, load 4–5): 1.14–1.20× as
+ * fast at 4096 keys, 1.18× at 32768, 1.28× at 256. With such parts, still slower: tiles of 36, 56, 96 or 144 keys
+ * (0.90, 0.99, 0.95, 0.67× the speed of 72); one part of all 8 kv heads (two vectors of one panel; 0.99× at 4096,
+ * 0.93× at 256); more keys per pass (16 for the logits, 24 for the values; 0.98×); reading BF16 rows as pairs of
+ * halves per int lane (even columns {@code << 16}, odd ones {@code & 0xffff0000}, query and output columns permuted
+ * to match: no widening conversion) 0.94–0.96×. The products are the cost, not the conversion: with the rows in L2
+ * (72 against 144 keys) a kv head's key row costs the same ≈50 ns in f32 and in BF16, ≈64 ns at 4096 keys in f32.
  */
 final class NarrowBlock {
     /** Kv heads walked together. */
@@ -34,15 +44,16 @@ final class NarrowBlock {
     /** Computes and writes every row of every head of kv heads {@code [g0, g1)}. */
     void run(AttentionCall call, int g0, int g1, VectorScratch scratch) {
         int tile = scratch.tile();
-        int n = g1 - g0;
+        int perPart = headsPerPart(call);
+        int n = 0;
         int first = Integer.MAX_VALUE;
         int end = 0;
-        for (int i = 0; i < n; i++) {
-            if (parts[i] == null) {
-                parts[i] = new Part();
+        for (int g = g0; g < g1; g += perPart, n++) {
+            if (parts[n] == null) {
+                parts[n] = new Part();
             }
-            Part part = parts[i];
-            part.begin(call, g0 + i, tile, scratch);
+            Part part = parts[n];
+            part.begin(call, g, Math.min(perPart, g1 - g), tile, scratch);
             first = Math.min(first, part.entries.firstTile(tile));
             end = Math.max(end, part.entries.hi);
         }
@@ -57,6 +68,16 @@ final class NarrowBlock {
         for (int i = 0; i < n; i++) {
             parts[i].write(call);
         }
+    }
+
+    /**
+     * Kv heads one part takes: as many as fill a vector of entries when each kv head's entries make whole
+     * quads (so that each quad of a part reads one kv head's rows), else one; one for DeBERTa, whose
+     * position-to-content terms read the keys of a block's one kv head ({@link VectorDebertaPositions}).
+     */
+    static int headsPerPart(AttentionCall call) {
+        int perHead = call.group() * call.queries();
+        return perHead % 4 == 0 && !(call.scheme() instanceof DebertaPositions) ? Math.max(1, Lanes.FLOAT.length() / perHead) : 1;
     }
 
     /** Keys {@code [j0, j1)}, whose rows follow one another, for every part. */
@@ -83,35 +104,45 @@ final class NarrowBlock {
     }
 
     /**
-     * One kv head's share: its group's rows (one vector of entries) with q, the tile's sums and the output
-     * row-major, {@code [4·quads × width]} (padded with zero rows to whole quads), and the tile's logits, then
-     * weights, lane-major in one panel.
+     * A few neighbouring kv heads' share ({@link #headsPerPart}): their groups' rows (one vector of entries, kv head
+     * by kv head) with q, the tile's sums and the output row-major, {@code [4·quads × width]} (padded with zero rows
+     * to whole quads; quad i reads kv head {@code kvHead + i / quadsPerHead}), and the tile's logits, then weights,
+     * lane-major in one panel.
      */
     private static final class Part extends Block {
         private int kvHead;
+        private int heads;
         private int quads;
+        private int quadsPerHead;
         private float[] queryRows = new float[0];
         private float[] outputRows = new float[0];
         private float[] tileSums = new float[0];
         /** The compensation of the output rows ({@link CompensatedSums}). */
         private float[] outputCarry = new float[0];
         private float[] logits = new float[0];
-        /** The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only). */
+        /**
+         * The squared norms of the tile's key rows, left by the logits' kernel for the guard (arrays only), kv head i's
+         * from {@code i·normsStride}.
+         */
         private float[] keyNorms = new float[0];
         /** The logits' register tile, stored for its fold ({@link NarrowProducts#scores}). */
         private final float[] sums = new float[16 * Lanes.FLOAT.length()];
         private int tileRows;
+        private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
         private int tileStart;
         private int tileEnd;
         private boolean active;
         private boolean done;
 
-        void begin(AttentionCall call, int kvHead, int tile, VectorScratch scratch) {
+        /** Starts kv heads {@code [kvHead, kvHead + heads)}. */
+        void begin(AttentionCall call, int kvHead, int heads, int tile, VectorScratch scratch) {
             this.kvHead = kvHead;
-            begin(call, kvHead * call.group(), (kvHead + 1) * call.group(), 0, call.queries(), scratch.tables);
+            this.heads = heads;
+            begin(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries(), scratch.tables);
             done = false;
-            quads = (entries.count + 3) / 4;
+            quadsPerHead = (call.group() * call.queries() + 3) / 4;
+            quads = heads * quadsPerHead;
             int d = call.headDim();
             int rows = 4 * quads;
             tileRows = TilePacks.padded(tile);
@@ -126,8 +157,9 @@ final class NarrowBlock {
             if (logits.length < tileRows * TileProducts.PANEL) {
                 logits = new float[tileRows * TileProducts.PANEL];
             }
-            if (keyNorms.length < tileRows + Lanes.FLOAT.length()) {
-                keyNorms = new float[tileRows + Lanes.FLOAT.length()];
+            normsStride = tileRows + Lanes.FLOAT.length();
+            if (keyNorms.length < heads * normsStride) {
+                keyNorms = new float[heads * normsStride];
             }
             for (int e = 0; e < rows; e++) {
                 for (int c = 0; c < d; c++) {
@@ -155,9 +187,10 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.scores(queryRows, quads, call.headDim(), call.keyRows(), call.keyHalves(), call.keyAt(from, kvHead),
-                        call.keyRowBytes(), call.precision(), to - from, logits, (from - tileStart) * TileProducts.PANEL,
-                        call.keyNorms() == null ? keyNorms : null, from - tileStart, sums);
+                NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
+                        call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), to - from, logits,
+                        (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
+                        normsStride, sums);
             }
         }
 
@@ -171,9 +204,13 @@ final class NarrowBlock {
                 return;
             }
             MemorySegment stored = call.keyNorms();
-            float squared = stored == null ? LogitGuard.largest(keyNorms, 0, tileEnd - tileStart)
-                    : largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead, call.kvHeads(),
-                            tileEnd - tileStart);
+            float squared = 0;
+            for (int i = 0; i < heads; i++) {
+                float head = stored == null ? LogitGuard.largest(keyNorms, i * normsStride, tileEnd - tileStart)
+                        : largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead + i, call.kvHeads(),
+                                tileEnd - tileStart);
+                squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
+            }
             if (!LogitGuard.allows(call, queryNorm, Math.sqrt(squared), extraNorm)) {
                 entries.computeExactly(call, scratch);
                 done = true;
@@ -182,6 +219,11 @@ final class NarrowBlock {
             }
             tileLogits.apply(call, scheme, entries, logits, tileRows, tileStart, tileEnd);
             softmax.tile(logits, tileRows, entries.vectors, tileEnd - tileStart);
+        }
+
+        /** Bytes between the key rows of neighbouring kv heads at one position. */
+        private static long headBytes(AttentionCall call) {
+            return (long) call.headDim() * call.precision().bytes();
         }
 
         /** The largest of {@code n} stored squared norms from index {@code at}, {@code stride} apart (NaN if one is). */
@@ -199,9 +241,10 @@ final class NarrowBlock {
             int from = Math.max(j, tileStart);
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
-                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, call.valueRows(), call.valueHalves(),
-                        call.valueAt(from, kvHead), call.valueRowBytes(), call.precision(), softmax.scaleExponent(),
-                        to - from, call.valueDim(), tileSums);
+                NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, quadsPerHead, call.valueRows(),
+                        call.valueHalves(), call.valueAt(from, kvHead), call.valueRowBytes(),
+                        (long) call.valueDim() * call.precision().bytes(), call.precision(), softmax.scaleExponent(), to - from,
+                        call.valueDim(), tileSums);
             }
         }
 

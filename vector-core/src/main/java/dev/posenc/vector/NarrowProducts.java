@@ -57,15 +57,17 @@ final class NarrowProducts {
     private NarrowProducts() {}
 
     /**
-     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k[j][c]} for the {@code keys} key rows of
+     * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k_g[j][c]} for the {@code keys} key rows of
      * {@code precision} elements from byte {@code kRow} of {@code k}, {@code kStride} bytes apart, and
-     * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads); unless {@code norms} is null
-     * (F32 rows only), {@code norms[normsAt + j − first] = Σ_c k[j][c]²}, each key row's squared norm in float
-     * (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L} floats of
-     * scratch.
+     * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads), where entry e reads kv head
+     * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further; unless {@code norms} is null
+     * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
+     * norm in float (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L}
+     * floats of scratch.
      */
-    static void scores(float[] q, int quads, int d, MemorySegment k, short[] kh, long kRow, long kStride, KvPrecision precision,
-                       int keys, float[] s, int at, float[] norms, int normsAt, float[] sums) {
+    static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
+                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride,
+                       float[] sums) {
         for (int j = 0; j < keys; j += KEYS) {
             int count = Math.min(KEYS, keys - j);
             long row = kRow + j * kStride;
@@ -75,25 +77,30 @@ final class NarrowProducts {
             long row2 = Math.min(row + 2 * kStride, last);
             for (int quad = 0; quad < quads; quad++) {
                 int q0 = 4 * quad * d;
+                int head = quad / quadsPerHead;
+                long shift = head * kHead;
+                boolean first = quad % quadsPerHead == 0;
+                int n0 = normsAt + head * normsStride + j;
                 int c = switch (precision) {
-                    case F32 -> scoresF32(q, q0, d, k, row, row1, row2, last, sums, quad == 0 ? norms : null, normsAt + j, count);
-                    case F16 -> scoresF16(q, q0, d, k, kh, row, row1, row2, last, sums);
-                    case BF16 -> scoresBf16(q, q0, d, k, kh, row, row1, row2, last, sums);
+                    case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, sums,
+                            first ? norms : null, n0, count);
+                    case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, sums);
+                    case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, sums);
                 };
                 fold(sums, count, s, at + j * PANEL + 4 * quad);
                 for (int key = 0; c < d && key < count; key++) {
-                    long o = row + key * kStride;
+                    long o = row + shift + key * kStride;
                     for (int e = 0; e < 4; e++) {
                         int out = at + (j + key) * PANEL + 4 * quad + e;
                         s[out] = tail(q, (4 * quad + e) * d, k, o, precision, c, d, s[out]);
                     }
-                    if (quad == 0 && norms != null) {
-                        float norm = norms[normsAt + j + key];
+                    if (first && norms != null) {
+                        float norm = norms[n0 + key];
                         for (int i = c; i < d; i++) {
                             float x = precision.read(k, o + (long) i * precision.bytes());
                             norm += x * x;
                         }
-                        norms[normsAt + j + key] = norm;
+                        norms[n0 + key] = norm;
                     }
                 }
             }
@@ -382,17 +389,19 @@ final class NarrowProducts {
     /**
      * {@code t[e·dv + c] = fma(s[at + j·PANEL + e], v[j][c], t[e·dv + c])} for {@code e < 4·quads},
      * {@code c < dv} and keys {@code j < keys} in order, the value rows of {@code precision} elements from byte
-     * {@code vRow} of {@code v}, {@code vStride} bytes apart, each multiplied by {@code 2^−scale} as it is read
+     * {@code vRow} of {@code v}, {@code vStride} bytes apart (entry e's kv head {@code e / (4·quadsPerHead)} times
+     * {@code vHead} bytes further), each multiplied by {@code 2^−scale} as it is read
      * (the values' scale of {@link OnlineSoftmax}; for F16 through the exponent's rebias, at no cost): a run of
      * keys' contributions to every entry's row of the tile's sums.
      */
-    static void accumulate(float[] s, int at, int quads, MemorySegment v, short[] vh, long vRow, long vStride, KvPrecision precision,
-                           int scale, int keys, int dv, float[] t) {
+    static void accumulate(float[] s, int at, int quads, int quadsPerHead, MemorySegment v, short[] vh, long vRow, long vStride,
+                           long vHead, KvPrecision precision, int scale, int keys, int dv, float[] t) {
         long bytes = precision.bytes();
         for (int quad = 0; quad < quads; quad++) {
+            long headRow = vRow + quad / quadsPerHead * vHead;
             int c = 0;
             for (; c + 4 * L <= dv; c += 4 * L) {
-                long row = vRow + c * bytes;
+                long row = headRow + c * bytes;
                 int o0 = 4 * quad * dv + c;
                 switch (precision) {
                     case F32 -> accumulateF32(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
@@ -400,7 +409,7 @@ final class NarrowProducts {
                     case BF16 -> accumulateBf16(s, at + 4 * quad, v, vh, row, vStride, scale, keys, dv, t, o0);
                 }
             }
-            accumulate4(s, at + 4 * quad, v, vh, vRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
+            accumulate4(s, at + 4 * quad, v, vh, headRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
         }
     }
 

@@ -27,10 +27,10 @@
  *   <dd>A block of more than one vector of entries (prefill): its tile products run along the entries
  *       ({@link dev.posenc.vector.TileProducts}) — {@link dev.posenc.vector.WideBlock}.</dd>
  *   <dt>narrow</dt>
- *   <dd>A block of at most one vector of entries (decode: every row of a group): its products run along
- *       the head width ({@link dev.posenc.vector.NarrowProducts}) so that every lane works. The narrow
- *       decode block walks up to eight kv heads through the keys together —
- *       {@link dev.posenc.vector.NarrowBlock}.</dd>
+ *   <dd>A block of at most one vector of entries (decode: every row of one group, or of a few neighbouring
+ *       groups that together fill a vector): its products run along the head width
+ *       ({@link dev.posenc.vector.NarrowProducts}) so that every lane works. The narrow decode block walks up
+ *       to eight kv heads through the keys together — {@link dev.posenc.vector.NarrowBlock}.</dd>
  * </dl>
  * A call ({@link dev.posenc.vector.VectorAttention}) is cut into work items, each one wide block or
  * one narrow decode block. A block's tile goes through the {@link dev.posenc.vector.LogitGuard}, the
