@@ -11,9 +11,10 @@ import dev.posenc.reference.WorkItemAttention;
  *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once; a parallel
  *       call splits the kv heads evenly between its workers (8 kv heads, 2 workers: 4 each);
  *   <li>otherwise a {@link WideBand} of up to {@value WideBand#BLOCKS} neighbouring {@link WideBlock}s of one kv
- *       head, each of up to {@value Entries#WIDTH} entries: that many consecutive rows of one head, or, with
- *       fewer queries, every row of as many heads of the group as fit, so that each key and value row is read
- *       once for all of them; fewer blocks per band when that leaves a worker of a parallel call idle.
+ *       head (as many as keep their state in L2), each of up to {@value Entries#WIDTH} entries: that many
+ *       consecutive rows of one head, or, with fewer queries, every row of as many heads of the group as fit,
+ *       so that each key and value row is read once for all of them; fewer blocks per band when that leaves a
+ *       worker of a parallel call idle.
  * </ul>
  *
  * <p>Rounding: a logit's dot products err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} and never by more
@@ -70,10 +71,15 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
         return ceilDiv(call.group(), headsPerBlock(call)) * ceilDiv(call.queries(), rowsPerBlock(call));
     }
 
-    /** Wide blocks per band: up to a band's, fewer when that leaves a worker of a parallel call idle. */
+    /**
+     * Wide blocks per band: up to a band's (as many as {@link WideBand#BYTES} holds), fewer when that leaves a
+     * worker of a parallel call idle.
+     */
     private static int blocksPerBand(AttentionCall call) {
         int perKvHead = blocksPerKvHead(call);
-        return Math.min(Math.min(WideBand.BLOCKS, perKvHead), ceilDiv(call.kvHeads() * perKvHead, call.workers()));
+        long blockBytes = (long) Float.BYTES * Entries.WIDTH * (call.headDim() + 2L * call.valueDim());
+        int fit = (int) Math.max(1, Math.min(WideBand.BLOCKS, WideBand.BYTES / blockBytes));
+        return Math.min(Math.min(fit, perKvHead), ceilDiv(call.kvHeads() * perKvHead, call.workers()));
     }
 
     /** Rows per block: all of them when fewer than a block's width, else a block's width. */

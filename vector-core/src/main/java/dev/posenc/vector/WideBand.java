@@ -9,11 +9,14 @@ import dev.posenc.reference.AttentionCall;
  * the same tiles, runs and order — so a result does not depend on the band it was computed in.
  */
 final class WideBand {
-    /**
-     * Blocks per band: their state (Qᵀ, Oᵀ and its compensation, the logits: 114 KiB at 64 entries × 128) stays
-     * in a 2 MiB L2 beside the packed tile.
-     */
+    /** Blocks per band at most. */
     static final int BLOCKS = 8;
+    /**
+     * What the band's blocks may keep between two tiles (Qᵀ, Oᵀ and its compensation: {@link Entries#WIDTH}
+     * {@code × (headDim + 2·valueDim)} floats each), so that it stays in a 2 MiB L2 beside the packed tile and the
+     * logits: 2 blocks of 256 entries × 128 at 512-bit vectors, 5 of 128 at 256 bits, 8 of 64 at 128 bits.
+     */
+    static final long BYTES = 1 << 20;
 
     private final WideBlock[] blocks = new WideBlock[BLOCKS];
     private final TilePacks packs = new TilePacks();
