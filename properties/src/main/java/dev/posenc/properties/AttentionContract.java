@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.quicktheories.core.Gen;
 
 /**
  * The attention suite: agreement with an independent double-precision oracle within the error bound
@@ -293,6 +294,42 @@ public abstract class AttentionContract {
         float[] out = new float[n * options.heads() * options.valueDim()];
         kernel().attend(options, n, n, q, k, v, out);
         return out;
+    }
+
+    /**
+     * Prefills long enough for several blocks of queries per kv head (257 to 600 queries: 2 to 3 blocks of 256 entries
+     * at 512-bit vectors, up to 10 of 64 at 128 bits), whose masks, windows and so visible keys differ from block to
+     * block, with every scheme and key tile: agree with the oracle, and a call shared by 1 to 3 workers (which cuts
+     * the blocks into other groups) gives the same bits.
+     */
+    @Test
+    public void longPrefillsAgreeWithTheOracleWhateverTheWorkers() throws Exception {
+        Gen<AttentionCase.Shape> shapes = integers().between(1, 2).zip(integers().between(1, 2), integers().between(1, 16),
+                integers().between(257, 600), integers().between(0, 200),
+                (kv, group, d, queries, extra) -> new AttentionCase.Shape(kv, group, d, d, queries, queries + extra));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            qt(12).forAll(shapes, AttentionCase.maskings(), AttentionCase.schemes(AttentionCase.SchemeKind.values()),
+                    AttentionCase.data(FloatKind.NORMAL))
+                    .checkAssert((shape, masking, scheme, data) -> {
+                        AttentionCase c = new AttentionCase(shape, masking, scheme, data);
+                        AttentionCase.Inputs in = c.build();
+                        float[] single = run(kernel(), in, in.workspace());
+                        AttentionOracle.of(in).assertFloatClose(c.toString(), single, in.offset());
+                        for (int workers = 2; workers <= 3; workers++) {
+                            AttentionWorkspace[] workspaces = new AttentionWorkspace[workers];
+                            for (int w = 0; w < workers; w++) {
+                                workspaces[w] = in.workspace();
+                            }
+                            float[] out = in.output();
+                            kernel().attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(),
+                                    in.k(), in.offset(), in.v(), in.offset(), out, in.offset(), pool, workspaces);
+                            assertArrayEquals(single, out, workers + " workers: " + c);
+                        }
+                    });
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

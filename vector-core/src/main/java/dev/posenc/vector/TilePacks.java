@@ -1,6 +1,7 @@
 package dev.posenc.vector;
 
 import dev.posenc.attention.KvPrecision;
+import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -11,8 +12,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The packed key and value rows of the tile being processed ({@link #pack}): a block packs and consumes a
- * tile before the next block starts, so the blocks of a workspace share them.
+ * The packed key and value rows of the tile being processed: each of the blocks of a {@link WideBand} takes
+ * the rows of the keys it may see from here ({@link #keys}, {@link #values}), and they are packed ({@link #pack})
+ * when the first block asks, for every block of the band ({@link #startTile}). The band's blocks walk the same
+ * tiles in the same order, so that each key and value row is read from memory once per band instead of once per
+ * block (a kv head's 4096 keys × 128 are 4 MiB of K/V, more than L2); a block takes the first rows of what is
+ * packed. Measured with perf (cpu-clock) on the benchmark's ALiBi prefill (8 heads × 128, 512 queries over 4096
+ * keys, 512-bit vectors: two blocks of 256 entries per kv head), packing fell from 12% to 8% of the attention's
+ * samples; the rest of it is the first read of each row from L3, 4 KiB apart.
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -23,19 +30,58 @@ final class TilePacks {
 
     private float[] keys = new float[0];
     private float[] values = new float[0];
+    /** The end of the tile's keys that some block of the band may see. */
+    private int limit;
+    /** The keys packed, {@code [keysFrom, keysTo)}, and the values, {@code [valuesFrom, valuesTo)} at {@code valueScale}. */
+    private int keysFrom = -1;
+    private int keysTo;
+    private int valuesFrom = -1;
+    private int valuesTo;
+    private float valueScale;
 
-    /** The key buffer, at least {@code length} floats. */
-    float[] keys(int length) {
-        if (keys.length < length) {
-            keys = new float[length];
+    /** A new tile whose keys the band's blocks may see end before {@code limit}; nothing of it is packed yet. */
+    void startTile(int limit) {
+        this.limit = limit;
+        keysFrom = -1;
+        valuesFrom = -1;
+    }
+
+    /**
+     * Key rows {@code [j0, j1)} of kv head {@code kvHead} packed (rows of {@code headDim} floats, zero rows
+     * after them up to a multiple of {@link TileProducts#ROWS}), packed up to where the tile's run ends for the
+     * band unless they are already; a tile holds at most the workspace's tile size of keys.
+     */
+    float[] keys(AttentionCall call, int kvHead, int j0, int j1) {
+        if (j0 != keysFrom || j1 > keysTo) {
+            int d = call.headDim();
+            int to = Math.max(j1, Math.min(limit, call.runEnd(j0)));
+            if (keys.length < padded(to - j0) * d) {
+                keys = new float[padded(to - j0) * d];
+            }
+            pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, to - j0, d, d,
+                    keys, TileProducts.ROWS);
+            keysFrom = j0;
+            keysTo = to;
         }
         return keys;
     }
 
-    /** The value buffer, at least {@code length} floats. */
-    float[] values(int length) {
-        if (values.length < length) {
-            values = new float[length];
+    /**
+     * Value rows {@code [j0, j1)} of kv head {@code kvHead} packed as {@link #keys} are, in rows of
+     * {@code paddedWidth} floats (zero-padded), multiplied by {@code scale} (the block's values' scale,
+     * {@link OnlineSoftmax#valueScale}).
+     */
+    float[] values(AttentionCall call, int kvHead, int j0, int j1, int paddedWidth, float scale) {
+        if (j0 != valuesFrom || j1 > valuesTo || scale != valueScale) {
+            int to = Math.max(j1, Math.min(limit, call.runEnd(j0)));
+            if (values.length < padded(to - j0) * paddedWidth) {
+                values = new float[padded(to - j0) * paddedWidth];
+            }
+            pack(call.valueRows(), call.valueHalves(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(), scale, to - j0,
+                    call.valueDim(), paddedWidth, values, TileProducts.STEP);
+            valuesFrom = j0;
+            valuesTo = to;
+            valueScale = scale;
         }
         return values;
     }

@@ -10,9 +10,11 @@ import dev.posenc.reference.WorkItemAttention;
  *   <li>decode, when the rows of a whole group fit one vector: a {@link NarrowBlock} over up to
  *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once; a parallel
  *       call splits the kv heads evenly between its workers (8 kv heads, 2 workers: 4 each);
- *   <li>otherwise a {@link WideBlock} of up to {@value Entries#WIDTH} entries: that many consecutive
- *       rows of one head, or, with fewer queries, every row of as many heads of the group as fit, so
- *       that each key and value row is read once for all of them.
+ *   <li>otherwise a {@link WideBand} of up to {@value WideBand#BLOCKS} neighbouring {@link WideBlock}s of one kv
+ *       head (as many as keep their state in L2), each of up to {@value Entries#WIDTH} entries: that many
+ *       consecutive rows of one head, or, with fewer queries, every row of as many heads of the group as fit,
+ *       so that each key and value row is read once for all of them; fewer blocks per band when that leaves a
+ *       worker of a parallel call idle.
  * </ul>
  *
  * <p>Rounding: a logit's dot products err by at most {@code γ_{d+6}·s·Σ|q_c k_c|} and never by more
@@ -33,10 +35,13 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
         if (decode(call)) {
             return ceilDiv(call.kvHeads(), kvHeadsPerItem(call));
         }
-        return call.kvHeads() * ceilDiv(call.group(), headsPerBlock(call)) * ceilDiv(call.queries(), rowsPerBlock(call));
+        return call.kvHeads() * ceilDiv(blocksPerKvHead(call), blocksPerBand(call));
     }
 
-    /** Item → (kv head, heads of its group, rows), kv-head-major, then head, then row; in decode, kv heads. */
+    /**
+     * Item → (kv head, its blocks), kv-head-major; a kv head's blocks by head, then row. In decode, kv
+     * heads.
+     */
     @Override
     protected void run(AttentionCall call, int item, VectorScratch scratch) {
         if (decode(call)) {
@@ -44,15 +49,11 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
             scratch.narrow.run(call, g0, Math.min(call.kvHeads(), g0 + kvHeadsPerItem(call)), scratch);
             return;
         }
-        int rows = rowsPerBlock(call);
-        int heads = headsPerBlock(call);
-        int rowBlocks = ceilDiv(call.queries(), rows);
-        int perKvHead = ceilDiv(call.group(), heads) * rowBlocks;
-        int kvHead = item / perKvHead;
-        int h0 = kvHead * call.group() + item % perKvHead / rowBlocks * heads;
-        int r0 = item % rowBlocks * rows;
-        scratch.wide.run(call, kvHead, h0, Math.min(h0 + heads, (kvHead + 1) * call.group()), r0,
-                Math.min(r0 + rows, call.queries()), scratch);
+        int perKvHead = blocksPerKvHead(call);
+        int band = blocksPerBand(call);
+        int bands = ceilDiv(perKvHead, band);
+        int first = item % bands * band;
+        scratch.wide.run(call, item / bands, first, Math.min(band, perKvHead - first), headsPerBlock(call), rowsPerBlock(call), scratch);
     }
 
     /** Decode: every query row of a whole group fits one vector. */
@@ -63,6 +64,22 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's kv heads per item: up to a narrow block's, fewer when that leaves a worker of a parallel call idle. */
     private static int kvHeadsPerItem(AttentionCall call) {
         return Math.min(NarrowBlock.KV_HEADS, ceilDiv(call.kvHeads(), call.workers()));
+    }
+
+    /** A kv head's wide blocks. */
+    private static int blocksPerKvHead(AttentionCall call) {
+        return ceilDiv(call.group(), headsPerBlock(call)) * ceilDiv(call.queries(), rowsPerBlock(call));
+    }
+
+    /**
+     * Wide blocks per band: up to a band's (as many as {@link WideBand#BYTES} holds), fewer when that leaves a
+     * worker of a parallel call idle.
+     */
+    private static int blocksPerBand(AttentionCall call) {
+        int perKvHead = blocksPerKvHead(call);
+        long blockBytes = (long) Float.BYTES * Entries.WIDTH * (call.headDim() + 2L * call.valueDim());
+        int fit = (int) Math.max(1, Math.min(WideBand.BLOCKS, WideBand.BYTES / blockBytes));
+        return Math.min(Math.min(fit, perKvHead), ceilDiv(call.kvHeads() * perKvHead, call.workers()));
     }
 
     /** Rows per block: all of them when fewer than a block's width, else a block's width. */

@@ -8,15 +8,14 @@ import java.util.Arrays;
  * consecutive query rows of one head, or the rows of several heads of a group — whose tile products
  * run along the entries ({@link TileProducts}) with Qᵀ and Oᵀ lane-major by panel. For each tile of
  * keys (at multiples of the tile size, within the keys some entry may see; a ring cache's tile is cut where
- * its rows wrap): the tile's key rows packed as floats (half precision converted as they are read,
- * {@link TilePacks#pack}), the {@link LogitGuard} on their norms, logits {@code S = Qᵀ·K}, the scheme, soft cap,
+ * its rows wrap): the tile's key rows packed as floats ({@link TilePacks#keys}, shared by the blocks of a
+ * {@link WideBand}), the {@link LogitGuard} on their norms, logits {@code S = Qᵀ·K}, the scheme, soft cap,
  * bias and masks ({@link TileLogits}), the online softmax, then {@code Oᵀ = α·Oᵀ + P·V} over the tile's packed
  * value rows (the tile's sums formed apart and added compensated, as {@link CompensatedSums} adds them). No {@code [queries × keys]} matrix exists: the buffers are {@code O(tile × (headDim + valueDim))}
  * floats. Where the guard refuses a tile, the block is computed exactly instead
  * ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
-    private final TilePacks packs = new TilePacks();
     /** S, then P {@code [tileRows × lanes]}; Oᵀ and its compensation {@code [paddedValueDim × lanes]}. */
     private float[] logits = new float[0];
     private float[] output = new float[0];
@@ -26,46 +25,60 @@ final class WideBlock extends Block {
     /** The tile size padded to a multiple of {@link TileProducts#ROWS}, and the value width to one of {@link TileProducts#STEP}. */
     private int tileRows;
     private int paddedValueDim;
+    /** Whether the block still walks the keys (false once it is written, or computed exactly). */
+    private boolean walking;
 
-    /** Computes and writes the entries {@code [heads h0, h1) × [rows r0, r1)} of kv head {@code kvHead}. */
-    void run(AttentionCall call, int kvHead, int h0, int h1, int r0, int r1, VectorScratch scratch) {
-        int tile = scratch.tile();
+    /**
+     * Starts the entries {@code [heads h0, h1) × [rows r0, r1)}; false when they are computed and written at once
+     * (exactly: an F16 cache with a non-finite key they may see).
+     */
+    boolean start(AttentionCall call, int h0, int h1, int r0, int r1, VectorScratch scratch) {
         begin(call, h0, h1, r0, r1, scratch.tables);
         if (seesNonFiniteHalf(call)) {
             entries.computeExactly(call, scratch);
-            return;
+            walking = false;
+            return false;
         }
-        reserve(call, tile);
-        for (int t = entries.firstTile(tile); t < entries.hi; t += tile) {
-            int end = Math.min(t + tile, entries.hi);
-            for (int j0 = Math.max(t, entries.lo); j0 < end; ) {
-                int j1 = Math.min(end, call.runEnd(j0));
-                if (!tile(call, kvHead, j0, j1, scratch)) {
-                    entries.computeExactly(call, scratch);
-                    return;
-                }
-                j0 = j1;
+        reserve(call, scratch.tile());
+        walking = true;
+        return true;
+    }
+
+    /** Whether the block still walks the keys; the keys it may see are {@code [entries.lo, entries.hi)}. */
+    boolean walking() {
+        return walking;
+    }
+
+    /**
+     * The keys of tile {@code [t, t + tile)} that the entries may see, run by run (a ring cache's rows wrap
+     * between runs), of kv head {@code kvHead}; where the guard refuses a run, the block is computed exactly and
+     * stops walking.
+     */
+    void tile(AttentionCall call, int kvHead, int t, int tile, TilePacks packs, VectorScratch scratch) {
+        int end = Math.min(t + tile, entries.hi);
+        for (int j0 = Math.max(t, entries.lo); j0 < end; ) {
+            int j1 = Math.min(end, call.runEnd(j0));
+            if (!run(call, kvHead, j0, j1, packs, scratch)) {
+                entries.computeExactly(call, scratch);
+                walking = false;
+                return;
             }
+            j0 = j1;
         }
-        write(call);
     }
 
     /** Keys {@code [j0, j1)}, whose rows follow one another; false if the guard refuses them. */
-    private boolean tile(AttentionCall call, int kvHead, int j0, int j1, VectorScratch scratch) {
+    private boolean run(AttentionCall call, int kvHead, int j0, int j1, TilePacks packs, VectorScratch scratch) {
         int d = call.headDim();
         int keys = j1 - j0;
-        float[] keyRows = packs.keys(tileRows * d);
-        int rows = TilePacks.pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, keys, d,
-                d, keyRows, TileProducts.STEP);
+        float[] keyRows = packs.keys(call, kvHead, j0, j1);
         if (!LogitGuard.allows(call, queryNorm, scratch.guard.largestNorm(keyRows, keys, d), extraNorm)) {
             return false;
         }
-        TileProducts.scores(queries, d, entries.vectors, keyRows, 0, d, rows, null, logits, tileRows);
+        TileProducts.scores(queries, d, entries.vectors, keyRows, 0, d, TilePacks.padded(keys), null, logits, tileRows);
         tileLogits.apply(call, scheme, entries, logits, tileRows, j0, j1);
         softmax.tile(logits, tileRows, entries.vectors, keys);
-        float[] valueRows = packs.values(tileRows * paddedValueDim);
-        TilePacks.pack(call.valueRows(), call.valueHalves(), call.valueAt(j0, kvHead), call.valueRowBytes(), call.precision(),
-                softmax.valueScale(), keys, call.valueDim(), paddedValueDim, valueRows, TileProducts.STEP);
+        float[] valueRows = packs.values(call, kvHead, j0, j1, paddedValueDim, softmax.valueScale());
         TileProducts.accumulate(logits, tileRows, entries.vectors, keys, valueRows, paddedValueDim, softmax.alpha(), output, carry, sums);
         scheme.accumulateValueWeights(entries, logits, tileRows, j0, j1, softmax.alpha());
         return true;
@@ -86,8 +99,12 @@ final class WideBlock extends Block {
         Arrays.fill(carry, 0, paddedValueDim * lanes, 0f);
     }
 
-    /** {@code out = (Oᵀ + value term) / l} per entry ({@link OnlineSoftmax#output}). */
-    private void write(AttentionCall call) {
+    /** Writes {@code out = (Oᵀ + value term) / l} per entry ({@link OnlineSoftmax#output}), unless the block was computed exactly. */
+    void finish(AttentionCall call) {
+        if (!walking) {
+            return;
+        }
+        walking = false;
         float[] out = call.out();
         for (int e = 0; e < entries.count; e++) {
             int o = call.outAt(entries.row[e], entries.head[e]);

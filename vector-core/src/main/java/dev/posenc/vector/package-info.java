@@ -25,7 +25,8 @@
  *       apart whatever the block's width.</dd>
  *   <dt>wide</dt>
  *   <dd>A block of more than one vector of entries (prefill): its tile products run along the entries
- *       ({@link dev.posenc.vector.TileProducts}) — {@link dev.posenc.vector.WideBlock}.</dd>
+ *       ({@link dev.posenc.vector.TileProducts}) — {@link dev.posenc.vector.WideBlock}; the wide blocks of a kv head walk its keys in bands
+ *       ({@link dev.posenc.vector.WideBand}).</dd>
  *   <dt>narrow</dt>
  *   <dd>A block of at most one vector of entries (decode: every row of one group, or of a few neighbouring
  *       groups that together fill a vector): its products run along the head width
