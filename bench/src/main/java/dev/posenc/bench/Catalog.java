@@ -87,7 +87,17 @@ public final class Catalog {
                             + " inconclusive here (two forks: 1.05, range 0.83–1.39) because a JVM on this 2-vCPU VM switches for"
                             + " seconds between speed phases ~1.35× apart, while calls alternating in one JVM gave 0.99–1.02: now"
                             + " decided on the quartiles of ALiBi's speed ÷ T5's over alternating calls in one JVM",
-                    "attention", "AttentionBenchmark.prefill:scheme=alibi", "AttentionBenchmark.prefill:scheme=t5", 0.95, false));
+                    "attention", "AttentionBenchmark.prefill:scheme=alibi", "AttentionBenchmark.prefill:scheme=t5", 0.95, false),
+            new Guard.Paired("softmax 512×1024: ≥ 0.70 of the vector EXP probe over as many elements",
+                    "issue 11 asks softmax for 70% of the vector-exp ceiling; JMH rows of one build gave 59–94% at 512×1024"
+                            + " (the probe and the kernel in different phases): decided on the quartiles of softmax's speed ÷"
+                            + " the probe's over alternating calls in one JVM",
+                    "softmax", "SoftmaxBenchmark.softmax:rows=512,cols=1024",
+                    "SpecialFunctionBenchmark.apply:function=EXP,elements=524288", 0.70, false),
+            new Guard.Paired("softmax 512×4096: ≥ 0.70 of the vector EXP probe over as many elements",
+                    "as at 512×1024 (JMH rows of one build: 77–100%)",
+                    "softmax", "SoftmaxBenchmark.softmax:rows=512,cols=4096",
+                    "SpecialFunctionBenchmark.apply:function=EXP,elements=2097152", 0.70, false));
 
     /**
      * Issue 13's speed targets, from the rows and probes of the same run: decode 32 q / 8 kv heads × 128, causal,

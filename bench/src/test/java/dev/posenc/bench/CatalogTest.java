@@ -6,6 +6,7 @@ import dev.posenc.bench.paired.PairedCalls;
 import dev.posenc.bench.paired.PairedTimes;
 import dev.posenc.bench.report.Guard;
 import dev.posenc.bench.report.KernelEntry;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,15 @@ class CatalogTest {
         for (Guard.Paired g : paired) {
             assertEquals(true, Catalog.KERNELS.stream().anyMatch(e -> e.name().equals(g.kernel())), g.kernel());
             // One pair on the reference side, which computes a few query rows only: the specs load, set their fields and run.
-            PairedTimes t = PairedCalls.time(classPath, reference(g.denominator()), classPath, reference(g.numerator()), 0, 1);
+            PairedTimes t = PairedCalls.time(classPath, reference(g.denominator()), classPath, reference(g.numerator()), 0, 1, 0);
             assertEquals(1, t.pairs());
         }
     }
 
-    private static String reference(String spec) {
-        return spec + (spec.contains(":") ? "," : ":") + "impl=reference";
+    /** The reference side of a kernel's benchmark; a probe (no {@code impl} field) as it is. */
+    private static String reference(String spec) throws ClassNotFoundException {
+        String type = spec.substring(0, spec.lastIndexOf('.', spec.indexOf(':') < 0 ? spec.length() : spec.indexOf(':')));
+        boolean kernel = Arrays.stream(Class.forName("dev.posenc.bench." + type).getFields()).anyMatch(f -> f.getName().equals("impl"));
+        return !kernel ? spec : spec + (spec.contains(":") ? "," : ":") + "impl=reference";
     }
 }

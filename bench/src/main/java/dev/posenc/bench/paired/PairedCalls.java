@@ -28,9 +28,14 @@ import java.util.Map;
  *
  * A side is a class path (jars or folders, {@code File.pathSeparator} between them) and
  * {@code Benchmark.method[:field=value,...]}: a benchmark class of {@code dev.posenc.bench}, its public
- * {@code @Param} fields ({@code impl} is {@code vector} unless given), set before its {@code @Setup} methods run.
+ * {@code @Param} fields ({@code impl} is {@code vector} unless given, where the benchmark has one), set before its
+ * {@code @Setup} methods run. The two sides may be different benchmarks: a kernel against its probe over as many
+ * elements gives the kernel's share of that ceiling, both timed in the same phases of one JVM.
  */
 public final class PairedCalls {
+    /** The least time of warm-up and of measurement: thousands of pairs for a call of a fraction of a millisecond. */
+    public static final double MIN_SECONDS = 1.5;
+
     private PairedCalls() {}
 
     /** One benchmark call of one build, ready to be timed. */
@@ -46,8 +51,7 @@ public final class PairedCalls {
             if (dot < 0) {
                 throw new IllegalArgumentException("a side is Benchmark.method[:field=value,...], was " + spec);
             }
-            Map<String, String> params = new LinkedHashMap<>(Map.of("impl", "vector"));
-            params.putAll(params(parts.length > 1 ? parts[1] : ""));
+            Map<String, String> params = new LinkedHashMap<>(params(parts.length > 1 ? parts[1] : ""));
             loader = new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader());
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
@@ -55,6 +59,9 @@ public final class PairedCalls {
             try {
                 Class<?> type = loader.loadClass("dev.posenc.bench." + parts[0].substring(0, dot));
                 benchmark = type.getConstructor().newInstance();
+                if (Arrays.stream(type.getFields()).anyMatch(f -> f.getName().equals("impl"))) {
+                    params.putIfAbsent("impl", "vector"); // kernels' benchmarks; probes have no implementation
+                }
                 for (Map.Entry<String, String> p : params.entrySet()) {
                     Field field = type.getField(p.getKey());
                     field.set(benchmark, value(field.getType(), p.getValue()));
@@ -103,16 +110,24 @@ public final class PairedCalls {
     }
 
     /**
-     * Times {@code pairs} pairs after {@code warm} unrecorded ones, A first in even pairs and B first in odd
-     * ones.
+     * Times at least {@code pairs} pairs, for at least {@code minNanos}, after at least {@code warm} unrecorded ones
+     * lasting at least {@code minNanos} too (so that short calls get C2's code and enough pairs), A first in even
+     * pairs and B first in odd ones.
      */
-    static PairedTimes run(Side a, Side b, int warm, int pairs) throws ReflectiveOperationException {
-        for (int i = 0; i < warm; i++) {
+    static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
+        long start = System.nanoTime();
+        for (int i = 0; i < warm || System.nanoTime() - start < minNanos; i++) {
             a.time();
             b.time();
         }
         long[][] t = new long[2][pairs];
-        for (int i = 0; i < pairs; i++) {
+        start = System.nanoTime();
+        int i = 0;
+        for (; i < pairs || System.nanoTime() - start < minNanos; i++) {
+            if (i == t[0].length) {
+                t[0] = Arrays.copyOf(t[0], 2 * i);
+                t[1] = Arrays.copyOf(t[1], 2 * i);
+            }
             if (i % 2 == 0) {
                 t[0][i] = a.time();
                 t[1][i] = b.time();
@@ -121,20 +136,22 @@ public final class PairedCalls {
                 t[0][i] = a.time();
             }
         }
-        return new PairedTimes(t[0], t[1]);
+        return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i));
     }
 
     /**
      * Loads side A ({@code Benchmark.method[:field=value,...]} of the build on {@code classPathA}) and side B,
-     * times {@code pairs} alternating pairs of their calls after {@code warm} unrecorded ones, and closes both.
+     * times at least {@code pairs} alternating pairs of their calls, for at least {@code minSeconds}, after at least
+     * {@code warm} unrecorded ones lasting at least {@code minSeconds} too ({@link #MIN_SECONDS} in the report and the
+     * command line), and closes both.
      */
-    public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs)
-            throws Exception {
+    public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs,
+                                   double minSeconds) throws Exception {
         if (warm < 0 || pairs < 1) {
             throw new IllegalArgumentException("need warm >= 0 and pairs >= 1, was " + warm + " and " + pairs);
         }
         try (Side a = new Side(classPathA, specA); Side b = new Side(classPathB, specB)) {
-            return run(a, b, warm, pairs);
+            return run(a, b, warm, pairs, (long) (minSeconds * 1e9));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -192,12 +209,12 @@ public final class PairedCalls {
     public static void main(String[] args) throws Exception {
         if (args.length != 4 && args.length != 6) {
             System.err.println("usage: PairedCalls <class path A> <Benchmark.method[:f=v,...]> <class path B>"
-                    + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)]");
+                    + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)] (each phase at least " + MIN_SECONDS + " s)");
             System.exit(2);
         }
         int warm = args.length == 6 ? Integer.parseInt(args[4]) : 20;
         int pairs = args.length == 6 ? Integer.parseInt(args[5]) : 60;
-        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs);
+        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs, MIN_SECONDS);
         System.out.println("A = " + args[0] + " " + args[1]);
         System.out.println("B = " + args[2] + " " + args[3]);
         System.out.println(t.summary());

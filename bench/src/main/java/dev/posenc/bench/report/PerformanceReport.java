@@ -180,7 +180,7 @@ public final class PerformanceReport {
             if (g instanceof Guard.Paired p && entries.stream().anyMatch(e -> e.name().equals(p.kernel()))) {
                 out.println("\npaired calls for '" + p.name() + "': " + profile.pairs().describe());
                 PairedTimes t = PairedCalls.time(classPath, p.denominator(), classPath, p.numerator(), profile.pairs().warm(),
-                        profile.pairs().pairs());
+                        profile.pairs().pairs(), PairedCalls.MIN_SECONDS);
                 out.println(t.summary());
                 pairs.put(p, t);
             }

@@ -1,5 +1,6 @@
 package dev.posenc.bench.report;
 
+import dev.posenc.bench.paired.PairedCalls;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -9,7 +10,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * each warmed until its calls stop allocating (see {@code KernelBenchmark#warmUntilAllocationFree}: C2's
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
  * reference, which no headline depends on, in one fork; each probe in one fork of shorter iterations, and
- * the bandwidth curve in one; a paired guard's two calls in 10 pairs of warm-up and 30 measured. A fork
+ * the bandwidth curve in one; a paired guard's two calls in 10 pairs of warm-up and 30 measured (each at least 1.5 s). A fork
  * costs about a second before it measures anything, so the quick profile also runs fewer rows
  * ({@code KernelEntry#quick}). The full profile runs every row with longer iterations, every side in two
  * forks but the reference, and paired guards in 20 + 60 pairs.
@@ -37,7 +38,8 @@ public enum Profile {
     /** Unrecorded and recorded pairs of a paired guard's calls (see {@code Guard.Paired}). */
     record Pairs(int warm, int pairs) {
         String describe() {
-            return warm + " pairs of warm-up, " + pairs + " measured, alternating which call runs first";
+            return "at least " + warm + " pairs of warm-up and " + pairs + " measured, each phase at least " + PairedCalls.MIN_SECONDS
+                    + " s, alternating which call runs first";
         }
     }
 

@@ -30,13 +30,20 @@ class PairedCallsTest {
         String classPath = System.getProperty("java.class.path");
         String spec = "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40";
         try (PairedCalls.Side a = new PairedCalls.Side(classPath, spec); PairedCalls.Side b = new PairedCalls.Side(classPath, spec)) {
-            PairedTimes t = PairedCalls.run(a, b, 1, 3);
+            PairedTimes t = PairedCalls.run(a, b, 1, 3, 0);
             assertEquals(3, t.pairs());
             assertTrue(t.a()[2] > 0 && t.b()[2] > 0);
             assertNotSame(a.benchmarkClass(), b.benchmarkClass(), "two class loaders, two copies of the benchmark");
         }
         assertThrows(NoSuchFieldException.class, () -> new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:nope=1"));
-        assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0));
+        // A probe (no impl field) against a kernel over as many elements: its share of that ceiling.
+        try (PairedCalls.Side probe = new PairedCalls.Side(classPath, "SpecialFunctionBenchmark.apply:function=EXP,elements=80");
+             PairedCalls.Side kernel = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
+            assertEquals(3, PairedCalls.run(probe, kernel, 1, 3, 0).pairs());
+            // Short calls: at least the given time, so many more pairs than asked.
+            assertTrue(PairedCalls.run(probe, kernel, 1, 3, 50_000_000).pairs() > 3);
+        }
+        assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new PairedTimes(new long[2], new long[3]));
     }
 }
