@@ -316,16 +316,7 @@ public abstract class AttentionContract {
                         AttentionCase.Inputs in = c.build();
                         float[] single = run(kernel(), in, in.workspace());
                         AttentionOracle.of(in).assertFloatClose(c.toString(), single, in.offset());
-                        for (int workers = 2; workers <= 3; workers++) {
-                            AttentionWorkspace[] workspaces = new AttentionWorkspace[workers];
-                            for (int w = 0; w < workers; w++) {
-                                workspaces[w] = in.workspace();
-                            }
-                            float[] out = in.output();
-                            kernel().attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(),
-                                    in.k(), in.offset(), in.v(), in.offset(), out, in.offset(), pool, workspaces);
-                            assertArrayEquals(single, out, workers + " workers: " + c);
-                        }
+                        assertWorkersGiveTheSameBits(in, single, 2, 3, pool, c.toString());
                     });
         } finally {
             pool.shutdownNow();
@@ -339,19 +330,25 @@ public abstract class AttentionContract {
             qt(40).forAll(AttentionCase.cases(70, 200, 40, FloatKind.NORMAL)).checkAssert(c -> {
                 AttentionCase.Inputs in = c.build();
                 float[] single = run(kernel(), in, in.workspace());
-                for (int workers = 1; workers <= 4; workers++) {
-                    AttentionWorkspace[] workspaces = new AttentionWorkspace[workers];
-                    for (int w = 0; w < workers; w++) {
-                        workspaces[w] = in.workspace();
-                    }
-                    float[] out = in.output();
-                    kernel().attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(),
-                            in.k(), in.offset(), in.v(), in.offset(), out, in.offset(), pool, workspaces);
-                    assertArrayEquals(single, out, workers + " workers: " + c);
-                }
+                assertWorkersGiveTheSameBits(in, single, 1, 4, pool, c.toString());
             });
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** The call shared by {@code from} to {@code to} workers of {@code pool}, each with its own workspace, gives {@code single}'s bits. */
+    private void assertWorkersGiveTheSameBits(AttentionCase.Inputs in, float[] single, int from, int to, ExecutorService pool,
+                                              String what) {
+        for (int workers = from; workers <= to; workers++) {
+            AttentionWorkspace[] workspaces = new AttentionWorkspace[workers];
+            for (int w = 0; w < workers; w++) {
+                workspaces[w] = in.workspace();
+            }
+            float[] out = in.output();
+            kernel().attend(in.options(), in.queries(), in.keys(), in.positions(), in.dense(), in.q(), in.offset(),
+                    in.k(), in.offset(), in.v(), in.offset(), out, in.offset(), pool, workspaces);
+            assertArrayEquals(single, out, workers + " workers: " + what);
         }
     }
 
