@@ -51,15 +51,13 @@ final class WideBand {
         for (int t = lo; t < hi; t += tile) {
             int limit = 0;
             for (int i = 0; i < count; i++) {
-                Entries entries = blocks[i].entries;
-                if (blocks[i].walking() && entries.lo < t + tile && entries.hi > t) {
-                    limit = Math.max(limit, Math.min(t + tile, entries.hi));
+                if (blocks[i].walks(t, tile)) {
+                    limit = Math.max(limit, Math.min(t + tile, blocks[i].entries.hi));
                 }
             }
             packs.startTile(limit);
             for (int i = 0; i < count; i++) {
-                Entries entries = blocks[i].entries;
-                if (blocks[i].walking() && entries.lo < t + tile && entries.hi > t) {
+                if (blocks[i].walks(t, tile)) {
                     blocks[i].tile(call, kvHead, t, tile, packs, scratch);
                 }
             }

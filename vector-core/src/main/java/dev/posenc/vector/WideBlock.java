@@ -44,9 +44,9 @@ final class WideBlock extends Block {
         return true;
     }
 
-    /** Whether the block still walks the keys; the keys it may see are {@code [entries.lo, entries.hi)}. */
-    boolean walking() {
-        return walking;
+    /** Whether the block still walks the keys and may see one of tile {@code [t, t + tile)}. */
+    boolean walks(int t, int tile) {
+        return walking && entries.lo < t + tile && entries.hi > t;
     }
 
     /**
