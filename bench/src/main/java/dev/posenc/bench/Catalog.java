@@ -3,6 +3,7 @@ package dev.posenc.bench;
 import dev.posenc.bench.report.Cost;
 import dev.posenc.bench.report.Guard;
 import dev.posenc.bench.report.KernelEntry;
+import dev.posenc.bench.report.Pairing;
 import dev.posenc.bench.report.RowId;
 import dev.posenc.bench.report.Target;
 import java.util.List;
@@ -100,32 +101,72 @@ public final class Catalog {
                     "SpecialFunctionBenchmark.apply:function=EXP,elements=2097152", 0.70, false));
 
     /**
-     * Issue 13's speed targets, from the rows and probes of the same run: decode 32 q / 8 kv heads × 128, causal,
-     * off-heap cache. The quick profile runs f32 decode at 4096 positions with ALiBi and at 32768 without a scheme.
+     * Issue 13's speed targets, decode 32 q / 8 kv heads × 128, causal, off-heap cache (ALiBi at 4096 positions, no
+     * scheme at 32768, the shapes of the quick profile's rows), and prefill. Each is decided on calls alternating in
+     * the report's JVM ({@link Target.Paired}), where the kernel and what it is set against see the same phase of the
+     * machine, with the same target read from the JMH rows beside it: f32 decode ÷ a read probe over as many bytes
+     * (so bytes cancel), F16 and BF16 decode ÷ f32, prefill's FLOP/s ÷ the FMA peak's (each side's FLOPs per call as
+     * its benchmark counts them), and two threads ÷ one.
      */
     public static final List<Target> TARGETS = List.of(
-            new Target.OfCeiling("f32 decode reads K/V at the read bandwidth: 4096 pos (32 MiB), ALiBi",
-                    new RowId("decode/decode", decodeShape(decodeParams("4096", "f32", "alibi"))), "memory", 0.70),
-            new Target.OfCeiling("f32 decode reads K/V at the read bandwidth: 32768 pos (256 MiB), no scheme",
-                    new RowId("decode/decode", decodeShape(decodeParams("32768", "f32", "none"))), "memory", 0.70),
-            new Target.Speedup("F16 decode ÷ f32: 4096 pos, ALiBi",
-                    new RowId("decode/decode", decodeShape(decodeParams("4096", "f16", "alibi"))),
-                    new RowId("decode/decode", decodeShape(decodeParams("4096", "f32", "alibi"))), 1.8),
-            new Target.Speedup("BF16 decode ÷ f32: 4096 pos, ALiBi",
-                    new RowId("decode/decode", decodeShape(decodeParams("4096", "bf16", "alibi"))),
-                    new RowId("decode/decode", decodeShape(decodeParams("4096", "f32", "alibi"))), 1.8),
-            new Target.OfCeiling("prefill at the FMA peak: ALiBi", new RowId("attention/prefill", prefillShape(Map.of("scheme", "alibi"))),
-                    "FMA peak", 0.70),
-            new Target.OfCeiling("prefill at the FMA peak: T5", new RowId("attention/prefill", prefillShape(Map.of("scheme", "t5"))),
-                    "FMA peak", 0.70),
-            new Target.Scaling("decode on two threads: f32, 4096 pos, ALiBi",
+            readBandwidth("4096", "alibi"),
+            readBandwidth("32768", "none"),
+            halfPrecision("F16", "4096", "alibi"),
+            halfPrecision("BF16", "4096", "alibi"),
+            halfPrecision("F16", "32768", "none"),
+            halfPrecision("BF16", "32768", "none"),
+            fmaPeak("ALiBi", "alibi"),
+            fmaPeak("T5", "t5"),
+            new Target.Paired(new Target.Scaling("decode on two threads: f32, 4096 pos, ALiBi",
                     new RowId("decode/decodeTwoThreads", decodeShape(decodeParams("4096", "f32", "alibi"))),
                     new RowId("decode/decode", decodeShape(decodeParams("4096", "f32", "alibi"))), 2, 1.9),
-            new Target.Scaling("prefill on two threads: ALiBi (its two-thread row: --full only)",
+                    Pairing.calls("decode", decodeCall("decodeTwoThreads", decodeParams("4096", "f32", "alibi")),
+                            decodeCall("decode", decodeParams("4096", "f32", "alibi"))), "the same step on one thread"),
+            new Target.Paired(new Target.Scaling("prefill on two threads: ALiBi",
                     new RowId("attention/prefillTwoThreads", prefillShape(Map.of("scheme", "alibi"))),
-                    new RowId("attention/prefill", prefillShape(Map.of("scheme", "alibi"))), 2, 1.9));
+                    new RowId("attention/prefill", prefillShape(Map.of("scheme", "alibi"))), 2, 1.9),
+                    Pairing.calls("attention", "AttentionBenchmark.prefillTwoThreads:scheme=alibi", "AttentionBenchmark.prefill:scheme=alibi"),
+                    "the same prefill on one thread"));
 
     private Catalog() {}
+
+    /**
+     * f32 decode at {@code keys} positions reads K/V at ≥ 0.70 of the read bandwidth: its step ÷ the read probe
+     * ({@link BandwidthBenchmark}, pattern {@code READ}: one sequential stream over a {@code float[]} as large as the
+     * cache, summed into four vector accumulators), each call reading the cache's bytes once.
+     */
+    private static Target readBandwidth(String keys, String scheme) {
+        Map<String, String> p = decodeParams(keys, "f32", scheme);
+        long bytes = DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.precision("f32").bytes();
+        return new Target.Paired(new Target.OfCeiling("f32 decode reads K/V at the read bandwidth: " + keys + " pos ("
+                + mebibytes(p) + "), " + (scheme.equals("none") ? "no scheme" : "ALiBi"), new RowId("decode/decode", decodeShape(p)),
+                "memory", 0.70),
+                Pairing.calls("decode", decodeCall("decode", p), "BandwidthBenchmark.sweep:pattern=READ,bytes=" + bytes),
+                "a read of as many bytes: one sequential stream over a " + mebibytes(p) + " float[]");
+    }
+
+    /** F16 or BF16 ({@code kv}) decode at {@code keys} positions takes ≤ 1 / 1.8 of f32's step time. */
+    private static Target halfPrecision(String kv, String keys, String scheme) {
+        Map<String, String> half = decodeParams(keys, kv.toLowerCase(), scheme);
+        Map<String, String> f32 = decodeParams(keys, "f32", scheme);
+        return new Target.Paired(new Target.Speedup(kv + " decode ÷ f32: " + keys + " pos, " + (scheme.equals("none") ? "no scheme" : "ALiBi"),
+                new RowId("decode/decode", decodeShape(half)), new RowId("decode/decode", decodeShape(f32)), 1.8),
+                Pairing.calls("decode", decodeCall("decode", half), decodeCall("decode", f32)), "the f32 step");
+    }
+
+    /** Prefill with {@code scheme} at ≥ 0.70 of the FMA peak: its FLOP/s ÷ the peak's, each side's FLOPs per call counted. */
+    private static Target fmaPeak(String name, String scheme) {
+        return new Target.Paired(new Target.OfCeiling("prefill at the FMA peak: " + name,
+                new RowId("attention/prefill", prefillShape(Map.of("scheme", scheme))), "FMA peak", 0.70),
+                Pairing.rates("attention", "AttentionBenchmark.prefill:scheme=" + scheme, "PeakBenchmark.fma", "flops"),
+                "the FMA peak's calls, per FLOP");
+    }
+
+    /** E.g. {@code DecodeBenchmark.decode:keys=4096,kv=f32,scheme=alibi,storage=offheap}. */
+    private static String decodeCall(String method, Map<String, String> p) {
+        return "DecodeBenchmark." + method + ":keys=" + p.get("keys") + ",kv=" + p.get("kv") + ",scheme=" + p.get("scheme")
+                + ",storage=" + p.get("storage");
+    }
 
     /** RoPE: the block's traffic, and without a cache one sine or cosine per (position, pair) shared by the heads. */
     private static Cost rope(AccessPattern pattern, Map<String, String> p) {

@@ -6,12 +6,15 @@ import dev.posenc.bench.paired.PairedCalls;
 import dev.posenc.bench.paired.PairedTimes;
 import dev.posenc.bench.report.Guard;
 import dev.posenc.bench.report.KernelEntry;
+import dev.posenc.bench.report.Pairing;
+import dev.posenc.bench.report.Target;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** What the catalogue's quick profile keeps, and that its paired guards can run. */
+/** What the catalogue's quick profile keeps, and that its paired guards and targets can run. */
 class CatalogTest {
     @Test
     void theCataloguesQuickDecodeKeepsEveryPrecisionAtOneSizeAndF32AtBoth() {
@@ -36,6 +39,34 @@ class CatalogTest {
             // One pair on the reference side, which computes a few query rows only: the specs load, set their fields and run.
             PairedTimes t = PairedCalls.time(classPath, reference(g.denominator()), classPath, reference(g.numerator()), 0, 1, 0);
             assertEquals(1, t.pairs());
+        }
+    }
+
+    @Test
+    void eachPairedTargetNamesACatalogueEntryAndCallsThatLoadAndRun() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        assertEquals(Catalog.TARGETS.size(), Catalog.TARGETS.stream().filter(t -> t instanceof Target.Paired).count());
+        for (Target t : Catalog.TARGETS) {
+            Pairing p = ((Target.Paired) t).calls();
+            assertEquals(true, Catalog.KERNELS.stream().anyMatch(e -> e.name().equals(p.kernel())), p.kernel());
+            if (p.numerator().contains("keys=32768")) {
+                continue; // a reference call over 256 MiB takes seconds; the 4096 ones load the same benchmark
+            }
+            PairedTimes times = PairedCalls.time(classPath, reference(p.denominator()), classPath, reference(p.numerator()), 0, 1, 0,
+                    p.counter());
+            assertEquals(1, times.pairs(), t.name());
+        }
+    }
+
+    @Test
+    void theReadProbeBesideF32DecodeReadsTheCachesBytesPerCall() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        for (String keys : List.of("4096", "32768")) {
+            Pairing p = ((Target.Paired) Catalog.TARGETS.stream().filter(t -> t.name().startsWith("f32 decode reads K/V at the read"
+                    + " bandwidth: " + keys)).findFirst().orElseThrow()).calls();
+            PairedTimes probe = PairedCalls.time(classPath, p.denominator(), classPath, p.denominator(), 0, 1, 0, Optional.of("bytes"));
+            // K and V, 8 kv heads × 128 floats per position.
+            assertEquals(2.0 * Integer.parseInt(keys) * 8 * 128 * Float.BYTES, probe.workA(), keys);
         }
     }
 

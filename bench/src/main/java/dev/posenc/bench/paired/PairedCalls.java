@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Two builds of one benchmark timed call by call in ONE JVM, each build in its own class loader, the order
@@ -35,6 +36,8 @@ import java.util.Map;
 public final class PairedCalls {
     /** The least time of warm-up and of measurement: thousands of pairs for a call of a fraction of a millisecond. */
     public static final double MIN_SECONDS = 1.5;
+    /** The longest a shorter call is repeated to match the longer one ({@link #balance}): well inside one speed phase. */
+    static final long BALANCE_NANOS = 20_000_000;
 
     private PairedCalls() {}
 
@@ -44,6 +47,9 @@ public final class PairedCalls {
         private final Object benchmark;
         private final Method method;
         private final Object[] states;
+        private long calls;
+        /** Calls per timing (see {@link #balance}). */
+        int repeat = 1;
 
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
             String[] parts = spec.split(":", 2);
@@ -91,11 +97,32 @@ public final class PairedCalls {
             return benchmark.getClass();
         }
 
-        /** One call, in nanoseconds. */
+        /** {@link #repeat} calls in a row, in nanoseconds per call. */
         long time() throws ReflectiveOperationException {
             long start = System.nanoTime();
-            method.invoke(benchmark, states);
-            return System.nanoTime() - start;
+            for (int i = 0; i < repeat; i++) {
+                method.invoke(benchmark, states);
+            }
+            long nanos = System.nanoTime() - start;
+            calls += repeat;
+            return nanos / repeat;
+        }
+
+        /**
+         * The work one call did, as the benchmark counts it: its counter state's field {@code counter} ({@code flops},
+         * {@code bytes}, {@code elements}) summed over every call so far (warm-up too; the benchmarks count the same
+         * work in every call) ÷ the calls.
+         */
+        double perCall(String counter) throws IllegalAccessException {
+            for (Object state : states) {
+                for (Field f : state.getClass().getFields()) {
+                    if (f.getName().equals(counter) && f.getType() == long.class) {
+                        return (double) f.getLong(state) / calls;
+                    }
+                }
+            }
+            throw new IllegalArgumentException(method.getName() + " counts no " + counter + " (its counters: "
+                    + Arrays.stream(states).map(st -> st.getClass().getSimpleName()).toList() + ")");
         }
 
         @Override
@@ -112,13 +139,16 @@ public final class PairedCalls {
     /**
      * Times at least {@code pairs} pairs, for at least {@code minNanos}, after at least {@code warm} unrecorded ones
      * lasting at least {@code minNanos} too (so that short calls get C2's code and enough pairs), A first in even
-     * pairs and B first in odd ones.
+     * pairs and B first in odd ones. After each warm-up pair the shorter call is set to repeat as often as makes
+     * it last about as long as the longer one, up to {@link #BALANCE_NANOS} ({@link #balance}): a probe call of
+     * microseconds beside a prefill of 100 ms then gets enough calls to be compiled (paired once a pair, the FMA
+     * probe stayed interpreted and boxed its vectors: 200× slower), and its timings cover more than a few
+     * microseconds of the machine's phase.
      */
     static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
         long start = System.nanoTime();
         for (int i = 0; i < warm || System.nanoTime() - start < minNanos; i++) {
-            a.time();
-            b.time();
+            balance(a, a.time(), b, b.time());
         }
         long[][] t = new long[2][pairs];
         start = System.nanoTime();
@@ -140,18 +170,43 @@ public final class PairedCalls {
     }
 
     /**
+     * Sets the side with the shorter call (per call {@code perCallA}, {@code perCallB} ns) to repeat it as often as
+     * the other's lasts, up to {@link #BALANCE_NANOS}.
+     */
+    static void balance(Side a, long perCallA, Side b, long perCallB) {
+        double longer = Math.min(Math.max(Math.max(perCallA, perCallB), 1), BALANCE_NANOS);
+        a.repeat = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(longer / Math.max(perCallA, 1))));
+        b.repeat = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(longer / Math.max(perCallB, 1))));
+    }
+
+    /** {@link #run} with each side's work per call read from its counter {@code counter} ({@link Side#perCall}). */
+    static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos, String counter) throws ReflectiveOperationException {
+        return run(a, b, warm, pairs, minNanos).per(counter, a.perCall(counter), b.perCall(counter));
+    }
+
+    /**
      * Loads side A ({@code Benchmark.method[:field=value,...]} of the build on {@code classPathA}) and side B,
      * times at least {@code pairs} alternating pairs of their calls, for at least {@code minSeconds}, after at least
-     * {@code warm} unrecorded ones lasting at least {@code minSeconds} too ({@link #MIN_SECONDS} in the report and the
-     * command line), and closes both.
+     * {@code warm} unrecorded ones lasting at least {@code minSeconds} too ({@link #MIN_SECONDS} in the report's guards
+     * and the command line), and closes both.
      */
     public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs,
                                    double minSeconds) throws Exception {
+        return time(classPathA, specA, classPathB, specB, warm, pairs, minSeconds, Optional.empty());
+    }
+
+    /**
+     * The same, and when {@code counter} is given ({@code flops}, {@code bytes}), each side's work per call as its
+     * benchmark counts it, so that the paired ratios compare rates (work ÷ time), not calls.
+     */
+    public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs,
+                                   double minSeconds, Optional<String> counter) throws Exception {
         if (warm < 0 || pairs < 1) {
             throw new IllegalArgumentException("need warm >= 0 and pairs >= 1, was " + warm + " and " + pairs);
         }
         try (Side a = new Side(classPathA, specA); Side b = new Side(classPathB, specB)) {
-            return run(a, b, warm, pairs, (long) (minSeconds * 1e9));
+            long minNanos = (long) (minSeconds * 1e9);
+            return counter.isPresent() ? run(a, b, warm, pairs, minNanos, counter.get()) : run(a, b, warm, pairs, minNanos);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -182,6 +237,9 @@ public final class PairedCalls {
     private static Object value(Class<?> type, String text) {
         if (type == int.class) {
             return Integer.parseInt(text);
+        }
+        if (type == long.class) {
+            return Long.parseLong(text);
         }
         if (type.isEnum()) {
             return Enum.valueOf((Class<? extends Enum>) type, text);

@@ -4,24 +4,42 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The times of alternating pairs of calls, A's and B's in nanoseconds, and B's speed over A's per pair
- * ({@code tA / tB}): its median and quartiles (the {@code n/4}-th and {@code 3n/4}-th of the sorted
- * ratios) are what {@link PairedCalls} prints and what the report's paired guards decide on.
+ * The times of alternating pairs of calls, A's and B's in nanoseconds, the work each side's call does
+ * ({@code workA}, {@code workB} of {@code counter}: {@code calls}, one each, unless the sides do different
+ * work, e.g. {@code flops}), and B's speed over A's per pair, {@code (workB / tB) ÷ (workA / tA)}: its median and
+ * quartiles (the {@code n/4}-th and {@code 3n/4}-th of the sorted ratios) are what {@link PairedCalls} prints
+ * and what the report's paired guards and targets decide on.
  */
-public record PairedTimes(long[] a, long[] b) {
+public record PairedTimes(long[] a, long[] b, String counter, double workA, double workB) {
+    /** The counter of sides compared call for call. */
+    public static final String CALLS = "calls";
+
     public PairedTimes {
         if (a.length != b.length || a.length == 0) {
             throw new IllegalArgumentException("need as many A times as B times, at least one, was " + a.length + " and " + b.length);
         }
+        if (!(workA > 0 && workB > 0 && Double.isFinite(workA) && Double.isFinite(workB))) {
+            throw new IllegalArgumentException("work per call must be positive and finite, was " + workA + " and " + workB);
+        }
         a = a.clone();
         b = b.clone();
+    }
+
+    /** Calls compared call for call. */
+    public PairedTimes(long[] a, long[] b) {
+        this(a, b, CALLS, 1, 1);
+    }
+
+    /** The same times, each side's call doing {@code workA} and {@code workB} of {@code counter}. */
+    public PairedTimes per(String counter, double workA, double workB) {
+        return new PairedTimes(a, b, counter, workA, workB);
     }
 
     /** B's speed ÷ A's, pair by pair, sorted. */
     double[] speeds() {
         double[] speed = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            speed[i] = (double) a[i] / b[i];
+            speed[i] = (double) a[i] / b[i] * (workB / workA);
         }
         Arrays.sort(speed);
         return speed;
@@ -54,9 +72,21 @@ public record PairedTimes(long[] a, long[] b) {
                 nameA, sa[n / 2] / 1e6, sa[0] / 1e6, nameB, sb[n / 2] / 1e6, sb[0] / 1e6);
     }
 
+    /** E.g. {@code speed} or, for sides doing different work, {@code flops/s (A 3.9e+05, B 2.1e+09 flops per call)}. */
+    public String measure() {
+        return counter.equals(CALLS) ? "speed"
+                : String.format(Locale.ROOT, "%s/s (A %.3g, B %.3g %s per call)", counter, workA, workB, counter);
+    }
+
+    /** E.g. {@code speed over 30 alternating pairs in one JVM: median 1.01, quartiles 0.98–1.05}. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s over %d alternating pairs in one JVM: median %.2f, quartiles %.2f–%.2f", measure(),
+                pairs(), medianSpeed(), lowerQuartile(), upperQuartile());
+    }
+
     /** The summary line: each side's median and fastest call, and B's speed over A's, paired: median and quartiles. */
     public String summary() {
-        return times("A", "B") + String.format(Locale.ROOT, "; B's speed ÷ A's, paired: median %.3f, quartiles %.3f–%.3f, %d pairs",
-                medianSpeed(), lowerQuartile(), upperQuartile(), pairs());
+        return times("A", "B") + String.format(Locale.ROOT, "; B's %s ÷ A's, paired: median %.3f, quartiles %.3f–%.3f, %d pairs",
+                measure(), medianSpeed(), lowerQuartile(), upperQuartile(), pairs());
     }
 }

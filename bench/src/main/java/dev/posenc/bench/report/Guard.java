@@ -62,17 +62,20 @@ public sealed interface Guard {
      */
     record Paired(String name, String why, String kernel, String numerator, String denominator, double minimum, boolean open)
             implements Guard {
+        /** The calls to time. */
+        public Pairing calls() {
+            return Pairing.calls(kernel, numerator, denominator);
+        }
+
         @Override
         public Verdict check(Measured run) {
-            PairedTimes t = run.pairs().get(this);
+            PairedTimes t = run.pairs().get(calls());
             if (t == null) {
-                return new Verdict(Status.NOT_MEASURED, numerator + " ÷ " + denominator + " not timed in this run");
+                return new Verdict(Status.NOT_MEASURED, calls() + " not timed in this run");
             }
-            RatioRange ratio = new RatioRange(t.medianSpeed(), t.lowerQuartile(), t.upperQuartile());
+            RatioRange ratio = RatioRange.of(t);
             return new Verdict(decide(ratio, minimum, open), String.format(Locale.ROOT,
-                    "%s ÷ %s, speed over %d alternating pairs in one JVM: median %.2f, quartiles %.2f–%.2f; needs ≥ %.2f (%s)",
-                    numerator, denominator, t.pairs(), ratio.median(), ratio.low(), ratio.high(), minimum,
-                    t.times("denominator", "numerator")));
+                    "%s, %s; needs ≥ %.2f (%s)", calls(), t.describe(), minimum, t.times("denominator", "numerator")));
         }
     }
 

@@ -121,7 +121,7 @@ public final class PerformanceReport {
             Map<Probe, Rate> rates = probes(jmh, profile, groups);
             ProbeResults probes = new ProbeResults(rates.remove(Probe.fma(1)), rates);
             partStart = timed(times, "probes", partStart);
-            Map<Guard.Paired, PairedTimes> pairs = pairs(guards, entries, profile);
+            Map<Pairing, PairedTimes> pairs = pairs(guards, targets, entries, profile);
             timed(times, "paired calls", partStart);
             Measured measured = new Measured(groups.stream().map(g -> KernelRow.of(g, probes)).toList(), probes, pairs);
             Map<Guard, Guard.Verdict> verdicts = new LinkedHashMap<>();
@@ -170,17 +170,22 @@ public final class PerformanceReport {
                   Map<Guard, Guard.Verdict> verdicts, Map<Target, Target.Verdict> targets, List<RunResult> results, String peer) {}
 
     /**
-     * Times the calls of each {@link Guard.Paired} guard whose kernel family is selected, in this JVM: each side in
-     * its own class loader over this build's class path, denominator as A, numerator as B.
+     * Times the calls of each {@link Guard.Paired} guard and {@link Target.Paired} target whose kernel family is
+     * selected, in this JVM, each pairing once: each side in its own class loader over this build's class path,
+     * denominator as A, numerator as B.
      */
-    private Map<Guard.Paired, PairedTimes> pairs(List<Guard> guards, List<KernelEntry> entries, Profile profile) throws Exception {
-        Map<Guard.Paired, PairedTimes> pairs = new LinkedHashMap<>();
+    private Map<Pairing, PairedTimes> pairs(List<Guard> guards, List<Target> targets, List<KernelEntry> entries, Profile profile)
+            throws Exception {
+        Set<Pairing> calls = new LinkedHashSet<>();
+        guards.stream().filter(g -> g instanceof Guard.Paired).forEach(g -> calls.add(((Guard.Paired) g).calls()));
+        targets.stream().filter(t -> t instanceof Target.Paired).forEach(t -> calls.add(((Target.Paired) t).calls()));
+        Map<Pairing, PairedTimes> pairs = new LinkedHashMap<>();
         String classPath = System.getProperty("java.class.path");
-        for (Guard g : guards) {
-            if (g instanceof Guard.Paired p && entries.stream().anyMatch(e -> e.name().equals(p.kernel()))) {
-                out.println("\npaired calls for '" + p.name() + "': " + profile.pairs().describe());
+        for (Pairing p : calls) {
+            if (entries.stream().anyMatch(e -> e.name().equals(p.kernel()))) {
+                out.println("\npaired calls " + p + ": " + profile.pairs().describe());
                 PairedTimes t = PairedCalls.time(classPath, p.denominator(), classPath, p.numerator(), profile.pairs().warm(),
-                        profile.pairs().pairs(), PairedCalls.MIN_SECONDS);
+                        profile.pairs().pairs(), profile.pairs().minSeconds(), p.counter());
                 out.println(t.summary());
                 pairs.put(p, t);
             }

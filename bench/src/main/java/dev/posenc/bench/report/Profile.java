@@ -10,16 +10,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * each warmed until its calls stop allocating (see {@code KernelBenchmark#warmUntilAllocationFree}: C2's
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
  * reference, which no headline depends on, in one fork; each probe in one fork of shorter iterations, and
- * the bandwidth curve in one; a paired guard's two calls in 10 pairs of warm-up and 30 measured (each at least 1.5 s). A fork
+ * the bandwidth curve in one; a paired guard's or target's two calls in 5 pairs of warm-up and 20 measured (each phase at
+ * least 1 s: a prefill pair takes about 0.2 s, and the guards and targets time thirteen pairings). A fork
  * costs about a second before it measures anything, so the quick profile also runs fewer rows
  * ({@code KernelEntry#quick}). The full profile runs every row with longer iterations, every side in two
- * forks but the reference, and paired guards in 20 + 60 pairs.
+ * forks but the reference, and paired guards and targets in 20 + 60 pairs (each phase at least 1.5 s).
  */
 public enum Profile {
     QUICK(new Timing(2, 2, 300, 3, 200), new Timing(2, 1, 200, 3, 200), new Timing(1, 1, 300, 3, 200),
-            new Timing(1, 2, 250, 3, 150), new Timing(1, 1, 300, 3, 150), new Pairs(10, 30)),
+            new Timing(1, 2, 250, 3, 150), new Timing(1, 1, 300, 3, 150), new Pairs(5, 20, 1.0)),
     FULL(new Timing(2, 3, 1000, 5, 1000), new Timing(2, 3, 1000, 5, 1000), new Timing(1, 3, 1000, 5, 1000),
-            new Timing(2, 2, 500, 5, 500), new Timing(1, 2, 500, 3, 500), new Pairs(20, 60));
+            new Timing(2, 2, 500, 5, 500), new Timing(1, 2, 500, 3, 500), new Pairs(20, 60, PairedCalls.MIN_SECONDS));
 
     /** Forks, warm-up iterations and their length, measurement iterations and their length (ms). */
     record Timing(int forks, int warmups, int warmupMillis, int iterations, int iterationMillis) {
@@ -35,10 +36,10 @@ public enum Profile {
         }
     }
 
-    /** Unrecorded and recorded pairs of a paired guard's calls (see {@code Guard.Paired}). */
-    record Pairs(int warm, int pairs) {
+    /** Unrecorded and recorded pairs of a paired guard's or target's calls, each phase at least {@code minSeconds}. */
+    record Pairs(int warm, int pairs, double minSeconds) {
         String describe() {
-            return "at least " + warm + " pairs of warm-up and " + pairs + " measured, each phase at least " + PairedCalls.MIN_SECONDS
+            return "at least " + warm + " pairs of warm-up and " + pairs + " measured, each phase at least " + minSeconds
                     + " s, alternating which call runs first";
         }
     }
@@ -96,6 +97,6 @@ public enum Profile {
         return name().toLowerCase() + " profile: plain Java and peers in " + kernels.describe()
                 + "; vector, warmed until allocation-free, then " + vector.describe() + "; the reference in "
                 + reference.describe() + "; probes in " + probes.describe() + "; the bandwidth curve in " + curve.describe()
-                + "; paired guards in " + pairs.describe();
+                + "; paired guards and targets in " + pairs.describe();
     }
 }

@@ -1,5 +1,6 @@
 package dev.posenc.bench.report;
 
+import dev.posenc.bench.paired.PairedTimes;
 import java.util.Locale;
 
 /**
@@ -24,6 +25,11 @@ record RatioRange(double median, double low, double high) {
     /** {@code a ÷ bound}, for a bound known as one number (a ceiling: its probe's best iteration). */
     static RatioRange of(Rate a, double bound) {
         return new RatioRange(a.median() / bound, a.min() / bound, a.max() / bound);
+    }
+
+    /** Paired calls' speed ratio: its median between its quartiles. */
+    static RatioRange of(PairedTimes t) {
+        return new RatioRange(t.medianSpeed(), t.lowerQuartile(), t.upperQuartile());
     }
 
     Against against(double minimum) {

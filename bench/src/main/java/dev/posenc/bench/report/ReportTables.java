@@ -11,12 +11,18 @@ import java.util.OptionalDouble;
 final class ReportTables {
     private static final String NONE = "—";
     private static final String TARGET_NOTES = """
-            Each ratio is the median with its range: the least and most favourable pairing of the rows' iterations, or
-            a row's iterations over its ceiling (the probe's best iteration). Beside a two-thread target: the machine's
-            own ceilings, probed on two threads and on one in this run (under the load printed with the run: other work
-            on a shared machine takes part of the second CPU), which bound a kernel at its ceiling, and this kernel's
-            headroom, the two-thread ceiling over its one-thread speed. ABOVE HARDWARE: missed, and that headroom is
-            below the target, so no code could meet it here; a kernel with more headroom that misses is MISSED.
+            Each target is decided on paired calls: the kernel's call and the call it is set against alternate in the
+            report's JVM, so both see the same phase of a shared machine (here a JVM switches for seconds between
+            phases about 1.35× apart, which JMH rows from separate JVMs cannot tell from the code). The ratio is each
+            pair's speed ratio (decode ÷ a read of as many bytes, half precision ÷ f32, two threads ÷ one), or its
+            ratio of rates where the calls do different work (prefill's FLOP/s ÷ the FMA peak's, each side's FLOPs per
+            call as its benchmark counts them); MET when the lower quartile of those ratios reaches the target,
+            MISSED when the upper quartile does not, else INCONCLUSIVE. Beside it, the same target read from the JMH
+            rows: the median with its range, the least and most favourable pairing of the rows' iterations, or a
+            row's iterations over its ceiling (the probe's best iteration); beside a two-thread target, the machine's
+            own ceilings probed on two threads and on one in this run, and this kernel's headroom, the two-thread
+            ceiling over its one-thread speed. ABOVE HARDWARE: not met, and that headroom is below the target, so no
+            code could meet it here; a kernel with more headroom that misses is MISSED.
             Issue 13's "F16 decode ≥ 3× ggml" is not in this report: ggml is not built from this repository.
             """;
 
@@ -87,8 +93,8 @@ final class ReportTables {
 
     /** The targets, met or missed with the measured ratio (median, then its range), and the lines under them. */
     static String targets(Map<Target, Target.Verdict> verdicts) {
-        MarkdownTable table = new MarkdownTable("Target", "Needs", "Status", "Measured");
-        verdicts.forEach((t, v) -> table.add(t.name(), t.needs(), v.status().label(), v.detail()));
+        MarkdownTable table = new MarkdownTable("Target", "Needs", "Status", "Measured", "JMH rows (for context)");
+        verdicts.forEach((t, v) -> table.add(t.name(), t.needs(), v.status().label(), v.detail(), v.context()));
         return table + "\n" + TARGET_NOTES;
     }
 

@@ -1,6 +1,7 @@
 package dev.posenc.bench.report;
 
 import dev.posenc.bench.Implementation;
+import dev.posenc.bench.paired.PairedTimes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,8 @@ import java.util.Optional;
 /**
  * A speed target (issue 13's), checked like a {@link Guard} on what the same run measured, but never
  * failing the run: met or missed with the measured ratio and its range ({@link RatioRange}), or above
- * what the machine allows, shown by the probes that prove it.
+ * what the machine allows, shown by the probes that prove it. The catalogue's targets are {@link Paired}:
+ * decided on calls alternating in one JVM, with the same target read from the JMH rows beside it.
  */
 public sealed interface Target {
     String name();
@@ -17,7 +19,15 @@ public sealed interface Target {
     /** What the target asks, e.g. {@code ≥ 0.70 of the read probe}. */
     String needs();
 
+    /** The ratio the target asks for at least. */
+    double minimum();
+
     Verdict check(Measured run);
+
+    /** Whether this run's probes show that no code could meet the target here (see {@link Scaling}). */
+    default boolean aboveHardware(Measured run) {
+        return false;
+    }
 
     /**
      * {@code INCONCLUSIVE}: the ratio's range straddles the threshold; {@code ABOVE_HARDWARE}: missed, and the
@@ -32,7 +42,12 @@ public sealed interface Target {
         }
     }
 
-    record Verdict(Status status, String detail) {}
+    /** {@code context}: what else the run says about it (a paired target: the JMH rows' verdict), or {@code —}. */
+    record Verdict(Status status, String detail, String context) {
+        Verdict(Status status, String detail) {
+            this(status, detail, "—");
+        }
+    }
 
     private static Status decide(RatioRange ratio, double minimum) {
         return switch (ratio.against(minimum)) {
@@ -113,13 +128,18 @@ public sealed interface Target {
             return String.format(Locale.ROOT, "≥ %.2f× (%d threads ÷ 1)", minimum, threads);
         }
 
-        @Override
-        public Verdict check(Measured run) {
-            Optional<KernelRow> one = oneThread.in(run.rows());
+        /** The row's ceilings on one thread and on {@code threads}: each probe's scaling, and the lowest of each. */
+        private record Roofs(List<String> hardware, double one, double many) {
+            boolean known() {
+                return !hardware.isEmpty() && !Double.isNaN(many);
+            }
+        }
+
+        private Roofs roofs(Measured run) {
             List<String> hardware = new ArrayList<>();
             double oneRoof = Double.POSITIVE_INFINITY;
             double manyRoof = Double.POSITIVE_INFINITY;
-            for (Ceiling c : one.map(KernelRow::ceilings).orElse(List.of())) {
+            for (Ceiling c : oneThread.in(run.rows()).map(KernelRow::ceilings).orElse(List.of())) {
                 Optional<Rate> many = run.probes().of(c.source().onThreads(threads));
                 if (many.isEmpty()) {
                     manyRoof = Double.NaN;
@@ -129,24 +149,82 @@ public sealed interface Target {
                 oneRoof = Math.min(oneRoof, c.perSecond());
                 manyRoof = Math.min(manyRoof, c.perSecond() * many.get().max() / c.probe().max());
             }
+            return new Roofs(hardware, oneRoof, manyRoof);
+        }
+
+        /** The {@code threads}-thread ceiling ÷ this kernel's one-thread speed is below the target. */
+        @Override
+        public boolean aboveHardware(Measured run) {
+            Roofs roofs = roofs(run);
+            Optional<Rate> one = vector(oneThread, run);
+            return roofs.known() && one.isPresent() && roofs.many() / one.get().median() < minimum;
+        }
+
+        @Override
+        public Verdict check(Measured run) {
+            Roofs roofs = roofs(run);
             Optional<Rate> a = vector(twoThreads, run);
             Optional<Rate> b = vector(oneThread, run);
-            boolean known = !hardware.isEmpty() && !Double.isNaN(manyRoof);
-            double roof = manyRoof;
-            String allows = !known ? "the machine's scaling not measured in this run"
+            String allows = !roofs.known() ? "the machine's scaling not measured in this run"
                     : String.format(Locale.ROOT,
                             "the machine allows %.2f× to a kernel at its ceiling (%s); %d-thread ceiling ÷ this kernel's 1-thread speed %s",
-                            manyRoof / oneRoof, String.join(", ", hardware), threads,
-                            b.map(r -> Units.times(roof / r.median())).orElse("—"));
+                            roofs.many() / roofs.one(), String.join(", ", roofs.hardware()), threads,
+                            b.map(r -> Units.times(roofs.many() / r.median())).orElse("—"));
             if (a.isEmpty() || b.isEmpty()) {
                 return new Verdict(Status.NOT_MEASURED, (a.isEmpty() ? twoThreads : oneThread) + " not in this run; " + allows);
             }
             RatioRange ratio = RatioRange.of(a.get(), b.get());
             Status status = decide(ratio, minimum);
-            if (status != Status.MET && known && manyRoof / b.get().median() < minimum) {
-                status = Status.ABOVE_HARDWARE;
+            return new Verdict(status != Status.MET && aboveHardware(run) ? Status.ABOVE_HARDWARE : status, ratio + "; " + allows);
+        }
+    }
+
+    /**
+     * Target {@code rows} decided on paired calls: {@code calls}' numerator ÷ denominator, speed per call or rate of
+     * its counter, timed alternately in the report's JVM where both see the same phase of a shared machine, must
+     * reach {@code rows}' minimum: MET, MISSED or INCONCLUSIVE on the quartiles of the paired ratios ({@code
+     * ABOVE_HARDWARE} when not met and {@code rows} shows the machine cannot allow it). {@code rows}' own verdict on
+     * the JMH rows (separate JVMs, often in different phases) is given beside it for context. {@code against} says
+     * what the numerator is set against, e.g. {@code a read of as many bytes}.
+     */
+    record Paired(Target rows, Pairing calls, String against) implements Target {
+        public Paired {
+            if (rows instanceof Paired) {
+                throw new IllegalArgumentException("rows must be a target read from rows, was paired: " + rows.name());
             }
-            return new Verdict(status, ratio + "; " + allows);
+        }
+
+        @Override
+        public String name() {
+            return rows.name();
+        }
+
+        @Override
+        public String needs() {
+            return rows.needs() + ", paired against " + against;
+        }
+
+        @Override
+        public double minimum() {
+            return rows.minimum();
+        }
+
+        @Override
+        public boolean aboveHardware(Measured run) {
+            return rows.aboveHardware(run);
+        }
+
+        @Override
+        public Verdict check(Measured run) {
+            Verdict context = rows.check(run);
+            String beside = context.status().label() + ": " + context.detail();
+            PairedTimes t = run.pairs().get(calls);
+            if (t == null) {
+                return new Verdict(Status.NOT_MEASURED, calls + " not timed in this run", beside);
+            }
+            Status status = decide(RatioRange.of(t), minimum());
+            return new Verdict(status != Status.MET && aboveHardware(run) ? Status.ABOVE_HARDWARE : status,
+                    String.format(Locale.ROOT, "%s, %s (%s)", calls, t.describe(), t.times("denominator", "numerator")), beside);
         }
     }
 }

@@ -46,4 +46,47 @@ class PairedCallsTest {
         assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new PairedTimes(new long[2], new long[3]));
     }
+
+    @Test
+    void theShorterCallRepeatsToLastAsLongAsTheOtherUpToTheCap() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        try (PairedCalls.Side a = new PairedCalls.Side(classPath, "SpecialFunctionBenchmark.apply:function=EXP,elements=80");
+             PairedCalls.Side b = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
+            PairedCalls.balance(a, 3_000, b, 6_000_000);
+            assertEquals(2000, a.repeat);
+            assertEquals(1, b.repeat);
+            PairedCalls.balance(a, 3_000, b, 100_000_000);   // a prefill beside the FMA probe: 20 ms of probe calls
+            assertEquals(PairedCalls.BALANCE_NANOS / 3_000, a.repeat, 1);
+            PairedCalls.balance(a, 150_000_000, b, 100_000_000);   // two long calls: one each
+            assertEquals(1, a.repeat);
+            assertEquals(1, b.repeat);
+            // Repeated calls: the time is per call, the work counted per call stays the benchmark's.
+            PairedCalls.balance(a, 1_000, b, 5_000);
+            assertEquals(5, a.repeat);
+            PairedTimes t = PairedCalls.run(a, b, 0, 2, 0, "elements");
+            assertEquals(80, t.workA());
+            assertEquals(80, t.workB(), "softmax counts the elements of its 2 × 40 rows");
+            assertThrows(IllegalArgumentException.class, () -> a.perCall("flops"));
+        }
+    }
+
+    @Test
+    void sidesDoingDifferentWorkCompareAsRatesOfTheirCounter() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        PairedTimes t = PairedCalls.time(classPath, "PeakBenchmark.fma", classPath, "PeakBenchmark.fma", 0, 2, 0,
+                java.util.Optional.of("flops"));
+        assertEquals(2.0 * 12 * jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() * 1024, t.workA());
+        // A long parameter (bytes) is set, and a side without the counter says so.
+        assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, "PeakBenchmark.fma", classPath,
+                "BandwidthBenchmark.sweep:pattern=READ,bytes=65536", 0, 2, 0, java.util.Optional.of("bytes")));
+        PairedTimes bytes = PairedCalls.time(classPath, "BandwidthBenchmark.sweep:pattern=READ,bytes=65536", classPath,
+                "BandwidthBenchmark.sweep:pattern=READ,bytes=131072", 0, 2, 0, java.util.Optional.of("bytes"));
+        assertEquals(65536, bytes.workA());
+        assertEquals(131072, bytes.workB());
+        // B twice A's work in twice A's time: the same rate.
+        PairedTimes rates = new PairedTimes(new long[] {1000, 1000}, new long[] {2000, 2000}).per("bytes", 1, 2);
+        assertEquals(1.0, rates.medianSpeed());
+        assertTrue(rates.summary().contains("B's bytes/s (A 1.00, B 2.00 bytes per call) ÷ A's, paired: median 1.000"), rates.summary());
+        assertThrows(IllegalArgumentException.class, () -> rates.per("bytes", 0, 1));
+    }
 }

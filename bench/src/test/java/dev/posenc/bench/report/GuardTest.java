@@ -62,7 +62,7 @@ class GuardTest {
             t5[i] = 1_000_000;
             alibi[i] = Math.round(1_000_000 / speeds[i]);
         }
-        return new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()), Map.of(ALIBI_VS_T5, new PairedTimes(t5, alibi)));
+        return new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()), Map.of(ALIBI_VS_T5.calls(), new PairedTimes(t5, alibi)));
     }
 
     @Test

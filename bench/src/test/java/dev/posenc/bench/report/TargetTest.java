@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posenc.bench.AccessPattern;
 import dev.posenc.bench.Catalog;
+import dev.posenc.bench.paired.PairedTimes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The catalogue's issue-13 targets checked on fake rows built by the catalogue's own entries (so that the
- * targets name rows the report prints) and fake probes: met, missed, inconclusive, above hardware, not measured.
+ * targets name rows the report prints), fake probes and fake paired times keyed by the targets' own pairings:
+ * met, missed, inconclusive, above hardware, not measured, decided on the pairs with the rows beside them.
  */
 class TargetTest {
     static final double FLOPS_PER_TOKEN = 4.0 * 32 * 4096 * 128;
@@ -30,8 +32,13 @@ class TargetTest {
         return Catalog.KERNELS.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
     }
 
-    static Target target(String prefix) {
-        return Catalog.TARGETS.stream().filter(t -> t.name().startsWith(prefix)).findFirst().orElseThrow();
+    static Target.Paired target(String prefix) {
+        return (Target.Paired) Catalog.TARGETS.stream().filter(t -> t.name().startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    /** The same target read from the JMH rows alone (what each paired target shows beside its decision). */
+    static Target rows(String prefix) {
+        return target(prefix).rows();
     }
 
     static FakeMeasurement decode(String method, String kv, Rate tokens) {
@@ -62,13 +69,28 @@ class TargetTest {
         return new Measured(rows, results, Map.of());
     }
 
+    /** {@code run} with {@code target}'s calls timed: A's calls of 1 ms, B's of 1 ms ÷ each of {@code speeds}. */
+    static Measured paired(Measured run, Target.Paired target, double... speeds) {
+        return new Measured(run.rows(), run.probes(), Map.of(target.calls(), times(speeds)));
+    }
+
+    static PairedTimes times(double... speeds) {
+        long[] a = new long[speeds.length];
+        long[] b = new long[speeds.length];
+        for (int i = 0; i < speeds.length; i++) {
+            a[i] = 1_000_000;
+            b[i] = Math.round(1_000_000 / speeds[i]);
+        }
+        return new PairedTimes(a, b);
+    }
+
     static Rate around(double median, double spread) {
         return new Rate(median, median * (1 - spread), median * (1 + spread));
     }
 
     @Test
     void decodeReadsAtAFractionOfTheReadProbesBestMetMissedOrInconclusive() {
-        Target target = target("f32 decode reads K/V at the read bandwidth: 4096");
+        Target target = rows("f32 decode reads K/V at the read bandwidth: 4096");
         Target.Verdict met = target.check(run(READ, List.of(decode("decode", "f32", around(0.8 * AT_READ, 0.05))), List.of()));
         assertEquals(Target.Status.MET, met.status(), met.detail());
         assertEquals("18.4 GB/s ÷ memory read, 32 MiB: 23.0 GB/s = 0.80 (0.76–0.84)", met.detail());
@@ -76,7 +98,7 @@ class TargetTest {
                 List.of())).status());
         assertEquals(Target.Status.INCONCLUSIVE, target.check(run(READ, List.of(decode("decode", "f32", around(0.68 * AT_READ, 0.1))),
                 List.of())).status());
-        Target.Verdict absent = target("f32 decode reads K/V at the read bandwidth: 32768").check(
+        Target.Verdict absent = rows("f32 decode reads K/V at the read bandwidth: 32768").check(
                 run(READ, List.of(decode("decode", "f32", Rate.of(AT_READ))), List.of()));
         assertEquals(Target.Status.NOT_MEASURED, absent.status());
         assertTrue(absent.detail().endsWith("32768 pos, f32 K/V 256 MiB offheap, none not in this run"), absent.detail());
@@ -85,21 +107,21 @@ class TargetTest {
     @Test
     void halfPrecisionIsSetAgainstF32AtTheSameShape() {
         Rate f32 = around(300, 0.02);
-        Target f16 = target("F16 decode");
+        Target f16 = rows("F16 decode ÷ f32: 4096");
         Target.Verdict met = f16.check(run(READ, List.of(decode("decode", "f32", f32), decode("decode", "f16", around(600, 0.02))), List.of()));
         assertEquals(Target.Status.MET, met.status(), met.detail());
         assertEquals("600 tok/s ÷ 300 tok/s = 2.00 (1.92–2.08)", met.detail());
         assertEquals(Target.Status.MISSED, f16.check(run(READ, List.of(decode("decode", "f32", f32), decode("decode", "f16",
                 around(288, 0.2))), List.of())).status());
-        assertEquals(Target.Status.NOT_MEASURED, target("BF16 decode").check(run(READ, List.of(decode("decode", "f32", f32),
+        assertEquals(Target.Status.NOT_MEASURED, rows("BF16 decode ÷ f32: 4096").check(run(READ, List.of(decode("decode", "f32", f32),
                 decode("decode", "f16", around(600, 0.02))), List.of())).status());
     }
 
     @Test
     void prefillIsSetAgainstTheSameRunsFmaPeak() {
         Measured run = run(READ, List.of(), List.of(prefill("alibi", around(120e9, 0.05)), prefill("t5", around(62e9, 0.2))));
-        assertEquals(Target.Status.MET, target("prefill at the FMA peak: ALiBi").check(run).status());   // 0.77 (0.74–0.81) of 155
-        Target.Verdict t5 = target("prefill at the FMA peak: T5").check(run);
+        assertEquals(Target.Status.MET, rows("prefill at the FMA peak: ALiBi").check(run).status());   // 0.77 (0.74–0.81) of 155
+        Target.Verdict t5 = rows("prefill at the FMA peak: T5").check(run);
         assertEquals(Target.Status.MISSED, t5.status());
         assertEquals("62.0 GFLOP/s ÷ FMA peak: 155 GFLOP/s = 0.40 (0.32–0.48)", t5.detail());
     }
@@ -109,7 +131,7 @@ class TargetTest {
         Rate atCeiling = around(0.95 * AT_READ, 0.02);
         List<FakeMeasurement> decode = List.of(decode("decode", "f32", atCeiling),
                 decode("decodeTwoThreads", "f32", atCeiling.times(1.05)));
-        Target target = target("decode on two threads");
+        Target target = rows("decode on two threads");
         Target.Verdict above = target.check(run(new Rate(23.5e9, 22e9, 24e9), decode, List.of()));
         assertEquals(Target.Status.ABOVE_HARDWARE, above.status(), above.detail());
         // Read binds on one thread (686 tok/s) and on two (24/23 of it); the FMA peak (2.3 k tok/s) binds neither.
@@ -133,12 +155,112 @@ class TargetTest {
     @Test
     void aTwoThreadRowNotRunIsNotMeasuredButTheMachinesScalingIsStillShown() {
         Measured run = run(READ, List.of(), List.of(prefill("alibi", around(64e9, 0.1))));
-        Target.Verdict verdict = target("prefill on two threads").check(run);
+        Target.Verdict verdict = rows("prefill on two threads").check(run);
         assertEquals(Target.Status.NOT_MEASURED, verdict.status());
         assertTrue(verdict.detail().contains("not in this run; the machine allows 1.06× to a kernel at its ceiling (FMA peak on 2 threads ÷ 1 = 1.07 (0.97–1.18))"),
                 verdict.detail());
-        String table = ReportTables.targets(Map.of(target("prefill on two threads"), verdict));
+        String table = ReportTables.targets(Map.of(rows("prefill on two threads"), verdict));
         assertTrue(table.contains("| NOT MEASURED |"), table);
         assertTrue(table.contains("ggml is not built from this repository"), table);
+    }
+
+    /** Eight pairs around each median: the quartiles (ratios [2] and [6] of eight) bracket it by about ±5%. */
+    static double[] near(double median) {
+        return new double[] {0.5 * median, 0.95 * median, 0.96 * median, 0.99 * median, median, 1.02 * median, 1.05 * median, 2 * median};
+    }
+
+    @Test
+    void decodeIsDecidedOnItsPairsWithTheReadProbeAndTheRowsBesideIt() {
+        Target.Paired target = target("f32 decode reads K/V at the read bandwidth: 4096");
+        Measured rows = run(READ, List.of(decode("decode", "f32", around(0.46 * AT_READ, 0.1))), List.of());
+        Target.Verdict met = target.check(paired(rows, target, near(0.80)));
+        assertEquals(Target.Status.MET, met.status(), met.detail());
+        assertEquals("DecodeBenchmark.decode:keys=4096,kv=f32,scheme=alibi,storage=offheap ÷ BandwidthBenchmark.sweep:pattern=READ,"
+                + "bytes=33554432, speed over 8 alternating pairs in one JVM: median 0.80, quartiles 0.77–0.84 (denominator median"
+                + " 1.000 ms (fastest 1.000), numerator median 1.263 ms (fastest 0.625))", met.detail());
+        assertEquals("MISSED: 10.6 GB/s ÷ memory read, 32 MiB: 23.0 GB/s = 0.46 (0.41–0.51)", met.context(),
+                "the rows' own verdict, missed, stays beside the pairs' for context");
+        assertEquals(Target.Status.MISSED, target.check(paired(rows, target, near(0.62))).status());
+        assertEquals(Target.Status.INCONCLUSIVE, target.check(paired(rows, target, near(0.70))).status());   // 0.67–0.74
+        Target.Verdict absent = target.check(rows);
+        assertEquals(Target.Status.NOT_MEASURED, absent.status());
+        assertTrue(absent.detail().endsWith("not timed in this run"), absent.detail());
+        assertTrue(target.needs().startsWith("≥ 0.70 of its memory probe, paired against a read of as many bytes: one sequential"
+                + " stream over a 32 MiB float[]"), target.needs());
+    }
+
+    @Test
+    void halfPrecisionIsDecidedOnPairsWithF32AtBothCacheSizes() {
+        for (String prefix : List.of("F16 decode ÷ f32: 4096", "BF16 decode ÷ f32: 4096", "F16 decode ÷ f32: 32768",
+                "BF16 decode ÷ f32: 32768")) {
+            Target.Paired target = target(prefix);
+            assertTrue(target.calls().denominator().contains("kv=f32"), target.calls().toString());
+            assertEquals(target.calls().numerator(), target.calls().denominator().replace("kv=f32", "kv=" + prefix.split(" ")[0].toLowerCase()));
+            Measured none = run(READ, List.of(), List.of());
+            assertEquals(Target.Status.MET, target.check(paired(none, target, near(1.95))).status(), prefix);
+            assertEquals(Target.Status.MISSED, target.check(paired(none, target, near(1.06))).status(), prefix);
+            assertEquals(Target.Status.INCONCLUSIVE, target.check(paired(none, target, near(1.8))).status(), prefix);
+            Target.Verdict absent = target.check(none);
+            assertEquals(Target.Status.NOT_MEASURED, absent.status(), prefix);
+            assertTrue(absent.context().startsWith("NOT MEASURED: decode/decode"), absent.context());
+        }
+    }
+
+    @Test
+    void prefillIsDecidedOnItsFlopRateOverTheFmaProbesFromEachSidesFlopsPerCall() {
+        Target.Paired target = target("prefill at the FMA peak: ALiBi");
+        assertEquals(java.util.Optional.of("flops"), target.calls().counter());
+        double fmaFlops = 393_216;
+        double prefillFlops = 2.15e9;
+        Measured rows = run(READ, List.of(), List.of(prefill("alibi", around(60e9, 0.1))));
+        // The FMA probe's call 3 µs (131 GFLOP/s); prefill's 20.5 ms per call: 105 GFLOP/s, 0.80 of the peak.
+        long[] fma = new long[8];
+        long[] prefill = new long[8];
+        for (int i = 0; i < 8; i++) {
+            fma[i] = 3_000;
+            prefill[i] = Math.round(prefillFlops / fmaFlops * 3_000 / near(0.80)[i]);
+        }
+        PairedTimes t = new PairedTimes(fma, prefill).per("flops", fmaFlops, prefillFlops);
+        Target.Verdict met = target.check(new Measured(rows.rows(), rows.probes(), Map.of(target.calls(), t)));
+        assertEquals(Target.Status.MET, met.status(), met.detail());
+        assertTrue(met.detail().contains("flops/s (A 3.93e+05, B 2.15e+09 flops per call) over 8 alternating pairs in one JVM:"
+                + " median 0.80, quartiles 0.77–0.84"), met.detail());
+        assertTrue(met.context().startsWith("MISSED: 60.0 GFLOP/s ÷ FMA peak: 155 GFLOP/s = 0.39"), met.context());
+        // The same times counted call for call would say 1.3e-4: the work per call is what makes it a share of the peak.
+        assertEquals(Target.Status.MISSED, target.check(new Measured(rows.rows(), rows.probes(),
+                Map.of(target.calls(), new PairedTimes(fma, prefill)))).status());
+        Target.Paired t5 = target("prefill at the FMA peak: T5");
+        assertEquals(Target.Status.INCONCLUSIVE, t5.check(new Measured(rows.rows(), rows.probes(), Map.of(t5.calls(),
+                times(near(0.70)).per("flops", 1, 1)))).status());
+        assertEquals(Target.Status.NOT_MEASURED, t5.check(paired(rows, target, near(0.8))).status(), "ALiBi's pairs are not T5's");
+    }
+
+    @Test
+    void twoThreadsAreDecidedOnPairsAndAboveHardwareOnlyWhereTheProbesLeaveNoHeadroom() {
+        Target.Paired target = target("decode on two threads");
+        Rate atCeiling = around(0.95 * AT_READ, 0.02);
+        List<FakeMeasurement> decode = List.of(decode("decode", "f32", atCeiling), decode("decodeTwoThreads", "f32", atCeiling.times(1.05)));
+        Measured noScaling = run(new Rate(23.5e9, 22e9, 24e9), decode, List.of());
+        Target.Verdict above = target.check(paired(noScaling, target, near(1.3)));
+        assertEquals(Target.Status.ABOVE_HARDWARE, above.status(), above.detail());
+        assertTrue(above.context().startsWith("ABOVE HARDWARE: 1.05 (1.01–1.09); the machine allows 1.04×"), above.context());
+        Measured scaling = run(new Rate(44e9, 42e9, 46e9), decode, List.of());
+        assertEquals(Target.Status.MISSED, target.check(paired(scaling, target, near(1.3))).status());
+        assertEquals(Target.Status.INCONCLUSIVE, target.check(paired(scaling, target, near(1.9))).status());
+        assertEquals(Target.Status.MET, target.check(paired(noScaling, target, near(2.05))).status(), "met is met, whatever the probes say");
+        assertEquals(Target.Status.NOT_MEASURED, target.check(scaling).status());
+        Target.Paired prefill = target("prefill on two threads");
+        assertEquals("AttentionBenchmark.prefillTwoThreads:scheme=alibi ÷ AttentionBenchmark.prefill:scheme=alibi", prefill.calls().toString());
+        assertEquals(Target.Status.MISSED, prefill.check(paired(run(READ, List.of(), List.of()), prefill, near(1.5))).status());
+    }
+
+    @Test
+    void theTableShowsThePairsDecisionAndTheRowsBesideIt() {
+        Target.Paired target = target("f32 decode reads K/V at the read bandwidth: 32768");
+        Target.Verdict v = target.check(paired(run(READ, List.of(), List.of()), target, near(0.75)));
+        String table = ReportTables.targets(Map.of(target, v));
+        assertTrue(table.contains("| MET    |"), table);
+        assertTrue(table.contains("JMH rows (for context)"), table);
+        assertTrue(table.contains("| NOT MEASURED: decode/decode 32q/8kv×128, 32768 pos, f32 K/V 256 MiB offheap, none not in this run |"), table);
     }
 }
