@@ -139,7 +139,7 @@ public final class Catalog {
         Map<String, String> p = decodeParams(keys, "f32", scheme);
         long bytes = DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.precision("f32").bytes();
         return new Target.Paired(new Target.OfCeiling("f32 decode reads K/V at the read bandwidth: " + keys + " pos ("
-                + mebibytes(p) + "), " + (scheme.equals("none") ? "no scheme" : "ALiBi"), new RowId("decode/decode", decodeShape(p)),
+                + mebibytes(p) + "), " + schemeName(scheme), new RowId("decode/decode", decodeShape(p)),
                 "memory", 0.70),
                 Pairing.calls("decode", decodeCall("decode", p), "BandwidthBenchmark.sweep:pattern=READ,bytes=" + bytes),
                 "a read of as many bytes: one sequential stream over a " + mebibytes(p) + " float[]");
@@ -149,7 +149,7 @@ public final class Catalog {
     private static Target halfPrecision(String kv, String keys, String scheme) {
         Map<String, String> half = decodeParams(keys, kv.toLowerCase(), scheme);
         Map<String, String> f32 = decodeParams(keys, "f32", scheme);
-        return new Target.Paired(new Target.Speedup(kv + " decode ÷ f32: " + keys + " pos, " + (scheme.equals("none") ? "no scheme" : "ALiBi"),
+        return new Target.Paired(new Target.Speedup(kv + " decode ÷ f32: " + keys + " pos, " + schemeName(scheme),
                 new RowId("decode/decode", decodeShape(half)), new RowId("decode/decode", decodeShape(f32)), 1.8),
                 Pairing.calls("decode", decodeCall("decode", half), decodeCall("decode", f32)), "the f32 step");
     }
@@ -160,6 +160,15 @@ public final class Catalog {
                 new RowId("attention/prefill", prefillShape(Map.of("scheme", scheme))), "FMA peak", 0.70),
                 Pairing.rates("attention", "AttentionBenchmark.prefill:scheme=" + scheme, "PeakBenchmark.fma", "flops"),
                 "the FMA peak's calls, per FLOP");
+    }
+
+    /** A decode target's scheme as its name says it: {@code ALiBi} or {@code no scheme}. */
+    private static String schemeName(String scheme) {
+        return switch (scheme) {
+            case "alibi" -> "ALiBi";
+            case "none" -> "no scheme";
+            default -> throw new IllegalArgumentException("a decode target's scheme is alibi or none, was " + scheme);
+        };
     }
 
     /** E.g. {@code DecodeBenchmark.decode:keys=4096,kv=f32,scheme=alibi,storage=offheap}. */

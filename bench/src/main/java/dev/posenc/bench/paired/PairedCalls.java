@@ -38,6 +38,18 @@ public final class PairedCalls {
     public static final double MIN_SECONDS = 1.5;
     /** The longest a shorter call is repeated to match the longer one ({@link #balance}): well inside one speed phase. */
     static final long BALANCE_NANOS = 20_000_000;
+    /**
+     * Below this many bytes per call a side's call counts as compiled: the threshold of the JMH rows' vector warm-up
+     * ({@code KernelBenchmark#warmUntilAllocationFree}); until C2 has compiled a Vector API kernel its vectors are
+     * boxed, and a kernel that hands work to a thread pool allocates a few hundred bytes per call by design.
+     */
+    static final double ALLOCATION_FREE = 1024;
+    /** Warm-up pairs in a row in which both sides must be allocation-free. */
+    static final int FREE_PAIRS = 3;
+    /** The warm-up waits for that at most this many times its least time more (8 s in the quick profile, as JMH's rows). */
+    static final int ALLOCATION_WAIT = 8;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
     private PairedCalls() {}
 
@@ -50,6 +62,8 @@ public final class PairedCalls {
         private long calls;
         /** Calls per timing (see {@link #balance}). */
         int repeat = 1;
+        /** Bytes this thread allocated per call in the last timing. */
+        double allocated;
 
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
             String[] parts = spec.split(":", 2);
@@ -97,13 +111,15 @@ public final class PairedCalls {
             return benchmark.getClass();
         }
 
-        /** {@link #repeat} calls in a row, in nanoseconds per call. */
+        /** {@link #repeat} calls in a row, in nanoseconds per call (and the bytes they allocated, outside the time). */
         long time() throws ReflectiveOperationException {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 method.invoke(benchmark, states);
             }
             long nanos = System.nanoTime() - start;
+            allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - before) / repeat;
             calls += repeat;
             return nanos / repeat;
         }
@@ -138,17 +154,21 @@ public final class PairedCalls {
 
     /**
      * Times at least {@code pairs} pairs, for at least {@code minNanos}, after at least {@code warm} unrecorded ones
-     * lasting at least {@code minNanos} too (so that short calls get C2's code and enough pairs), A first in even
-     * pairs and B first in odd ones. After each warm-up pair the shorter call is set to repeat as often as makes
-     * it last about as long as the longer one, up to {@link #BALANCE_NANOS} ({@link #balance}): a probe call of
-     * microseconds beside a prefill of 100 ms then gets enough calls to be compiled (paired once a pair, the FMA
-     * probe stayed interpreted and boxed its vectors: 200× slower), and its timings cover more than a few
-     * microseconds of the machine's phase.
+     * lasting at least {@code minNanos} too and until both sides' calls have been allocation-free ({@link
+     * #ALLOCATION_FREE}) for {@link #FREE_PAIRS} pairs in a row, or {@link #ALLOCATION_WAIT} × {@code minNanos} more
+     * have passed, A first in even pairs and B first in odd ones. A fixed warm-up of 1.5 s was too short for a decode
+     * step at 4096 positions (about 1.2 s of it in the first, interpreted call): paired with itself, one copy ran 1.35×
+     * as fast as the other; warmed until allocation-free (2.4 s), 0.97. After each warm-up pair the shorter call is set to repeat as often as makes it last about as long
+     * as the longer one, up to {@link #BALANCE_NANOS} ({@link #balance}): a probe call of microseconds beside a
+     * prefill of 100 ms then gets enough calls to be compiled (paired once a pair, the FMA probe stayed interpreted
+     * and boxed its vectors: 200× slower), and its timings cover more than a few microseconds of the machine's phase.
      */
     static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
         long start = System.nanoTime();
-        for (int i = 0; i < warm || System.nanoTime() - start < minNanos; i++) {
+        int free = 0;
+        for (int i = 0; warming(i, warm, System.nanoTime() - start, minNanos, free); i++) {
             balance(a, a.time(), b, b.time());
+            free = a.allocated < ALLOCATION_FREE && b.allocated < ALLOCATION_FREE ? free + 1 : 0;
         }
         long[][] t = new long[2][pairs];
         start = System.nanoTime();
@@ -167,6 +187,14 @@ public final class PairedCalls {
             }
         }
         return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i));
+    }
+
+    /**
+     * Whether the warm-up goes on after {@code done} of at least {@code warm} pairs, {@code elapsed} of at least
+     * {@code minNanos}, the last {@code free} pairs allocation-free on both sides.
+     */
+    static boolean warming(int done, int warm, long elapsed, long minNanos, int free) {
+        return done < warm || elapsed < minNanos || free < FREE_PAIRS && elapsed < (1 + ALLOCATION_WAIT) * minNanos;
     }
 
     /**

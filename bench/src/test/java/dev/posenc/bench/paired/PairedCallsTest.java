@@ -89,4 +89,22 @@ class PairedCallsTest {
         assertTrue(rates.summary().contains("B's bytes/s (A 1.00, B 2.00 bytes per call) ÷ A's, paired: median 1.000"), rates.summary());
         assertThrows(IllegalArgumentException.class, () -> rates.per("bytes", 0, 1));
     }
+
+    @Test
+    void theWarmUpWaitsForBothSidesToStopAllocatingUpToItsLimit() throws Exception {
+        long second = 1_000_000_000L;
+        int free = PairedCalls.FREE_PAIRS;
+        assertTrue(PairedCalls.warming(4, 5, 2 * second, second, free), "at least the pairs asked");
+        assertTrue(PairedCalls.warming(5, 5, second / 2, second, free), "at least the time asked");
+        assertEquals(false, PairedCalls.warming(5, 5, second, second, free), "both sides allocation-free: done");
+        assertTrue(PairedCalls.warming(5, 5, 2 * second, second, free - 1), "a side still allocated a pair ago");
+        assertTrue(PairedCalls.warming(5, 5, (1 + PairedCalls.ALLOCATION_WAIT) * second - 1, second, 0));
+        assertEquals(false, PairedCalls.warming(5, 5, (1 + PairedCalls.ALLOCATION_WAIT) * second, second, 0), "the limit");
+        // Each timing measures what its calls allocated: the first call of a kernel, interpreted, boxes its vectors.
+        String classPath = System.getProperty("java.class.path");
+        try (PairedCalls.Side a = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
+            a.time();
+            assertTrue(a.allocated >= PairedCalls.ALLOCATION_FREE, a.allocated + " B/call");
+        }
+    }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posenc.bench.AccessPattern;
-import dev.posenc.bench.paired.PairedTimes;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,13 +55,7 @@ class GuardTest {
 
     /** T5's calls (A) of 1 ms; ALiBi's (B) taking 1 ms ÷ each speed ratio, so that the pairs' speeds are {@code speeds}. */
     static Measured paired(double... speeds) {
-        long[] t5 = new long[speeds.length];
-        long[] alibi = new long[speeds.length];
-        for (int i = 0; i < speeds.length; i++) {
-            t5[i] = 1_000_000;
-            alibi[i] = Math.round(1_000_000 / speeds[i]);
-        }
-        return new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()), Map.of(ALIBI_VS_T5.calls(), new PairedTimes(t5, alibi)));
+        return new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()), Map.of(ALIBI_VS_T5.calls(), FakePairs.withSpeeds(speeds)));
     }
 
     @Test

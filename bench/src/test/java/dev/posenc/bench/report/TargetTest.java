@@ -71,17 +71,7 @@ class TargetTest {
 
     /** {@code run} with {@code target}'s calls timed: A's calls of 1 ms, B's of 1 ms ÷ each of {@code speeds}. */
     static Measured paired(Measured run, Target.Paired target, double... speeds) {
-        return new Measured(run.rows(), run.probes(), Map.of(target.calls(), times(speeds)));
-    }
-
-    static PairedTimes times(double... speeds) {
-        long[] a = new long[speeds.length];
-        long[] b = new long[speeds.length];
-        for (int i = 0; i < speeds.length; i++) {
-            a[i] = 1_000_000;
-            b[i] = Math.round(1_000_000 / speeds[i]);
-        }
-        return new PairedTimes(a, b);
+        return new Measured(run.rows(), run.probes(), Map.of(target.calls(), FakePairs.withSpeeds(speeds)));
     }
 
     static Rate around(double median, double spread) {
@@ -231,7 +221,7 @@ class TargetTest {
                 Map.of(target.calls(), new PairedTimes(fma, prefill)))).status());
         Target.Paired t5 = target("prefill at the FMA peak: T5");
         assertEquals(Target.Status.INCONCLUSIVE, t5.check(new Measured(rows.rows(), rows.probes(), Map.of(t5.calls(),
-                times(near(0.70)).per("flops", 1, 1)))).status());
+                FakePairs.withSpeeds(near(0.70)).per("flops", 1, 1)))).status());
         assertEquals(Target.Status.NOT_MEASURED, t5.check(paired(rows, target, near(0.8))).status(), "ALiBi's pairs are not T5's");
     }
 
