@@ -25,13 +25,15 @@ import java.util.Optional;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.posenc.bench.paired.PairedCalls \
  *     old/benchmarks.jar AttentionBenchmark.prefill:scheme=alibi \
- *     bench/target/benchmarks.jar AttentionBenchmark.prefill:scheme=alibi [warm-up pairs] [pairs]</pre>
+ *     bench/target/benchmarks.jar AttentionBenchmark.prefill:scheme=alibi [warm-up pairs] [pairs] [counter]</pre>
  *
  * A side is a class path (jars or folders, {@code File.pathSeparator} between them) and
  * {@code Benchmark.method[:field=value,...]}: a benchmark class of {@code dev.posenc.bench}, its public
  * {@code @Param} fields ({@code impl} is {@code vector} unless given, where the benchmark has one), set before its
  * {@code @Setup} methods run. The two sides may be different benchmarks: a kernel against its probe over as many
- * elements gives the kernel's share of that ceiling, both timed in the same phases of one JVM.
+ * elements gives the kernel's share of that ceiling, both timed in the same phases of one JVM. With a counter
+ * ({@code flops}), calls doing different work compare as rates: {@code PeakBenchmark.fma} against
+ * {@code AttentionBenchmark.prefill:scheme=alibi} with {@code flops} gives prefill's share of the FMA peak.
  */
 public final class PairedCalls {
     /** The least time of warm-up and of measurement: thousands of pairs for a call of a fraction of a millisecond. */
@@ -293,14 +295,16 @@ public final class PairedCalls {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 && args.length != 6) {
+        if (args.length != 4 && args.length != 6 && args.length != 7) {
             System.err.println("usage: PairedCalls <class path A> <Benchmark.method[:f=v,...]> <class path B>"
-                    + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)] (each phase at least " + MIN_SECONDS + " s)");
+                    + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)] [counter, e.g. flops: compare rates]"
+                    + " (each phase at least " + MIN_SECONDS + " s)");
             System.exit(2);
         }
-        int warm = args.length == 6 ? Integer.parseInt(args[4]) : 20;
-        int pairs = args.length == 6 ? Integer.parseInt(args[5]) : 60;
-        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs, MIN_SECONDS);
+        int warm = args.length >= 6 ? Integer.parseInt(args[4]) : 20;
+        int pairs = args.length >= 6 ? Integer.parseInt(args[5]) : 60;
+        Optional<String> counter = args.length == 7 ? Optional.of(args[6]) : Optional.empty();
+        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs, MIN_SECONDS, counter);
         System.out.println("A = " + args[0] + " " + args[1]);
         System.out.println("B = " + args[2] + " " + args[3]);
         System.out.println(t.summary());
