@@ -160,10 +160,11 @@ public final class PairedCalls {
      * #ALLOCATION_FREE}) for {@link #FREE_PAIRS} pairs in a row, or {@link #ALLOCATION_WAIT} × {@code minNanos} more
      * have passed, A first in even pairs and B first in odd ones. A fixed warm-up of 1.5 s was too short for a decode
      * step at 4096 positions (about 1.2 s of it in the first, interpreted call): paired with itself, one copy ran 1.35×
-     * as fast as the other; warmed until allocation-free (2.4 s), 0.97. After each warm-up pair the shorter call is set to repeat as often as makes it last about as long
-     * as the longer one, up to {@link #BALANCE_NANOS} ({@link #balance}): a probe call of microseconds beside a
-     * prefill of 100 ms then gets enough calls to be compiled (paired once a pair, the FMA probe stayed interpreted
-     * and boxed its vectors: 200× slower), and its timings cover more than a few microseconds of the machine's phase.
+     * as fast as the other; warmed until allocation-free (2.4 s), 0.97. After each warm-up pair the shorter call is
+     * set to repeat as often as makes it last about as long as the longer one, up to {@link #BALANCE_NANOS} ({@link
+     * #balance}): a probe call of microseconds beside a prefill of 100 ms then gets enough calls to be compiled (paired
+     * once a pair, the FMA probe stayed interpreted and boxed its vectors: 200× slower), and its timings cover more
+     * than a few microseconds of the machine's phase.
      */
     static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
         long start = System.nanoTime();
@@ -205,8 +206,8 @@ public final class PairedCalls {
      */
     static void balance(Side a, long perCallA, Side b, long perCallB) {
         double longer = Math.min(Math.max(Math.max(perCallA, perCallB), 1), BALANCE_NANOS);
-        a.repeat = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(longer / Math.max(perCallA, 1))));
-        b.repeat = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(longer / Math.max(perCallB, 1))));
+        a.repeat = (int) Math.max(1, Math.round(longer / Math.max(perCallA, 1)));
+        b.repeat = (int) Math.max(1, Math.round(longer / Math.max(perCallB, 1)));
     }
 
     /** {@link #run} with each side's work per call read from its counter {@code counter} ({@link Side#perCall}). */
@@ -217,8 +218,8 @@ public final class PairedCalls {
     /**
      * Loads side A ({@code Benchmark.method[:field=value,...]} of the build on {@code classPathA}) and side B,
      * times at least {@code pairs} alternating pairs of their calls, for at least {@code minSeconds}, after at least
-     * {@code warm} unrecorded ones lasting at least {@code minSeconds} too ({@link #MIN_SECONDS} in the report's guards
-     * and the command line), and closes both.
+     * {@code warm} unrecorded ones lasting at least {@code minSeconds} too ({@link #MIN_SECONDS} on the command line and
+     * in the report's full profile), and closes both.
      */
     public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs,
                                    double minSeconds) throws Exception {
