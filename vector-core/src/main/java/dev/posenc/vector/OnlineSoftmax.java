@@ -76,8 +76,16 @@ final class OnlineSoftmax {
      * a NaN or +∞ maximum marks the lane's output NaN ({@link #output}).
      */
     void tile(float[] s, int rows, int vectors, int keys) {
+        tile(s, rows, vectors, keys, null);
+    }
+
+    /**
+     * {@link #tile(float[], int, int, int)} where panel g's entries see none of the keys from {@code panelKeys[g]} on
+     * (all of them where {@code panelKeys} is null): their logits are not read, and their weights are 0.
+     */
+    void tile(float[] s, int rows, int vectors, int keys, int[] panelKeys) {
         for (int lane = 0; lane < vectors * L; lane += L) {
-            growMaximum(s, rows, lane, keys);
+            growMaximum(s, rows, lane, seen(panelKeys, lane, keys));
         }
         for (int e = 0; e < vectors * L; e++) {
             float old = max[e];
@@ -87,9 +95,19 @@ final class OnlineSoftmax {
             alpha[e] = old == grown ? 1f : (float) Math.exp(old - shift[e]);
         }
         for (int lane = 0; lane < vectors * L; lane += L) {
-            TileExp.exponentials(s, TileProducts.at(lane, rows), keys, TileProducts.PANEL, shift, lane, tileSum);
+            int seen = seen(panelKeys, lane, keys);
+            int at = TileProducts.at(lane, rows);
+            TileExp.exponentials(s, at, seen, TileProducts.PANEL, shift, lane, tileSum);
+            for (int j = seen, o = at + seen * TileProducts.PANEL; j < keys; j++, o += TileProducts.PANEL) {
+                FloatVector.zero(F).intoArray(s, o);
+            }
         }
         CompensatedSums.panels(sum, sumCarry, tileSum, vectors, 1, alpha);
+    }
+
+    /** The keys whose logits lane {@code lane}'s panel reads. */
+    private static int seen(int[] panelKeys, int lane, int keys) {
+        return panelKeys == null ? keys : Math.min(keys, panelKeys[lane / TileProducts.PANEL]);
     }
 
     /** {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes. */

@@ -19,8 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (rows contiguous, padded with zeros to a multiple of {@link #STEP} columns), so there are no tails.
  * A full panel runs 4 × 6 register tiles: 24 accumulators, four vector loads and six broadcasts
  * per 24 FMAs, no horizontal reductions (the last 8 or 16 value columns when the width is not a multiple of 6
- * run as a partial panel's do); a partial panel (the last vectors of a block) runs each vector against eight keys
- * or columns. 4 × 6 replaced 4 × 4 (sixteen accumulators, eight loads per sixteen FMAs): on L1-resident
+ * run 4 × 4 tiles); a partial panel (the last vectors of a block) runs each vector against eight keys
+ * or columns. The value columns' 4 × 4 tail replaced one 1 × 8 tile per vector (nine loads per eight FMAs): the
+ * benchmark's ALiBi prefill (8 heads × 128, 512 queries over 4096 keys, 512-bit vectors) ran 1.035× as fast
+ * (paired in one JVM, quartiles 1.013–1.048, 40 pairs, load 4–5). 4 × 6 replaced 4 × 4 (sixteen accumulators, eight loads per sixteen FMAs): on L1-resident
  * operands, 256 lanes × 72 keys × 128, one JVM, each round's speed over the FMA peak probe's right after it,
  * median of 20 rounds at load 4–5, the scores went from 0.66 to 0.71 of the peak (best rounds 0.86 to 0.98) and
  * the sums from 0.61 to 0.67 (0.88 to 0.98); 2 × 8 and 2 × 12 scores were slower (0.46, 0.50). Every lane is a chain of fused
@@ -56,30 +58,36 @@ final class TileProducts {
     static void scores(float[] qT, int d, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
                        float[] s, int sRows) {
         for (int g = 0; 4 * g < vectors; g++) {
-            int q0 = g * d * PANEL;
-            int s0 = g * sRows * PANEL;
-            if (vectors - 4 * g >= 4) {
-                int whole = keys - keys % 6;
-                for (int j = 0; j < whole; j += 6) {
-                    scores4x6(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL);
-                }
-                if (whole < keys) {
-                    TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 6);
-                    scores4x6(qT, q0, d, tail, 0, d, s, s0 + whole * PANEL);
-                }
-                continue;
+            scores(qT, d, g, vectors, k, kAt, kStride, keys, tail, s, sRows);
+        }
+    }
+
+    /** {@link #scores} for panel {@code g} of the {@code vectors} query vectors alone. */
+    static void scores(float[] qT, int d, int g, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
+                       float[] s, int sRows) {
+        int q0 = g * d * PANEL;
+        int s0 = g * sRows * PANEL;
+        if (vectors - 4 * g >= 4) {
+            int whole = keys - keys % 6;
+            for (int j = 0; j < whole; j += 6) {
+                scores4x6(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL);
             }
-            int whole = keys - keys % 8;
             if (whole < keys) {
-                TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 8);
+                TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 6);
+                scores4x6(qT, q0, d, tail, 0, d, s, s0 + whole * PANEL);
             }
-            for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
-                for (int j = 0; j < whole; j += 8) {
-                    scores1x8(qT, q0 + lane, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL + lane);
-                }
-                if (whole < keys) {
-                    scores1x8(qT, q0 + lane, d, tail, 0, d, s, s0 + whole * PANEL + lane);
-                }
+            return;
+        }
+        int whole = keys - keys % 8;
+        if (whole < keys) {
+            TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 8);
+        }
+        for (int lane = 0; lane < (vectors - 4 * g) * L; lane += L) {
+            for (int j = 0; j < whole; j += 8) {
+                scores1x8(qT, q0 + lane, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL + lane);
+            }
+            if (whole < keys) {
+                scores1x8(qT, q0 + lane, d, tail, 0, d, s, s0 + whole * PANEL + lane);
             }
         }
     }
@@ -216,23 +224,30 @@ final class TileProducts {
 
     /**
      * {@code Oᵀ[c] ← α·Oᵀ[c] + Tᵀ[c]} with {@code Tᵀ[c] = Σ_j P[j]·v[j·dv + c]} for {@code c < dv}, a multiple of
-     * {@link #STEP} (packed value rows), and the lanes of {@code vectors} query vectors; P has {@code pRows} rows, Oᵀ and its
+     * {@link #STEP} (packed value rows), {@code j <} {@code panelKeys[g]} in panel g (its other weights are 0), and the
+     * lanes of {@code vectors} query vectors; P has {@code pRows} rows, Oᵀ and its
      * compensation {@code carry} have dv. The tile's sums T are formed from zero in a chain of their own, one
      * register tile at a time, and each register tile is added at once ({@link CompensatedSums#add}) through
      * {@code tile} ({@code 8·PANEL} floats of scratch, hot in L1): Oᵀ is walked once per tile, and T is never a
      * buffer of its own.
      */
-    static void accumulate(float[] p, int pRows, int vectors, int keys, float[] v, int dv, float[] alpha, float[] oT,
+    static void accumulate(float[] p, int pRows, int vectors, int[] panelKeys, float[] v, int dv, float[] alpha, float[] oT,
                            float[] carry, float[] tile) {
         for (int g = 0; 4 * g < vectors; g++) {
+            int keys = panelKeys[g];
             int p0 = g * pRows * PANEL;
             int o0 = g * dv * PANEL;
-            // Six columns at a time, the last 0, 8 or 16 (dv − sixes, a multiple of 8) eight at a time per vector.
-            int sixes = vectors - 4 * g >= 4 ? dv - dv % 6 / 2 * 8 : 0;
+            // A full panel: six columns at a time, the last 0, 8 or 16 (dv − sixes, a multiple of 8) four at a time;
+            // a partial one eight at a time per vector.
+            boolean full = vectors - 4 * g >= 4;
+            int sixes = full ? dv - dv % 6 / 2 * 8 : 0;
             for (int c = 0; c < sixes; c += 6) {
                 accumulate4x6(p, p0, keys, v, c, dv, alpha, g * PANEL, oT, carry, o0 + c * PANEL, tile);
             }
-            for (int lane = 0; lane < Math.min(4, vectors - 4 * g) * L; lane += L) {
+            for (int c = sixes; full && c < dv; c += 4) {
+                accumulate4x4(p, p0, keys, v, c, dv, alpha, g * PANEL, oT, carry, o0 + c * PANEL, tile);
+            }
+            for (int lane = 0; !full && lane < (vectors - 4 * g) * L; lane += L) {
                 for (int c = sixes; c < dv; c += 8) {
                     accumulate1x8(p, p0 + lane, keys, v, c, dv, alpha, g * PANEL + lane, oT, carry, o0 + c * PANEL + lane, tile);
                 }
@@ -327,6 +342,69 @@ final class TileProducts {
         c5.intoArray(tile, 5 * PANEL + 2 * L);
         d5.intoArray(tile, 5 * PANEL + 3 * L);
         CompensatedSums.add(oT, carry, o, tile, 0, 6, 4, alpha, lane);
+    }
+
+    private static void accumulate4x4(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] alpha, int lane,
+                                      float[] oT, float[] carry, int o, float[] tile) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector c0 = a0;
+        FloatVector d0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        FloatVector c1 = a0;
+        FloatVector d1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b2 = a0;
+        FloatVector c2 = a0;
+        FloatVector d2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b3 = a0;
+        FloatVector c3 = a0;
+        FloatVector d3 = a0;
+        for (int j = 0, row = v0, at = p0; j < keys; j++, row += dv, at += PANEL) {
+            FloatVector w = FloatVector.fromArray(F, p, at);
+            FloatVector x = FloatVector.fromArray(F, p, at + L);
+            FloatVector y = FloatVector.fromArray(F, p, at + 2 * L);
+            FloatVector z = FloatVector.fromArray(F, p, at + 3 * L);
+            FloatVector e = FloatVector.broadcast(F, v[row]);
+            a0 = FMA ? w.fma(e, a0) : w.mul(e).add(a0);
+            b0 = FMA ? x.fma(e, b0) : x.mul(e).add(b0);
+            c0 = FMA ? y.fma(e, c0) : y.mul(e).add(c0);
+            d0 = FMA ? z.fma(e, d0) : z.mul(e).add(d0);
+            e = FloatVector.broadcast(F, v[row + 1]);
+            a1 = FMA ? w.fma(e, a1) : w.mul(e).add(a1);
+            b1 = FMA ? x.fma(e, b1) : x.mul(e).add(b1);
+            c1 = FMA ? y.fma(e, c1) : y.mul(e).add(c1);
+            d1 = FMA ? z.fma(e, d1) : z.mul(e).add(d1);
+            e = FloatVector.broadcast(F, v[row + 2]);
+            a2 = FMA ? w.fma(e, a2) : w.mul(e).add(a2);
+            b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
+            c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
+            d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
+            e = FloatVector.broadcast(F, v[row + 3]);
+            a3 = FMA ? w.fma(e, a3) : w.mul(e).add(a3);
+            b3 = FMA ? x.fma(e, b3) : x.mul(e).add(b3);
+            c3 = FMA ? y.fma(e, c3) : y.mul(e).add(c3);
+            d3 = FMA ? z.fma(e, d3) : z.mul(e).add(d3);
+        }
+        a0.intoArray(tile, 0);
+        b0.intoArray(tile, L);
+        c0.intoArray(tile, 2 * L);
+        d0.intoArray(tile, 3 * L);
+        a1.intoArray(tile, PANEL);
+        b1.intoArray(tile, PANEL + L);
+        c1.intoArray(tile, PANEL + 2 * L);
+        d1.intoArray(tile, PANEL + 3 * L);
+        a2.intoArray(tile, 2 * PANEL);
+        b2.intoArray(tile, 2 * PANEL + L);
+        c2.intoArray(tile, 2 * PANEL + 2 * L);
+        d2.intoArray(tile, 2 * PANEL + 3 * L);
+        a3.intoArray(tile, 3 * PANEL);
+        b3.intoArray(tile, 3 * PANEL + L);
+        c3.intoArray(tile, 3 * PANEL + 2 * L);
+        d3.intoArray(tile, 3 * PANEL + 3 * L);
+        CompensatedSums.add(oT, carry, o, tile, 0, 4, 4, alpha, lane);
     }
 
     private static void accumulate1x8(float[] p, int p0, int keys, float[] v, int v0, int dv, float[] alpha, int lane,

@@ -11,7 +11,7 @@ import dev.posenc.reference.WorkItemAttention;
  *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once; a parallel
  *       call splits the kv heads evenly between its workers (8 kv heads, 2 workers: 4 each);
  *   <li>otherwise a {@link WideBand} of up to {@value WideBand#BLOCKS} neighbouring {@link WideBlock}s of one kv
- *       head (as many as keep their state in L2), each of up to {@value Entries#WIDTH} entries: that many
+ *       head (as many as keep their state in L2), each of up to {@link WideBlock#ENTRIES} entries: that many
  *       consecutive rows of one head, or, with fewer queries, every row of as many heads of the group as fit,
  *       so that each key and value row is read once for all of them; fewer blocks per band when that leaves a
  *       worker of a parallel call idle.
@@ -77,19 +77,19 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
      */
     private static int blocksPerBand(AttentionCall call) {
         int perKvHead = blocksPerKvHead(call);
-        long blockBytes = (long) Float.BYTES * Entries.WIDTH * (call.headDim() + 2L * call.valueDim());
+        long blockBytes = (long) Float.BYTES * WideBlock.ENTRIES * (call.headDim() + 2L * call.valueDim());
         int fit = (int) Math.max(1, Math.min(WideBand.BLOCKS, WideBand.BYTES / blockBytes));
         return Math.min(Math.min(fit, perKvHead), ceilDiv(call.kvHeads() * perKvHead, call.workers()));
     }
 
     /** Rows per block: all of them when fewer than a block's width, else a block's width. */
     private static int rowsPerBlock(AttentionCall call) {
-        return Math.min(call.queries(), Entries.WIDTH);
+        return Math.min(call.queries(), WideBlock.ENTRIES);
     }
 
     /** Heads of a group per block: as many as fit beside the rows. */
     private static int headsPerBlock(AttentionCall call) {
-        return Math.max(1, Math.min(call.group(), Entries.WIDTH / rowsPerBlock(call)));
+        return Math.max(1, Math.min(call.group(), WideBlock.ENTRIES / rowsPerBlock(call)));
     }
 
     private static int ceilDiv(int a, int b) {

@@ -12,9 +12,9 @@ final class WideBand {
     /** Blocks per band at most. */
     static final int BLOCKS = 8;
     /**
-     * What the band's blocks may keep between two tiles (Qᵀ, Oᵀ and its compensation: {@link Entries#WIDTH}
+     * What the band's blocks may keep between two tiles (Qᵀ, Oᵀ and its compensation: {@link WideBlock#ENTRIES}
      * {@code × (headDim + 2·valueDim)} floats each), so that it stays in a 2 MiB L2 beside the packed tile and the
-     * logits: 2 blocks of 256 entries × 128 at 512-bit vectors, 5 of 128 at 256 bits, 8 of 64 at 128 bits.
+     * logits: 5 blocks of 128 entries × 128 at 512- and 256-bit vectors, 8 of 64 at 128 bits.
      */
     static final long BYTES = 1 << 20;
 
