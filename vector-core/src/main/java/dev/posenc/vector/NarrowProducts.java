@@ -131,8 +131,9 @@ final class NarrowProducts {
 
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null: sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
-     * scalar tail starts.
+     * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null (row i's at
+     * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns
+     * where the scalar tail starts.
      */
     private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
                                float[] sums, float[] norms, int normsAt, int normsStep, int count) {
@@ -355,7 +356,7 @@ final class NarrowProducts {
 
     /**
      * Folds the sixteen lanewise sums a register tile left in {@code sums} (entry e with key i at
-     * {@code (4·i + e)·L}) to their totals, stored at {@code s[at + key·PANEL + e]} for {@code key < count}.
+     * {@code (4·i + e)·L}) to their totals, stored at {@code s[at + key·step + e]} for {@code key < count}.
      */
     private static void fold(float[] sums, int count, float[] s, int at, int step) {
         FloatVector a0 = FloatVector.fromArray(F, sums, 0);
@@ -399,7 +400,7 @@ final class NarrowProducts {
         FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
         int perVector = L / 4;
         for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·PANEL …].
+            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
             int i = key % perVector;
             FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
             totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
