@@ -70,7 +70,7 @@ final class NarrowProducts {
      * floats of scratch.
      *
      * <p>A pass's four key rows lie in four memory pages where they can: when a position's rows take less than a
-     * page ({@code kStride} < {@value #PAGE} bytes: F16 and BF16 caches of 8 kv heads × 128), the keys of a run of
+     * page ({@code kStride} below {@value #PAGE} bytes: F16 and BF16 caches of 8 kv heads × 128), the keys of a run of
      * {@code 4·}{@value #SPREAD} are taken as passes of every {@value #SPREAD}nd key ({@code j, j+2, j+4, j+6}, then
      * {@code j+1, …}). Each logit is computed by the same operations as with neighbouring keys, so the bits do not
      * change. Measured (decode 32 q / 8 kv heads × 128, BF16, off-heap, 32768 keys, paired calls in one JVM against
