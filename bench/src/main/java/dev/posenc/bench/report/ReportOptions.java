@@ -21,7 +21,7 @@ public record ReportOptions(Profile profile, Optional<Pattern> kernels, Path out
     public static final String USAGE = """
             usage: ./posenc report [--full] [--kernels <regex>] [--out <dir>] [--publish] [--list]
               --full             every parameter, with longer warm-up and measurement
-                                 (default: the quick profile, about five minutes on two cores)
+                                 (default: the quick profile, about six minutes on two cores)
               --kernels <regex>  only the kernel families whose name matches, e.g. 'softmax|rope'
               --out <dir>        where to write the results (default: results/<date-time>)
               --publish          then copy them into docs/performance/ and regenerate the README's
