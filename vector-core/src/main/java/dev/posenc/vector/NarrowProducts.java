@@ -52,7 +52,7 @@ final class NarrowProducts {
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     /** At most how many keys apart one pass's key rows lie ({@link #scores}). */
-    static final int SPREAD = 2;
+    private static final int SPREAD = 2;
     /** The memory page: a pass reads rows from as many pages as it can ({@link #scores}). */
     private static final long PAGE = 4096;
     private static final FloatVector EVEN = PairSums.EVEN;
