@@ -323,6 +323,37 @@ public abstract class AttentionContract {
         }
     }
 
+    /**
+     * Decode steps (1 to 4 query rows of up to 4 heads per kv head, 1 to 10 kv heads) over 100 to 700 keys with key
+     * tiles of 1 to 12 keys, so that a kernel reading the keys in chunks (the vector kernel's, chunks of at least 14
+     * tiles) cuts them into 2 to 8, with every masking (windows up to the keys, which leave some rows nothing in a
+     * chunk) and every scheme: agree with the oracle, and a call shared by 1 to 3 workers gives the same bits.
+     */
+    @Test
+    public void longDecodesAgreeWithTheOracleWhateverTheWorkers() throws Exception {
+        Gen<AttentionCase.Shape> shapes = integers().between(1, 10).zip(integers().between(1, 4), integers().between(1, 40),
+                integers().between(1, 4), integers().between(100, 700),
+                (kv, group, d, queries, keys) -> new AttentionCase.Shape(kv, group, d, d, queries, keys));
+        Gen<AttentionCase.Masking> maskings = AttentionCase.maskings().zip(integers().between(-1, 700),
+                (m, w) -> new AttentionCase.Masking(m.causal(), m.window() < 0 ? m.window() : w, m.dense(),
+                        m.explicitPositions(), m.seed()));
+        Gen<AttentionCase.Data> data = AttentionCase.data(FloatKind.NORMAL).zip(integers().between(1, 12),
+                (d, tile) -> new AttentionCase.Data(d.q(), d.k(), d.v(), d.offset(), tile));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            qt(16).forAll(shapes, maskings, AttentionCase.schemes(AttentionCase.SchemeKind.values()), data)
+                    .checkAssert((shape, masking, scheme, d) -> {
+                        AttentionCase c = new AttentionCase(shape, masking, scheme, d);
+                        AttentionCase.Inputs in = c.build();
+                        float[] single = run(kernel(), in, in.workspace());
+                        AttentionOracle.of(in).assertFloatClose(c.toString(), single, in.offset());
+                        assertWorkersGiveTheSameBits(in, single, 2, 3, pool, c.toString());
+                    });
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     public void parallelCallsAreBitIdenticalToSingleThreaded() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(3);
