@@ -216,17 +216,43 @@ final class NarrowBlock {
         private boolean whole;
         /** Whether the part is done with: computed exactly, or (not whole) found to need that. */
         private boolean done;
+        /**
+         * The call (object and serial) and tile of the chunk the part last began: the next chunk of the same kv heads
+         * reuses its entries, Qᵀ, query rows and the scheme's per-block data, unless the scheme has value terms (whose
+         * weights each chunk sums from zero).
+         */
+        private AttentionCall chunkCall;
+        private long chunkSerial;
+        private int chunkTile;
 
         /** Starts kv heads {@code [kvHead, kvHead + heads)}, with their sinks if {@code whole}. */
         void begin(AttentionCall call, int kvHead, int heads, boolean whole, int tile, VectorScratch scratch) {
+            boolean again = !whole && call == chunkCall && call.serial() == chunkSerial && kvHead == this.kvHead
+                    && heads == this.heads && tile == chunkTile && !scheme.hasValueTerms();
             this.kvHead = kvHead;
             this.heads = heads;
             this.whole = whole;
-            begin(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries(), scratch.tables);
+            if (again) {
+                softmax.begin(call, entries);
+            } else {
+                begin(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries(), scratch.tables);
+                prepareRows(call, tile);
+                chunkCall = whole ? null : call;
+                chunkSerial = call.serial();
+                chunkTile = tile;
+            }
             if (!whole) {
                 softmax.restartWithoutSink();
             }
             done = false;
+            clearOutput(call);
+            if (seesNonFiniteHalf(call)) {
+                finishExactly(call, scratch);
+            }
+        }
+
+        /** The query rows, and room for a tile of {@code tile} keys' logits and key norms. */
+        private void prepareRows(AttentionCall call, int tile) {
             int d = call.headDim();
             int rows = rows(call);
             tileRows = TilePacks.padded(tile);
@@ -245,10 +271,6 @@ final class NarrowBlock {
                     queryRows[e * d + c] = e < entries.count ? queries[TileProducts.at(e, d) + c * TileProducts.PANEL] : 0f;
                 }
             }
-            clearOutput(call);
-            if (seesNonFiniteHalf(call)) {
-                finishExactly(call, scratch);
-            }
         }
 
         /** Starts merging the chunks' states of kv heads {@code [kvHead, kvHead + heads)}: their entries, the sinks. */
@@ -257,6 +279,7 @@ final class NarrowBlock {
             this.heads = heads;
             entries.set(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries());
             softmax.begin(call, entries);
+            chunkCall = null;
             whole = false;
             done = false;
             clearOutput(call);
