@@ -16,7 +16,9 @@ import java.util.Arrays;
  * logits of a few keys at a time across the parts, then each part's guard, logits pipeline and softmax, then the
  * values a few keys at a time across the parts into the tile's sums, which are added to the output rows once per
  * tile: the kv heads' rows of one position are neighbours in memory, so the KV cache is read once, as a few
- * sequential streams that the hardware prefetchers follow.
+ * sequential streams that the hardware prefetchers follow. A decode call of many keys is cut into chunks of them
+ * ({@link VectorAttention}): a block then walks one chunk, without the sinks, and leaves its parts' softmax states
+ * for {@link #merge}, which the call runs once every chunk is done.
  *
  * <p>Measured (decode 32 q / 8 kv heads × 128, ALiBi, off-heap, this project's Xeon, 2026-11-29). With one kv head
  * per part (one vector of lanes holding 4 real entries), thread CPU time per step, 4096 keys, two runs each unless
