@@ -76,7 +76,7 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
                 scratch.narrow.run(call, g0, g1, scratch);
             } else {
                 int c = item % chunks;
-                scratch.narrow.run(call, g0, g1, chunkStart(call, c, chunks), chunkStart(call, c + 1, chunks), scratch,
+                scratch.narrow.run(call, g0, g1, chunkStart(call, c, chunks, shared), chunkStart(call, c + 1, chunks, shared), scratch,
                         shared.narrow, item * partsPerItem(call, chunks));
             }
             return;
@@ -121,10 +121,19 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
         return fit <= 1 ? 1 : (int) Math.min(MAX_CHUNKS, Long.highestOneBit(fit));
     }
 
-    /** The first key of chunk c of {@code chunks} (the call's end for c = chunks). */
-    private static int chunkStart(AttentionCall call, int c, int chunks) {
-        long span = call.callEndKey() - call.callFirstKey();
-        return call.callFirstKey() + (int) (span * c / chunks);
+    /**
+     * The first key of chunk c of {@code chunks} (the call's end for c = chunks): the multiple of the tile nearest an
+     * even split, so that chunks cut no tile.
+     */
+    private static int chunkStart(AttentionCall call, int c, int chunks, VectorScratch shared) {
+        int first = call.callFirstKey();
+        int end = call.callEndKey();
+        if (c == 0 || c == chunks) {
+            return c == 0 ? first : end;
+        }
+        int tile = shared.tile();
+        long even = first + (long) (end - first) * c / chunks;
+        return (int) Math.min(end, Math.max(first, (even + tile / 2) / tile * tile));
     }
 
     /**
