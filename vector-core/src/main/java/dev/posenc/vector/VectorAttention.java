@@ -42,8 +42,9 @@ import dev.posenc.reference.WorkItemAttention;
  * <p>Measured (decode 32 q / 8 kv heads × 128, f32, 4096 keys, ALiBi, off-heap, this project's 2-vCPU Xeon, bench's
  * PairedCalls, load 1.4–2.0, 2026-11-29): two threads ÷ one 1.82, 1.93, 2.11, 1.82 in four runs, against 1.25 and 1.61
  * for the kv-head split in the same window (two threads, new ÷ old: 1.06, 1.20); one thread unchanged (1.00 at 4096,
- * 1.06 at 32768; BF16 1.01, 1.00). Chunks cut at an even split, not at a tile, cost 3.6% of one thread's time at 4096
- * (three more, shorter tiles; CPU time paired against this cut 0.995).
+ * 1.06 at 32768; BF16 1.01, 1.00). Chunks cut at an even split instead of a tile (three more, shorter tiles at 4096)
+ * ran 0.96–0.97 of the old one-thread speed in two runs (wall and CPU time, load 1.7–4.7); cut at tiles 1.00–1.01, and
+ * 1.005 paired against the even cut (CPU time).
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
