@@ -1,6 +1,8 @@
 package dev.posenc.bench.paired;
 
 import java.io.File;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -52,6 +54,7 @@ public final class PairedCalls {
     static final int ALLOCATION_WAIT = 8;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private PairedCalls() {}
 
@@ -66,6 +69,8 @@ public final class PairedCalls {
         int repeat = 1;
         /** Bytes this thread allocated per call in the last timing. */
         double allocated;
+        /** The share of the last timing's wall time that this thread spent on a CPU. */
+        double onCpu;
 
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
             String[] parts = spec.split(":", 2);
@@ -113,14 +118,19 @@ public final class PairedCalls {
             return benchmark.getClass();
         }
 
-        /** {@link #repeat} calls in a row, in nanoseconds per call (and the bytes they allocated, outside the time). */
+        /**
+         * {@link #repeat} calls in a row, in nanoseconds per call (and the bytes they allocated and their share of time
+         * on a CPU, outside the time).
+         */
         long time() throws ReflectiveOperationException {
             long before = THREADS.getCurrentThreadAllocatedBytes();
+            long cpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 method.invoke(benchmark, states);
             }
             long nanos = System.nanoTime() - start;
+            onCpu = (double) (THREADS.getCurrentThreadCpuTime() - cpu) / Math.max(nanos, 1);
             allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - before) / repeat;
             calls += repeat;
             return nanos / repeat;
@@ -156,58 +166,111 @@ public final class PairedCalls {
 
     /**
      * Times at least {@code pairs} pairs, for at least {@code minNanos}, after at least {@code warm} unrecorded ones
-     * lasting at least {@code minNanos} too and until both sides' calls have been allocation-free ({@link
-     * #ALLOCATION_FREE}) for {@link #FREE_PAIRS} pairs in a row, or {@link #ALLOCATION_WAIT} × {@code minNanos} more
-     * have passed, A first in even pairs and B first in odd ones. A fixed warm-up of 1.5 s was too short for a decode
-     * step at 4096 positions (about 1.2 s of it in the first, interpreted call): paired with itself, one copy ran 1.35×
-     * as fast as the other; warmed until allocation-free (2.4 s), 0.97. After each warm-up pair the shorter call is
-     * set to repeat as often as makes it last about as long as the longer one, up to {@link #BALANCE_NANOS} ({@link
-     * #balance}): a probe call of microseconds beside a prefill of 100 ms then gets enough calls to be compiled (paired
-     * once a pair, the FMA probe stayed interpreted and boxed its vectors: 200× slower), and its timings cover more
-     * than a few microseconds of the machine's phase.
+     * lasting at least {@code minNanos} too and until {@link #FREE_PAIRS} pairs in a row have been settled ({@link
+     * #settled}), or {@link #ALLOCATION_WAIT} × {@code minNanos} more have passed, A first in even pairs and B first in
+     * odd ones: {@link #run(List, int, int, long)} of two sides.
      */
     static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
+        return run(List.of(a, b), warm, pairs, minNanos).pair(0, 1);
+    }
+
+    /**
+     * Times at least {@code rounds} rounds of one call (or repeat, {@link #balance}) of each side, for at least {@code
+     * minNanos}, after at least {@code warm} unrecorded ones lasting at least {@code minNanos} too and until {@link
+     * #FREE_PAIRS} rounds in a row have been settled (every side's calls allocation-free, {@link #ALLOCATION_FREE}, and
+     * the JIT idle), or {@link #ALLOCATION_WAIT} × {@code minNanos} more have passed; the sides in order in even rounds
+     * and in reverse order in odd ones, so that of any two sides each comes first in every other round. A round's
+     * calls of two sides make a pair ({@link Rounds#pair}): pairings that share a side share its calls, which the
+     * report's quick profile uses to time up to five sides in the rounds that two would take.
+     *
+     * <p>A fixed warm-up of 1.5 s was too short for a decode step at 4096 positions (about 1.2 s of it in the first,
+     * interpreted call): paired with itself, one copy ran 1.35× as fast as the other; warmed until allocation-free
+     * (2.4 s), 0.97. Allocation-free was not always enough at load 4–6: the FMA probe beside prefill then took 55–80 µs
+     * per call in half the measured pairs of a pairing, against 3–4 µs compiled, with the JIT busy for 0.7 s meanwhile:
+     * hence the idle JIT too. After each warm-up round the shorter calls are set to repeat as often as makes them last
+     * about as long as the longest one, up to {@link #BALANCE_NANOS}, by each side's fastest call so far (one round
+     * descheduled for 20 ms no longer makes every later round last 20 ms): a probe call of microseconds beside a prefill of
+     * 100 ms then gets enough calls to be compiled (paired once a pair, the FMA probe stayed interpreted and boxed its
+     * vectors: 200× slower), and its timings cover more than a few microseconds of the machine's phase.
+     */
+    static Rounds run(List<Side> sides, int warm, int rounds, long minNanos) throws ReflectiveOperationException {
+        int n = sides.size();
         long start = System.nanoTime();
-        int free = 0;
-        for (int i = 0; warming(i, warm, System.nanoTime() - start, minNanos, free); i++) {
-            balance(a, a.time(), b, b.time());
-            free = a.allocated < ALLOCATION_FREE && b.allocated < ALLOCATION_FREE ? free + 1 : 0;
+        int settled = 0;
+        long[] fastest = new long[n];
+        Arrays.fill(fastest, Long.MAX_VALUE);
+        for (int i = 0; warming(i, warm, System.nanoTime() - start, minNanos, settled); i++) {
+            long compiling = JIT.getTotalCompilationTime();
+            boolean free = true;
+            for (int s = 0; s < n; s++) {
+                fastest[s] = Math.min(fastest[s], sides.get(s).time());
+                free &= sides.get(s).allocated < ALLOCATION_FREE;
+            }
+            balance(sides, fastest);
+            settled = settled(settled, free, JIT.getTotalCompilationTime() == compiling);
         }
-        long[][] t = new long[2][pairs];
+        long[][] t = new long[n][rounds];
+        double[][] onCpu = new double[n][rounds];
+        double[][] bytes = new double[n][rounds];
+        long compiling = JIT.getTotalCompilationTime();
         start = System.nanoTime();
         int i = 0;
-        for (; i < pairs || System.nanoTime() - start < minNanos; i++) {
+        for (; i < rounds || System.nanoTime() - start < minNanos; i++) {
             if (i == t[0].length) {
-                t[0] = Arrays.copyOf(t[0], 2 * i);
-                t[1] = Arrays.copyOf(t[1], 2 * i);
+                for (int s = 0; s < n; s++) {
+                    t[s] = Arrays.copyOf(t[s], 2 * i);
+                    onCpu[s] = Arrays.copyOf(onCpu[s], 2 * i);
+                    bytes[s] = Arrays.copyOf(bytes[s], 2 * i);
+                }
             }
-            if (i % 2 == 0) {
-                t[0][i] = a.time();
-                t[1][i] = b.time();
-            } else {
-                t[1][i] = b.time();
-                t[0][i] = a.time();
+            for (int k = 0; k < n; k++) {
+                int s = i % 2 == 0 ? k : n - 1 - k;
+                t[s][i] = sides.get(s).time();
+                onCpu[s][i] = sides.get(s).onCpu;
+                bytes[s][i] = sides.get(s).allocated;
             }
         }
-        return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i));
+        long compiled = JIT.getTotalCompilationTime() - compiling;
+        long[][] times = new long[n][];
+        double[] cpu = new double[n];
+        double[] allocated = new double[n];
+        for (int s = 0; s < n; s++) {
+            times[s] = Arrays.copyOf(t[s], i);
+            cpu[s] = median(onCpu[s], i);
+            allocated[s] = median(bytes[s], i);
+        }
+        return new Rounds(times, cpu, allocated, compiled);
+    }
+
+    /** Settled rounds in a row after {@code before} and one more, whose sides were all allocation-free or not. */
+    static int settled(int before, boolean allocationFree, boolean jitIdle) {
+        return allocationFree && jitIdle ? before + 1 : 0;
+    }
+
+    private static double median(double[] values, int n) {
+        double[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
+        return sorted[n / 2];
     }
 
     /**
-     * Whether the warm-up goes on after {@code done} of at least {@code warm} pairs, {@code elapsed} of at least
-     * {@code minNanos}, the last {@code free} pairs allocation-free on both sides.
+     * Whether the warm-up goes on after {@code done} of at least {@code warm} rounds, {@code elapsed} of at least
+     * {@code minNanos}, the last {@code settled} rounds allocation-free on every side with the JIT idle.
      */
-    static boolean warming(int done, int warm, long elapsed, long minNanos, int free) {
-        return done < warm || elapsed < minNanos || free < FREE_PAIRS && elapsed < (1 + ALLOCATION_WAIT) * minNanos;
+    static boolean warming(int done, int warm, long elapsed, long minNanos, int settled) {
+        return done < warm || elapsed < minNanos || settled < FREE_PAIRS && elapsed < (1 + ALLOCATION_WAIT) * minNanos;
     }
 
     /**
-     * Sets the side with the shorter call (per call {@code perCallA}, {@code perCallB} ns) to repeat it as often as
-     * the other's lasts, up to {@link #BALANCE_NANOS}.
+     * Sets each side (its call {@code perCall} ns) to repeat its call as often as the longest call lasts, up to {@link
+     * #BALANCE_NANOS}.
      */
-    static void balance(Side a, long perCallA, Side b, long perCallB) {
-        double longer = Math.min(Math.max(Math.max(perCallA, perCallB), 1), BALANCE_NANOS);
-        a.repeat = (int) Math.max(1, Math.round(longer / Math.max(perCallA, 1)));
-        b.repeat = (int) Math.max(1, Math.round(longer / Math.max(perCallB, 1)));
+    static void balance(List<Side> sides, long... perCall) {
+        long longest = Arrays.stream(perCall).max().orElse(1);
+        double target = Math.min(Math.max(longest, 1), BALANCE_NANOS);
+        for (int s = 0; s < sides.size(); s++) {
+            sides.get(s).repeat = (int) Math.max(1, Math.round(target / Math.max(perCall[s], 1)));
+        }
     }
 
     /** {@link #run} with each side's work per call read from its counter {@code counter} ({@link Side#perCall}). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,8 @@ class PairedCallsTest {
              PairedCalls.Side kernel = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
             assertEquals(3, PairedCalls.run(probe, kernel, 1, 3, 0).pairs());
             // Short calls: at least the given time, so many more pairs than asked.
-            assertTrue(PairedCalls.run(probe, kernel, 1, 3, 50_000_000).pairs() > 3);
+            PairedTimes longer = PairedCalls.run(probe, kernel, 1, 3, 50_000_000);
+            assertTrue(longer.pairs() > 3, longer.summary());
         }
         assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new PairedTimes(new long[2], new long[3]));
@@ -52,16 +54,16 @@ class PairedCallsTest {
         String classPath = System.getProperty("java.class.path");
         try (PairedCalls.Side a = new PairedCalls.Side(classPath, "SpecialFunctionBenchmark.apply:function=EXP,elements=80");
              PairedCalls.Side b = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
-            PairedCalls.balance(a, 3_000, b, 6_000_000);
+            PairedCalls.balance(List.of(a, b), 3_000, 6_000_000);
             assertEquals(2000, a.repeat);
             assertEquals(1, b.repeat);
-            PairedCalls.balance(a, 3_000, b, 100_000_000);   // a prefill beside the FMA probe: 20 ms of probe calls
+            PairedCalls.balance(List.of(a, b), 3_000, 100_000_000);   // a prefill beside the FMA probe: 20 ms of probe calls
             assertEquals(PairedCalls.BALANCE_NANOS / 3_000, a.repeat, 1);
-            PairedCalls.balance(a, 150_000_000, b, 100_000_000);   // two long calls: one each
+            PairedCalls.balance(List.of(a, b), 150_000_000, 100_000_000);   // two long calls: one each
             assertEquals(1, a.repeat);
             assertEquals(1, b.repeat);
             // Repeated calls: the time is per call, the work counted per call stays the benchmark's.
-            PairedCalls.balance(a, 1_000, b, 5_000);
+            PairedCalls.balance(List.of(a, b), 1_000, 5_000);
             assertEquals(5, a.repeat);
             PairedTimes t = PairedCalls.run(a, b, 0, 2, 0, "elements");
             assertEquals(80, t.workA());
@@ -105,6 +107,51 @@ class PairedCallsTest {
         try (PairedCalls.Side a = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
             a.time();
             assertTrue(a.allocated >= PairedCalls.ALLOCATION_FREE, a.allocated + " B/call");
+        }
+    }
+
+    @Test
+    void eachPairingSaysWhatItsSidesRanBeside() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        String spec = "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40";
+        try (PairedCalls.Side a = new PairedCalls.Side(classPath, spec); PairedCalls.Side b = new PairedCalls.Side(classPath, spec)) {
+            PairedTimes.Conditions c = PairedCalls.run(a, b, 0, 3, 0).conditions();
+            assertTrue(c.onCpuA() > 0 && c.onCpuB() > 0, c.toString());
+            assertTrue(c.bytesA() >= 0 && c.bytesB() >= 0 && c.compileMillis() >= 0, c.toString());
+        }
+        // What the conditions suggest: a side off its CPU shared it; a side that allocates a kilobyte per call is not compiled.
+        assertTrue(new PairedTimes.Conditions(0.5, 1, 0, 0, 0).describe().contains("a side shared its CPU"));
+        assertTrue(new PairedTimes.Conditions(1, 1, 0, PairedCalls.ALLOCATION_FREE, 0).describe().contains("a side allocated"));
+        assertEquals("on a CPU: A 100%, B 95% of the time; allocated A 0, B 16 B/call; JIT 3 ms",
+                new PairedTimes.Conditions(1, 0.95, 0, 16, 3).describe());
+        assertEquals("", PairedTimes.Conditions.UNKNOWN.describe(), "made-up times say nothing of their conditions");
+        String made = new PairedTimes(new long[] {1}, new long[] {1}).describe();
+        assertTrue(made.endsWith("quartiles 1.00–1.00"), made);
+    }
+
+    @Test
+    void aWarmUpPairSettlesOnlyAllocationFreeWithTheJitIdle() {
+        assertEquals(3, PairedCalls.settled(2, true, true));
+        assertEquals(0, PairedCalls.settled(2, true, false), "the JIT compiled during the round: code may still change");
+        assertEquals(0, PairedCalls.settled(2, false, true), "a side still boxes its vectors");
+    }
+
+    @Test
+    void severalSidesShareRoundsAndAnyTwoOfThemMakePairs() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        String spec = "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40";
+        try (PairedCalls.Side a = new PairedCalls.Side(classPath, spec); PairedCalls.Side b = new PairedCalls.Side(classPath, spec);
+             PairedCalls.Side c = new PairedCalls.Side(classPath, "SpecialFunctionBenchmark.apply:function=EXP,elements=80")) {
+            Rounds r = PairedCalls.run(List.of(a, b, c), 1, 4, 0);
+            assertEquals(3, r.times().length);
+            assertEquals(4, r.times()[2].length);
+            PairedTimes ac = r.pair(0, 2);
+            assertEquals(r.times()[0][3], ac.a()[3]);
+            assertEquals(r.times()[2][3], ac.b()[3], "a pair is the two sides' calls of one round");
+            assertEquals(r.onCpu()[2], ac.conditions().onCpuB());
+            // The shortest call repeats to last as long as the longest, each side by its own count.
+            PairedCalls.balance(List.of(a, b, c), 4_000, 2_000, 1_000);
+            assertEquals(List.of(1, 2, 4), List.of(a.repeat, b.repeat, c.repeat));
         }
     }
 }
