@@ -166,83 +166,66 @@ public final class PairedCalls {
 
     /**
      * Times at least {@code pairs} pairs, for at least {@code minNanos}, after at least {@code warm} unrecorded ones
-     * lasting at least {@code minNanos} too and until {@link #FREE_PAIRS} pairs in a row have been settled ({@link
-     * #settled}), or {@link #ALLOCATION_WAIT} × {@code minNanos} more have passed, A first in even pairs and B first in
-     * odd ones: {@link #run(List, int, int, long)} of two sides.
-     */
-    static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
-        return run(List.of(a, b), warm, pairs, minNanos).pair(0, 1);
-    }
-
-    /**
-     * Times at least {@code rounds} rounds of one call (or repeat, {@link #balance}) of each side, for at least {@code
-     * minNanos}, after at least {@code warm} unrecorded ones lasting at least {@code minNanos} too and until {@link
-     * #FREE_PAIRS} rounds in a row have been settled (every side's calls allocation-free, {@link #ALLOCATION_FREE}, and
-     * the JIT idle), or {@link #ALLOCATION_WAIT} × {@code minNanos} more have passed; the sides in order in even rounds
-     * and in reverse order in odd ones, so that of any two sides each comes first in every other round. A round's
-     * calls of two sides make a pair ({@link Rounds#pair}): pairings that share a side share its calls, which the
-     * report's quick profile uses to time up to five sides in the rounds that two would take.
+     * lasting at least {@code minNanos} too and until {@link #FREE_PAIRS} pairs in a row have been settled (both sides'
+     * calls allocation-free, {@link #ALLOCATION_FREE}, and the JIT idle), or {@link #ALLOCATION_WAIT} × {@code minNanos}
+     * more have passed, A first in even pairs and B first in odd ones.
      *
      * <p>A fixed warm-up of 1.5 s was too short for a decode step at 4096 positions (about 1.2 s of it in the first,
      * interpreted call): paired with itself, one copy ran 1.35× as fast as the other; warmed until allocation-free
      * (2.4 s), 0.97. Allocation-free was not always enough at load 4–6: the FMA probe beside prefill then took 55–80 µs
      * per call in half the measured pairs of a pairing, against 3–4 µs compiled, with the JIT busy for 0.7 s meanwhile:
-     * hence the idle JIT too. After each warm-up round the shorter calls are set to repeat as often as makes them last
-     * about as long as the longest one, up to {@link #BALANCE_NANOS}, by each side's fastest call so far (one round
-     * descheduled for 20 ms no longer makes every later round last 20 ms): a probe call of microseconds beside a prefill of
-     * 100 ms then gets enough calls to be compiled (paired once a pair, the FMA probe stayed interpreted and boxed its
-     * vectors: 200× slower), and its timings cover more than a few microseconds of the machine's phase.
+     * hence the idle JIT too. After each warm-up pair the shorter call is set to repeat as often as makes it last about
+     * as long as the longer one, up to {@link #BALANCE_NANOS}, by each side's fastest call so far (one pair descheduled
+     * for 20 ms no longer makes every later pair last 20 ms): a probe call of microseconds beside a prefill of 100 ms
+     * then gets enough calls to be compiled (paired once a pair, the FMA probe stayed interpreted and boxed its vectors:
+     * 200× slower), and its timings cover more than a few microseconds of the machine's phase. The times come with the
+     * {@link PairedTimes.Conditions} of the measured pairs.
      */
-    static Rounds run(List<Side> sides, int warm, int rounds, long minNanos) throws ReflectiveOperationException {
-        int n = sides.size();
+    static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
         long start = System.nanoTime();
         int settled = 0;
-        long[] fastest = new long[n];
-        Arrays.fill(fastest, Long.MAX_VALUE);
+        long fastestA = Long.MAX_VALUE;
+        long fastestB = Long.MAX_VALUE;
         for (int i = 0; warming(i, warm, System.nanoTime() - start, minNanos, settled); i++) {
             long compiling = JIT.getTotalCompilationTime();
-            boolean free = true;
-            for (int s = 0; s < n; s++) {
-                fastest[s] = Math.min(fastest[s], sides.get(s).time());
-                free &= sides.get(s).allocated < ALLOCATION_FREE;
-            }
-            balance(sides, fastest);
-            settled = settled(settled, free, JIT.getTotalCompilationTime() == compiling);
+            fastestA = Math.min(fastestA, a.time());
+            fastestB = Math.min(fastestB, b.time());
+            balance(a, fastestA, b, fastestB);
+            settled = settled(settled, a.allocated < ALLOCATION_FREE && b.allocated < ALLOCATION_FREE,
+                    JIT.getTotalCompilationTime() == compiling);
         }
-        long[][] t = new long[n][rounds];
-        double[][] onCpu = new double[n][rounds];
-        double[][] bytes = new double[n][rounds];
+        long[][] t = new long[2][pairs];
+        double[][] onCpu = new double[2][pairs];
+        double[][] bytes = new double[2][pairs];
         long compiling = JIT.getTotalCompilationTime();
         start = System.nanoTime();
         int i = 0;
-        for (; i < rounds || System.nanoTime() - start < minNanos; i++) {
+        for (; i < pairs || System.nanoTime() - start < minNanos; i++) {
             if (i == t[0].length) {
-                for (int s = 0; s < n; s++) {
-                    t[s] = Arrays.copyOf(t[s], 2 * i);
-                    onCpu[s] = Arrays.copyOf(onCpu[s], 2 * i);
-                    bytes[s] = Arrays.copyOf(bytes[s], 2 * i);
+                for (int side = 0; side < 2; side++) {
+                    t[side] = Arrays.copyOf(t[side], 2 * i);
+                    onCpu[side] = Arrays.copyOf(onCpu[side], 2 * i);
+                    bytes[side] = Arrays.copyOf(bytes[side], 2 * i);
                 }
             }
-            for (int k = 0; k < n; k++) {
-                int s = i % 2 == 0 ? k : n - 1 - k;
-                t[s][i] = sides.get(s).time();
-                onCpu[s][i] = sides.get(s).onCpu;
-                bytes[s][i] = sides.get(s).allocated;
+            if (i % 2 == 0) {
+                t[0][i] = a.time();
+                t[1][i] = b.time();
+            } else {
+                t[1][i] = b.time();
+                t[0][i] = a.time();
             }
+            onCpu[0][i] = a.onCpu;
+            onCpu[1][i] = b.onCpu;
+            bytes[0][i] = a.allocated;
+            bytes[1][i] = b.allocated;
         }
-        long compiled = JIT.getTotalCompilationTime() - compiling;
-        long[][] times = new long[n][];
-        double[] cpu = new double[n];
-        double[] allocated = new double[n];
-        for (int s = 0; s < n; s++) {
-            times[s] = Arrays.copyOf(t[s], i);
-            cpu[s] = median(onCpu[s], i);
-            allocated[s] = median(bytes[s], i);
-        }
-        return new Rounds(times, cpu, allocated, compiled);
+        PairedTimes.Conditions conditions = new PairedTimes.Conditions(median(onCpu[0], i), median(onCpu[1], i),
+                median(bytes[0], i), median(bytes[1], i), JIT.getTotalCompilationTime() - compiling);
+        return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i)).in(conditions);
     }
 
-    /** Settled rounds in a row after {@code before} and one more, whose sides were all allocation-free or not. */
+    /** Settled pairs in a row after {@code before} and one more, whose sides were both allocation-free or not. */
     static int settled(int before, boolean allocationFree, boolean jitIdle) {
         return allocationFree && jitIdle ? before + 1 : 0;
     }
@@ -254,23 +237,21 @@ public final class PairedCalls {
     }
 
     /**
-     * Whether the warm-up goes on after {@code done} of at least {@code warm} rounds, {@code elapsed} of at least
-     * {@code minNanos}, the last {@code settled} rounds allocation-free on every side with the JIT idle.
+     * Whether the warm-up goes on after {@code done} of at least {@code warm} pairs, {@code elapsed} of at least
+     * {@code minNanos}, the last {@code settled} pairs allocation-free on both sides with the JIT idle.
      */
     static boolean warming(int done, int warm, long elapsed, long minNanos, int settled) {
         return done < warm || elapsed < minNanos || settled < FREE_PAIRS && elapsed < (1 + ALLOCATION_WAIT) * minNanos;
     }
 
     /**
-     * Sets each side (its call {@code perCall} ns) to repeat its call as often as the longest call lasts, up to {@link
-     * #BALANCE_NANOS}.
+     * Sets the side with the shorter call (per call {@code perCallA}, {@code perCallB} ns) to repeat it as often as
+     * the other's lasts, up to {@link #BALANCE_NANOS}.
      */
-    static void balance(List<Side> sides, long... perCall) {
-        long longest = Arrays.stream(perCall).max().orElse(1);
-        double target = Math.min(Math.max(longest, 1), BALANCE_NANOS);
-        for (int s = 0; s < sides.size(); s++) {
-            sides.get(s).repeat = (int) Math.max(1, Math.round(target / Math.max(perCall[s], 1)));
-        }
+    static void balance(Side a, long perCallA, Side b, long perCallB) {
+        double longer = Math.min(Math.max(Math.max(perCallA, perCallB), 1), BALANCE_NANOS);
+        a.repeat = (int) Math.max(1, Math.round(longer / Math.max(perCallA, 1)));
+        b.repeat = (int) Math.max(1, Math.round(longer / Math.max(perCallB, 1)));
     }
 
     /** {@link #run} with each side's work per call read from its counter {@code counter} ({@link Side#perCall}). */

@@ -16,13 +16,12 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Pairings of calls of one build ({@link PairedCalls}) that share a side, timed together in a fresh JVM of their own:
- * each distinct side set up once, all of them called in the same rounds, and each pairing's pairs taken from its two
- * sides' calls in each round. A fresh JVM per group measures its pairings as the command line does, whatever ran before
- * in the caller (the report's pairings used to run one after the other in the report's JVM, after JMH). A side set up
- * once saves its setup (a 32768-position cache is 256 MiB of Gaussian draws, about 2 s), its compilation and its
- * warm-up in every pairing after its first; shared rounds save the calls: ALiBi's prefill beside T5's, the FMA probe
- * and two threads takes one round where three pairings took three pairs.
+ * Pairings of calls of one build ({@link PairedCalls}) that share a side, timed one after the other in a fresh JVM of
+ * their own, each distinct side set up once for all the pairings it is in. A fresh JVM per group measures its pairings
+ * as the command line does, whatever ran before in the caller (the report's pairings used to run one after the other
+ * in the report's JVM, after JMH). A side set up once saves its setup (a 32768-position cache is 256 MiB of Gaussian
+ * draws, about 2 s) and its compilation in every pairing after its first; each pairing still alternates its own two
+ * sides' calls and warms up as {@link PairedCalls#run} does.
  */
 public final class PairedGroup {
     /** The prefix of the line that carries one pairing's times from the group's JVM to the caller. */
@@ -122,38 +121,40 @@ public final class PairedGroup {
     }
 
     /**
-     * {@code <warm-up rounds> <rounds> <min seconds> (<side A> <side B> <counter or calls>)...}, over this JVM's class
-     * path: each distinct side set up once, all of them timed in the same rounds ({@link PairedCalls#run(List, int, int,
-     * long)}), then each pairing's summary and its times on a {@link #RESULT} line.
+     * {@code <warm-up pairs> <pairs> <min seconds> (<side A> <side B> <counter or calls>)...}, over this JVM's class
+     * path: every distinct side set up first, then each pairing timed ({@link PairedCalls#run}), its summary printed
+     * and its times on a {@link #RESULT} line. Every side is set up before any is timed, so that no setup (and none of
+     * the classes it loads, on which an earlier side's compiled code may depend) falls between a pairing's warm-up and
+     * its measurement. Why: sides set up as their pairings came, at load 7, an f32 decode side that had run compiled in
+     * one pairing allocated 28 MB per call (boxed vectors, so not compiled code) in the next one, beside an F16 side set
+     * up just before, with the JIT busy for 2.9 s of that measurement; the cause was not pinned down further.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 6 || args.length % 3 != 0) {
-            System.err.println("usage: PairedGroup <warm-up rounds> <rounds> <min seconds> (<Benchmark.method[:f=v,...]> x2 <counter|calls>)...");
+            System.err.println("usage: PairedGroup <warm-up pairs> <pairs> <min seconds> (<Benchmark.method[:f=v,...]> x2 <counter|calls>)...");
             System.exit(2);
         }
+        int warm = Integer.parseInt(args[0]);
+        int pairs = Integer.parseInt(args[1]);
+        long minNanos = (long) (Double.parseDouble(args[2]) * 1e9);
         String classPath = System.getProperty("java.class.path");
-        Map<String, Integer> index = new LinkedHashMap<>();
+        Map<String, PairedCalls.Side> bySpec = new HashMap<>();
         List<PairedCalls.Side> sides = new ArrayList<>();
-        List<int[]> pairings = new ArrayList<>();
-        long start = System.nanoTime();
         try {
+            List<PairedCalls.Side[]> pairings = new ArrayList<>();
             for (int i = 3; i < args.length; i += 3) {
-                int a = side(index, sides, classPath, args[i], -1);
-                pairings.add(new int[] {a, side(index, sides, classPath, args[i + 1], a)});
+                PairedCalls.Side a = side(bySpec, sides, classPath, args[i], null);
+                pairings.add(new PairedCalls.Side[] {a, side(bySpec, sides, classPath, args[i + 1], a)});
             }
-            Rounds rounds = PairedCalls.run(sides, Integer.parseInt(args[0]), Integer.parseInt(args[1]),
-                    (long) (Double.parseDouble(args[2]) * 1e9));
-            System.out.printf(Locale.ROOT, "%d sides set up and timed in %d rounds in %.1f s%n", sides.size(), rounds.times()[0].length,
-                    (System.nanoTime() - start) / 1e9);
             for (int p = 0; p < pairings.size(); p++) {
-                PairedCalls.Side a = sides.get(pairings.get(p)[0]);
-                PairedCalls.Side b = sides.get(pairings.get(p)[1]);
+                long start = System.nanoTime();
                 String counter = args[3 + 3 * p + 2];
-                PairedTimes t = rounds.pair(pairings.get(p)[0], pairings.get(p)[1]);
-                if (!counter.equals(PairedTimes.CALLS)) {
-                    t = t.per(counter, a.perCall(counter), b.perCall(counter));
-                }
-                System.out.println("paired calls " + args[3 + 3 * p + 1] + " ÷ " + args[3 + 3 * p] + ": " + t.summary());
+                PairedCalls.Side a = pairings.get(p)[0];
+                PairedCalls.Side b = pairings.get(p)[1];
+                PairedTimes t = counter.equals(PairedTimes.CALLS) ? PairedCalls.run(a, b, warm, pairs, minNanos)
+                        : PairedCalls.run(a, b, warm, pairs, minNanos, counter);
+                System.out.printf(Locale.ROOT, "paired calls %s ÷ %s (%.1f s; %d sides set up for %d pairings): %s%n", args[3 + 3 * p + 1],
+                        args[3 + 3 * p], (System.nanoTime() - start) / 1e9, sides.size(), pairings.size(), t.summary());
                 System.out.println(encode(p, t));
             }
         } finally {
@@ -163,14 +164,14 @@ public final class PairedGroup {
         }
     }
 
-    /** The index of the side of {@code spec}, set up on its first use; a new one when it is {@code other} (a call paired with itself). */
-    private static int side(Map<String, Integer> index, List<PairedCalls.Side> sides, String classPath, String spec, int other)
-            throws Exception {
-        Integer s = index.get(spec);
+    /** The side of {@code spec}, set up on its first use; a new one when it is {@code other} (a call paired with itself). */
+    private static PairedCalls.Side side(Map<String, PairedCalls.Side> bySpec, List<PairedCalls.Side> sides, String classPath,
+                                         String spec, PairedCalls.Side other) throws Exception {
+        PairedCalls.Side s = bySpec.get(spec);
         if (s == null || s == other) {
-            s = sides.size();
-            sides.add(new PairedCalls.Side(classPath, spec));
-            index.putIfAbsent(spec, s);
+            s = new PairedCalls.Side(classPath, spec);
+            sides.add(s);
+            bySpec.putIfAbsent(spec, s);
         }
         return s;
     }

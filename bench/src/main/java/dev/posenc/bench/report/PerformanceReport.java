@@ -186,7 +186,7 @@ public final class PerformanceReport {
         Map<Pairing, PairedTimes> pairs = new LinkedHashMap<>();
         String classPath = System.getProperty("java.class.path");
         for (List<PairedGroup.Pair> group : PairedGroup.groups(List.copyOf(calls.keySet()))) {
-            out.println("\npaired calls in a fresh JVM, " + group.size() + (group.size() == 1 ? " pairing: " : " pairings sharing a side: ")
+            out.println("\npaired calls, " + group.size() + (group.size() == 1 ? " pairing: " : " pairings sharing a side: ")
                     + profile.pairs().describe());
             PairedGroup.time(classPath, group, profile.pairs().warm(), profile.pairs().pairs(), profile.pairs().minSeconds(), out)
                     .forEach((pair, times) -> pairs.put(calls.get(pair), times));

@@ -11,9 +11,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
  * reference, which no headline depends on, in one fork; each probe in one fork of shorter iterations, and
  * the bandwidth curve in one; the paired guards' and targets' calls in a fresh JVM per group of pairings that share a
- * side (five groups for thirteen pairings), each side's call once per round, 5 rounds of warm-up and 20 measured, each
- * phase at least 0.5 s (the warm-up also until every call is allocation-free with the JIT idle; a round of the prefill
- * group takes about 0.3 s). A fork
+ * side (five groups for thirteen pairings), each side set up once, each pairing in 5 pairs of warm-up and 20 measured,
+ * each phase at least 0.5 s (the warm-up also until both calls are allocation-free with the JIT idle; a prefill pair
+ * takes about 0.2 s). A fork
  * costs about a second before it measures anything, so the quick profile also runs fewer rows
  * ({@code KernelEntry#quick}). The full profile runs every row with longer iterations, every side in two
  * forks but the reference, and paired guards and targets in 20 + 60 pairs (each phase at least 1.5 s).
@@ -39,14 +39,13 @@ public enum Profile {
     }
 
     /**
-     * Unrecorded and recorded rounds of the paired guards' and targets' calls, each phase at least {@code minSeconds}
-     * ({@link dev.posenc.bench.paired.PairedGroup}).
+     * Unrecorded and recorded pairs of a paired guard's or target's calls, each phase at least {@code minSeconds}, in a
+     * fresh JVM per group of pairings that share a side ({@link dev.posenc.bench.paired.PairedGroup}).
      */
     record Pairs(int warm, int pairs, double minSeconds) {
         String describe() {
-            return "in a fresh JVM per group of pairings that share a side, each call once per round, at least " + warm
-                    + " rounds of warm-up and " + pairs + " measured, each phase at least " + minSeconds
-                    + " s, the order reversed every other round";
+            return "at least " + warm + " pairs of warm-up and " + pairs + " measured, each phase at least " + minSeconds
+                    + " s, alternating which call runs first, in a fresh JVM per group of pairings that share a side";
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,16 +53,16 @@ class PairedCallsTest {
         String classPath = System.getProperty("java.class.path");
         try (PairedCalls.Side a = new PairedCalls.Side(classPath, "SpecialFunctionBenchmark.apply:function=EXP,elements=80");
              PairedCalls.Side b = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
-            PairedCalls.balance(List.of(a, b), 3_000, 6_000_000);
+            PairedCalls.balance(a, 3_000, b, 6_000_000);
             assertEquals(2000, a.repeat);
             assertEquals(1, b.repeat);
-            PairedCalls.balance(List.of(a, b), 3_000, 100_000_000);   // a prefill beside the FMA probe: 20 ms of probe calls
+            PairedCalls.balance(a, 3_000, b, 100_000_000);   // a prefill beside the FMA probe: 20 ms of probe calls
             assertEquals(PairedCalls.BALANCE_NANOS / 3_000, a.repeat, 1);
-            PairedCalls.balance(List.of(a, b), 150_000_000, 100_000_000);   // two long calls: one each
+            PairedCalls.balance(a, 150_000_000, b, 100_000_000);   // two long calls: one each
             assertEquals(1, a.repeat);
             assertEquals(1, b.repeat);
             // Repeated calls: the time is per call, the work counted per call stays the benchmark's.
-            PairedCalls.balance(List.of(a, b), 1_000, 5_000);
+            PairedCalls.balance(a, 1_000, b, 5_000);
             assertEquals(5, a.repeat);
             PairedTimes t = PairedCalls.run(a, b, 0, 2, 0, "elements");
             assertEquals(80, t.workA());
@@ -132,26 +131,7 @@ class PairedCallsTest {
     @Test
     void aWarmUpPairSettlesOnlyAllocationFreeWithTheJitIdle() {
         assertEquals(3, PairedCalls.settled(2, true, true));
-        assertEquals(0, PairedCalls.settled(2, true, false), "the JIT compiled during the round: code may still change");
+        assertEquals(0, PairedCalls.settled(2, true, false), "the JIT compiled during the pair: code may still change");
         assertEquals(0, PairedCalls.settled(2, false, true), "a side still boxes its vectors");
-    }
-
-    @Test
-    void severalSidesShareRoundsAndAnyTwoOfThemMakePairs() throws Exception {
-        String classPath = System.getProperty("java.class.path");
-        String spec = "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40";
-        try (PairedCalls.Side a = new PairedCalls.Side(classPath, spec); PairedCalls.Side b = new PairedCalls.Side(classPath, spec);
-             PairedCalls.Side c = new PairedCalls.Side(classPath, "SpecialFunctionBenchmark.apply:function=EXP,elements=80")) {
-            Rounds r = PairedCalls.run(List.of(a, b, c), 1, 4, 0);
-            assertEquals(3, r.times().length);
-            assertEquals(4, r.times()[2].length);
-            PairedTimes ac = r.pair(0, 2);
-            assertEquals(r.times()[0][3], ac.a()[3]);
-            assertEquals(r.times()[2][3], ac.b()[3], "a pair is the two sides' calls of one round");
-            assertEquals(r.onCpu()[2], ac.conditions().onCpuB());
-            // The shortest call repeats to last as long as the longest, each side by its own count.
-            PairedCalls.balance(List.of(a, b, c), 4_000, 2_000, 1_000);
-            assertEquals(List.of(1, 2, 4), List.of(a.repeat, b.repeat, c.repeat));
-        }
     }
 }

@@ -59,6 +59,7 @@ class PairedGroupTest {
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("paired calls " + softmax + " ÷ " + softmax), printed);
         assertTrue(printed.contains("on a CPU: A "), "each pairing says what it ran beside: " + printed);
+        assertTrue(printed.contains("3 sides set up for 2 pairings"), "softmax set up once for both pairings, and once more beside itself: " + printed);
         // A side that cannot load fails the group, naming it.
         PairedGroup.Pair bad = pair(softmax, "SoftmaxBenchmark.softmax:nope=1");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> PairedGroup.time(classPath, List.of(bad), 0, 1, 0,
