@@ -37,9 +37,9 @@ import org.openjdk.jmh.runner.RunnerException;
  * (reference, plain Java, vector, and the peer where it has the kernel), printing each family's rows as
  * soon as they are measured; then the probes each row's ceilings need (the FMA peak, a memory probe with
  * the row's pattern and working set, a special-function probe over its size, each on the row's threads);
- * then the rows set against their ceilings, the guards (timing the calls of paired guards alternately in
- * this JVM), the targets, and {@code jmh.json}, {@code report.md}, {@code machine.md}, {@code chart.png}
- * and {@code bandwidth.png} in one folder.
+ * then the calls of paired guards and targets timed alternately (in a fresh JVM per group of pairings that
+ * share a call), the rows set against their ceilings, the guards, the targets, and {@code jmh.json},
+ * {@code report.md}, {@code machine.md}, {@code chart.png} and {@code bandwidth.png} in one folder.
  */
 public final class PerformanceReport {
     static final String JSON = "jmh.json";
