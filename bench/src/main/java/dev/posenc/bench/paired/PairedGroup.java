@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,12 +65,13 @@ public final class PairedGroup {
     }
 
     /**
-     * Times the pairings of {@code group} (sides of the build on {@code classPath}) in a fresh JVM, as {@link
-     * PairedCalls#time} would, its output but the times going to {@code log}.
+     * Times the pairings of {@code group} (sides of the build on {@code classPath}) in a fresh JVM of this JDK, with
+     * the Vector API module when this JVM has it, as {@link PairedCalls#time} would, its output but the times going to
+     * {@code log}.
      */
     public static Map<Pair, PairedTimes> time(String classPath, List<Pair> group, int warm, int pairs, double minSeconds,
                                               PrintStream log) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }
