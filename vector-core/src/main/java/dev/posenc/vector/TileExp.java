@@ -15,14 +15,20 @@ import jdk.incubator.vector.VectorSpecies;
  * below 2⁻¹²⁶ subnormal results rounded once (0 below 2⁻¹⁴⁹): flushed to 0 there, the weights of keys a sink
  * (a valueless logit) outweighs by e⁸⁷ were lost, an absolute error of {@code Σ p·|v|} above the oracle's
  * {@code 2⁻¹²⁶} where the output itself is that small; NaN inputs give unspecified values (callers track NaN
- * separately).
+ * separately). Per vector of lanes, the same bits by three ways: where every input is below
+ * {@code ln(2⁻¹⁴⁹)}, zeros with no arithmetic (most of the far keys of ALiBi's steeper heads); where none is below
+ * {@link ExpPolynomial#UNDERFLOW}, 2^k made by one shift and applied by one fused multiply-add
+ * ({@link ExpPolynomial#BIASED_ROUNDER}, four operations fewer); else the 2^(k+25)·2⁻²⁵ form with its blend.
  */
 final class TileExp {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
     /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
-    /** {@code bits(x·log₂e + ROUNDER) − it} is k + 25: 2^k is applied as 2^(k+25)·2⁻²⁵, one rounding into the subnormals. */
-    private static final int ROUNDER_BITS_MINUS_25 = ExpPolynomial.ROUNDER_BITS_MINUS_ONE - 24;
+    /**
+     * {@code bits(x·log₂e + BIASED_ROUNDER) − it} is k + 25: where a result may be subnormal, 2^k is applied as
+     * 2^(k+25)·2⁻²⁵, one rounding into the subnormals.
+     */
+    private static final int BIASED_ROUNDER_BITS_MINUS_25 = Float.floatToRawIntBits(ExpPolynomial.BIASED_ROUNDER) - 25;
     /** ln(2⁻¹⁴⁹): below it the result is under the least subnormal and is 0. */
     private static final float SUBNORMAL_UNDERFLOW = -103.27893f;
 
@@ -35,7 +41,7 @@ final class TileExp {
     static void exponentials(float[] x, int at, int rows, int stride, float[] shift, int lane, float[] total) {
         FloatVector m = FloatVector.fromArray(F, shift, lane);
         FloatVector log2e = FloatVector.broadcast(F, ExpPolynomial.LOG2E);
-        FloatVector rounder = FloatVector.broadcast(F, ExpPolynomial.ROUNDER);
+        FloatVector rounder = FloatVector.broadcast(F, ExpPolynomial.BIASED_ROUNDER);
         FloatVector ln2Hi = FloatVector.broadcast(F, -ExpPolynomial.LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(F, -ExpPolynomial.LN2_LO);
         FloatVector p0 = FloatVector.broadcast(F, ExpPolynomial.P0);
@@ -45,10 +51,15 @@ final class TileExp {
         FloatVector p4 = FloatVector.broadcast(F, ExpPolynomial.P4);
         FloatVector p5 = FloatVector.broadcast(F, ExpPolynomial.P5);
         FloatVector sum = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
         for (int j = 0, o = at; j < rows; j++, o += stride) {
             FloatVector a = FloatVector.fromArray(F, x, o).sub(m);
+            if (a.lt(SUBNORMAL_UNDERFLOW).allTrue()) {
+                zero.intoArray(x, o);
+                continue;
+            }
             FloatVector t = FMA ? a.fma(log2e, rounder) : a.mul(log2e).add(rounder);
-            FloatVector k = t.sub(ExpPolynomial.ROUNDER);
+            FloatVector k = t.sub(ExpPolynomial.BIASED_ROUNDER);
             FloatVector r = FMA ? k.fma(ln2Hi, a) : k.mul(ln2Hi).add(a);
             r = FMA ? k.fma(ln2Lo, r) : k.mul(ln2Lo).add(r);
             FloatVector p = FMA ? r.fma(p0, p1) : r.mul(p0).add(p1);
@@ -57,10 +68,16 @@ final class TileExp {
             p = FMA ? p.fma(r, p4) : p.mul(r).add(p4);
             p = FMA ? p.fma(r, p5) : p.mul(r).add(p5);
             FloatVector r2 = r.mul(r);
-            FloatVector y = (FMA ? p.fma(r2, r) : p.mul(r2).add(r)).add(1f);
-            IntVector twoToK25 = t.reinterpretAsInts().sub(ROUNDER_BITS_MINUS_25).lanewise(VectorOperators.LSHL, 23);
-            FloatVector e = y.reinterpretAsInts().add(twoToK25).reinterpretAsFloats().mul(0x1p-25f)
-                    .blend(0f, a.lt(SUBNORMAL_UNDERFLOW));
+            FloatVector q = FMA ? p.fma(r2, r) : p.mul(r2).add(r);
+            FloatVector e;
+            if (!a.lt(ExpPolynomial.UNDERFLOW).anyTrue()) {
+                FloatVector twoToK = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                e = FMA ? q.fma(twoToK, twoToK) : q.mul(twoToK).add(twoToK);
+            } else {
+                IntVector twoToK25 = t.reinterpretAsInts().sub(BIASED_ROUNDER_BITS_MINUS_25).lanewise(VectorOperators.LSHL, 23);
+                e = q.add(1f).reinterpretAsInts().add(twoToK25).reinterpretAsFloats().mul(0x1p-25f)
+                        .blend(0f, a.lt(SUBNORMAL_UNDERFLOW));
+            }
             e.intoArray(x, o);
             sum = sum.add(e);
         }
