@@ -1,5 +1,6 @@
 package dev.posenc.vector;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -22,6 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class TileExp {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final VectorSpecies<Double> D = Lanes.DOUBLE;
     /** Hardware FMA, else a multiply and an add, written out at each use (the package's C2 rule). */
     private static final boolean FMA = Lanes.FMA;
     /**
@@ -32,7 +34,57 @@ final class TileExp {
     /** ln(2⁻¹⁴⁹): below it the result is under the least subnormal and is 0. */
     private static final float SUBNORMAL_UNDERFLOW = -103.27893f;
 
+    /** log₂e; ln 2 = LN2_HI + LN2_LO with k·LN2_HI exact for |k| < 2²⁰ (fdlibm's split); in double. */
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 6.93147180369123816490e-01;
+    private static final double LN2_LO = 1.90821492927058770002e-10;
+    /** 1.5·2⁵² + 1023: {@code bits(x·log₂e + it) << 52} is {@code (k + 1023) << 52}, the bits of 2^k (k ≥ −1022). */
+    private static final double BIASED_ROUNDER_D = 0x1.8p52 + 1023;
+    /** Below it every result rounds to float 0; the clamp keeps 2^k a normal double. */
+    private static final double FLOAT_UNDERFLOW_D = -150;
+
     private TileExp() {}
+
+    /**
+     * {@code out[i] = (float) exp(x[i])} for {@code i < n}, a multiple of the double lanes, and {@code x[i] ≤ 0},
+     * −∞ (0) or NaN (NaN): the online softmax's rescale factors α, computed as {@link Math#exp} would be and rounded
+     * to float once, {@code x} being clamped at −150 and reduced by {@code k = rint(x·log₂e)}, {@code r = x − k·ln 2}
+     * in two parts, {@code e^r} by its Taylor polynomial of degree 12 ({@code |r| ≤ 0.35}: truncation below 2⁻⁵²) in
+     * double: a few double ulps from exact, so the float equals {@code (float) Math.exp(x)} but where that lies within
+     * ~10⁻¹⁵ of a rounding boundary. Exact IEEE operations in a fixed order: the same bits in every JIT tier.
+     * Per lane and tile, {@link Math#exp} was about 4% of the benchmark's ALiBi prefill, whose maxima grow in most tiles.
+     */
+    static void rescales(double[] x, int n, double[] scratch, float[] out) {
+        DoubleVector log2e = DoubleVector.broadcast(D, LOG2E);
+        DoubleVector rounder = DoubleVector.broadcast(D, BIASED_ROUNDER_D);
+        DoubleVector ln2Hi = DoubleVector.broadcast(D, -LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(D, -LN2_LO);
+        for (int i = 0; i < n; i += D.length()) {
+            DoubleVector a = DoubleVector.fromArray(D, x, i).max(FLOAT_UNDERFLOW_D);
+            DoubleVector t = FMA ? a.fma(log2e, rounder) : a.mul(log2e).add(rounder);
+            DoubleVector k = t.sub(BIASED_ROUNDER_D);
+            DoubleVector r = FMA ? k.fma(ln2Hi, a) : k.mul(ln2Hi).add(a);
+            r = FMA ? k.fma(ln2Lo, r) : k.mul(ln2Lo).add(r);
+            DoubleVector p = DoubleVector.broadcast(D, 1.0 / 479001600);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 39916800)) : p.mul(r).add(1.0 / 39916800);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 3628800)) : p.mul(r).add(1.0 / 3628800);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 362880)) : p.mul(r).add(1.0 / 362880);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 40320)) : p.mul(r).add(1.0 / 40320);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 5040)) : p.mul(r).add(1.0 / 5040);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 720)) : p.mul(r).add(1.0 / 720);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 120)) : p.mul(r).add(1.0 / 120);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 24)) : p.mul(r).add(1.0 / 24);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0 / 6)) : p.mul(r).add(1.0 / 6);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 0.5)) : p.mul(r).add(0.5);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0)) : p.mul(r).add(1.0);
+            p = FMA ? p.fma(r, DoubleVector.broadcast(D, 1.0)) : p.mul(r).add(1.0);
+            DoubleVector twoToK = t.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            p.mul(twoToK).intoArray(scratch, i);
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) scratch[i];
+        }
+    }
 
     /**
      * {@code x[at + j·stride] = exp(x[at + j·stride] − shift[lane])} for {@code j < rows}, and
