@@ -114,13 +114,29 @@ final class OnlineSoftmax {
         return panelKeys == null ? keys : Math.min(keys, panelKeys[lane / TileProducts.PANEL]);
     }
 
-    /** {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes. */
+    /**
+     * {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes, in four running maxima (one
+     * chain of dependent maxima waited on each one's latency): a maximum is the same whatever the order, NaN if any
+     * term is, +0 above −0.
+     */
     private void growMaximum(float[] s, int rows, int lane, int keys) {
-        FloatVector m = FloatVector.fromArray(F, max, lane);
-        for (int j = 0, at = TileProducts.at(lane, rows); j < keys; j++, at += TileProducts.PANEL) {
-            m = m.max(FloatVector.fromArray(F, s, at));
+        int step = TileProducts.PANEL;
+        FloatVector m0 = FloatVector.fromArray(F, max, lane);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
+        int j = 0;
+        int at = TileProducts.at(lane, rows);
+        for (; j + 4 <= keys; j += 4, at += 4 * step) {
+            m0 = m0.max(FloatVector.fromArray(F, s, at));
+            m1 = m1.max(FloatVector.fromArray(F, s, at + step));
+            m2 = m2.max(FloatVector.fromArray(F, s, at + 2 * step));
+            m3 = m3.max(FloatVector.fromArray(F, s, at + 3 * step));
         }
-        m.intoArray(shift, lane);
+        for (; j < keys; j++, at += step) {
+            m0 = m0.max(FloatVector.fromArray(F, s, at));
+        }
+        m0.max(m1).max(m2.max(m3)).intoArray(shift, lane);
     }
 
     /**
