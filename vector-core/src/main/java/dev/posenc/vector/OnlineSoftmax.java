@@ -117,7 +117,8 @@ final class OnlineSoftmax {
     /**
      * {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes, in four running maxima (one
      * chain of dependent maxima waited on each one's latency): a maximum is the same whatever the order, NaN if any
-     * term is, +0 above −0.
+     * term is, +0 above −0. The benchmark's prefill ran 1.015× (ALiBi) and 1.033× (T5) as fast as with one chain
+     * (paired in one JVM, quartiles 0.970–1.057 and 0.971–1.080, 80 pairs each at load 3).
      */
     private void growMaximum(float[] s, int rows, int lane, int keys) {
         int step = TileProducts.PANEL;
