@@ -128,8 +128,6 @@ final class NarrowBlock {
          * from {@code i·normsStride}.
          */
         private float[] keyNorms = new float[0];
-        /** The logits' register tile, stored for its fold ({@link NarrowProducts#scores}). */
-        private final float[] sums = new float[16 * Lanes.FLOAT.length()];
         private int tileRows;
         private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
@@ -193,7 +191,7 @@ final class NarrowBlock {
                 NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
                         call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), to - from, logits,
                         (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
-                        normsStride, sums);
+                        normsStride);
             }
         }
 

@@ -94,8 +94,7 @@ final class NarrowProducts {
      * nothing (0.90–1.00×).
      */
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
-                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride,
-                       float[] sums) {
+                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
         int spread = (int) Math.max(1, Math.min(SPREAD, PAGE / kStride));
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
