@@ -51,7 +51,11 @@ import jdk.incubator.vector.VectorSpecies;
  * ran at 0.79–0.85 of the time, the fold in registers 0.80–0.82, both 0.72. No gain: one slice for a pass's four
  * rows (0.93), a long loop index (1.08–1.12), an int column offset widened to long (1.08), the fold's permutes indexed
  * by an int vector (1.00) or as a butterfly of blends and one-vector rearranges (1.04), keys from a {@code float[]}
- * instead of a segment (0.85–1.01 of the unsliced segment).
+ * instead of a segment (0.85–1.01 of the unsliced segment). Whole decode steps (32 q / 8 kv heads × 128, ALiBi,
+ * off-heap; bench's PairedCalls against the unsliced kernel with the fold in memory, median speed ratio and
+ * quartiles, 100–314 pairs, load 1.6–4.8): BF16 1.04× at 4096 keys (1.01–1.06), 1.13× at 32768 (1.10–1.18); F16 1.05×
+ * (1.02–1.09), 1.07× (1.04–1.11); f32 0.98–1.02× at 4096 (quartiles 0.96–1.05 in two runs), 1.05× at 32768
+ * (0.93–1.15): the products run about 1.4× as fast, but f32 at 4096 keys waits on its reads.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
