@@ -39,6 +39,23 @@ import jdk.incubator.vector.VectorSpecies;
  * load path has seen one array type, and the {@code float[]} of f32 rows and arrays beside the {@code short[]}
  * of half caches made it fall back to allocating copies (a forked {@code -Xbatch} JVM running every family,
  * AllocationContract: 3968 B per decode call).
+ *
+ * <p>Each key row (and each run of value rows) is read through its own slice of the cache's segment, from offset 0:
+ * C2 then drops the per-load bounds checks, which it keeps for a long offset into the whole segment; and the logits'
+ * sixteen sums are folded in registers where they were accumulated, not stored and reloaded. A heap cache's half rows
+ * are not sliced (their loads index its {@code short[]}; slicing a heap segment allocated 2880 B per decode call when
+ * the families were mixed, AllocationContract). Measured on this project's Xeon (f32 logits pass of 32 q / 8 kv
+ * heads × 128, 72 keys whose rows stay in L2, thread CPU time, variants interleaved in one JVM, load 3–6): a kv head's
+ * key row took 4.6× the time of its 32 fused multiply-adds in registers; of that, the loads from the segment
+ * (bounds-checked) took 1.5×, the fold 1.2× (16 stores, 16 loads, 30 two-vector permutes per 4 rows); slicing alone
+ * ran at 0.79–0.85 of the time, the fold in registers 0.80–0.82, both 0.72. No gain: one slice for a pass's four
+ * rows (0.93), a long loop index (1.08–1.12), an int column offset widened to long (1.08), the fold's permutes indexed
+ * by an int vector (1.00) or as a butterfly of blends and one-vector rearranges (1.04), keys from a {@code float[]}
+ * instead of a segment (0.85–1.01 of the unsliced segment). Whole decode steps (32 q / 8 kv heads × 128, ALiBi,
+ * off-heap; bench's PairedCalls against the unsliced kernel with the fold in memory, median speed ratio and
+ * quartiles, 100–314 pairs, load 1.6–4.8): BF16 1.04× at 4096 keys (1.01–1.06), 1.13× at 32768 (1.10–1.18); F16 1.05×
+ * (1.02–1.09), 1.07× (1.04–1.11); f32 0.98–1.02× at 4096 (quartiles 0.96–1.05 in two runs), 1.05× at 32768
+ * (0.93–1.15): the products run about 1.4× as fast, but f32 at 4096 keys waits on its reads.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -66,8 +83,7 @@ final class NarrowProducts {
      * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads), where entry e reads kv head
      * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further; unless {@code norms} is null
      * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
-     * norm in float (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L}
-     * floats of scratch.
+     * norm in float (the logit guard's input, computed from the rows already loaded).
      *
      * <p>A pass's four key rows lie in four memory pages where they can: when a position's rows take less than a
      * page ({@code kStride} below {@value #PAGE} bytes: F16 and BF16 caches of 8 kv heads × 128), the keys of a run of
@@ -82,8 +98,7 @@ final class NarrowProducts {
      * nothing (0.90–1.00×).
      */
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
-                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride,
-                       float[] sums) {
+                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
         int spread = (int) Math.max(1, Math.min(SPREAD, PAGE / kStride));
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
@@ -101,13 +116,15 @@ final class NarrowProducts {
                     long shift = head * kHead;
                     boolean first = quad % quadsPerHead == 0;
                     int n0 = normsAt + head * normsStride + j + r;
+                    int totals = at + (j + r) * PANEL + 4 * quad;
                     int c = switch (precision) {
-                        case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, sums,
-                                first ? norms : null, n0, apart, count);
-                        case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, sums);
-                        case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, sums);
+                        case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
+                                apart * PANEL, count, first ? norms : null, n0, apart);
+                        case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
+                                apart * PANEL, count);
+                        case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
+                                apart * PANEL, count);
                     };
-                    fold(sums, count, s, at + (j + r) * PANEL + 4 * quad, apart * PANEL);
                     for (int key = 0; c < d && key < count; key++) {
                         long o = row + shift + key * step;
                         for (int e = 0; e < 4; e++) {
@@ -132,12 +149,16 @@ final class NarrowProducts {
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null (row i's at
-     * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns
-     * where the scalar tail starts.
+     * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators folded in registers and stored at
+     * {@code s[at + key·step + e]} for {@code key < count} ({@link #scores}); returns where the scalar tail starts.
      */
     private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
-                               float[] sums, float[] norms, int normsAt, int normsStep, int count) {
+                                 float[] s, int at, int step, int count, float[] norms, int normsAt, int normsStep) {
         boolean withNorms = norms != null;
+        MemorySegment k0s = k.asSlice(row0, 4L * d);
+        MemorySegment k1s = k.asSlice(row1, 4L * d);
+        MemorySegment k2s = k.asSlice(row2, 4L * d);
+        MemorySegment k3s = k.asSlice(row3, 4L * d);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
@@ -150,7 +171,7 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
+            FloatVector k0 = FloatVector.fromMemorySegment(F, k0s, 4L * c, NATIVE);
             if (withNorms) {
                 n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
             }
@@ -158,7 +179,7 @@ final class NarrowProducts {
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
+            FloatVector k1 = FloatVector.fromMemorySegment(F, k1s, 4L * c, NATIVE);
             if (withNorms) {
                 n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
             }
@@ -166,7 +187,7 @@ final class NarrowProducts {
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
+            FloatVector k2 = FloatVector.fromMemorySegment(F, k2s, 4L * c, NATIVE);
             if (withNorms) {
                 n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
             }
@@ -174,7 +195,7 @@ final class NarrowProducts {
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
+            FloatVector k3 = FloatVector.fromMemorySegment(F, k3s, 4L * c, NATIVE);
             if (withNorms) {
                 n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
             }
@@ -183,22 +204,6 @@ final class NarrowProducts {
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
             e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, 1 * L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        b0.intoArray(sums, 4 * L);
-        b1.intoArray(sums, 5 * L);
-        b2.intoArray(sums, 6 * L);
-        b3.intoArray(sums, 7 * L);
-        c0.intoArray(sums, 8 * L);
-        c1.intoArray(sums, 9 * L);
-        c2.intoArray(sums, 10 * L);
-        c3.intoArray(sums, 11 * L);
-        e0.intoArray(sums, 12 * L);
-        e1.intoArray(sums, 13 * L);
-        e2.intoArray(sums, 14 * L);
-        e3.intoArray(sums, 15 * L);
         if (withNorms) {
             // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
             FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
@@ -215,166 +220,6 @@ final class NarrowProducts {
                 }
             }
         }
-        return c;
-    }
-
-    /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
-     * scalar tail starts.
-     */
-    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                               float[] sums) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-        int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L) {
-            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k0Raw = k0Bits.reinterpretAsFloats();
-            FloatVector k0 = k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Lead.abs().lt(HalfPrecision.SUBNORMAL));
-            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
-            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
-            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
-            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k1Raw = k1Bits.reinterpretAsFloats();
-            FloatVector k1 = k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Lead.abs().lt(HalfPrecision.SUBNORMAL));
-            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
-            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
-            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
-            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k2Raw = k2Bits.reinterpretAsFloats();
-            FloatVector k2 = k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Lead.abs().lt(HalfPrecision.SUBNORMAL));
-            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
-            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
-            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
-            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k3Raw = k3Bits.reinterpretAsFloats();
-            FloatVector k3 = k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Lead.abs().lt(HalfPrecision.SUBNORMAL));
-            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
-            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
-            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
-            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
-        }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, 1 * L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        b0.intoArray(sums, 4 * L);
-        b1.intoArray(sums, 5 * L);
-        b2.intoArray(sums, 6 * L);
-        b3.intoArray(sums, 7 * L);
-        c0.intoArray(sums, 8 * L);
-        c1.intoArray(sums, 9 * L);
-        c2.intoArray(sums, 10 * L);
-        c3.intoArray(sums, 11 * L);
-        e0.intoArray(sums, 12 * L);
-        e1.intoArray(sums, 13 * L);
-        e2.intoArray(sums, 14 * L);
-        e3.intoArray(sums, 15 * L);
-        return c;
-    }
-
-    /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
-     * scalar tail starts.
-     */
-    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                               float[] sums) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-        int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L) {
-            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
-            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
-            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
-            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
-            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
-            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
-            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
-            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
-            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
-            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
-            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
-            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
-            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
-        }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, 1 * L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        b0.intoArray(sums, 4 * L);
-        b1.intoArray(sums, 5 * L);
-        b2.intoArray(sums, 6 * L);
-        b3.intoArray(sums, 7 * L);
-        c0.intoArray(sums, 8 * L);
-        c1.intoArray(sums, 9 * L);
-        c2.intoArray(sums, 10 * L);
-        c3.intoArray(sums, 11 * L);
-        e0.intoArray(sums, 12 * L);
-        e1.intoArray(sums, 13 * L);
-        e2.intoArray(sums, 14 * L);
-        e3.intoArray(sums, 15 * L);
-        return c;
-    }
-
-    /**
-     * Folds the sixteen lanewise sums a register tile left in {@code sums} (entry e with key i at
-     * {@code (4·i + e)·L}) to their totals, stored at {@code s[at + key·step + e]} for {@code key < count}.
-     */
-    private static void fold(float[] sums, int count, float[] s, int at, int step) {
-        FloatVector a0 = FloatVector.fromArray(F, sums, 0);
-        FloatVector a1 = FloatVector.fromArray(F, sums, 1 * L);
-        FloatVector a2 = FloatVector.fromArray(F, sums, 2 * L);
-        FloatVector a3 = FloatVector.fromArray(F, sums, 3 * L);
-        FloatVector b0 = FloatVector.fromArray(F, sums, 4 * L);
-        FloatVector b1 = FloatVector.fromArray(F, sums, 5 * L);
-        FloatVector b2 = FloatVector.fromArray(F, sums, 6 * L);
-        FloatVector b3 = FloatVector.fromArray(F, sums, 7 * L);
-        FloatVector c0 = FloatVector.fromArray(F, sums, 8 * L);
-        FloatVector c1 = FloatVector.fromArray(F, sums, 9 * L);
-        FloatVector c2 = FloatVector.fromArray(F, sums, 10 * L);
-        FloatVector c3 = FloatVector.fromArray(F, sums, 11 * L);
-        FloatVector e0 = FloatVector.fromArray(F, sums, 12 * L);
-        FloatVector e1 = FloatVector.fromArray(F, sums, 13 * L);
-        FloatVector e2 = FloatVector.fromArray(F, sums, 14 * L);
-        FloatVector e3 = FloatVector.fromArray(F, sums, 15 * L);
         // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
         // holds that dot product's total.
         FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
@@ -393,7 +238,7 @@ final class NarrowProducts {
             for (int key = 0; key < count; key++) {
                 (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
             }
-            return;
+            return c;
         }
         FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
         FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
@@ -405,6 +250,179 @@ final class NarrowProducts {
             FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
             totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
         }
+        return c;
+    }
+
+    /**
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
+     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     */
+    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
+                                 float[] s, int at, int step, int count) {
+        MemorySegment k0s = kh != null ? k : k.asSlice(row0, 2L * d);
+        MemorySegment k1s = kh != null ? k : k.asSlice(row1, 2L * d);
+        MemorySegment k2s = kh != null ? k : k.asSlice(row2, 2L * d);
+        MemorySegment k3s = kh != null ? k : k.asSlice(row3, 2L * d);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k0s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k0Raw = k0Bits.reinterpretAsFloats();
+            FloatVector k0 = k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k1s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k1Raw = k1Bits.reinterpretAsFloats();
+            FloatVector k1 = k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k2s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k2Raw = k2Bits.reinterpretAsFloats();
+            FloatVector k2 = k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k3s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
+            FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
+            FloatVector k3Raw = k3Bits.reinterpretAsFloats();
+            FloatVector k3 = k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+        }
+        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
+        // holds that dot product's total.
+        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
+        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
+        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
+        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
+        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
+        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
+        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
+        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
+        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
+        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
+        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
+        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        if (L == 4) {
+            for (int key = 0; key < count; key++) {
+                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+            }
+            return c;
+        }
+        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
+        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
+        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
+        int perVector = L / 4;
+        for (int key = 0; key < count; key++) {
+            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
+            int i = key % perVector;
+            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
+            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+        }
+        return c;
+    }
+
+    /**
+     * The four entries' dot products with four key rows over the whole vectors of the head width, for
+     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
+     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     */
+    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
+                                 float[] s, int at, int step, int count) {
+        MemorySegment k0s = kh != null ? k : k.asSlice(row0, 2L * d);
+        MemorySegment k1s = kh != null ? k : k.asSlice(row1, 2L * d);
+        MemorySegment k2s = kh != null ? k : k.asSlice(row2, 2L * d);
+        MemorySegment k3s = kh != null ? k : k.asSlice(row3, 2L * d);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int c = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k0s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k1s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k2s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k3s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+        }
+        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
+        // holds that dot product's total.
+        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
+        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
+        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
+        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
+        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
+        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
+        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
+        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
+        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
+        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
+        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
+        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        if (L == 4) {
+            for (int key = 0; key < count; key++) {
+                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+            }
+            return c;
+        }
+        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
+        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
+        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
+        int perVector = L / 4;
+        for (int key = 0; key < count; key++) {
+            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
+            int i = key % perVector;
+            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
+            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+        }
+        return c;
     }
 
     private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,
@@ -466,12 +484,13 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        MemorySegment rows = v.asSlice(vRow, (keys - 1) * vStride + 4L * 4 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
-            FloatVector v1 = FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE).mul(factor);
-            FloatVector v2 = FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE).mul(factor);
-            FloatVector v3 = FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE).mul(factor);
+            FloatVector v0 = FloatVector.fromMemorySegment(F, rows, row - vRow, NATIVE).mul(factor);
+            FloatVector v1 = FloatVector.fromMemorySegment(F, rows, row - vRow + 4L * L, NATIVE).mul(factor);
+            FloatVector v2 = FloatVector.fromMemorySegment(F, rows, row - vRow + 8L * L, NATIVE).mul(factor);
+            FloatVector v3 = FloatVector.fromMemorySegment(F, rows, row - vRow + 12L * L, NATIVE).mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
@@ -536,24 +555,25 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        MemorySegment rows = vh != null ? v : v.asSlice(vRow, (keys - 1) * vStride + 2L * 4 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v0Raw = v0Bits.reinterpretAsFloats();
             FloatVector v0 = v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Lead.abs().lt(subnormal));
-            IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v1Raw = v1Bits.reinterpretAsFloats();
             FloatVector v1 = v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Lead.abs().lt(subnormal));
-            IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v2Raw = v2Bits.reinterpretAsFloats();
             FloatVector v2 = v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Lead.abs().lt(subnormal));
-            IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v3Raw = v3Bits.reinterpretAsFloats();
@@ -621,15 +641,16 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
+        MemorySegment rows = vh != null ? v : v.asSlice(vRow, (keys - 1) * vStride + 2L * 4 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v0 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v1 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v1 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v2 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v2 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v3 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v3 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
