@@ -40,22 +40,19 @@ import jdk.incubator.vector.VectorSpecies;
  * of half caches made it fall back to allocating copies (a forked {@code -Xbatch} JVM running every family,
  * AllocationContract: 3968 B per decode call).
  *
- * <p>Each key row (and each run of value rows) is read through its own slice of the cache's segment, from offset 0:
- * C2 then drops the per-load bounds checks, which it keeps for a long offset into the whole segment; and the logits'
- * sixteen sums are folded in registers where they were accumulated, not stored and reloaded. A heap cache's half rows
- * are not sliced (their loads index its {@code short[]}; slicing a heap segment allocated 2880 B per decode call when
- * the families were mixed, AllocationContract). Measured on this project's Xeon (f32 logits pass of 32 q / 8 kv
- * heads × 128, 72 keys whose rows stay in L2, thread CPU time, variants interleaved in one JVM, load 3–6): a kv head's
- * key row took 4.6× the time of its 32 fused multiply-adds in registers; of that, the loads from the segment
- * (bounds-checked) took 1.5×, the fold 1.2× (16 stores, 16 loads, 30 two-vector permutes per 4 rows); slicing alone
- * ran at 0.79–0.85 of the time, the fold in registers 0.80–0.82, both 0.72. No gain: one slice for a pass's four
- * rows (0.93), a long loop index (1.08–1.12), an int column offset widened to long (1.08), the fold's permutes indexed
- * by an int vector (1.00) or as a butterfly of blends and one-vector rearranges (1.04), keys from a {@code float[]}
- * instead of a segment (0.85–1.01 of the unsliced segment). Whole decode steps (32 q / 8 kv heads × 128, ALiBi,
- * off-heap; bench's PairedCalls against the unsliced kernel with the fold in memory, median speed ratio and
- * quartiles, 100–314 pairs, load 1.6–4.8): BF16 1.04× at 4096 keys (1.01–1.06), 1.13× at 32768 (1.10–1.18); F16 1.05×
- * (1.02–1.09), 1.07× (1.04–1.11); f32 0.98–1.02× at 4096 (quartiles 0.96–1.05 in two runs), 1.05× at 32768
- * (0.93–1.15): the products run about 1.4× as fast, but f32 at 4096 keys waits on its reads.
+ * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
+ * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
+ * variants interleaved in one JVM, load 3–6): a kv head's key row took 4.6× the time of its 32 fused multiply-adds in
+ * registers; of that, the loads from the segment (bounds-checked) took 1.5×, the fold 1.2× (16 stores, 16 loads, 30
+ * two-vector permutes per 4 rows); the fold in registers ran at 0.80–0.82 of the time. Reading each row through its
+ * own slice of the segment, from offset 0, let C2 drop the per-load bounds checks (0.79–0.85 of the time, both
+ * changes 0.72), but the slices were not always scalar-replaced, so they are not used: with heap and off-heap
+ * segments through the same loads (AllocationContract's mixed families with an off-heap ring) an f32 decode call
+ * allocated 2880 B and an attention call over arrays 9600 B, and an off-heap slice merged with a heap cache's
+ * unsliced segment allocated a slice per row (JMH {@code -prof gc}, BF16 off-heap at 4096 keys: 1.6 MB per decode
+ * call). No gain: a long loop index (1.08–1.12), an int column offset widened to long (1.08), the fold's permutes
+ * indexed by an int vector (1.00) or as a butterfly of blends and one-vector rearranges (1.04), keys from a
+ * {@code float[]} instead of a segment (0.85–1.01).
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -155,10 +152,6 @@ final class NarrowProducts {
     private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
                                  float[] s, int at, int step, int count, float[] norms, int normsAt, int normsStep) {
         boolean withNorms = norms != null;
-        MemorySegment k0s = k.asSlice(row0, 4L * d);
-        MemorySegment k1s = k.asSlice(row1, 4L * d);
-        MemorySegment k2s = k.asSlice(row2, 4L * d);
-        MemorySegment k3s = k.asSlice(row3, 4L * d);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
@@ -171,7 +164,7 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = FloatVector.fromMemorySegment(F, k0s, 4L * c, NATIVE);
+            FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
             if (withNorms) {
                 n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
             }
@@ -179,7 +172,7 @@ final class NarrowProducts {
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = FloatVector.fromMemorySegment(F, k1s, 4L * c, NATIVE);
+            FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
             if (withNorms) {
                 n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
             }
@@ -187,7 +180,7 @@ final class NarrowProducts {
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = FloatVector.fromMemorySegment(F, k2s, 4L * c, NATIVE);
+            FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
             if (withNorms) {
                 n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
             }
@@ -195,7 +188,7 @@ final class NarrowProducts {
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = FloatVector.fromMemorySegment(F, k3s, 4L * c, NATIVE);
+            FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
             if (withNorms) {
                 n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
             }
@@ -260,10 +253,6 @@ final class NarrowProducts {
      */
     private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
                                  float[] s, int at, int step, int count) {
-        MemorySegment k0s = kh != null ? k : k.asSlice(row0, 2L * d);
-        MemorySegment k1s = kh != null ? k : k.asSlice(row1, 2L * d);
-        MemorySegment k2s = kh != null ? k : k.asSlice(row2, 2L * d);
-        MemorySegment k3s = kh != null ? k : k.asSlice(row3, 2L * d);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -275,7 +264,7 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k0s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k0Raw = k0Bits.reinterpretAsFloats();
@@ -284,7 +273,7 @@ final class NarrowProducts {
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k1s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k1Raw = k1Bits.reinterpretAsFloats();
@@ -293,7 +282,7 @@ final class NarrowProducts {
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k2s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k2Raw = k2Bits.reinterpretAsFloats();
@@ -302,7 +291,7 @@ final class NarrowProducts {
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k3s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k3Raw = k3Bits.reinterpretAsFloats();
@@ -352,10 +341,6 @@ final class NarrowProducts {
      */
     private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
                                  float[] s, int at, int step, int count) {
-        MemorySegment k0s = kh != null ? k : k.asSlice(row0, 2L * d);
-        MemorySegment k1s = kh != null ? k : k.asSlice(row1, 2L * d);
-        MemorySegment k2s = kh != null ? k : k.asSlice(row2, 2L * d);
-        MemorySegment k3s = kh != null ? k : k.asSlice(row3, 2L * d);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -367,25 +352,25 @@ final class NarrowProducts {
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k0s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k1s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k2s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k3s, 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
             e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
@@ -484,13 +469,12 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        MemorySegment rows = v.asSlice(vRow, (keys - 1) * vStride + 4L * 4 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = FloatVector.fromMemorySegment(F, rows, row - vRow, NATIVE).mul(factor);
-            FloatVector v1 = FloatVector.fromMemorySegment(F, rows, row - vRow + 4L * L, NATIVE).mul(factor);
-            FloatVector v2 = FloatVector.fromMemorySegment(F, rows, row - vRow + 8L * L, NATIVE).mul(factor);
-            FloatVector v3 = FloatVector.fromMemorySegment(F, rows, row - vRow + 12L * L, NATIVE).mul(factor);
+            FloatVector v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+            FloatVector v1 = FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE).mul(factor);
+            FloatVector v2 = FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE).mul(factor);
+            FloatVector v3 = FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE).mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
@@ -555,25 +539,24 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        MemorySegment rows = vh != null ? v : v.asSlice(vRow, (keys - 1) * vStride + 2L * 4 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v0Raw = v0Bits.reinterpretAsFloats();
             FloatVector v0 = v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Lead.abs().lt(subnormal));
-            IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 2L * L, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v1Raw = v1Bits.reinterpretAsFloats();
             FloatVector v1 = v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Lead.abs().lt(subnormal));
-            IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 4L * L, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v2Raw = v2Bits.reinterpretAsFloats();
             FloatVector v2 = v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Lead.abs().lt(subnormal));
-            IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 6L * L, NATIVE)).convertShape(S2I, I, 0))
+            IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v3Raw = v3Bits.reinterpretAsFloats();
@@ -641,16 +624,15 @@ final class NarrowProducts {
         FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        MemorySegment rows = vh != null ? v : v.asSlice(vRow, (keys - 1) * vStride + 2L * 4 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v0 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v1 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 2L * L, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v1 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v2 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 4L * L, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v2 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v3 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, rows, row - vRow + 6L * L, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector v3 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
