@@ -52,7 +52,11 @@ import jdk.incubator.vector.VectorSpecies;
  * unsliced segment allocated a slice per row (JMH {@code -prof gc}, BF16 off-heap at 4096 keys: 1.6 MB per decode
  * call). No gain: a long loop index (1.08–1.12), an int column offset widened to long (1.08), the fold's permutes
  * indexed by an int vector (1.00) or as a butterfly of blends and one-vector rearranges (1.04), keys from a
- * {@code float[]} instead of a segment (0.85–1.01).
+ * {@code float[]} instead of a segment (0.85–1.01). Whole decode steps (32 q / 8 kv heads × 128, ALiBi, off-heap)
+ * with the fold in registers and {@link NarrowBlock}'s 16 value keys per pass, against the code before both (and
+ * before the online softmax's vectorized rescale factors; bench's PairedCalls, median speed ratio and quartiles,
+ * 60–220 pairs, load 3.3–3.5): BF16 1.045× at 4096 keys (1.00–1.12), 1.054× at 32768 (1.04–1.07); F16 1.048× at 4096
+ * (1.02–1.09); f32 1.071× at 4096 (1.05–1.10), 1.080× at 32768 (1.07–1.11); none of them allocates.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
