@@ -34,7 +34,7 @@ import java.util.Arrays;
  * At 32768 keys (BF16, off-heap, paired against this order, load 3.6–6, each within the run-to-run spread of
  * about ±8%): one part's logits over 16 or 32 keys before the other part's, 1.09 and 1.08× in one run, 0.98× in a
  * repeat; over the whole tile's 72, 0.98×; 4 keys, 0.97×; values over 16 or 24 keys per pass, 1.01×. Once the
- * products read their rows through slices and fold the logits in registers ({@link NarrowProducts}), values over 16
+ * products read their rows through slices (since undone) and fold the logits in registers ({@link NarrowProducts}), values over 16
  * keys per pass instead of 8 (half the loads and stores of the 16 output registers per key; the same fused
  * multiply-adds in the same order, so the same bits), paired against 8 (load 4.3–4.8): BF16 1.15× as fast at 4096
  * keys (quartiles 1.08–1.22), 1.12× at 32768 (1.01–1.22); 32 keys against 16, 0.95 and 0.99 with quartiles
