@@ -103,7 +103,7 @@ public final class Catalog {
     /**
      * Issue 13's speed targets, decode 32 q / 8 kv heads × 128, causal, off-heap cache (ALiBi at 4096 positions, no
      * scheme at 32768, the shapes of the quick profile's rows), and prefill. Each is decided on calls alternating in
-     * the report's JVM ({@link Target.Paired}), where the kernel and what it is set against see the same phase of the
+     * one JVM ({@link Target.Paired}), where the kernel and what it is set against see the same phase of the
      * machine, with the same target read from the JMH rows beside it: f32 decode ÷ a read probe over as many bytes
      * (so bytes cancel), F16 and BF16 decode ÷ f32, prefill's FLOP/s ÷ the FMA peak's (each side's FLOPs per call as
      * its benchmark counts them), and two threads ÷ one.

@@ -33,6 +33,7 @@ import dev.posenc.rope.RotaryEmbedding;
 import dev.posenc.rope.Xpos;
 import dev.posenc.attention.AttentionWorkspace;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,8 +234,8 @@ public final class DeterminismWorkload {
     }
 
     /**
-     * Attention over KV caches of each precision, filled once: a decode step over a ring that has wrapped
-     * (sliding window, ALiBi at the stored positions, keys rotated on append; rows read in place, half precision
+     * Attention over KV caches of each precision, filled once: a decode step over a ring that has wrapped, on the
+     * heap and off-heap (sliding window, ALiBi at the stored positions, keys rotated on append; rows read in place, half precision
      * converted in registers), and a prefill over a linear cache (rows packed per tile).
      */
     private static void kvCache(KernelProvider k, Map<String, Case> out) {
@@ -261,6 +262,13 @@ public final class DeterminismWorkload {
             Tokens ringView = Tokens.of(ringOut, 1, heads, d);
             out.put("attention decode over a " + p + " ring",
                     new Case(ringOut, y -> k.attention().attend(decode, ringQuery, ring, ringView, workspace)));
+            KvCache offHeap = KvCache.offHeap(KvCacheSpec.of(40, kvHeads, d, p).asRing(), Arena.ofAuto());
+            offHeap.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d), rotation);
+            offHeap.append(Tokens.of(kk, 37 * kvHeads * d, 20, kvHeads, d), Tokens.of(v, 37 * kvHeads * d, 20, kvHeads, d), rotation);
+            float[] offHeapOut = new float[heads * d];
+            Tokens offHeapView = Tokens.of(offHeapOut, 1, heads, d);
+            out.put("attention decode over an off-heap " + p + " ring",
+                    new Case(offHeapOut, y -> k.attention().attend(decode, ringQuery, offHeap, offHeapView, workspace)));
             KvCache linear = KvCache.onHeap(KvCacheSpec.of(64, kvHeads, d, p));
             linear.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d));
             float[] linearOut = new float[37 * heads * d];

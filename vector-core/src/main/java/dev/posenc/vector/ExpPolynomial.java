@@ -19,8 +19,6 @@ final class ExpPolynomial {
     static final float LN2_LO = -2.12194440e-4f;
     /** Adding 1.5·2²³ rounds to an integer held in the low mantissa bits. */
     static final float ROUNDER = 0x1.8p23f;
-    /** {@code bits(ROUNDER) − 1}: subtracting it from {@code bits(x·log₂e + ROUNDER)} gives k + 1. */
-    static final int ROUNDER_BITS_MINUS_ONE = Float.floatToRawIntBits(ROUNDER) - 1;
     /**
      * {@code ROUNDER + 127}, which rounds as well: since the low 9 bits of {@code bits(ROUNDER)} are 0,
      * {@code bits(x·log₂e + BIASED_ROUNDER) << 23} is {@code (k + 127) << 23}, the bits of 2^k (k ≥ −126), in one

@@ -35,14 +35,19 @@ import java.util.Arrays;
  * (72 against 144 keys) a kv head's key row costs the same ≈50 ns in f32 and in BF16, ≈64 ns at 4096 keys in f32.
  * At 32768 keys (BF16, off-heap, paired against this order, load 3.6–6, each within the run-to-run spread of
  * about ±8%): one part's logits over 16 or 32 keys before the other part's, 1.09 and 1.08× in one run, 0.98× in a
- * repeat; over the whole tile's 72, 0.98×; 4 keys, 0.97×; values over 16 or 24 keys per pass, 1.01×.
+ * repeat; over the whole tile's 72, 0.98×; 4 keys, 0.97×; values over 16 or 24 keys per pass, 1.01×. Once the
+ * products read their rows through slices (since undone) and fold the logits in registers ({@link NarrowProducts}), values over 16
+ * keys per pass instead of 8 (half the loads and stores of the 16 output registers per key; the same fused
+ * multiply-adds in the same order, so the same bits), paired against 8 (load 4.3–4.8): BF16 1.15× as fast at 4096
+ * keys (quartiles 1.08–1.22), 1.12× at 32768 (1.01–1.22); 32 keys against 16, 0.95 and 0.99 with quartiles
+ * 0.50–2.08 and 0.82–1.20 at load 7–7.6 (undecided).
  */
 final class NarrowBlock {
     /** Kv heads walked together. */
     static final int KV_HEADS = 8;
     /** Keys whose logits, then values, are taken across the parts at a time. */
     private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
-    private static final int VALUE_KEYS = 8;
+    private static final int VALUE_KEYS = 16;
 
     private final Part[] parts = new Part[KV_HEADS];
     /**
@@ -206,8 +211,6 @@ final class NarrowBlock {
          * from {@code i·normsStride}.
          */
         private float[] keyNorms = new float[0];
-        /** The logits' register tile, stored for its fold ({@link NarrowProducts#scores}). */
-        private final float[] sums = new float[16 * Lanes.FLOAT.length()];
         private int tileRows;
         private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
@@ -331,7 +334,7 @@ final class NarrowBlock {
                 NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
                         call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), to - from, logits,
                         (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
-                        normsStride, sums);
+                        normsStride);
             }
         }
 

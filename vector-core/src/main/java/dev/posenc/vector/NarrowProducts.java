@@ -39,6 +39,24 @@ import jdk.incubator.vector.VectorSpecies;
  * load path has seen one array type, and the {@code float[]} of f32 rows and arrays beside the {@code short[]}
  * of half caches made it fall back to allocating copies (a forked {@code -Xbatch} JVM running every family,
  * AllocationContract: 3968 B per decode call).
+ *
+ * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
+ * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
+ * variants interleaved in one JVM, load 3–6): a kv head's key row took 4.6× the time of its 32 fused multiply-adds in
+ * registers; of that, the loads from the segment (bounds-checked) took 1.5×, the fold 1.2× (16 stores, 16 loads, 30
+ * two-vector permutes per 4 rows); the fold in registers ran at 0.80–0.82 of the time. Reading each row through its
+ * own slice of the segment, from offset 0, let C2 drop the per-load bounds checks (0.79–0.85 of the time, both
+ * changes 0.72), but the slices were not always scalar-replaced, so they are not used: with heap and off-heap
+ * segments through the same loads (AllocationContract's mixed families with an off-heap ring) an f32 decode call
+ * allocated 2880 B and an attention call over arrays 9600 B, and an off-heap slice merged with a heap cache's
+ * unsliced segment allocated a slice per row (JMH {@code -prof gc}, BF16 off-heap at 4096 keys: 1.6 MB per decode
+ * call). No gain: a long loop index (1.08–1.12), an int column offset widened to long (1.08), the fold's permutes
+ * indexed by an int vector (1.00) or as a butterfly of blends and one-vector rearranges (1.04), keys from a
+ * {@code float[]} instead of a segment (0.85–1.01). Whole decode steps (32 q / 8 kv heads × 128, ALiBi, off-heap)
+ * with the fold in registers and {@link NarrowBlock}'s 16 value keys per pass, against the code before both (and
+ * before the online softmax's vectorized rescale factors; bench's PairedCalls, median speed ratio and quartiles,
+ * 60–220 pairs, load 3.3–3.5): BF16 1.045× at 4096 keys (1.00–1.12), 1.054× at 32768 (1.04–1.07); F16 1.048× at 4096
+ * (1.02–1.09); f32 1.071× at 4096 (1.05–1.10), 1.080× at 32768 (1.07–1.11); none of them allocates.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -66,8 +84,7 @@ final class NarrowProducts {
      * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads), where entry e reads kv head
      * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further; unless {@code norms} is null
      * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
-     * norm in float (the logit guard's input, computed from the rows already loaded). {@code sums}: {@code 16·L}
-     * floats of scratch.
+     * norm in float (the logit guard's input, computed from the rows already loaded).
      *
      * <p>A pass's four key rows lie in four memory pages where they can: when a position's rows take less than a
      * page ({@code kStride} below {@value #PAGE} bytes: F16 and BF16 caches of 8 kv heads × 128), the keys of a run of
@@ -82,8 +99,7 @@ final class NarrowProducts {
      * nothing (0.90–1.00×).
      */
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
-                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride,
-                       float[] sums) {
+                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
         int spread = (int) Math.max(1, Math.min(SPREAD, PAGE / kStride));
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
@@ -101,13 +117,15 @@ final class NarrowProducts {
                     long shift = head * kHead;
                     boolean first = quad % quadsPerHead == 0;
                     int n0 = normsAt + head * normsStride + j + r;
+                    int totals = at + (j + r) * PANEL + 4 * quad;
                     int c = switch (precision) {
-                        case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, sums,
-                                first ? norms : null, n0, apart, count);
-                        case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, sums);
-                        case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, sums);
+                        case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
+                                apart * PANEL, count, first ? norms : null, n0, apart);
+                        case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
+                                apart * PANEL, count);
+                        case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
+                                apart * PANEL, count);
                     };
-                    fold(sums, count, s, at + (j + r) * PANEL + 4 * quad, apart * PANEL);
                     for (int key = 0; c < d && key < count; key++) {
                         long o = row + shift + key * step;
                         for (int e = 0; e < 4; e++) {
@@ -132,11 +150,11 @@ final class NarrowProducts {
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null (row i's at
-     * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns
-     * where the scalar tail starts.
+     * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators folded in registers and stored at
+     * {@code s[at + key·step + e]} for {@code key < count} ({@link #scores}); returns where the scalar tail starts.
      */
     private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
-                               float[] sums, float[] norms, int normsAt, int normsStep, int count) {
+                                 float[] s, int at, int step, int count, float[] norms, int normsAt, int normsStep) {
         boolean withNorms = norms != null;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
@@ -183,22 +201,6 @@ final class NarrowProducts {
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
             e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, 1 * L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        b0.intoArray(sums, 4 * L);
-        b1.intoArray(sums, 5 * L);
-        b2.intoArray(sums, 6 * L);
-        b3.intoArray(sums, 7 * L);
-        c0.intoArray(sums, 8 * L);
-        c1.intoArray(sums, 9 * L);
-        c2.intoArray(sums, 10 * L);
-        c3.intoArray(sums, 11 * L);
-        e0.intoArray(sums, 12 * L);
-        e1.intoArray(sums, 13 * L);
-        e2.intoArray(sums, 14 * L);
-        e3.intoArray(sums, 15 * L);
         if (withNorms) {
             // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
             FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
@@ -215,16 +217,46 @@ final class NarrowProducts {
                 }
             }
         }
+        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
+        // holds that dot product's total.
+        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
+        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
+        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
+        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
+        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
+        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
+        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
+        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
+        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
+        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
+        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
+        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        if (L == 4) {
+            for (int key = 0; key < count; key++) {
+                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+            }
+            return c;
+        }
+        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
+        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
+        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
+        int perVector = L / 4;
+        for (int key = 0; key < count; key++) {
+            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
+            int i = key % perVector;
+            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
+            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+        }
         return c;
     }
 
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
-     * scalar tail starts.
+     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
+     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
      */
     private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                               float[] sums) {
+                                 float[] s, int at, int step, int count) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -273,32 +305,46 @@ final class NarrowProducts {
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
             e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, 1 * L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        b0.intoArray(sums, 4 * L);
-        b1.intoArray(sums, 5 * L);
-        b2.intoArray(sums, 6 * L);
-        b3.intoArray(sums, 7 * L);
-        c0.intoArray(sums, 8 * L);
-        c1.intoArray(sums, 9 * L);
-        c2.intoArray(sums, 10 * L);
-        c3.intoArray(sums, 11 * L);
-        e0.intoArray(sums, 12 * L);
-        e1.intoArray(sums, 13 * L);
-        e2.intoArray(sums, 14 * L);
-        e3.intoArray(sums, 15 * L);
+        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
+        // holds that dot product's total.
+        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
+        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
+        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
+        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
+        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
+        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
+        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
+        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
+        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
+        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
+        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
+        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        if (L == 4) {
+            for (int key = 0; key < count; key++) {
+                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+            }
+            return c;
+        }
+        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
+        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
+        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
+        int perVector = L / 4;
+        for (int key = 0; key < count; key++) {
+            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
+            int i = key % perVector;
+            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
+            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+        }
         return c;
     }
 
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators stored in {@code sums} for {@link #fold}; returns where the
-     * scalar tail starts.
+     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
+     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
      */
     private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                               float[] sums) {
+                                 float[] s, int at, int step, int count) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -335,46 +381,6 @@ final class NarrowProducts {
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
             e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
         }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, 1 * L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        b0.intoArray(sums, 4 * L);
-        b1.intoArray(sums, 5 * L);
-        b2.intoArray(sums, 6 * L);
-        b3.intoArray(sums, 7 * L);
-        c0.intoArray(sums, 8 * L);
-        c1.intoArray(sums, 9 * L);
-        c2.intoArray(sums, 10 * L);
-        c3.intoArray(sums, 11 * L);
-        e0.intoArray(sums, 12 * L);
-        e1.intoArray(sums, 13 * L);
-        e2.intoArray(sums, 14 * L);
-        e3.intoArray(sums, 15 * L);
-        return c;
-    }
-
-    /**
-     * Folds the sixteen lanewise sums a register tile left in {@code sums} (entry e with key i at
-     * {@code (4·i + e)·L}) to their totals, stored at {@code s[at + key·step + e]} for {@code key < count}.
-     */
-    private static void fold(float[] sums, int count, float[] s, int at, int step) {
-        FloatVector a0 = FloatVector.fromArray(F, sums, 0);
-        FloatVector a1 = FloatVector.fromArray(F, sums, 1 * L);
-        FloatVector a2 = FloatVector.fromArray(F, sums, 2 * L);
-        FloatVector a3 = FloatVector.fromArray(F, sums, 3 * L);
-        FloatVector b0 = FloatVector.fromArray(F, sums, 4 * L);
-        FloatVector b1 = FloatVector.fromArray(F, sums, 5 * L);
-        FloatVector b2 = FloatVector.fromArray(F, sums, 6 * L);
-        FloatVector b3 = FloatVector.fromArray(F, sums, 7 * L);
-        FloatVector c0 = FloatVector.fromArray(F, sums, 8 * L);
-        FloatVector c1 = FloatVector.fromArray(F, sums, 9 * L);
-        FloatVector c2 = FloatVector.fromArray(F, sums, 10 * L);
-        FloatVector c3 = FloatVector.fromArray(F, sums, 11 * L);
-        FloatVector e0 = FloatVector.fromArray(F, sums, 12 * L);
-        FloatVector e1 = FloatVector.fromArray(F, sums, 13 * L);
-        FloatVector e2 = FloatVector.fromArray(F, sums, 14 * L);
-        FloatVector e3 = FloatVector.fromArray(F, sums, 15 * L);
         // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
         // holds that dot product's total.
         FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
@@ -393,7 +399,7 @@ final class NarrowProducts {
             for (int key = 0; key < count; key++) {
                 (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
             }
-            return;
+            return c;
         }
         FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
         FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
@@ -405,6 +411,7 @@ final class NarrowProducts {
             FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
             totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
         }
+        return c;
     }
 
     private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,

@@ -32,6 +32,9 @@ final class OnlineSoftmax {
     private final float[] alpha = new float[WIDTH];
     /** Per entry, the factor {@link #merge} asks the other run's output accumulator to be multiplied by. */
     private final float[] beta = new float[WIDTH];
+    /** Per entry: {@code m_old − m_new} (0 where the maximum did not grow), and {@code exp} of it in double. */
+    private final double[] growth = new double[WIDTH];
+    private final double[] rescaled = new double[WIDTH];
     /** Per entry: what this tile's exponentials subtract (the new maximum, 0 while it is −∞), their sum. */
     private final float[] shift = new float[WIDTH];
     private final float[] tileSum = new float[WIDTH];
@@ -118,7 +121,7 @@ final class OnlineSoftmax {
     /**
      * The tile of {@code keys} logits of {@code vectors} vectors of entries in {@code s} (lane-major,
      * {@code rows} rows per panel): new maxima {@code m_new}, rescale factors {@code α = exp(m_old − m_new)}
-     * (1 where the maximum did not grow, else {@link Math#exp}: once per lane and growth), weights
+     * (1 where the maximum did not grow, {@link TileExp#rescales}: as {@link Math#exp}, vectorized), weights
      * {@code p = exp(S − m_new)} written over the logits ({@link TileExp}), sums {@code l = α·l + Σ p} (compensated, {@link CompensatedSums}). A
      * lane that has seen only −∞ shifts by 0 instead of its maximum, so its weights are 0, not NaN;
      * a NaN or +∞ maximum marks the lane's output NaN ({@link #output}).
@@ -140,8 +143,9 @@ final class OnlineSoftmax {
             float grown = shift[e];
             max[e] = grown;
             shift[e] = grown == NEGATIVE_INFINITY ? 0f : grown;
-            alpha[e] = old == grown ? 1f : (float) Math.exp(old - shift[e]);
+            growth[e] = old == grown ? 0f : old - shift[e];
         }
+        TileExp.rescales(growth, vectors * L, rescaled, alpha);
         for (int lane = 0; lane < vectors * L; lane += L) {
             int seen = seen(panelKeys, lane, keys);
             int at = TileProducts.at(lane, rows);
@@ -158,13 +162,30 @@ final class OnlineSoftmax {
         return panelKeys == null ? keys : Math.min(keys, panelKeys[lane / TileProducts.PANEL]);
     }
 
-    /** {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes. */
+    /**
+     * {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes, in four running maxima (one
+     * chain of dependent maxima waited on each one's latency): a maximum is the same whatever the order, NaN if any
+     * term is, +0 above −0. The benchmark's prefill ran 1.015× (ALiBi) and 1.033× (T5) as fast as with one chain
+     * (paired in one JVM, quartiles 0.970–1.057 and 0.971–1.080, 80 pairs each at load 3).
+     */
     private void growMaximum(float[] s, int rows, int lane, int keys) {
-        FloatVector m = FloatVector.fromArray(F, max, lane);
-        for (int j = 0, at = TileProducts.at(lane, rows); j < keys; j++, at += TileProducts.PANEL) {
-            m = m.max(FloatVector.fromArray(F, s, at));
+        int step = TileProducts.PANEL;
+        FloatVector m0 = FloatVector.fromArray(F, max, lane);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
+        int j = 0;
+        int at = TileProducts.at(lane, rows);
+        for (; j + 4 <= keys; j += 4, at += 4 * step) {
+            m0 = m0.max(FloatVector.fromArray(F, s, at));
+            m1 = m1.max(FloatVector.fromArray(F, s, at + step));
+            m2 = m2.max(FloatVector.fromArray(F, s, at + 2 * step));
+            m3 = m3.max(FloatVector.fromArray(F, s, at + 3 * step));
         }
-        m.intoArray(shift, lane);
+        for (; j < keys; j++, at += step) {
+            m0 = m0.max(FloatVector.fromArray(F, s, at));
+        }
+        m0.max(m1).max(m2.max(m3)).intoArray(shift, lane);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.posenc.bench.paired;
 
 import java.io.File;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -52,6 +54,7 @@ public final class PairedCalls {
     static final int ALLOCATION_WAIT = 8;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private PairedCalls() {}
 
@@ -66,6 +69,8 @@ public final class PairedCalls {
         int repeat = 1;
         /** Bytes this thread allocated per call in the last timing. */
         double allocated;
+        /** The share of the last timing's wall time that this thread spent on a CPU. */
+        double onCpu;
 
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
             String[] parts = spec.split(":", 2);
@@ -113,14 +118,19 @@ public final class PairedCalls {
             return benchmark.getClass();
         }
 
-        /** {@link #repeat} calls in a row, in nanoseconds per call (and the bytes they allocated, outside the time). */
+        /**
+         * {@link #repeat} calls in a row, in nanoseconds per call (and the bytes they allocated and their share of time
+         * on a CPU, outside the time).
+         */
         long time() throws ReflectiveOperationException {
             long before = THREADS.getCurrentThreadAllocatedBytes();
+            long cpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 method.invoke(benchmark, states);
             }
             long nanos = System.nanoTime() - start;
+            onCpu = (double) (THREADS.getCurrentThreadCpuTime() - cpu) / Math.max(nanos, 1);
             allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - before) / repeat;
             calls += repeat;
             return nanos / repeat;
@@ -156,30 +166,47 @@ public final class PairedCalls {
 
     /**
      * Times at least {@code pairs} pairs, for at least {@code minNanos}, after at least {@code warm} unrecorded ones
-     * lasting at least {@code minNanos} too and until both sides' calls have been allocation-free ({@link
-     * #ALLOCATION_FREE}) for {@link #FREE_PAIRS} pairs in a row, or {@link #ALLOCATION_WAIT} × {@code minNanos} more
-     * have passed, A first in even pairs and B first in odd ones. A fixed warm-up of 1.5 s was too short for a decode
-     * step at 4096 positions (about 1.2 s of it in the first, interpreted call): paired with itself, one copy ran 1.35×
-     * as fast as the other; warmed until allocation-free (2.4 s), 0.97. After each warm-up pair the shorter call is
-     * set to repeat as often as makes it last about as long as the longer one, up to {@link #BALANCE_NANOS} ({@link
-     * #balance}): a probe call of microseconds beside a prefill of 100 ms then gets enough calls to be compiled (paired
-     * once a pair, the FMA probe stayed interpreted and boxed its vectors: 200× slower), and its timings cover more
-     * than a few microseconds of the machine's phase.
+     * lasting at least {@code minNanos} too and until {@link #FREE_PAIRS} pairs in a row have been settled (both sides'
+     * calls allocation-free, {@link #ALLOCATION_FREE}, and the JIT idle), or {@link #ALLOCATION_WAIT} × {@code minNanos}
+     * more have passed, A first in even pairs and B first in odd ones.
+     *
+     * <p>A fixed warm-up of 1.5 s was too short for a decode step at 4096 positions (about 1.2 s of it in the first,
+     * interpreted call): paired with itself, one copy ran 1.35× as fast as the other; warmed until allocation-free
+     * (2.4 s), 0.97. Allocation-free was not always enough at load 4–6: the FMA probe beside prefill then took 55–80 µs
+     * per call in half the measured pairs of a pairing, against 3–4 µs compiled, with the JIT busy for 0.7 s meanwhile:
+     * hence the idle JIT too. After each warm-up pair the shorter call is set to repeat as often as makes it last about
+     * as long as the longer one, up to {@link #BALANCE_NANOS}, by each side's fastest call so far (one pair descheduled
+     * for 20 ms no longer makes every later pair last 20 ms): a probe call of microseconds beside a prefill of 100 ms
+     * then gets enough calls to be compiled (paired once a pair, the FMA probe stayed interpreted and boxed its vectors:
+     * 200× slower), and its timings cover more than a few microseconds of the machine's phase. The times come with the
+     * {@link PairedTimes.Conditions} of the measured pairs.
      */
     static PairedTimes run(Side a, Side b, int warm, int pairs, long minNanos) throws ReflectiveOperationException {
         long start = System.nanoTime();
-        int free = 0;
-        for (int i = 0; warming(i, warm, System.nanoTime() - start, minNanos, free); i++) {
-            balance(a, a.time(), b, b.time());
-            free = a.allocated < ALLOCATION_FREE && b.allocated < ALLOCATION_FREE ? free + 1 : 0;
+        int settled = 0;
+        long fastestA = Long.MAX_VALUE;
+        long fastestB = Long.MAX_VALUE;
+        for (int i = 0; warming(i, warm, System.nanoTime() - start, minNanos, settled); i++) {
+            long compiling = JIT.getTotalCompilationTime();
+            fastestA = Math.min(fastestA, a.time());
+            fastestB = Math.min(fastestB, b.time());
+            balance(a, fastestA, b, fastestB);
+            settled = settled(settled, a.allocated < ALLOCATION_FREE && b.allocated < ALLOCATION_FREE,
+                    JIT.getTotalCompilationTime() == compiling);
         }
         long[][] t = new long[2][pairs];
+        double[][] onCpu = new double[2][pairs];
+        double[][] bytes = new double[2][pairs];
+        long compiling = JIT.getTotalCompilationTime();
         start = System.nanoTime();
         int i = 0;
         for (; i < pairs || System.nanoTime() - start < minNanos; i++) {
             if (i == t[0].length) {
-                t[0] = Arrays.copyOf(t[0], 2 * i);
-                t[1] = Arrays.copyOf(t[1], 2 * i);
+                for (int side = 0; side < 2; side++) {
+                    t[side] = Arrays.copyOf(t[side], 2 * i);
+                    onCpu[side] = Arrays.copyOf(onCpu[side], 2 * i);
+                    bytes[side] = Arrays.copyOf(bytes[side], 2 * i);
+                }
             }
             if (i % 2 == 0) {
                 t[0][i] = a.time();
@@ -188,16 +215,33 @@ public final class PairedCalls {
                 t[1][i] = b.time();
                 t[0][i] = a.time();
             }
+            onCpu[0][i] = a.onCpu;
+            onCpu[1][i] = b.onCpu;
+            bytes[0][i] = a.allocated;
+            bytes[1][i] = b.allocated;
         }
-        return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i));
+        PairedTimes.Conditions conditions = new PairedTimes.Conditions(median(onCpu[0], i), median(onCpu[1], i),
+                median(bytes[0], i), median(bytes[1], i), JIT.getTotalCompilationTime() - compiling);
+        return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i)).in(conditions);
+    }
+
+    /** Settled pairs in a row after {@code before} and one more, whose sides were both allocation-free or not. */
+    static int settled(int before, boolean allocationFree, boolean jitIdle) {
+        return allocationFree && jitIdle ? before + 1 : 0;
+    }
+
+    private static double median(double[] values, int n) {
+        double[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
+        return sorted[n / 2];
     }
 
     /**
      * Whether the warm-up goes on after {@code done} of at least {@code warm} pairs, {@code elapsed} of at least
-     * {@code minNanos}, the last {@code free} pairs allocation-free on both sides.
+     * {@code minNanos}, the last {@code settled} pairs allocation-free on both sides with the JIT idle.
      */
-    static boolean warming(int done, int warm, long elapsed, long minNanos, int free) {
-        return done < warm || elapsed < minNanos || free < FREE_PAIRS && elapsed < (1 + ALLOCATION_WAIT) * minNanos;
+    static boolean warming(int done, int warm, long elapsed, long minNanos, int settled) {
+        return done < warm || elapsed < minNanos || settled < FREE_PAIRS && elapsed < (1 + ALLOCATION_WAIT) * minNanos;
     }
 
     /**

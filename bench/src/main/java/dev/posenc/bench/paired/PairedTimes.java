@@ -2,19 +2,52 @@ package dev.posenc.bench.paired;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The times of alternating pairs of calls, A's and B's in nanoseconds, the work each side's call does
  * ({@code workA}, {@code workB} of {@code counter}: {@code calls}, one each, unless the sides do different
  * work, e.g. {@code flops}), and B's speed over A's per pair, {@code (workB / tB) ÷ (workA / tA)}: its median and
  * quartiles (the {@code n/4}-th and {@code 3n/4}-th of the sorted ratios) are what {@link PairedCalls} prints
- * and what the report's paired guards and targets decide on.
+ * and what the report's paired guards and targets decide on; {@code conditions}, what else went on meanwhile.
  */
-public record PairedTimes(long[] a, long[] b, String counter, double workA, double workB) {
+public record PairedTimes(long[] a, long[] b, String counter, double workA, double workB, Conditions conditions) {
     /** The counter of sides compared call for call. */
     public static final String CALLS = "calls";
 
+    /**
+     * What went on while the pairs were measured, each side's median over its timings: the share of its wall time
+     * that the timing thread spent on a CPU ({@code NaN}: not measured), and the bytes it allocated per call; and the
+     * milliseconds the JIT compiled. A side off its CPU for a tenth of its time shared the CPU with other work, so its
+     * time is not all its own (or it waited for a second thread of its own: two-thread sides do by design). A side
+     * that allocates a kilobyte per call is not yet compiled: a Vector API call that enters interpreted boxes its
+     * vectors. Code compiled meanwhile may have changed under a side.
+     */
+    public record Conditions(double onCpuA, double onCpuB, double bytesA, double bytesB, long compileMillis) {
+        /** Not measured (times made up, e.g. by a test). */
+        public static final Conditions UNKNOWN = new Conditions(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+        /** Below this share of its wall time on a CPU, a side counts as having shared its CPU. */
+        public static final double ON_CPU = 0.9;
+
+        /**
+         * E.g. {@code on a CPU: A 99%, B 97% of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what it suggests
+         * when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}), or empty when not measured.
+         */
+        public String describe() {
+            if (Double.isNaN(onCpuA)) {
+                return "";
+            }
+            boolean shared = onCpuA < ON_CPU || onCpuB < ON_CPU;
+            boolean allocated = bytesA >= PairedCalls.ALLOCATION_FREE || bytesB >= PairedCalls.ALLOCATION_FREE;
+            return String.format(Locale.ROOT, "on a CPU: A %.0f%%, B %.0f%% of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
+                    100 * onCpuA, 100 * onCpuB, bytesA, bytesB, compileMillis,
+                    shared ? " (a side shared its CPU or waited for its second thread)" : "",
+                    allocated ? " (a side allocated: not compiled yet?)" : "");
+        }
+    }
+
     public PairedTimes {
+        Objects.requireNonNull(conditions);
         if (a.length != b.length || a.length == 0) {
             throw new IllegalArgumentException("need as many A times as B times, at least one, was " + a.length + " and " + b.length);
         }
@@ -25,14 +58,19 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         b = b.clone();
     }
 
-    /** Calls compared call for call. */
+    /** Calls compared call for call, conditions unknown. */
     public PairedTimes(long[] a, long[] b) {
-        this(a, b, CALLS, 1, 1);
+        this(a, b, CALLS, 1, 1, Conditions.UNKNOWN);
     }
 
     /** The same times, each side's call doing {@code workA} and {@code workB} of {@code counter}. */
     public PairedTimes per(String counter, double workA, double workB) {
-        return new PairedTimes(a, b, counter, workA, workB);
+        return new PairedTimes(a, b, counter, workA, workB, conditions);
+    }
+
+    /** The same times, measured in {@code conditions}. */
+    public PairedTimes in(Conditions conditions) {
+        return new PairedTimes(a, b, counter, workA, workB, conditions);
     }
 
     /** B's speed ÷ A's, pair by pair, sorted. */
@@ -78,15 +116,23 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
                 : String.format(Locale.ROOT, "%s/s (A %.3g, B %.3g %s per call)", counter, workA, workB, counter);
     }
 
-    /** E.g. {@code speed over 30 alternating pairs in one JVM: median 1.01, quartiles 0.98–1.05}. */
+    /** E.g. {@code speed over 30 alternating pairs in one JVM: median 1.01, quartiles 0.98–1.05}, and the conditions. */
     public String describe() {
         return String.format(Locale.ROOT, "%s over %d alternating pairs in one JVM: median %.2f, quartiles %.2f–%.2f", measure(),
-                pairs(), medianSpeed(), lowerQuartile(), upperQuartile());
+                pairs(), medianSpeed(), lowerQuartile(), upperQuartile()) + conditionsAfter("; ");
     }
 
-    /** The summary line: each side's median and fastest call, and B's speed over A's, paired: median and quartiles. */
+    /**
+     * The summary line: each side's median and fastest call, B's speed over A's, paired: median and quartiles, and
+     * the conditions.
+     */
     public String summary() {
         return times("A", "B") + String.format(Locale.ROOT, "; B's %s ÷ A's, paired: median %.3f, quartiles %.3f–%.3f, %d pairs",
-                measure(), medianSpeed(), lowerQuartile(), upperQuartile(), pairs());
+                measure(), medianSpeed(), lowerQuartile(), upperQuartile(), pairs()) + conditionsAfter("; ");
+    }
+
+    private String conditionsAfter(String separator) {
+        String c = conditions.describe();
+        return c.isEmpty() ? "" : separator + c;
     }
 }

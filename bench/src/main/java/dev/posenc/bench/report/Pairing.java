@@ -3,7 +3,7 @@ package dev.posenc.bench.report;
 import java.util.Optional;
 
 /**
- * Two calls of this build to time in alternating pairs in the report's JVM ({@link dev.posenc.bench.paired.PairedCalls}):
+ * Two calls of this build to time in alternating pairs in one JVM ({@link dev.posenc.bench.paired.PairedGroup}):
  * each {@code Benchmark.method[:field=value,...]}, the denominator as side A, the numerator as B, timed when the report
  * runs catalogue entry {@code kernel}. With a {@code counter} ({@code flops}), each side's speed is its work per call
  * as its benchmark counts it ÷ its time, so that calls doing different work compare as rates; without one, calls

@@ -6,7 +6,7 @@ import dev.posenc.bench.Implementation;
 import dev.posenc.bench.PeakBenchmark;
 import dev.posenc.bench.SpecialFunctionBenchmark;
 import dev.posenc.bench.jlama.JlamaProbe;
-import dev.posenc.bench.paired.PairedCalls;
+import dev.posenc.bench.paired.PairedGroup;
 import dev.posenc.bench.paired.PairedTimes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +37,9 @@ import org.openjdk.jmh.runner.RunnerException;
  * (reference, plain Java, vector, and the peer where it has the kernel), printing each family's rows as
  * soon as they are measured; then the probes each row's ceilings need (the FMA peak, a memory probe with
  * the row's pattern and working set, a special-function probe over its size, each on the row's threads);
- * then the rows set against their ceilings, the guards (timing the calls of paired guards alternately in
- * this JVM), the targets, and {@code jmh.json}, {@code report.md}, {@code machine.md}, {@code chart.png}
- * and {@code bandwidth.png} in one folder.
+ * then the calls of paired guards and targets timed alternately (in a fresh JVM per group of pairings that
+ * share a call), the rows set against their ceilings, the guards, the targets, and {@code jmh.json},
+ * {@code report.md}, {@code machine.md}, {@code chart.png} and {@code bandwidth.png} in one folder.
  */
 public final class PerformanceReport {
     static final String JSON = "jmh.json";
@@ -171,24 +171,25 @@ public final class PerformanceReport {
 
     /**
      * Times the calls of each {@link Guard.Paired} guard and {@link Target.Paired} target whose kernel family is
-     * selected, in this JVM, each pairing once: each side in its own class loader over this build's class path,
-     * denominator as A, numerator as B.
+     * selected, each pairing once: denominator as A, numerator as B, each side in its own class loader over this
+     * build's class path, in a fresh JVM per group of pairings that share a side ({@link PairedGroup}), so that
+     * nothing this JVM ran before (JMH, other pairings) shapes their figures.
      */
     private Map<Pairing, PairedTimes> pairs(List<Guard> guards, List<Target> targets, List<KernelEntry> entries, Profile profile)
             throws Exception {
-        Set<Pairing> calls = new LinkedHashSet<>();
-        guards.stream().filter(g -> g instanceof Guard.Paired).forEach(g -> calls.add(((Guard.Paired) g).calls()));
-        targets.stream().filter(t -> t instanceof Target.Paired).forEach(t -> calls.add(((Target.Paired) t).calls()));
+        List<Pairing> paired = new ArrayList<>();
+        guards.forEach(g -> { if (g instanceof Guard.Paired p) paired.add(p.calls()); });
+        targets.forEach(t -> { if (t instanceof Target.Paired p) paired.add(p.calls()); });
+        Map<PairedGroup.Pair, Pairing> calls = new LinkedHashMap<>();
+        paired.stream().filter(p -> entries.stream().anyMatch(e -> e.name().equals(p.kernel())))
+                .forEach(p -> calls.putIfAbsent(new PairedGroup.Pair(p.denominator(), p.numerator(), p.counter()), p));
         Map<Pairing, PairedTimes> pairs = new LinkedHashMap<>();
         String classPath = System.getProperty("java.class.path");
-        for (Pairing p : calls) {
-            if (entries.stream().anyMatch(e -> e.name().equals(p.kernel()))) {
-                out.println("\npaired calls " + p + ": " + profile.pairs().describe());
-                PairedTimes t = PairedCalls.time(classPath, p.denominator(), classPath, p.numerator(), profile.pairs().warm(),
-                        profile.pairs().pairs(), profile.pairs().minSeconds(), p.counter());
-                out.println(t.summary());
-                pairs.put(p, t);
-            }
+        for (List<PairedGroup.Pair> group : PairedGroup.groups(List.copyOf(calls.keySet()))) {
+            out.println("\npaired calls, " + group.size() + (group.size() == 1 ? " pairing: " : " pairings sharing a side: ")
+                    + profile.pairs().describe());
+            PairedGroup.time(classPath, group, profile.pairs().warm(), profile.pairs().pairs(), profile.pairs().minSeconds(), out)
+                    .forEach((pair, times) -> pairs.put(calls.get(pair), times));
         }
         return pairs;
     }

@@ -10,9 +10,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * each warmed until its calls stop allocating (see {@code KernelBenchmark#warmUntilAllocationFree}: C2's
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
  * reference, which no headline depends on, in one fork; each probe in one fork of shorter iterations, and
- * the bandwidth curve in one; a paired guard's or target's two calls in 5 pairs of warm-up and 20 measured, each phase
- * at least 0.5 s (the warm-up also until both calls are allocation-free; a prefill pair takes about 0.2 s, and the
- * guards and targets time thirteen pairings). A fork
+ * the bandwidth curve in one; the paired guards' and targets' calls in a fresh JVM per group of pairings that share a
+ * side (five groups for thirteen pairings), each side set up once, each pairing in 5 pairs of warm-up and 20 measured,
+ * each phase at least 0.5 s (the warm-up also until both calls are allocation-free with the JIT idle; a prefill pair
+ * takes about 0.2 s). A fork
  * costs about a second before it measures anything, so the quick profile also runs fewer rows
  * ({@code KernelEntry#quick}). The full profile runs every row with longer iterations, every side in two
  * forks but the reference, and paired guards and targets in 20 + 60 pairs (each phase at least 1.5 s).
@@ -37,11 +38,14 @@ public enum Profile {
         }
     }
 
-    /** Unrecorded and recorded pairs of a paired guard's or target's calls, each phase at least {@code minSeconds}. */
+    /**
+     * Unrecorded and recorded pairs of a paired guard's or target's calls, each phase at least {@code minSeconds}, in a
+     * fresh JVM per group of pairings that share a side ({@link dev.posenc.bench.paired.PairedGroup}).
+     */
     record Pairs(int warm, int pairs, double minSeconds) {
         String describe() {
             return "at least " + warm + " pairs of warm-up and " + pairs + " measured, each phase at least " + minSeconds
-                    + " s, alternating which call runs first";
+                    + " s, alternating which call runs first, in a fresh JVM per group of pairings that share a side";
         }
     }
 

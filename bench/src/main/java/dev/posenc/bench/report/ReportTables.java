@@ -11,9 +11,11 @@ import java.util.OptionalDouble;
 final class ReportTables {
     private static final String NONE = "—";
     private static final String TARGET_NOTES = """
-            Each target is decided on paired calls: the kernel's call and the call it is set against alternate in the
-            report's JVM, so both see the same phase of a shared machine (here a JVM switches for seconds between
-            phases about 1.35× apart, which JMH rows from separate JVMs cannot tell from the code). The ratio is each
+            Each target is decided on paired calls: the kernel's call and the call it is set against alternate in one
+            JVM (a fresh one per group of pairings that share a call), so both see the same phase of a shared machine
+            (here a JVM switches for seconds between phases about 1.35× apart, which JMH rows from separate JVMs cannot
+            tell from the code); each pairing also says what share of its time each call's thread spent on a CPU, what
+            it allocated per call and how long the JIT compiled meanwhile. The ratio is each
             pair's speed ratio (decode ÷ a read of as many bytes, half precision ÷ f32, two threads ÷ one), or its
             ratio of rates where the calls do different work (prefill's FLOP/s ÷ the FMA peak's, each side's FLOPs per
             call as its benchmark counts them); MET when the lower quartile of those ratios reaches the target,

@@ -181,9 +181,9 @@ public sealed interface Target {
 
     /**
      * Target {@code rows} decided on paired calls: {@code calls}' numerator ÷ denominator, speed per call or rate of
-     * its counter, timed alternately in the report's JVM where both see the same phase of a shared machine, must
-     * reach {@code rows}' minimum: MET, MISSED or INCONCLUSIVE on the quartiles of the paired ratios ({@code
-     * ABOVE_HARDWARE} when not met and {@code rows} shows the machine cannot allow it). {@code rows}' own verdict on
+     * its counter, timed alternately in one JVM ({@link dev.posenc.bench.paired.PairedGroup}) where both see the same
+     * phase of a shared machine, must reach {@code rows}' minimum: MET, MISSED or INCONCLUSIVE on the quartiles of
+     * the paired ratios ({@code ABOVE_HARDWARE} when not met and {@code rows} shows the machine cannot allow it). {@code rows}' own verdict on
      * the JMH rows (separate JVMs, often in different phases) is given beside it for context. {@code against} says
      * what the numerator is set against, e.g. {@code a read of as many bytes}.
      */

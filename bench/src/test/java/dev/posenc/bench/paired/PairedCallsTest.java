@@ -41,7 +41,8 @@ class PairedCallsTest {
              PairedCalls.Side kernel = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:rows=2,cols=40")) {
             assertEquals(3, PairedCalls.run(probe, kernel, 1, 3, 0).pairs());
             // Short calls: at least the given time, so many more pairs than asked.
-            assertTrue(PairedCalls.run(probe, kernel, 1, 3, 50_000_000).pairs() > 3);
+            PairedTimes longer = PairedCalls.run(probe, kernel, 1, 3, 50_000_000);
+            assertTrue(longer.pairs() > 3, longer.summary());
         }
         assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new PairedTimes(new long[2], new long[3]));
@@ -106,5 +107,31 @@ class PairedCallsTest {
             a.time();
             assertTrue(a.allocated >= PairedCalls.ALLOCATION_FREE, a.allocated + " B/call");
         }
+    }
+
+    @Test
+    void eachPairingSaysWhatItsSidesRanBeside() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        String spec = "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40";
+        try (PairedCalls.Side a = new PairedCalls.Side(classPath, spec); PairedCalls.Side b = new PairedCalls.Side(classPath, spec)) {
+            PairedTimes.Conditions c = PairedCalls.run(a, b, 0, 3, 0).conditions();
+            assertTrue(c.onCpuA() > 0 && c.onCpuB() > 0, c.toString());
+            assertTrue(c.bytesA() >= 0 && c.bytesB() >= 0 && c.compileMillis() >= 0, c.toString());
+        }
+        // What the conditions suggest: a side off its CPU shared it; a side that allocates a kilobyte per call is not compiled.
+        assertTrue(new PairedTimes.Conditions(0.5, 1, 0, 0, 0).describe().contains("a side shared its CPU"));
+        assertTrue(new PairedTimes.Conditions(1, 1, 0, PairedCalls.ALLOCATION_FREE, 0).describe().contains("a side allocated"));
+        assertEquals("on a CPU: A 100%, B 95% of the time; allocated A 0, B 16 B/call; JIT 3 ms",
+                new PairedTimes.Conditions(1, 0.95, 0, 16, 3).describe());
+        assertEquals("", PairedTimes.Conditions.UNKNOWN.describe(), "made-up times say nothing of their conditions");
+        String made = new PairedTimes(new long[] {1}, new long[] {1}).describe();
+        assertTrue(made.endsWith("quartiles 1.00–1.00"), made);
+    }
+
+    @Test
+    void aWarmUpPairSettlesOnlyAllocationFreeWithTheJitIdle() {
+        assertEquals(3, PairedCalls.settled(2, true, true));
+        assertEquals(0, PairedCalls.settled(2, true, false), "the JIT compiled during the pair: code may still change");
+        assertEquals(0, PairedCalls.settled(2, false, true), "a side still boxes its vectors");
     }
 }
