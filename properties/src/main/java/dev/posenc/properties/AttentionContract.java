@@ -303,16 +303,40 @@ public abstract class AttentionContract {
      * the blocks into other groups) gives the same bits.
      */
     @Test
-    public void longPrefillsAgreeWithTheOracleWhateverTheWorkers() throws Exception {
+    public void longPrefillsAgreeWithTheOracleWhateverTheWorkers() {
         Gen<AttentionCase.Shape> shapes = integers().between(1, 2).zip(integers().between(1, 2), integers().between(1, 16),
                 integers().between(257, 600), integers().between(0, 200),
                 (kv, group, d, queries, extra) -> new AttentionCase.Shape(kv, group, d, d, queries, queries + extra));
+        agreeWithTheOracleWhateverTheWorkers(12, shapes, AttentionCase.maskings(), AttentionCase.data(FloatKind.NORMAL));
+    }
+
+    /**
+     * Decode steps (1 to 4 query rows of up to 4 heads per kv head, 1 to 10 kv heads) over 100 to 700 keys with key
+     * tiles of 1 to 12 keys, so that a kernel reading the keys in chunks (the vector kernel's, chunks of at least 14
+     * tiles) cuts them into 2 to 8, with every masking (windows up to the keys, which leave some rows nothing in a
+     * chunk) and every scheme: agree with the oracle, and a call shared by 1 to 3 workers gives the same bits.
+     */
+    @Test
+    public void longDecodesAgreeWithTheOracleWhateverTheWorkers() {
+        Gen<AttentionCase.Shape> shapes = integers().between(1, 10).zip(integers().between(1, 4), integers().between(1, 40),
+                integers().between(1, 4), integers().between(100, 700),
+                (kv, group, d, queries, keys) -> new AttentionCase.Shape(kv, group, d, d, queries, keys));
+        Gen<AttentionCase.Masking> maskings = AttentionCase.maskings().zip(integers().between(-1, 700),
+                (m, w) -> new AttentionCase.Masking(m.causal(), m.window() < 0 ? m.window() : w, m.dense(),
+                        m.explicitPositions(), m.seed()));
+        Gen<AttentionCase.Data> data = AttentionCase.data(FloatKind.NORMAL).zip(integers().between(1, 12),
+                (d, tile) -> new AttentionCase.Data(d.q(), d.k(), d.v(), d.offset(), tile));
+        agreeWithTheOracleWhateverTheWorkers(16, shapes, maskings, data);
+    }
+
+    /** {@code examples} cases of every scheme: agree with the oracle, and a call shared by 1 to 3 workers gives the same bits. */
+    private void agreeWithTheOracleWhateverTheWorkers(int examples, Gen<AttentionCase.Shape> shapes,
+                                                      Gen<AttentionCase.Masking> maskings, Gen<AttentionCase.Data> data) {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            qt(12).forAll(shapes, AttentionCase.maskings(), AttentionCase.schemes(AttentionCase.SchemeKind.values()),
-                    AttentionCase.data(FloatKind.NORMAL))
-                    .checkAssert((shape, masking, scheme, data) -> {
-                        AttentionCase c = new AttentionCase(shape, masking, scheme, data);
+            qt(examples).forAll(shapes, maskings, AttentionCase.schemes(AttentionCase.SchemeKind.values()), data)
+                    .checkAssert((shape, masking, scheme, d) -> {
+                        AttentionCase c = new AttentionCase(shape, masking, scheme, d);
                         AttentionCase.Inputs in = c.build();
                         float[] single = run(kernel(), in, in.workspace());
                         AttentionOracle.of(in).assertFloatClose(c.toString(), single, in.offset());

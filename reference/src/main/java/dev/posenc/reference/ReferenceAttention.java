@@ -27,12 +27,12 @@ public final class ReferenceAttention extends WorkItemAttention<AttentionScratch
     }
 
     @Override
-    protected int items(AttentionCall call) {
+    protected int items(AttentionCall call, AttentionScratch shared) {
         return call.heads() * blocks(call);
     }
 
     @Override
-    protected void run(AttentionCall call, int item, AttentionScratch scratch) {
+    protected void run(AttentionCall call, int item, AttentionScratch scratch, AttentionScratch shared) {
         int head = item / blocks(call);
         int first = item % blocks(call) * ROWS_PER_ITEM;
         for (int row = first; row < Math.min(call.queries(), first + ROWS_PER_ITEM); row++) {

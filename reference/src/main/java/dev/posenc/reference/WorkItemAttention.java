@@ -18,7 +18,9 @@ import java.util.function.Function;
  * runs it: the single-threaded call runs them in order on one workspace, the parallel call spreads
  * them over the executor's workers ({@link ParallelWork}), so both give the same bits. It checks the
  * arguments once and resolves the call ({@link AttentionCall}); implementations say how many items a
- * call has and compute one, with the scratch of type {@code S} they keep in each workspace.
+ * call has and compute one, with the scratch of type {@code S} they keep in each workspace. Items may leave
+ * partial results in the call's scratch (its first workspace's, the only one of a single-threaded call), each in
+ * its own place, for {@link #finish} to combine once every item is done, on the calling thread.
  */
 public abstract class WorkItemAttention<S extends AttentionScratch> implements AttentionKernel {
     private final Class<S> scratchType;
@@ -30,11 +32,20 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         this.newScratch = newScratch;
     }
 
-    /** How many work items the call has. */
-    protected abstract int items(AttentionCall call);
+    /**
+     * How many work items the call has; {@code shared}: the call's scratch, where this may size what the items
+     * leave for {@link #finish} (on the calling thread, before any item runs).
+     */
+    protected abstract int items(AttentionCall call, S shared);
 
-    /** Computes and writes work item {@code item}, with {@code scratch}'s buffers. */
-    protected abstract void run(AttentionCall call, int item, S scratch);
+    /**
+     * Computes work item {@code item} with {@code scratch}'s buffers: writes its outputs, or leaves its partial
+     * results in its own place of {@code shared} (the call's scratch, which other workers' items write too).
+     */
+    protected abstract void run(AttentionCall call, int item, S scratch, S shared);
+
+    /** After every item, on the calling thread: combines what the items left in {@code shared}. Nothing by default. */
+    protected void finish(AttentionCall call, S shared) {}
 
     @Override
     public final void attend(AttentionOptions options, int queries, int keys, Positions queryPositions, DenseBias dense,
@@ -45,10 +56,11 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         S scratch = workspace.scratch(scratchType, newScratch);
         AttentionCall call = scratch.call().set(options, queries, keys, queryPositions, dense, q, qOffset, k, kOffset,
                 v, vOffset, out, outOffset).sharedBy(1);
-        int items = items(call);
+        int items = items(call, scratch);
         for (int item = 0; item < items; item++) {
-            run(call, item, scratch);
+            run(call, item, scratch, scratch);
         }
+        finish(call, scratch);
     }
 
     @Override
@@ -64,7 +76,9 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         }
         AttentionCall call = scratches.get(0).call().set(options, queries, keys, queryPositions, dense, q, qOffset, k,
                 kOffset, v, vOffset, out, outOffset).sharedBy(workspaces.length);
-        ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
+        S shared = scratches.get(0);
+        ParallelWork.run(items(call, shared), executor, scratches, (item, scratch) -> run(call, item, scratch, shared));
+        finish(call, shared);
     }
 
     @Override
@@ -75,10 +89,11 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         S scratch = workspace.scratch(scratchType, newScratch);
         AttentionCall call = scratch.call().set(options, q.tokens(), queryPositions, dense, q.array(), q.offset(), cache,
                 out.array(), out.offset()).sharedBy(1);
-        int items = items(call);
+        int items = items(call, scratch);
         for (int item = 0; item < items; item++) {
-            run(call, item, scratch);
+            run(call, item, scratch, scratch);
         }
+        finish(call, scratch);
     }
 
     @Override
@@ -92,6 +107,8 @@ public abstract class WorkItemAttention<S extends AttentionScratch> implements A
         }
         AttentionCall call = scratches.get(0).call().set(options, q.tokens(), queryPositions, dense, q.array(), q.offset(),
                 cache, out.array(), out.offset()).sharedBy(workspaces.length);
-        ParallelWork.run(items(call), executor, scratches, (item, scratch) -> run(call, item, scratch));
+        S shared = scratches.get(0);
+        ParallelWork.run(items(call, shared), executor, scratches, (item, scratch) -> run(call, item, scratch, shared));
+        finish(call, shared);
     }
 }

@@ -16,7 +16,9 @@ import java.util.Arrays;
  * logits of a few keys at a time across the parts, then each part's guard, logits pipeline and softmax, then the
  * values a few keys at a time across the parts into the tile's sums, which are added to the output rows once per
  * tile: the kv heads' rows of one position are neighbours in memory, so the KV cache is read once, as a few
- * sequential streams that the hardware prefetchers follow.
+ * sequential streams that the hardware prefetchers follow. A decode call of many keys is cut into chunks of them
+ * ({@link VectorAttention}): a block then walks one chunk, without the sinks, and leaves its parts' softmax states
+ * for {@link #merge}, which the call runs once every chunk is done.
  *
  * <p>Measured (decode 32 q / 8 kv heads × 128, ALiBi, off-heap, this project's Xeon, 2026-11-29). With one kv head
  * per part (one vector of lanes holding 4 real entries), thread CPU time per step, 4096 keys, two runs each unless
@@ -48,33 +50,109 @@ final class NarrowBlock {
     private static final int VALUE_KEYS = 16;
 
     private final Part[] parts = new Part[KV_HEADS];
+    /**
+     * What the chunks of a call's keys leave for their merge, in the call's block ({@link #reserve}): per slot (a part
+     * of one chunk) its entries' maxima and sums, {@code [slot × L + e]}, their scaled output rows with the value terms,
+     * {@code [(slot × L + e) × valueDim + c]}, and whether the part must be computed exactly.
+     */
+    private float[] chunkMax = new float[0];
+    private float[] chunkSum = new float[0];
+    private float[] chunkRows = new float[0];
+    private boolean[] chunkExact = new boolean[0];
 
     /** Computes and writes every row of every head of kv heads {@code [g0, g1)}. */
     void run(AttentionCall call, int g0, int g1, VectorScratch scratch) {
-        int tile = scratch.tile();
+        int n = begin(call, g0, g1, true, scratch);
+        walk(call, 0, Integer.MAX_VALUE, n, scratch);
+        for (int i = 0; i < n; i++) {
+            parts[i].write(call);
+        }
+    }
+
+    /**
+     * The chunk of keys {@code [k0, k1)} of kv heads {@code [g0, g1)}, without the sinks: leaves each part's state in
+     * {@code shared}'s slots from {@code slot} on, for {@link #merge}.
+     */
+    void run(AttentionCall call, int g0, int g1, int k0, int k1, VectorScratch scratch, NarrowBlock shared, int slot) {
+        int n = begin(call, g0, g1, false, scratch);
+        walk(call, k0, k1, n, scratch);
+        for (int i = 0; i < n; i++) {
+            parts[i].keep(call, shared, slot + i);
+        }
+    }
+
+    /** Makes room for {@code slots} slots of chunk state ({@link #run(AttentionCall, int, int, int, int, VectorScratch, NarrowBlock, int)}). */
+    void reserve(int slots, int valueDim) {
+        int lanes = slots * Lanes.FLOAT.length();
+        if (chunkMax.length < lanes) {
+            chunkMax = new float[lanes];
+            chunkSum = new float[lanes];
+            chunkExact = new boolean[slots];
+        }
+        if (chunkRows.length < lanes * valueDim) {
+            chunkRows = new float[lanes * valueDim];
+        }
+    }
+
+    /**
+     * Merges the states that {@code chunks} chunks of kv heads {@code [g0, g1)} left in this block's slots (chunk c's
+     * parts from {@code slot + c·stride} on), chunk after chunk, from the sinks on, and writes the rows; a part that some
+     * chunk found must be computed exactly is.
+     */
+    void merge(AttentionCall call, int g0, int g1, int chunks, int slot, int stride, VectorScratch scratch) {
+        int perPart = headsPerPart(call);
+        for (int g = g0, i = 0; g < g1; g += perPart, i++) {
+            Part part = part(i);
+            part.beginMerge(call, g, Math.min(perPart, g1 - g));
+            boolean exact = false;
+            for (int c = 0; c < chunks; c++) {
+                exact |= chunkExact[slot + c * stride + i];
+            }
+            if (exact) {
+                part.entries.computeExactly(call, scratch);
+                continue;
+            }
+            for (int c = 0; c < chunks; c++) {
+                part.merge(call, this, slot + c * stride + i);
+            }
+            part.write(call);
+        }
+    }
+
+    /** Starts the parts of kv heads {@code [g0, g1)}, with their sinks if {@code whole}; returns how many. */
+    private int begin(AttentionCall call, int g0, int g1, boolean whole, VectorScratch scratch) {
         int perPart = headsPerPart(call);
         int n = 0;
+        for (int g = g0; g < g1; g += perPart, n++) {
+            part(n).begin(call, g, Math.min(perPart, g1 - g), whole, scratch.tile(), scratch);
+        }
+        return n;
+    }
+
+    private Part part(int i) {
+        if (parts[i] == null) {
+            parts[i] = new Part();
+        }
+        return parts[i];
+    }
+
+    /** The keys of {@code [k0, k1)} that some entry of the {@code n} parts may see, tile by tile (cut where a ring wraps). */
+    private void walk(AttentionCall call, int k0, int k1, int n, VectorScratch scratch) {
+        int tile = scratch.tile();
         int first = Integer.MAX_VALUE;
         int end = 0;
-        for (int g = g0; g < g1; g += perPart, n++) {
-            if (parts[n] == null) {
-                parts[n] = new Part();
-            }
-            Part part = parts[n];
-            part.begin(call, g, Math.min(perPart, g1 - g), tile, scratch);
-            first = Math.min(first, part.entries.firstTile(tile));
-            end = Math.max(end, part.entries.hi);
+        for (int i = 0; i < n; i++) {
+            first = Math.min(first, parts[i].entries.firstTile(tile));
+            end = Math.max(end, parts[i].entries.hi);
         }
-        for (int t = first; t < end; t += tile) {
-            int tileEnd = Math.min(t + tile, end);
-            for (int j0 = Math.max(t, first); j0 < tileEnd; ) {
+        int to = Math.min(end, k1);
+        for (int t = Math.max(first, k0 / tile * tile); t < to; t += tile) {
+            int tileEnd = Math.min(t + tile, to);
+            for (int j0 = Math.max(t, k0); j0 < tileEnd; ) {
                 int j1 = Math.min(tileEnd, call.runEnd(j0));
                 tile(call, j0, j1, n, scratch);
                 j0 = j1;
             }
-        }
-        for (int i = 0; i < n; i++) {
-            parts[i].write(call);
         }
     }
 
@@ -139,26 +217,52 @@ final class NarrowBlock {
         private int tileStart;
         private int tileEnd;
         private boolean active;
+        /** Whether the part writes its rows (all keys, with the sinks) or leaves its state for a merge (a chunk of them). */
+        private boolean whole;
+        /** Whether the part is done with: computed exactly, or (not whole) found to need that. */
         private boolean done;
+        /**
+         * The call (object and serial) and tile of the chunk the part last began: the next chunk of the same kv heads
+         * reuses its entries, Qᵀ, query rows and the scheme's per-block data, unless the scheme has value terms (whose
+         * weights each chunk sums from zero).
+         */
+        private AttentionCall chunkCall;
+        private long chunkSerial;
+        private int chunkTile;
 
-        /** Starts kv heads {@code [kvHead, kvHead + heads)}. */
-        void begin(AttentionCall call, int kvHead, int heads, int tile, VectorScratch scratch) {
+        /** Starts kv heads {@code [kvHead, kvHead + heads)}, with their sinks if {@code whole}. */
+        void begin(AttentionCall call, int kvHead, int heads, boolean whole, int tile, VectorScratch scratch) {
+            boolean again = !whole && call == chunkCall && call.serial() == chunkSerial && kvHead == this.kvHead
+                    && heads == this.heads && tile == chunkTile && !scheme.hasValueTerms();
             this.kvHead = kvHead;
             this.heads = heads;
-            begin(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries(), scratch.tables);
+            this.whole = whole;
+            if (again) {
+                softmax.begin(call, entries);
+            } else {
+                begin(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries(), scratch.tables);
+                prepareRows(call, tile);
+                chunkCall = whole ? null : call;
+                chunkSerial = call.serial();
+                chunkTile = tile;
+            }
+            if (!whole) {
+                softmax.restartWithoutSink();
+            }
             done = false;
-            quadsPerHead = (call.group() * call.queries() + 3) / 4;
-            quads = heads * quadsPerHead;
+            clearOutput(call);
+            if (seesNonFiniteHalf(call)) {
+                finishExactly(call, scratch);
+            }
+        }
+
+        /** The query rows, and room for a tile of {@code tile} keys' logits and key norms. */
+        private void prepareRows(AttentionCall call, int tile) {
             int d = call.headDim();
-            int rows = 4 * quads;
+            int rows = rows(call);
             tileRows = TilePacks.padded(tile);
             if (queryRows.length < rows * d) {
                 queryRows = new float[rows * d];
-            }
-            if (outputRows.length < rows * call.valueDim()) {
-                outputRows = new float[rows * call.valueDim()];
-                tileSums = new float[rows * call.valueDim()];
-                outputCarry = new float[rows * call.valueDim()];
             }
             if (logits.length < tileRows * TileProducts.PANEL) {
                 logits = new float[tileRows * TileProducts.PANEL];
@@ -172,13 +276,47 @@ final class NarrowBlock {
                     queryRows[e * d + c] = e < entries.count ? queries[TileProducts.at(e, d) + c * TileProducts.PANEL] : 0f;
                 }
             }
-            Arrays.fill(outputRows, 0, rows * call.valueDim(), 0f);
-            Arrays.fill(tileSums, 0, rows * call.valueDim(), 0f);
-            Arrays.fill(outputCarry, 0, rows * call.valueDim(), 0f);
-            if (seesNonFiniteHalf(call)) {
-                entries.computeExactly(call, scratch);
-                done = true;
+        }
+
+        /** Starts merging the chunks' states of kv heads {@code [kvHead, kvHead + heads)}: their entries, the sinks. */
+        void beginMerge(AttentionCall call, int kvHead, int heads) {
+            this.kvHead = kvHead;
+            this.heads = heads;
+            entries.set(call, kvHead * call.group(), (kvHead + heads) * call.group(), 0, call.queries());
+            softmax.begin(call, entries);
+            chunkCall = null;
+            whole = false;
+            done = false;
+            clearOutput(call);
+        }
+
+        /** Output rows, and the arrays beside them, of the part's kv heads, at zero. */
+        private void clearOutput(AttentionCall call) {
+            quadsPerHead = (call.group() * call.queries() + 3) / 4;
+            quads = heads * quadsPerHead;
+            int size = rows(call) * call.valueDim();
+            if (outputRows.length < size) {
+                outputRows = new float[size];
+                tileSums = new float[size];
+                outputCarry = new float[size];
             }
+            Arrays.fill(outputRows, 0, size, 0f);
+            Arrays.fill(tileSums, 0, size, 0f);
+            Arrays.fill(outputCarry, 0, size, 0f);
+        }
+
+        /** Rows of the part (its entries padded to whole quads). */
+        private int rows(AttentionCall call) {
+            return 4 * heads * ((call.group() * call.queries() + 3) / 4);
+        }
+
+        /** The part's entries are computed exactly: now if whole, else by the merge. */
+        private void finishExactly(AttentionCall call, VectorScratch scratch) {
+            if (whole) {
+                entries.computeExactly(call, scratch);
+            }
+            done = true;
+            active = false;
         }
 
         /** Starts the tile of keys {@code [j0, j1)}: the part computes those its entries may see, unless done. */
@@ -218,9 +356,7 @@ final class NarrowBlock {
                 squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
             }
             if (!LogitGuard.allows(call, queryNorm, Math.sqrt(squared), extraNorm)) {
-                entries.computeExactly(call, scratch);
-                done = true;
-                active = false;
+                finishExactly(call, scratch);
                 return;
             }
             tileLogits.apply(call, scheme, entries, logits, tileRows, tileStart, tileEnd);
@@ -262,18 +398,66 @@ final class NarrowBlock {
             }
         }
 
-        /** {@code out = (O + value term) / l} per entry, unless the exact path has written the part. */
+        /**
+         * Leaves the chunk's state in {@code shared}'s slot {@code slot}: per entry m, l and the scaled rows
+         * {@code O + value term}, or that the part must be computed exactly.
+         */
+        void keep(AttentionCall call, NarrowBlock shared, int slot) {
+            shared.chunkExact[slot] = done;
+            if (done) {
+                return;
+            }
+            int dv = call.valueDim();
+            int at = slot * Lanes.FLOAT.length();
+            addValueTerms(call);
+            for (int e = 0; e < entries.count; e++) {
+                shared.chunkMax[at + e] = softmax.max(e);
+                shared.chunkSum[at + e] = softmax.sum(e);
+            }
+            System.arraycopy(outputRows, 0, shared.chunkRows, at * dv, entries.count * dv);
+        }
+
+        /** {@code O += value term} per entry, where the scheme has value terms. */
+        private void addValueTerms(AttentionCall call) {
+            if (!scheme.hasValueTerms()) {
+                return;
+            }
+            int dv = call.valueDim();
+            for (int e = 0; e < entries.count; e++) {
+                for (int c = 0; c < dv; c++) {
+                    outputRows[e * dv + c] += scheme.valueTerm(e, c, softmax.valueScale());
+                }
+            }
+        }
+
+        /** Takes in the chunk state {@code shared} holds in slot {@code slot}: {@code O = α·O + β·O'} (compensated). */
+        void merge(AttentionCall call, NarrowBlock shared, int slot) {
+            int dv = call.valueDim();
+            int at = slot * Lanes.FLOAT.length();
+            softmax.merge(shared.chunkMax, shared.chunkSum, at, entries.count);
+            float[] beta = softmax.beta();
+            for (int e = 0; e < entries.count; e++) {
+                for (int c = 0, o = (at + e) * dv; c < dv; c++) {
+                    tileSums[e * dv + c] = beta[e] * shared.chunkRows[o + c];
+                }
+            }
+            CompensatedSums.rows(outputRows, outputCarry, tileSums, entries.count, dv, softmax.alpha());
+        }
+
+        /**
+         * {@code out = (O + value term) / l} per entry, unless the exact path has written the part (after a merge the
+         * rows hold the value terms).
+         */
         void write(AttentionCall call) {
             if (done) {
                 return;
             }
-            float[] out = call.out();
+            if (whole) {
+                addValueTerms(call);
+            }
             int dv = call.valueDim();
             for (int e = 0; e < entries.count; e++) {
-                int o = call.outAt(entries.row[e], entries.head[e]);
-                for (int c = 0; c < dv; c++) {
-                    out[o + c] = softmax.output(e, outputRows[e * dv + c] + scheme.valueTerm(e, c, softmax.valueScale()));
-                }
+                softmax.output(e, outputRows, e * dv, call.out(), call.outAt(entries.row[e], entries.head[e]), dv);
             }
         }
     }

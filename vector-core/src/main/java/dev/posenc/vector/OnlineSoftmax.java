@@ -30,6 +30,8 @@ final class OnlineSoftmax {
     /** The compensation of {@link #sum} ({@link CompensatedSums}). */
     private final float[] sumCarry = new float[WIDTH];
     private final float[] alpha = new float[WIDTH];
+    /** Per entry, the factor {@link #merge} asks the other run's output accumulator to be multiplied by. */
+    private final float[] beta = new float[WIDTH];
     /** Per entry: {@code m_old − m_new} (0 where the maximum did not grow), and {@code exp} of it in double. */
     private final double[] growth = new double[WIDTH];
     private final double[] rescaled = new double[WIDTH];
@@ -53,6 +55,52 @@ final class OnlineSoftmax {
             max[e] = (float) call.sinkLogit(entries.head[e]);
             sum[e] = max[e] == NEGATIVE_INFINITY ? 0f : 1f;
         }
+    }
+
+    /**
+     * Starts again without the sink, m = −∞ and l = 0 (the same scale): a run over one chunk of the keys, whose state
+     * {@link #merge} takes into a run that {@link #begin} started (so that the sink counts once).
+     */
+    void restartWithoutSink() {
+        Arrays.fill(max, NEGATIVE_INFINITY);
+        Arrays.fill(sum, 0f);
+    }
+
+    /**
+     * Takes in the state of a run over other keys of the same entries, begun without the sink
+     * ({@link #restartWithoutSink}, the same scale): per entry e its maximum {@code m' = otherMax[at + e]} and sum
+     * {@code l' = otherSum[at + e]}. {@code m_new = max(m, m')}, {@code α = exp(m − m_new)} for this run's sums and
+     * output accumulator ({@link #alpha()}), {@code β = exp(m' − m_new)} for the other's ({@link #beta()}), each 1 where
+     * its maximum is the new one, as in {@link #tile}; {@code l = α·l + β·l'} (compensated). Lanes past the entries
+     * keep m = −∞, l = 0.
+     */
+    void merge(float[] otherMax, float[] otherSum, int at, int entries) {
+        for (int e = 0; e < entries; e++) {
+            float old = max[e];
+            float other = otherMax[at + e];
+            float grown = Math.max(old, other);
+            float shift = grown == NEGATIVE_INFINITY ? 0f : grown;
+            max[e] = grown;
+            alpha[e] = old == grown ? 1f : (float) Math.exp(old - shift);
+            beta[e] = other == grown ? 1f : (float) Math.exp(other - shift);
+            tileSum[e] = beta[e] * otherSum[at + e];
+        }
+        CompensatedSums.rows(sum, sumCarry, tileSum, entries, 1, alpha);
+    }
+
+    /** Entry e's running maximum m. */
+    float max(int e) {
+        return max[e];
+    }
+
+    /** Entry e's running sum l. */
+    float sum(int e) {
+        return sum[e];
+    }
+
+    /** Per entry, the factor the last {@link #merge} asks the other run's output accumulator to be multiplied by. */
+    float[] beta() {
+        return beta;
     }
 
     /** K of the class comment: the blocks multiply every value (and value term) by {@code 2⁻ᴷ} as they read it. */
@@ -149,5 +197,23 @@ final class OnlineSoftmax {
         float m = max[e];
         return m == NEGATIVE_INFINITY ? 0f : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN
                 : weighted / Math.scalb(sum[e], -scaleExponent);
+    }
+
+    /** {@link #output(int, float)} of entry e for the {@code n} sums from {@code weighted[from]}, into {@code out[at …]}. */
+    void output(int e, float[] weighted, int from, float[] out, int at, int n) {
+        float m = max[e];
+        if (m == NEGATIVE_INFINITY || Float.isNaN(m) || m == Float.POSITIVE_INFINITY) {
+            Arrays.fill(out, at, at + n, m == NEGATIVE_INFINITY ? 0f : Float.NaN);
+            return;
+        }
+        float l = Math.scalb(sum[e], -scaleExponent);
+        FloatVector divisor = FloatVector.broadcast(F, l);
+        int c = 0;
+        for (int bound = F.loopBound(n); c < bound; c += L) {
+            FloatVector.fromArray(F, weighted, from + c).div(divisor).intoArray(out, at + c);
+        }
+        for (; c < n; c++) {
+            out[at + c] = weighted[from + c] / l;
+        }
     }
 }

@@ -8,8 +8,13 @@ import dev.posenc.reference.WorkItemAttention;
  * work items, each a block of entries sharing one kv head (see the package's vocabulary):
  * <ul>
  *   <li>decode, when the rows of a whole group fit one vector: a {@link NarrowBlock} over up to
- *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once; a parallel
- *       call splits the kv heads evenly between its workers (8 kv heads, 2 workers: 4 each);
+ *       {@value NarrowBlock#KV_HEADS} neighbouring kv heads, so that the KV cache is read once, and over one chunk of
+ *       the keys (flash-decoding): 2 to {@value #MAX_CHUNKS} chunks, a power of two, of about {@value #CHUNK_TILES} or more
+ *       tiles each, from the call's keys and tile alone ({@link #chunks}), so that each worker of a parallel call reads
+ *       whole positions' rows of its own keys. Each chunk's online softmax starts without the sink; once every item is
+ *       done, the chunks' states are merged in chunk order from the sink, {@code m = max(m, m_c)},
+ *       {@code O = α·O + β·O_c}, {@code l = α·l + β·l_c} ({@link OnlineSoftmax#merge}, compensated). Fewer keys make
+ *       one chunk, and a parallel call then splits the kv heads between its workers (8 kv heads, 2 workers: 4 each);
  *   <li>otherwise a {@link WideBand} of up to {@value WideBand#BLOCKS} neighbouring {@link WideBlock}s of one kv
  *       head (as many as keep their state in L2), each of up to {@link WideBlock#ENTRIES} entries: that many
  *       consecutive rows of one head, or, with fewer queries, every row of as many heads of the group as fit,
@@ -23,30 +28,64 @@ import dev.posenc.reference.WorkItemAttention;
  * {@code (4n + 2m + 16)·u} relative over n visible keys (m Shaw value embeddings). See
  * {@code AttentionOracle} in the conformance kit, which tests exactly this. Results do not depend on
  * the number of threads, nor on how warm the JIT is.
+ *
+ * <p>The chunks' merge stays inside that bound. A chunk's state is what the streaming softmax over its keys alone
+ * gives: 2u per exponential, 2u per rescale, and its compensated sums of O and l within 2u of their terms
+ * ({@link CompensatedSums}). The merge rescales either the running state (α) or the chunk's (β), the other factor
+ * being 1, and only when the running maximum grows: a chunk with no visible key merges exactly (β = 0), so the
+ * rescales inside the chunks and in the merge together are at most one per tile holding a visible key, within the
+ * bound's one per key. The merge's compensated sums add 2u each for O and for l (the chunks' terms are disjoint,
+ * so their own 2u do not compound): 8u of the sums in all, with the division and a value term's addition 10u of the
+ * constant 16u. A chunk's value terms ({@code Σ_c W_c·aV}, Shaw) are added to its O before the merge, one more
+ * rounding of disjoint terms, u in all (within the value embeddings' 2m·u).
+ *
+ * <p>Measured (decode 32 q / 8 kv heads × 128, f32, 4096 keys, ALiBi, off-heap, this project's 2-vCPU Xeon, bench's
+ * PairedCalls, load 1.4–2.0, 2026-11-29): two threads ÷ one 1.82, 1.93, 2.11, 1.82 in four runs, against 1.25 and 1.61
+ * for the kv-head split in the same window (two threads, new ÷ old: 1.06, 1.20); one thread unchanged (1.00 at 4096,
+ * 1.06 at 32768; BF16 1.01, 1.00). Chunks cut at an even split instead of a tile (three more, shorter tiles at 4096)
+ * ran 0.96–0.97 of the old one-thread speed in two runs (wall and CPU time, load 1.7–4.7); cut at tiles 1.00–1.01, and
+ * 1.005 paired against the even cut (CPU time).
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
+    /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
+    private static final int CHUNK_TILES = 14;
+    private static final int MAX_CHUNKS = 8;
 
     VectorAttention() {
         super(VectorScratch.class, VectorScratch::new);
     }
 
     @Override
-    protected int items(AttentionCall call) {
+    protected int items(AttentionCall call, VectorScratch shared) {
         if (decode(call)) {
-            return ceilDiv(call.kvHeads(), kvHeadsPerItem(call));
+            int chunks = chunks(call, shared);
+            int items = ceilDiv(call.kvHeads(), kvHeadsPerItem(call, chunks)) * chunks;
+            if (chunks > 1) {
+                shared.narrow.reserve(items * partsPerItem(call, chunks), call.valueDim());
+            }
+            return items;
         }
         return call.kvHeads() * ceilDiv(blocksPerKvHead(call), blocksPerBand(call));
     }
 
     /**
-     * Item → (kv head, its blocks), kv-head-major; a kv head's blocks by head, then row. In decode, kv
-     * heads.
+     * Item → (kv head, its blocks), kv-head-major; a kv head's blocks by head, then row. In decode, (kv heads, chunk
+     * of the keys), chunk-minor.
      */
     @Override
-    protected void run(AttentionCall call, int item, VectorScratch scratch) {
+    protected void run(AttentionCall call, int item, VectorScratch scratch, VectorScratch shared) {
         if (decode(call)) {
-            int g0 = item * kvHeadsPerItem(call);
-            scratch.narrow.run(call, g0, Math.min(call.kvHeads(), g0 + kvHeadsPerItem(call)), scratch);
+            int chunks = chunks(call, shared);
+            int perItem = kvHeadsPerItem(call, chunks);
+            int g0 = item / chunks * perItem;
+            int g1 = Math.min(call.kvHeads(), g0 + perItem);
+            if (chunks == 1) {
+                scratch.narrow.run(call, g0, g1, scratch);
+            } else {
+                int c = item % chunks;
+                scratch.narrow.run(call, g0, g1, chunkStart(call, c, chunks, shared), chunkStart(call, c + 1, chunks, shared), scratch,
+                        shared.narrow, item * partsPerItem(call, chunks));
+            }
             return;
         }
         int perKvHead = blocksPerKvHead(call);
@@ -56,14 +95,65 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
         scratch.wide.run(call, item / bands, first, Math.min(band, perKvHead - first), headsPerBlock(call), rowsPerBlock(call), scratch);
     }
 
+    /** Decode over chunks of the keys: their states merged, chunk after chunk, for each item's kv heads. */
+    @Override
+    protected void finish(AttentionCall call, VectorScratch shared) {
+        if (!decode(call)) {
+            return;
+        }
+        int chunks = chunks(call, shared);
+        if (chunks == 1) {
+            return;
+        }
+        int perItem = kvHeadsPerItem(call, chunks);
+        int parts = partsPerItem(call, chunks);
+        for (int g0 = 0, item = 0; g0 < call.kvHeads(); g0 += perItem, item += chunks) {
+            shared.narrow.merge(call, g0, Math.min(call.kvHeads(), g0 + perItem), chunks, item * parts, parts, shared);
+        }
+    }
+
     /** Decode: every query row of a whole group fits one vector. */
     private static boolean decode(AttentionCall call) {
         return (long) call.queries() * call.group() <= Lanes.FLOAT.length();
     }
 
-    /** Decode's kv heads per item: up to a narrow block's, fewer when that leaves a worker of a parallel call idle. */
-    private static int kvHeadsPerItem(AttentionCall call) {
-        return Math.min(NarrowBlock.KV_HEADS, ceilDiv(call.kvHeads(), call.workers()));
+    /**
+     * Decode's chunks of the keys some query may see: the most, a power of two up to {@value #MAX_CHUNKS}, that leaves
+     * an even split at least {@value #CHUNK_TILES} tiles of the call's workspace (so a function of the call's shape and tile, never
+     * of its workers: 4 at 4096 keys, {@value #MAX_CHUNKS} from 16128 on, with 72-key tiles).
+     */
+    private static int chunks(AttentionCall call, VectorScratch shared) {
+        long span = Math.max(0, call.callEndKey() - call.callFirstKey());
+        long fit = span / ((long) CHUNK_TILES * shared.tile());
+        return fit <= 1 ? 1 : (int) Math.min(MAX_CHUNKS, Long.highestOneBit(fit));
+    }
+
+    /**
+     * The first key of chunk c of {@code chunks} (the call's end for c = chunks): the multiple of the tile nearest an
+     * even split, so that chunks cut no tile.
+     */
+    private static int chunkStart(AttentionCall call, int c, int chunks, VectorScratch shared) {
+        int first = call.callFirstKey();
+        int end = call.callEndKey();
+        if (c == 0 || c == chunks) {
+            return c == 0 ? first : end;
+        }
+        int tile = shared.tile();
+        long even = first + (long) (end - first) * c / chunks;
+        return (int) Math.min(end, Math.max(first, (even + tile / 2) / tile * tile));
+    }
+
+    /**
+     * Decode's kv heads per item: up to a narrow block's, fewer when the chunks leave a worker of a parallel call idle
+     * (which does not change the bits: each kv head is computed alone).
+     */
+    private static int kvHeadsPerItem(AttentionCall call, int chunks) {
+        return Math.min(NarrowBlock.KV_HEADS, ceilDiv(call.kvHeads(), ceilDiv(call.workers(), chunks)));
+    }
+
+    /** Decode's narrow parts per item (at most). */
+    private static int partsPerItem(AttentionCall call, int chunks) {
+        return ceilDiv(kvHeadsPerItem(call, chunks), NarrowBlock.headsPerPart(call));
     }
 
     /** A kv head's wide blocks. */

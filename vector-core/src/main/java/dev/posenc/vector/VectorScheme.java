@@ -48,6 +48,11 @@ interface VectorScheme {
      */
     default void accumulateValueWeights(Entries entries, float[] p, int rows, int j0, int j1, float[] alpha) {}
 
+    /** Whether {@link #valueTerm} may be other than 0 (Shaw's value embeddings): the blocks add it only then. */
+    default boolean hasValueTerms() {
+        return false;
+    }
+
     /**
      * Entry e's value term {@code Σ_j p_j·a(p, j)[column]}, unnormalised, with every term multiplied by
      * {@code scale} (the values' scale of {@link OnlineSoftmax}, so that the sum cannot overflow); 0 by default.

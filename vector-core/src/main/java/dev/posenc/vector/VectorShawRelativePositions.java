@@ -142,6 +142,11 @@ final class VectorShawRelativePositions implements VectorScheme {
         }
     }
 
+    @Override
+    public boolean hasValueTerms() {
+        return hasValues;
+    }
+
     /** {@code Σ_c W[c]·scale·aV[c][column]} for entry e (0 without value embeddings). */
     @Override
     public float valueTerm(int e, int column, float scale) {
