@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link KvCache} of that precision (the values rounded to it) off-heap or on the heap ({@code storage});
  * the plain baseline and Jlama read f32 arrays. One token per call; FLOPs {@code 4·heads·headDim} per key the
  * scheme leaves visible (all of them but for {@code streaming} and {@code chunked}). {@link #decodeTwoThreads}
- * runs the same step on two threads: posenc's parallel form (the kv heads split between two workspaces), plain
- * Java's heads split in two.
+ * runs the same step on two threads: posenc's parallel form (two workspaces sharing its chunks of the keys, or
+ * its kv heads when the keys make one chunk), plain Java's heads split in two.
  */
 public class DecodeBenchmark extends KernelBenchmark {
     static final int HEADS = 32;
