@@ -83,6 +83,13 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         return speed;
     }
 
+    /** A's work per second at its median call (calls per second when compared call for call). */
+    public double rateA() {
+        long[] sa = a.clone();
+        Arrays.sort(sa);
+        return workA * 1e9 / sa[a.length / 2];
+    }
+
     public int pairs() {
         return a.length;
     }

@@ -24,6 +24,11 @@ public sealed interface Target {
 
     Verdict check(Measured run);
 
+    /** The ceiling this run measured for the target's kernel, if the target is a share of one ({@link OfCeiling}). */
+    default Optional<Ceiling> ceiling(Measured run) {
+        return Optional.empty();
+    }
+
     /** Whether this run's probes show that no code could meet the target here (see {@link Scaling}). */
     default boolean aboveHardware(Measured run) {
         return false;
@@ -72,9 +77,13 @@ public sealed interface Target {
         }
 
         @Override
+        public Optional<Ceiling> ceiling(Measured run) {
+            return row.in(run.rows()).flatMap(k -> k.ceilings().stream().filter(x -> x.name().equals(ceiling)).findFirst());
+        }
+
+        @Override
         public Verdict check(Measured run) {
-            Optional<KernelRow> r = row.in(run.rows());
-            Optional<Ceiling> c = r.flatMap(k -> k.ceilings().stream().filter(x -> x.name().equals(ceiling)).findFirst());
+            Optional<Ceiling> c = ceiling(run);
             Optional<Rate> rate = vector(row, run);
             if (rate.isEmpty() || c.isEmpty()) {
                 return new Verdict(Status.NOT_MEASURED, row + (rate.isEmpty() ? " not in this run" : " has no " + ceiling + " probe"));
@@ -185,9 +194,16 @@ public sealed interface Target {
      * phase of a shared machine, must reach {@code rows}' minimum: MET, MISSED or INCONCLUSIVE on the quartiles of
      * the paired ratios ({@code ABOVE_HARDWARE} when not met and {@code rows} shows the machine cannot allow it). {@code rows}' own verdict on
      * the JMH rows (separate JVMs, often in different phases) is given beside it for context. {@code against} says
-     * what the numerator is set against, e.g. {@code a read of as many bytes}.
+     * what the numerator is set against, e.g. {@code a read of as many bytes}. Where the denominator is the probe of
+     * {@code rows}' ceiling, it must run at {@value #PROBE_SHARE} or more of that probe's rate in this run's own probes
+     * (JMH, best iteration), else the pairs do not decide (INCONCLUSIVE): a JVM where both sides ran slow inflates or
+     * deflates their ratio (the 22:07 run of 2026-11-29 paired prefill with an FMA probe at 6 µs per call, 0.42 of
+     * the probes' 155 GFLOP/s, and gave 0.72, against 0.54 with the probe at 3 µs).
      */
     record Paired(Target rows, Pairing calls, String against) implements Target {
+        /** The least share of its own rate at which a paired probe is trusted. */
+        public static final double PROBE_SHARE = 0.75;
+
         public Paired {
             if (rows instanceof Paired) {
                 throw new IllegalArgumentException("rows must be a target read from rows, was paired: " + rows.name());
@@ -223,8 +239,15 @@ public sealed interface Target {
                 return new Verdict(Status.NOT_MEASURED, calls + " not timed in this run", beside);
             }
             Status status = decide(RatioRange.of(t), minimum());
-            return new Verdict(status != Status.MET && aboveHardware(run) ? Status.ABOVE_HARDWARE : status,
-                    String.format(Locale.ROOT, "%s, %s (%s)", calls, t.describe(), t.times("denominator", "numerator")), beside);
+            String detail = String.format(Locale.ROOT, "%s, %s (%s)", calls, t.describe(), t.times("denominator", "numerator"));
+            Optional<Ceiling> probe = rows.ceiling(run);
+            double share = probe.map(c -> t.rateA() / c.perSecond()).orElse(Double.NaN);
+            if (share < PROBE_SHARE) {
+                return new Verdict(Status.INCONCLUSIVE, detail + String.format(Locale.ROOT, "; the probe side ran at %.2f of"
+                        + " this run's %s probe (needs ≥ %.2f): a slowed JVM, so these pairs do not decide", share,
+                        probe.get().name(), PROBE_SHARE), beside);
+            }
+            return new Verdict(status != Status.MET && aboveHardware(run) ? Status.ABOVE_HARDWARE : status, detail, beside);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.posenc.bench.AccessPattern;
 import dev.posenc.bench.Catalog;
 import dev.posenc.bench.paired.PairedTimes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,9 +217,19 @@ class TargetTest {
         assertTrue(met.detail().contains("flops/s (A 3.93e+05, B 2.15e+09 flops per call) over 8 alternating pairs in one JVM:"
                 + " median 0.80, quartiles 0.77–0.84"), met.detail());
         assertTrue(met.context().startsWith("MISSED: 60.0 GFLOP/s ÷ FMA peak: 155 GFLOP/s = 0.39"), met.context());
-        // The same times counted call for call would say 1.3e-4: the work per call is what makes it a share of the peak.
-        assertEquals(Target.Status.MISSED, target.check(new Measured(rows.rows(), rows.probes(),
-                Map.of(target.calls(), new PairedTimes(fma, prefill)))).status());
+        // The same times counted call for call would say 1.3e-4: the work per call is what makes it a share of the peak
+        // (and the probe's rate, one call per 3 µs, is then no FLOP rate: the pairs do not decide).
+        Target.Verdict perCall = target.check(new Measured(rows.rows(), rows.probes(), Map.of(target.calls(), new PairedTimes(fma, prefill))));
+        assertTrue(perCall.detail().contains("median 0.00, quartiles 0.00–0.00"), perCall.detail());
+        assertEquals(Target.Status.INCONCLUSIVE, perCall.status(), perCall.detail());
+        // The FMA probe's call at 6 µs (65.5 GFLOP/s, 0.42 of the run's 155): the pairs' 0.80 does not decide.
+        long[] slowFma = new long[8];
+        Arrays.fill(slowFma, 6_000);
+        Target.Verdict slowed = target.check(new Measured(rows.rows(), rows.probes(), Map.of(target.calls(),
+                new PairedTimes(slowFma, prefill).per("flops", fmaFlops, prefillFlops))));
+        assertEquals(Target.Status.INCONCLUSIVE, slowed.status(), slowed.detail());
+        assertTrue(slowed.detail().endsWith("the probe side ran at 0.42 of this run's FMA peak probe (needs ≥ 0.75): a slowed JVM,"
+                + " so these pairs do not decide"), slowed.detail());
         Target.Paired t5 = target("prefill at the FMA peak: T5");
         assertEquals(Target.Status.INCONCLUSIVE, t5.check(new Measured(rows.rows(), rows.probes(), Map.of(t5.calls(),
                 FakePairs.withSpeeds(near(0.70)).per("flops", 1, 1)))).status());
