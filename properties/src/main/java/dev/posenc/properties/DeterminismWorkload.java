@@ -63,6 +63,8 @@ public final class DeterminismWorkload {
     public static final String BITS = "posenc-bits";
     /** Columns: 77 = 4·16 + 13, so every width runs its unrolled loop, its single-vector loop and a tail. */
     private static final int N = 77;
+    /** Keys of the decode over a cache read in chunks ({@link #kvCache}). */
+    private static final int LONG_KEYS = 300;
 
     private DeterminismWorkload() {}
 
@@ -236,7 +238,8 @@ public final class DeterminismWorkload {
     /**
      * Attention over KV caches of each precision, filled once: a decode step over a ring that has wrapped, on the
      * heap and off-heap (sliding window, ALiBi at the stored positions, keys rotated on append; rows read in place, half precision
-     * converted in registers), and a prefill over a linear cache (rows packed per tile).
+     * converted in registers), a decode step over 300 keys of an off-heap cache in tiles of 4 keys (read in chunks
+     * whose states are merged), and a prefill over a linear cache (rows packed per tile).
      */
     private static void kvCache(KernelProvider k, Map<String, Case> out) {
         int heads = 4;
@@ -252,6 +255,13 @@ public final class DeterminismWorkload {
                 .withScheme(AlibiBias.of(heads));
         AttentionOptions prefill = AttentionOptions.of(heads, kvHeads, d).withCausal(CausalMask.TOP_LEFT);
         AttentionWorkspace workspace = new AttentionWorkspace();
+        // Tiles of 4 keys: a kernel that reads a decode's keys in chunks of whole tiles (the vector kernel's, at least
+        // 14 tiles each) cuts these 300 into several and merges their states.
+        float[] longK = data(LONG_KEYS * kvHeads * d, 16, 1);
+        float[] longV = data(LONG_KEYS * kvHeads * d, 17, 1);
+        AttentionOptions longDecode = AttentionOptions.of(heads, kvHeads, d).withCausal(CausalMask.BOTTOM_RIGHT)
+                .withScheme(AlibiBias.of(heads));
+        AttentionWorkspace shortTiles = new AttentionWorkspace(4);
         for (KvPrecision p : KvPrecision.values()) {
             KvCache ring = KvCache.onHeap(KvCacheSpec.of(40, kvHeads, d, p).asRing());
             ring.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d), rotation);
@@ -269,6 +279,12 @@ public final class DeterminismWorkload {
             Tokens offHeapView = Tokens.of(offHeapOut, 1, heads, d);
             out.put("attention decode over an off-heap " + p + " ring",
                     new Case(offHeapOut, y -> k.attention().attend(decode, ringQuery, offHeap, offHeapView, workspace)));
+            KvCache chunked = KvCache.offHeap(KvCacheSpec.of(LONG_KEYS, kvHeads, d, p), Arena.ofAuto());
+            chunked.append(Tokens.of(longK, LONG_KEYS, kvHeads, d), Tokens.of(longV, LONG_KEYS, kvHeads, d));
+            float[] chunkedOut = new float[heads * d];
+            Tokens chunkedView = Tokens.of(chunkedOut, 1, heads, d);
+            out.put("attention decode over " + LONG_KEYS + " keys of an off-heap " + p + " cache in chunks",
+                    new Case(chunkedOut, y -> k.attention().attend(longDecode, ringQuery, chunked, chunkedView, shortTiles)));
             KvCache linear = KvCache.onHeap(KvCacheSpec.of(64, kvHeads, d, p));
             linear.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d));
             float[] linearOut = new float[37 * heads * d];
