@@ -36,8 +36,9 @@ public final class PairedGroup {
     /** {@code pairs} in groups that share no side, each group in the order of its first pairing, pairings in order. */
     public static List<List<Pair>> groups(List<Pair> pairs) {
         Map<String, Integer> groupOfSide = new HashMap<>();
-        List<List<Pair>> groups = new ArrayList<>();
-        for (Pair p : pairs) {
+        List<List<Integer>> groups = new ArrayList<>(); // indices into pairs
+        for (int i = 0; i < pairs.size(); i++) {
+            Pair p = pairs.get(i);
             Integer ga = groupOfSide.get(p.a());
             Integer gb = groupOfSide.get(p.b());
             int g;
@@ -53,15 +54,12 @@ public final class PairedGroup {
                 groups.get(other).clear();
                 groupOfSide.replaceAll((side, group) -> group == other ? g : group);
             }
-            groups.get(g).add(p);
+            groups.get(g).add(i);
             groupOfSide.put(p.a(), g);
             groupOfSide.put(p.b(), g);
         }
-        groups.removeIf(List::isEmpty);
-        for (List<Pair> group : groups) {
-            group.sort((x, y) -> Integer.compare(pairs.indexOf(x), pairs.indexOf(y)));
-        }
-        return groups;
+        return groups.stream().filter(group -> !group.isEmpty())
+                .map(group -> group.stream().sorted().map(pairs::get).toList()).toList();
     }
 
     /**

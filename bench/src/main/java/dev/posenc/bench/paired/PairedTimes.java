@@ -3,6 +3,7 @@ package dev.posenc.bench.paired;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The times of alternating pairs of calls, A's and B's in nanoseconds, the work each side's call does
@@ -30,6 +31,23 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         public static final double ON_CPU = 0.9;
 
         /**
+         * Whether a side spent less than {@link #ON_CPU} of its wall time on a CPU (never when not measured): then its
+         * time was partly someone else's, and the pairs decide nothing. A two-thread side counts too: at 1.9× one thread
+         * its calling thread, doing its share of the work, is on a CPU at least 0.47 ÷ 0.53 ≈ 0.9 of the time, so a
+         * lower share means its second thread was descheduled or its split was uneven enough to miss anyway.
+         */
+        public boolean shared() {
+            return onCpuA < ON_CPU || onCpuB < ON_CPU;
+        }
+
+        /** Why pairs measured in these conditions decide nothing ({@link #shared}), or empty when they may. */
+        public Optional<String> undecided() {
+            return shared() ? Optional.of(String.format(Locale.ROOT, "a side was on a CPU for less than %.0f%% of its time"
+                    + " (it shared the CPU, or its second thread was descheduled): these pairs do not decide", 100 * ON_CPU))
+                    : Optional.empty();
+        }
+
+        /**
          * E.g. {@code on a CPU: A 99%, B 97% of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what it suggests
          * when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}), or empty when not measured.
          */
@@ -37,11 +55,10 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
             if (Double.isNaN(onCpuA)) {
                 return "";
             }
-            boolean shared = onCpuA < ON_CPU || onCpuB < ON_CPU;
             boolean allocated = bytesA >= PairedCalls.ALLOCATION_FREE || bytesB >= PairedCalls.ALLOCATION_FREE;
             return String.format(Locale.ROOT, "on a CPU: A %.0f%%, B %.0f%% of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
                     100 * onCpuA, 100 * onCpuB, bytesA, bytesB, compileMillis,
-                    shared ? " (a side shared its CPU or waited for its second thread)" : "",
+                    shared() ? " (a side shared its CPU or waited for its second thread)" : "",
                     allocated ? " (a side allocated: not compiled yet?)" : "");
         }
     }
@@ -85,9 +102,7 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
 
     /** A's work per second at its median call (calls per second when compared call for call). */
     public double rateA() {
-        long[] sa = a.clone();
-        Arrays.sort(sa);
-        return workA * 1e9 / sa[a.length / 2];
+        return workA * 1e9 / sorted(a)[a.length / 2];
     }
 
     public int pairs() {
@@ -108,10 +123,8 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
 
     /** E.g. {@code A median 0.140 ms (fastest 0.131), B median 0.138 ms (fastest 0.130)} for names A and B. */
     public String times(String nameA, String nameB) {
-        long[] sa = a.clone();
-        long[] sb = b.clone();
-        Arrays.sort(sa);
-        Arrays.sort(sb);
+        long[] sa = sorted(a);
+        long[] sb = sorted(b);
         int n = a.length;
         return String.format(Locale.ROOT, "%s median %.3f ms (fastest %.3f), %s median %.3f ms (fastest %.3f)",
                 nameA, sa[n / 2] / 1e6, sa[0] / 1e6, nameB, sb[n / 2] / 1e6, sb[0] / 1e6);
@@ -136,6 +149,12 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
     public String summary() {
         return times("A", "B") + String.format(Locale.ROOT, "; B's %s ÷ A's, paired: median %.3f, quartiles %.3f–%.3f, %d pairs",
                 measure(), medianSpeed(), lowerQuartile(), upperQuartile(), pairs()) + conditionsAfter("; ");
+    }
+
+    private static long[] sorted(long[] times) {
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
+        return sorted;
     }
 
     private String conditionsAfter(String separator) {

@@ -58,7 +58,8 @@ public sealed interface Guard {
      * Benchmark call {@code numerator} runs at least {@code minimum} × as fast as {@code denominator} (each
      * {@code Benchmark.method[:field=value,...]} of this build, see {@link dev.posenc.bench.paired.PairedCalls}),
      * timed in alternating pairs in one JVM, where both see the same phase of the machine: decided by the
-     * quartiles of the paired speed ratios. Measured only when the report runs catalogue entry {@code kernel}.
+     * quartiles of the paired speed ratios (INCONCLUSIVE when a side shared its CPU,
+     * {@link PairedTimes.Conditions#shared}). Measured only when the report runs catalogue entry {@code kernel}.
      */
     record Paired(String name, String why, String kernel, String numerator, String denominator, double minimum, boolean open)
             implements Guard {
@@ -73,9 +74,11 @@ public sealed interface Guard {
             if (t == null) {
                 return new Verdict(Status.NOT_MEASURED, calls() + " not timed in this run");
             }
-            RatioRange ratio = RatioRange.of(t);
-            return new Verdict(decide(ratio, minimum, open), String.format(Locale.ROOT,
-                    "%s, %s; needs ≥ %.2f (%s)", calls(), t.describe(), minimum, t.times("denominator", "numerator")));
+            String detail = String.format(Locale.ROOT, "%s, %s; needs ≥ %.2f (%s)", calls(), t.describe(), minimum,
+                    t.times("denominator", "numerator"));
+            Optional<String> undecided = t.conditions().undecided();
+            return undecided.map(why -> new Verdict(Status.INCONCLUSIVE, detail + "; " + why))
+                    .orElseGet(() -> new Verdict(decide(RatioRange.of(t), minimum, open), detail));
         }
     }
 

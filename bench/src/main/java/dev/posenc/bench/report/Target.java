@@ -198,7 +198,8 @@ public sealed interface Target {
      * {@code rows}' ceiling, it must run at {@value #PROBE_SHARE} or more of that probe's rate in this run's own probes
      * (JMH, best iteration), else the pairs do not decide (INCONCLUSIVE): a JVM where both sides ran slow inflates or
      * deflates their ratio (the 22:07 run of 2026-11-29 paired prefill with an FMA probe at 6 µs per call, 0.42 of
-     * the probes' 155 GFLOP/s, and gave 0.72, against 0.54 with the probe at 3 µs).
+     * the probes' 155 GFLOP/s, and gave 0.72, against 0.54 with the probe at 3 µs). Nor do pairs in which a side
+     * shared its CPU ({@link PairedTimes.Conditions#shared}).
      */
     record Paired(Target rows, Pairing calls, String against) implements Target {
         /** The least share of its own rate at which a paired probe is trusted. */
@@ -246,6 +247,10 @@ public sealed interface Target {
                 return new Verdict(Status.INCONCLUSIVE, detail + String.format(Locale.ROOT, "; the probe side ran at %.2f of"
                         + " this run's %s probe (needs ≥ %.2f): a slowed JVM, so these pairs do not decide", share,
                         probe.get().name(), PROBE_SHARE), beside);
+            }
+            Optional<String> undecided = t.conditions().undecided();
+            if (undecided.isPresent()) {
+                return new Verdict(Status.INCONCLUSIVE, detail + "; " + undecided.get(), beside);
             }
             return new Verdict(status != Status.MET && aboveHardware(run) ? Status.ABOVE_HARDWARE : status, detail, beside);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posenc.bench.AccessPattern;
+import dev.posenc.bench.paired.PairedTimes;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,14 @@ class GuardTest {
                 pass.detail());
         assertEquals(Guard.Status.FAIL, ALIBI_VS_T5.check(paired(0.80, 0.82, 0.85, 0.88, 0.90, 0.93, 0.94, 1.20)).status());
         assertEquals(Guard.Status.INCONCLUSIVE, ALIBI_VS_T5.check(paired(0.80, 0.90, 0.93, 0.97, 0.99, 1.00, 1.02, 1.05)).status());
+        PairedTimes passing = FakePairs.withSpeeds(1.30, 0.80, 0.96, 0.99, 1.00, 1.01, 1.02, 1.03);
+        Guard.Verdict shared = ALIBI_VS_T5.check(new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()),
+                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(1.0, 0.85, 0, 0, 0)))));
+        assertEquals(Guard.Status.INCONCLUSIVE, shared.status(), "a side on a CPU 85% of its time: " + shared.detail());
+        assertTrue(shared.detail().endsWith("a side was on a CPU for less than 90% of its time (it shared the CPU, or its"
+                + " second thread was descheduled): these pairs do not decide"), shared.detail());
+        assertEquals(Guard.Status.PASS, ALIBI_VS_T5.check(new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()),
+                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(0.99, 0.9, 0, 0, 0))))).status());
         Guard.Paired open = new Guard.Paired("x", "y", "attention", "A.a", "A.b", 0.95, true);
         assertEquals(Guard.Status.NOT_MEASURED, open.check(paired(1, 1)).status(), "timed only for the guard it belongs to");
     }

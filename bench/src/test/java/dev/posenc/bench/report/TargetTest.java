@@ -173,6 +173,12 @@ class TargetTest {
                 "the rows' own verdict, missed, stays beside the pairs' for context");
         assertEquals(Target.Status.MISSED, target.check(paired(rows, target, near(0.62))).status());
         assertEquals(Target.Status.INCONCLUSIVE, target.check(paired(rows, target, near(0.70))).status());   // 0.67–0.74
+        Measured metPairs = paired(rows, target, near(0.80));
+        PairedTimes t = metPairs.pairs().get(target.calls());
+        Target.Verdict shared = target.check(new Measured(rows.rows(), rows.probes(),
+                Map.of(target.calls(), t.in(new PairedTimes.Conditions(0.80, 1.0, 0, 0, 0)))));
+        assertEquals(Target.Status.INCONCLUSIVE, shared.status(), "the read probe on a CPU 80% of its time: " + shared.detail());
+        assertTrue(shared.detail().contains("these pairs do not decide"), shared.detail());
         Target.Verdict absent = target.check(rows);
         assertEquals(Target.Status.NOT_MEASURED, absent.status());
         assertTrue(absent.detail().endsWith("not timed in this run"), absent.detail());
