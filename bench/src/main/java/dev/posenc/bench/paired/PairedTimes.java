@@ -40,11 +40,30 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
             return onCpuA < ON_CPU || onCpuB < ON_CPU;
         }
 
-        /** Why pairs measured in these conditions decide nothing ({@link #shared}), or empty when they may. */
+        /**
+         * Whether a side allocated {@link PairedCalls#ALLOCATION_FREE} bytes or more per call (never when not
+         * measured): then some of its vector code ran as boxed objects, not as compiled vector instructions. Where
+         * the warm-up's wait did not end it, it is a state of that JVM: in 1 of 8 JVMs timing f32 decode at 4096
+         * positions beside the read probe (2026-11-29, load 1.6), C2 compiled {@code OnlineSoftmax.tile} before any
+         * receiver profile reached {@code FloatVector.max}'s call of {@code lanewise} (the method had run at tier 2,
+         * which does not profile, while the JIT's queue was long): that call stayed virtual, its vectors boxed,
+         * 1.6 MB per decode call, for the rest of the JVM.
+         */
+        public boolean allocated() {
+            return bytesA >= PairedCalls.ALLOCATION_FREE || bytesB >= PairedCalls.ALLOCATION_FREE;
+        }
+
+        /**
+         * Why pairs measured in these conditions decide nothing ({@link #shared}, {@link #allocated}), or empty when
+         * they may.
+         */
         public Optional<String> undecided() {
-            return shared() ? Optional.of(String.format(Locale.ROOT, "a side was on a CPU for less than %.0f%% of its time"
-                    + " (it shared the CPU, or its second thread was descheduled): these pairs do not decide", 100 * ON_CPU))
-                    : Optional.empty();
+            if (shared()) {
+                return Optional.of(String.format(Locale.ROOT, "a side was on a CPU for less than %.0f%% of its time (it"
+                        + " shared the CPU, or its second thread was descheduled): these pairs do not decide", 100 * ON_CPU));
+            }
+            return allocated() ? Optional.of(String.format(Locale.ROOT, "a side allocated %.0f B or more per call (vectors"
+                    + " boxed, not compiled): these pairs do not decide", PairedCalls.ALLOCATION_FREE)) : Optional.empty();
         }
 
         /**
@@ -55,11 +74,10 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
             if (Double.isNaN(onCpuA)) {
                 return "";
             }
-            boolean allocated = bytesA >= PairedCalls.ALLOCATION_FREE || bytesB >= PairedCalls.ALLOCATION_FREE;
             return String.format(Locale.ROOT, "on a CPU: A %.0f%%, B %.0f%% of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
                     100 * onCpuA, 100 * onCpuB, bytesA, bytesB, compileMillis,
                     shared() ? " (a side shared its CPU or waited for its second thread)" : "",
-                    allocated ? " (a side allocated: not compiled yet?)" : "");
+                    allocated() ? " (a side allocated: not compiled yet?)" : "");
         }
     }
 
