@@ -57,6 +57,19 @@ import jdk.incubator.vector.VectorSpecies;
  * before the online softmax's vectorized rescale factors; bench's PairedCalls, median speed ratio and quartiles,
  * 60–220 pairs, load 3.3–3.5): BF16 1.045× at 4096 keys (1.00–1.12), 1.054× at 32768 (1.04–1.07); F16 1.048× at 4096
  * (1.02–1.09); f32 1.071× at 4096 (1.05–1.10), 1.080× at 32768 (1.07–1.11); none of them allocates.
+ *
+ * <p>Where the time goes once the rows are not in L2 (f32 decode, 32 q / 8 kv heads × 128, 4096 keys off-heap, so
+ * 32 MiB of K/V; {@code perf record} of bench's PairedCalls, samples mapped onto C2's code of {@code scoresF32} as
+ * printed by {@code -XX:CompileCommand=print} with the hsdis plugin, load 1.5–2.6): of 4071 samples in
+ * {@code scoresF32}, 50% fell in the main loop over the head width, nearly all on the instructions right after its
+ * key loads, 32% in the first iteration that C2 peels off to check the segment's bounds once per row (of those, 72% on
+ * the instructions right after the first load of each row: waits for the row's first lines), 13% in the fold and
+ * stores, 4% at entry. The bounds-check arithmetic itself (the loop nest C2 builds for a long index: about 25
+ * compares and conditional moves per row) and every other instruction of the peeled iteration that is not a load
+ * or a fused multiply-add took 7%. In {@code accumulateF32}, 71% of the samples followed its four value loads per key.
+ * So at this size the products wait for memory, and removing the bounds checks could gain at most those 7% of the
+ * logits' pass (about 3% of a step): the ≈50 ns per key row measured with the rows in L2 is not what bounds a step
+ * at 4096 keys.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
