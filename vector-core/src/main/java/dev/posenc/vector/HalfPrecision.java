@@ -12,7 +12,9 @@ package dev.posenc.vector;
  *       sign, the exponent rebiased by 112 and the mantissa where a float has them: exact for every normal
  *       half. A subnormal half (exponent 0, mantissa m) comes out as {@code ±2⁻¹⁵·(1 + m/1024)}; its value
  *       {@code ±m·2⁻²⁴} is {@code 2·(x − lead)}, with lead = x with its mantissa cleared ({@code a & 0xff800000},
- *       ±2⁻¹⁵), and is blended in where {@code |lead| < 2⁻¹⁴} (ten operations in all). The shorter
+ *       ±2⁻¹⁵), and is blended in where {@code |lead| < 2⁻¹⁴} (ten operations in all; {@link NarrowProducts} tests
+ *       the mask first and skips the subtract, multiply and blend for a vector with no such lane, which leaves every
+ *       lane as the blend would). The shorter
  *       conversion, {@code (h << 13 …)} as a float times 2¹¹², makes a subnormal float of every subnormal
  *       half, and a multiply with a subnormal operand takes a microcode assist: a vector with one such lane
  *       costs hundreds of cycles (measured: 45× slower than normal operands on this project's Xeon). Exponent

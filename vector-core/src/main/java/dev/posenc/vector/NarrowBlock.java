@@ -40,7 +40,12 @@ import java.util.Arrays;
  * keys per pass instead of 8 (half the loads and stores of the 16 output registers per key; the same fused
  * multiply-adds in the same order, so the same bits), paired against 8 (load 4.3–4.8): BF16 1.15× as fast at 4096
  * keys (quartiles 1.08–1.22), 1.12× at 32768 (1.01–1.22); 32 keys against 16, 0.95 and 0.99 with quartiles
- * 0.50–2.08 and 0.82–1.20 at load 7–7.6 (undecided).
+ * 0.50–2.08 and 0.82–1.20 at load 7–7.6 (undecided). Slower: before each pass of the logits and of the values,
+ * reading the first byte of every kv head's row of the next pass's keys (summed into a field, so that the reads
+ * stay), to put the next rows' first lines on their way while this pass computes: f32 0.80× (quartiles 0.77–0.82),
+ * BF16 0.84× (0.81–0.88) at 4096 keys off-heap (paired against the order above, load 3.6–5). A likely cause, not
+ * measured (this VM exposes no miss counters): 64 such reads per pass of 8 keys, each a miss, hold the line fill
+ * buffers that the products' own loads need.
  */
 final class NarrowBlock {
     /** Kv heads walked together. */

@@ -57,6 +57,19 @@ import jdk.incubator.vector.VectorSpecies;
  * before the online softmax's vectorized rescale factors; bench's PairedCalls, median speed ratio and quartiles,
  * 60–220 pairs, load 3.3–3.5): BF16 1.045× at 4096 keys (1.00–1.12), 1.054× at 32768 (1.04–1.07); F16 1.048× at 4096
  * (1.02–1.09); f32 1.071× at 4096 (1.05–1.10), 1.080× at 32768 (1.07–1.11); none of them allocates.
+ *
+ * <p>Where the time goes once the rows are not in L2 (f32 decode, 32 q / 8 kv heads × 128, 4096 keys off-heap, so
+ * 32 MiB of K/V; {@code perf record} of bench's PairedCalls, samples mapped onto C2's code of {@code scoresF32} as
+ * printed by {@code -XX:CompileCommand=print} with the hsdis plugin, load 1.5–2.6): of 4071 samples in
+ * {@code scoresF32}, 50% fell in the main loop over the head width, nearly all on the instructions right after its
+ * key loads, 32% in the first iteration that C2 peels off to check the segment's bounds once per row (of those, 72% on
+ * the instructions right after the first load of each row: waits for the row's first lines), 13% in the fold and
+ * stores, 4% at entry. The bounds-check arithmetic itself (the loop nest C2 builds for a long index: about 25
+ * compares and conditional moves per row) and every other instruction of the peeled iteration that is not a load
+ * or a fused multiply-add took 7%. In {@code accumulateF32}, 71% of the samples followed its four value loads per key.
+ * So at this size the products wait for memory, and removing the bounds checks could gain at most those 7% of the
+ * logits' pass (about 3% of a step): the ≈50 ns per key row measured with the rows in L2 is not what bounds a step
+ * at 4096 keys.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -254,6 +267,14 @@ final class NarrowProducts {
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
      * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     *
+     * <p>A converted vector whose subnormal mask is empty (no zero or subnormal half) skips the fix-up (subtract,
+     * multiply, blend), which would leave every lane as it is, here and in {@link #accumulateF16}: the same bits (720
+     * decode outputs of every precision and storage, with zeros and subnormal halves, hashed equal to the code before),
+     * three of the conversion's ten operations fewer. Whole decode steps (32 q / 8 kv heads × 128, ALiBi; bench's
+     * PairedCalls against the code before, median speed ratio and quartiles, load 2.6–4.3): F16 off-heap 1.065–1.072×
+     * at 4096 keys (1.03–1.11; two runs of 150 and 200 pairs), 1.076× at 32768 (1.05–1.10, 60 pairs); on the heap
+     * 1.019× at 4096 (0.96–1.09), 1.022× at 32768 (1.005–1.04).
      */
     private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
                                  float[] s, int at, int step, int count) {
@@ -272,7 +293,8 @@ final class NarrowProducts {
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k0Raw = k0Bits.reinterpretAsFloats();
-            FloatVector k0 = k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            VectorMask<Float> k0Low = k0Lead.abs().lt(HalfPrecision.SUBNORMAL);
+            FloatVector k0 = k0Low.anyTrue() ? k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Low) : k0Raw;
             a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
@@ -281,7 +303,8 @@ final class NarrowProducts {
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k1Raw = k1Bits.reinterpretAsFloats();
-            FloatVector k1 = k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            VectorMask<Float> k1Low = k1Lead.abs().lt(HalfPrecision.SUBNORMAL);
+            FloatVector k1 = k1Low.anyTrue() ? k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Low) : k1Raw;
             b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
@@ -290,7 +313,8 @@ final class NarrowProducts {
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k2Raw = k2Bits.reinterpretAsFloats();
-            FloatVector k2 = k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            VectorMask<Float> k2Low = k2Lead.abs().lt(HalfPrecision.SUBNORMAL);
+            FloatVector k2 = k2Low.anyTrue() ? k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Low) : k2Raw;
             c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
@@ -299,7 +323,8 @@ final class NarrowProducts {
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
             FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector k3Raw = k3Bits.reinterpretAsFloats();
-            FloatVector k3 = k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Lead.abs().lt(HalfPrecision.SUBNORMAL));
+            VectorMask<Float> k3Low = k3Lead.abs().lt(HalfPrecision.SUBNORMAL);
+            FloatVector k3 = k3Low.anyTrue() ? k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Low) : k3Raw;
             e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
             e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
@@ -549,22 +574,26 @@ final class NarrowProducts {
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v0Raw = v0Bits.reinterpretAsFloats();
-            FloatVector v0 = v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Lead.abs().lt(subnormal));
+            VectorMask<Float> v0Low = v0Lead.abs().lt(subnormal);
+            FloatVector v0 = v0Low.anyTrue() ? v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Low) : v0Raw;
             IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v1Raw = v1Bits.reinterpretAsFloats();
-            FloatVector v1 = v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Lead.abs().lt(subnormal));
+            VectorMask<Float> v1Low = v1Lead.abs().lt(subnormal);
+            FloatVector v1 = v1Low.anyTrue() ? v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Low) : v1Raw;
             IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v2Raw = v2Bits.reinterpretAsFloats();
-            FloatVector v2 = v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Lead.abs().lt(subnormal));
+            VectorMask<Float> v2Low = v2Lead.abs().lt(subnormal);
+            FloatVector v2 = v2Low.anyTrue() ? v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Low) : v2Raw;
             IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
             FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
             FloatVector v3Raw = v3Bits.reinterpretAsFloats();
-            FloatVector v3 = v3Raw.blend(v3Raw.sub(v3Lead).mul(2f), v3Lead.abs().lt(subnormal));
+            VectorMask<Float> v3Low = v3Lead.abs().lt(subnormal);
+            FloatVector v3 = v3Low.anyTrue() ? v3Raw.blend(v3Raw.sub(v3Lead).mul(2f), v3Low) : v3Raw;
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
