@@ -32,6 +32,7 @@ final class TilePacks {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private float[] keys = new float[0];
+    private float[] interleaved = new float[0];
     private float[] values = new float[0];
     /** The end of the tile's keys that some block of the band may see. */
     private int limit;
@@ -56,7 +57,8 @@ final class TilePacks {
     /**
      * Key rows {@code [j0, j1)} of kv head {@code kvHead} packed (rows of {@code headDim} floats, zero rows
      * after them up to a multiple of {@link TileProducts#ROWS}), packed up to where the tile's run ends for the
-     * band unless they are already; a tile holds at most the workspace's tile size of keys.
+     * band unless they are already, and interleaved by six ({@link #keySixes}); a tile holds at most the workspace's
+     * tile size of keys.
      */
     float[] keys(AttentionCall call, int kvHead, int j0, int j1) {
         if (j0 != keysFrom || j1 > keysTo) {
@@ -67,11 +69,22 @@ final class TilePacks {
             }
             pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, to - j0, d, d,
                     keys, TileProducts.ROWS);
+            if (interleaved.length < keys.length) {
+                interleaved = new float[keys.length];
+            }
+            for (int r = 0; r < padded(to - j0); r += 6) {
+                sixes(keys, r * d, d, 6, d, interleaved, r * d);
+            }
             keysFrom = j0;
             keysTo = to;
             normKeys = -1;
         }
         return keys;
+    }
+
+    /** The key rows that {@link #keys} returned last, interleaved by six ({@link #sixes}). */
+    float[] keySixes() {
+        return interleaved;
     }
 
     /**
@@ -174,6 +187,19 @@ final class TilePacks {
             }
         }
         return padRows(rows, width, packedWidth, packed, multiple);
+    }
+
+    /**
+     * Rows {@code r < n} ({@code n ≤ 6}) of width d, {@code stride} apart in x from {@code at}, interleaved into
+     * {@code out} from {@code outAt}: element c of row r at {@code outAt + 6c + r}, rows n to 5 zeros (the layout
+     * of {@link TileProducts}' 4 × 6 score tiles).
+     */
+    static void sixes(float[] x, int at, int stride, int n, int d, float[] out, int outAt) {
+        for (int r = 0; r < 6; r++) {
+            for (int c = 0, from = at + r * stride, to = outAt + r; c < d; c++, to += 6) {
+                out[to] = r < n ? x[from + c] : 0f;
+            }
+        }
     }
 
     /** Zeros after each packed row's {@code width} floats and the rows up to a multiple of {@code multiple}; returns it. */
