@@ -66,7 +66,7 @@ final class TileProducts {
                        float[] s, int sRows) {
         int full = vectors / 4;
         for (int j = 0; full > 0 && j < keys; j += 6) {
-            TilePacks.sixes(k, kAt + j * kStride, kStride, Math.min(6, keys - j), d, tail, 0);
+            TilePacks.sixes(k, kAt + j * kStride, kStride, Math.min(6, keys - j), 0, d, tail, 0);
             for (int g = 0; g < full; g++) {
                 scores4x6(qT, g * d * PANEL, d, tail, 0, s, g * sRows * PANEL + j * PANEL);
             }
