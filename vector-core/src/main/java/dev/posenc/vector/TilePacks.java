@@ -33,11 +33,12 @@ final class TilePacks {
     private static final VectorSpecies<Short> H = Lanes.SHORT;
     private static final int L = F.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Floats of eight key columns interleaved by six ({@link #interleave}). */
+    private static final int SIX_MAP = 48;
 
     private float[] keys = new float[0];
     private float[] interleaved = new float[0];
     /** Where each of the 48 floats of eight interleaved columns comes from in six packed rows of {@code sixMapWidth}. */
-    private static final int SIX_MAP = 48;
     private final int[] sixMap = new int[SIX_MAP];
     private int sixMapWidth = -1;
     private float[] values = new float[0];

@@ -17,9 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * A full panel's keys come interleaved by six ({@link TilePacks#sixes}: element c of the six keys of a register
  * tile at {@code 6c + r}), so that a step's six broadcasts read one base at constant displacements: with the rows
- * {@code d} apart, C2 spilled the key base and formed six addresses per step, and the benchmark's ALiBi prefill
- * ran 1.026× as fast with the interleave (paired in one JVM against 56ae0bd, quartiles 1.004–1.043, 80 pairs at
- * load 3.5–5.3; the same bits). A partial panel reads key rows in place (a short last run of keys is copied out with
+ * {@code d} apart, C2 spilled the key base and formed six addresses per step. Against 56ae0bd (paired in one JVM,
+ * 80 pairs, the same bits) the benchmark's ALiBi prefill ran 1.026× as fast with the keys interleaved by a scalar copy
+ * (quartiles 1.004–1.043, load 3.5–5.3), and 1.016× (0.993–1.043, load 1.2–1.3) and T5's 1.011× (0.998–1.030, load
+ * 1.2–1.7) with the gathers of {@link TilePacks}; DeBERTa's, whose position products interleave the keys per six
+ * ({@link #scores}), 1.014× (0.995–1.033, 30 pairs). A partial panel reads key rows in place (a short last run of keys is copied out with
  * zero rows); values come packed (rows contiguous, padded with zeros to a multiple of {@link #STEP} columns), so
  * there are no tails. The values laid out the same way for the sums (each 4 × 6 or 4 × 4 tile's columns one key after
  * another, so that C2 drops the loop's two range checks and its second induction variable, which it did) ran
