@@ -15,8 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #accumulate}: {@code Oᵀ[c] = α·Oᵀ[c] + Σ_j P[j]·v_j[c]}: each value element is broadcast
  *       and multiplied into the probability vectors.
  * </ul>
- * Key rows are read in place (a short last run of keys is copied out with zero rows); values come packed
- * (rows contiguous, padded with zeros to a multiple of {@link #STEP} columns), so there are no tails.
+ * A full panel's keys come interleaved by six ({@link TilePacks#sixes}: element c of the six keys of a register
+ * tile at {@code 6c + r}), so that a step's six broadcasts read one base at constant displacements: with the rows
+ * {@code d} apart, C2 spilled the key base and formed six addresses per step. Against 56ae0bd (paired in one JVM,
+ * 80 pairs, the same bits) the benchmark's ALiBi prefill ran 1.026× as fast with the keys interleaved by a scalar copy
+ * (quartiles 1.004–1.043, load 3.5–5.3), and 1.016× (0.993–1.043, load 1.2–1.3) and T5's 1.011× (0.998–1.030, load
+ * 1.2–1.7) with the gathers of {@link TilePacks}; DeBERTa's, whose position products interleave the keys per six
+ * ({@link #scores}), 1.014× (0.995–1.033, 30 pairs). A partial panel reads key rows in place (a short last run of keys is copied out with
+ * zero rows); values come packed (rows contiguous, padded with zeros to a multiple of {@link #STEP} columns), so
+ * there are no tails. The values laid out the same way for the sums (each 4 × 6 or 4 × 4 tile's columns one key after
+ * another, so that C2 drops the loop's two range checks and its second induction variable, which it did) ran
+ * 0.938× as fast with the columns rewritten by a scalar copy (quartiles 0.918–0.959, 80 pairs, load 2.4–4.2) and
+ * 0.965× with gathers (0.930–1.017, 80 pairs, load 3.3–3.6), paired against the keys' interleave alone: left out;
+ * the sums' loop on rows with a single induction variable (the values' range check stays), 0.994× (0.963–1.016).
  * A full panel runs 4 × 6 register tiles: 24 accumulators, four vector loads and six broadcasts
  * per 24 FMAs, no horizontal reductions (the last 8 or 16 value columns when the width is not a multiple of 6
  * run 4 × 4 tiles); a partial panel (the last vectors of a block) runs each vector against eight keys
@@ -52,32 +63,45 @@ final class TileProducts {
     /**
      * {@code S[j] = Σ_c Qᵀ[c]·k[kAt + j·kStride + c]} for {@code j < keys} and the lanes of
      * {@code vectors} query vectors; Qᵀ has d rows, S has {@code sRows} (at least {@code keys} rounded
-     * up to a multiple of {@link #ROWS}). Key rows are read where they are; the last few, short of a whole register
-     * tile, are copied into {@code tail} (at least {@code 8·d} floats) with zero rows after them.
+     * up to a multiple of {@link #ROWS}). For the full panels each six key rows are interleaved into {@code tail}
+     * ({@link TilePacks#sixes}; at least {@code 8·d} floats, zero rows past the last key) and run against every full
+     * panel; a partial panel reads the key rows where they are, the last few, short of eight, copied into
+     * {@code tail} with zero rows after them.
      */
     static void scores(float[] qT, int d, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
                        float[] s, int sRows) {
-        for (int g = 0; 4 * g < vectors; g++) {
-            scores(qT, d, g, vectors, k, kAt, kStride, keys, tail, s, sRows);
+        int full = vectors / 4;
+        for (int j = 0; full > 0 && j < keys; j += 6) {
+            TilePacks.sixes(k, kAt + j * kStride, kStride, Math.min(6, keys - j), 0, d, tail, 0);
+            for (int g = 0; g < full; g++) {
+                scores4x6(qT, g * d * PANEL, d, tail, 0, s, g * sRows * PANEL + j * PANEL);
+            }
+        }
+        if (full * 4 < vectors) {
+            partial(qT, d, full, vectors, k, kAt, kStride, keys, tail, s, sRows);
         }
     }
 
-    /** {@link #scores} for panel {@code g} of the {@code vectors} query vectors alone. */
-    static void scores(float[] qT, int d, int g, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
-                       float[] s, int sRows) {
-        int q0 = g * d * PANEL;
-        int s0 = g * sRows * PANEL;
-        if (vectors - 4 * g >= 4) {
-            int whole = keys - keys % 6;
-            for (int j = 0; j < whole; j += 6) {
-                scores4x6(qT, q0, d, k, kAt + j * kStride, kStride, s, s0 + j * PANEL);
-            }
-            if (whole < keys) {
-                TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 6);
-                scores4x6(qT, q0, d, tail, 0, d, s, s0 + whole * PANEL);
-            }
+    /**
+     * {@link #scores} for panel {@code g} of the {@code vectors} query vectors alone, over {@code keys} (a multiple of
+     * {@link #ROWS}) key rows of width d given both as rows one after another ({@code rows}) and interleaved by six
+     * ({@code sixes}, {@link TilePacks#sixes}): a full panel reads the latter, a partial one the former.
+     */
+    static void scores(float[] qT, int d, int g, int vectors, float[] rows, float[] sixes, int keys, float[] s, int sRows) {
+        if (vectors - 4 * g < 4) {
+            partial(qT, d, g, vectors, rows, 0, d, keys, null, s, sRows);
             return;
         }
+        for (int j = 0; j < keys; j += 6) {
+            scores4x6(qT, g * d * PANEL, d, sixes, j * d, s, g * sRows * PANEL + j * PANEL);
+        }
+    }
+
+    /** {@link #scores} for panel {@code g} that holds fewer than four of the {@code vectors} query vectors, key rows where they are. */
+    private static void partial(float[] qT, int d, int g, int vectors, float[] k, int kAt, int kStride, int keys, float[] tail,
+                                float[] s, int sRows) {
+        int q0 = g * d * PANEL;
+        int s0 = g * sRows * PANEL;
         int whole = keys - keys % 8;
         if (whole < keys) {
             TilePacks.pack(k, kAt + whole * kStride, kStride, keys - whole, d, d, tail, 8);
@@ -92,12 +116,11 @@ final class TileProducts {
         }
     }
 
-    private static void scores4x6(float[] qT, int q0, int d, float[] k, int k0, int kStride, float[] s, int at) {
-        int k1 = k0 + kStride;
-        int k2 = k1 + kStride;
-        int k3 = k2 + kStride;
-        int k4 = k3 + kStride;
-        int k5 = k4 + kStride;
+    /**
+     * One 4 × 6 register tile of the scores: six keys interleaved from {@code k[k0]} (element c of key r at
+     * {@code k0 + 6c + r}), so that the six broadcasts of a step read one base at constant displacements.
+     */
+    private static void scores4x6(float[] qT, int q0, int d, float[] k, int k0, float[] s, int at) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector b0 = a0;
         FloatVector c0 = a0;
@@ -122,37 +145,39 @@ final class TileProducts {
         FloatVector b5 = a0;
         FloatVector c5 = a0;
         FloatVector d5 = a0;
-        for (int c = 0, q = q0; c < d; c++, q += PANEL) {
+        for (int c = 0; c < d; c++) {
+            int q = q0 + c * PANEL;
+            int r = k0 + 6 * c;
             FloatVector w = FloatVector.fromArray(F, qT, q);
             FloatVector x = FloatVector.fromArray(F, qT, q + L);
             FloatVector y = FloatVector.fromArray(F, qT, q + 2 * L);
             FloatVector z = FloatVector.fromArray(F, qT, q + 3 * L);
-            FloatVector e = FloatVector.broadcast(F, k[k0 + c]);
+            FloatVector e = FloatVector.broadcast(F, k[r]);
             a0 = FMA ? w.fma(e, a0) : w.mul(e).add(a0);
             b0 = FMA ? x.fma(e, b0) : x.mul(e).add(b0);
             c0 = FMA ? y.fma(e, c0) : y.mul(e).add(c0);
             d0 = FMA ? z.fma(e, d0) : z.mul(e).add(d0);
-            e = FloatVector.broadcast(F, k[k1 + c]);
+            e = FloatVector.broadcast(F, k[r + 1]);
             a1 = FMA ? w.fma(e, a1) : w.mul(e).add(a1);
             b1 = FMA ? x.fma(e, b1) : x.mul(e).add(b1);
             c1 = FMA ? y.fma(e, c1) : y.mul(e).add(c1);
             d1 = FMA ? z.fma(e, d1) : z.mul(e).add(d1);
-            e = FloatVector.broadcast(F, k[k2 + c]);
+            e = FloatVector.broadcast(F, k[r + 2]);
             a2 = FMA ? w.fma(e, a2) : w.mul(e).add(a2);
             b2 = FMA ? x.fma(e, b2) : x.mul(e).add(b2);
             c2 = FMA ? y.fma(e, c2) : y.mul(e).add(c2);
             d2 = FMA ? z.fma(e, d2) : z.mul(e).add(d2);
-            e = FloatVector.broadcast(F, k[k3 + c]);
+            e = FloatVector.broadcast(F, k[r + 3]);
             a3 = FMA ? w.fma(e, a3) : w.mul(e).add(a3);
             b3 = FMA ? x.fma(e, b3) : x.mul(e).add(b3);
             c3 = FMA ? y.fma(e, c3) : y.mul(e).add(c3);
             d3 = FMA ? z.fma(e, d3) : z.mul(e).add(d3);
-            e = FloatVector.broadcast(F, k[k4 + c]);
+            e = FloatVector.broadcast(F, k[r + 4]);
             a4 = FMA ? w.fma(e, a4) : w.mul(e).add(a4);
             b4 = FMA ? x.fma(e, b4) : x.mul(e).add(b4);
             c4 = FMA ? y.fma(e, c4) : y.mul(e).add(c4);
             d4 = FMA ? z.fma(e, d4) : z.mul(e).add(d4);
-            e = FloatVector.broadcast(F, k[k5 + c]);
+            e = FloatVector.broadcast(F, k[r + 5]);
             a5 = FMA ? w.fma(e, a5) : w.mul(e).add(a5);
             b5 = FMA ? x.fma(e, b5) : x.mul(e).add(b5);
             c5 = FMA ? y.fma(e, c5) : y.mul(e).add(c5);
