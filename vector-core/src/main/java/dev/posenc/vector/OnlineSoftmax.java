@@ -176,8 +176,10 @@ final class OnlineSoftmax {
      * profile existed (the method had run at tier 2, which does not profile), kept the call virtual and boxed its
      * vectors for the rest of the JVM: 1.6 MB per decode call. With no receiver profiles at all
      * ({@code -XX:TypeProfileWidth=0}), that decode allocated 3.2 MB per call with the maximum as receiver and
-     * 0 B with the load; 0 of 25 JVMs boxed in the default setting. Prefill and decode paired against it, same bits:
-     * 1.029× (quartiles 1.014–1.043, 40 pairs) and 0.997× (0.969–1.023, 267 pairs), load 1.5.
+     * 0 B with the load. In the default setting the boxing is too rare to compare well: 0 of 25 JVMs with the load as
+     * receiver, run alternately with 25 of those 55, of which none boxed either. Prefill and decode paired against the
+     * maximum as receiver, same bits: 1.029× (quartiles 1.014–1.043, 40 pairs) and 0.997× (0.969–1.023, 267 pairs),
+     * load 1.5.
      */
     private void growMaximum(float[] s, int rows, int lane, int keys) {
         int step = TileProducts.PANEL;
