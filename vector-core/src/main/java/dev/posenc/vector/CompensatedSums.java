@@ -1,5 +1,6 @@
 package dev.posenc.vector;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -49,14 +50,7 @@ final class CompensatedSums {
      */
     static void add(float[] o, float[] carry, int at, float[] t, int tAt, int rows, int vectors, float[] alpha, int lane) {
         for (int v = 0; v < vectors; v++) {
-            FloatVector a = FloatVector.fromArray(F, alpha, lane + v * L);
-            for (int r = 0, i = at + v * L, j = tAt + v * L; r < rows; r++, i += PANEL, j += PANEL) {
-                FloatVector sum = FloatVector.fromArray(F, o, i).mul(a);
-                FloatVector y = FloatVector.fromArray(F, t, j).sub(FloatVector.fromArray(F, carry, i).mul(a));
-                FloatVector next = sum.add(y);
-                next.sub(sum).sub(y).intoArray(carry, i);
-                next.intoArray(o, i);
-            }
+            column(o, carry, at + v * L, t, tAt + v * L, rows, PANEL, alpha, lane + v * L, false);
         }
     }
 
@@ -65,25 +59,35 @@ final class CompensatedSums {
      * compensated in {@code carry} (same layout); then {@code t = 0}. A narrow block's output rows.
      */
     static void rows(float[] o, float[] carry, float[] t, int entries, int dv, float[] alpha) {
+        int vectors = F.loopBound(dv) / L;
         for (int e = 0; e < entries; e++) {
-            FloatVector a = FloatVector.broadcast(F, alpha[e]);
-            int i = e * dv;
-            for (int bound = i + F.loopBound(dv); i < bound; i += L) {
-                FloatVector sum = FloatVector.fromArray(F, o, i).mul(a);
-                FloatVector y = FloatVector.fromArray(F, t, i).sub(FloatVector.fromArray(F, carry, i).mul(a));
-                FloatVector next = sum.add(y);
-                next.sub(sum).sub(y).intoArray(carry, i);
-                next.intoArray(o, i);
-                FloatVector.zero(F).intoArray(t, i);
-            }
-            for (; i < (e + 1) * dv; i++) {
+            column(o, carry, e * dv, t, e * dv, vectors, L, alpha, e, true);
+            for (int i = e * dv + vectors * L; i < (e + 1) * dv; i++) { // scalar tail
                 float sum = alpha[e] * o[i];
                 float y = t[i] - alpha[e] * carry[i];
                 float next = sum + y;
                 carry[i] = next - sum - y;
                 o[i] = next;
-                t[i] = 0f;
             }
+        }
+        Arrays.fill(t, 0, entries * dv, 0f);
+    }
+
+    /**
+     * The compensated step, one vector at each of {@code count} places: {@code o[i] ← α·o[i] + t[j]}, for
+     * {@code i = at + c·stride} and {@code j = tAt + c·stride} with {@code c < count}; α is {@code alpha[alphaAt]} in
+     * every lane where {@code broadcast}, else the vector at {@code alpha[alphaAt]}. {@code carry} holds
+     * {@code next − α·o − y} with {@code y = t − α·carry}: the rounding error of the addition, negated.
+     */
+    private static void column(float[] o, float[] carry, int at, float[] t, int tAt, int count, int stride, float[] alpha,
+                               int alphaAt, boolean broadcast) {
+        FloatVector a = broadcast ? FloatVector.broadcast(F, alpha[alphaAt]) : FloatVector.fromArray(F, alpha, alphaAt);
+        for (int c = 0, i = at, j = tAt; c < count; c++, i += stride, j += stride) {
+            FloatVector sum = FloatVector.fromArray(F, o, i).mul(a);
+            FloatVector y = FloatVector.fromArray(F, t, j).sub(FloatVector.fromArray(F, carry, i).mul(a));
+            FloatVector next = sum.add(y);
+            next.sub(sum).sub(y).intoArray(carry, i);
+            next.intoArray(o, i);
         }
     }
 }
