@@ -203,23 +203,20 @@ final class OnlineSoftmax {
 
     /**
      * Entry e's output from its scaled weighted sum {@code Σ p·2⁻ᴷ·(v + a)}: that sum over {@code 2⁻ᴷ·l}
-     * (exact: l ≥ 1 once the maximum's own weight is in it); zeros for an entry that saw no finite logit, NaN
-     * for one that saw a NaN or +∞ logit (its running maximum is then NaN or +∞).
+     * (exact: l ≥ 1 once the maximum's own weight is in it), where its running maximum is finite; else
+     * {@link #unweighted}.
      */
     float output(int e, float weighted) {
-        float m = max[e];
-        return m == NEGATIVE_INFINITY ? 0f : Float.isNaN(m) || m == Float.POSITIVE_INFINITY ? Float.NaN
-                : weighted / Math.scalb(sum[e], -scaleExponent);
+        return Float.isFinite(max[e]) ? weighted / divisor(e) : unweighted(e);
     }
 
     /** {@link #output(int, float)} of entry e for the {@code n} sums from {@code weighted[from]}, into {@code out[at …]}. */
     void output(int e, float[] weighted, int from, float[] out, int at, int n) {
-        float m = max[e];
-        if (m == NEGATIVE_INFINITY || Float.isNaN(m) || m == Float.POSITIVE_INFINITY) {
-            Arrays.fill(out, at, at + n, m == NEGATIVE_INFINITY ? 0f : Float.NaN);
+        if (!Float.isFinite(max[e])) {
+            Arrays.fill(out, at, at + n, unweighted(e));
             return;
         }
-        float l = Math.scalb(sum[e], -scaleExponent);
+        float l = divisor(e);
         FloatVector divisor = FloatVector.broadcast(F, l);
         int c = 0;
         for (int bound = F.loopBound(n); c < bound; c += L) {
@@ -228,5 +225,18 @@ final class OnlineSoftmax {
         for (; c < n; c++) {
             out[at + c] = weighted[from + c] / l;
         }
+    }
+
+    /** {@code 2⁻ᴷ·l} of entry e: what its scaled weighted sums are divided by. */
+    private float divisor(int e) {
+        return Math.scalb(sum[e], -scaleExponent);
+    }
+
+    /**
+     * The output of entry e whose running maximum m is not finite, whatever its sums: 0 where m = −∞ (it saw no
+     * finite logit: fully masked), NaN where m is NaN or +∞ (it saw a NaN or +∞ logit).
+     */
+    private float unweighted(int e) {
+        return max[e] == NEGATIVE_INFINITY ? 0f : Float.NaN;
     }
 }
