@@ -36,9 +36,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AttentionBenchmark extends KernelBenchmark {
     static final int REFERENCE_ROWS = 8;
     private static final int HEAD_DIM = 128;
-    private static final int KEYS = 4096;
+    static final int KEYS = 4096;
     private static final int PREFILL_HEADS = 8;
-    private static final int PREFILL_QUERIES = 512;
+    static final int PREFILL_QUERIES = 512;
 
     @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire"})
     public String scheme;

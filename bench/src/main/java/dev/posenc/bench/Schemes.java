@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  *       a bias by distance, the plain baseline's table;
  *   <li>{@code sinks} (gpt-oss), {@code streaming} (StreamingLLM, 4 sink tokens and 1020 recent keys),
  *       {@code chunked} (Llama 4's local chunks, of 1024 here: 8192 would cover the benchmarks' keys),
- *       {@code temperature} (Llama 4's NoPE layers: floor_scale 8192, attn_scale 0.1), {@code deberta}
+ *       {@code temperature} (Llama 4's NoPE layers: attn_scale 0.1, floor_scale 1024 here like the chunks:
+ *       Llama 4's 8192 leaves τ = 1 below position 8191, every query of a 4096-key benchmark), {@code deberta}
  *       (DeBERTa-v3: 256 buckets, 512 relative positions), {@code fire} (FIRE: width 32, c = 0.1, L = 512,
  *       ε = 1e−6): for the plain baseline, {@link PlainAttention.Terms} that call the scheme's formula.
  * </ul>
@@ -48,7 +49,7 @@ final class Schemes {
             case "sinks" -> options.withScheme(AttentionSinks.of(uniform(random, heads, 2), 0, heads));
             case "streaming" -> options.withScheme(StreamingWindow.of(4, 1020));
             case "chunked" -> options.withScheme(ChunkedAttention.of(1024));
-            case "temperature" -> options.withScheme(AttentionTemperature.of(8192, 0.1));
+            case "temperature" -> options.withScheme(AttentionTemperature.of(1024, 0.1));
             case "deberta" -> {
                 int size = heads * 2 * 256 * headDim;
                 yield options.withScale(1 / Math.sqrt(3.0 * headDim)).withScheme(DebertaPositions.of(heads, headDim, 256, 512,
