@@ -71,20 +71,22 @@ import jdk.incubator.vector.VectorSpecies;
  * logits' pass (about 3% of a step): the ≈50 ns per key row measured with the rows in L2 is not what bounds a step
  * at 4096 keys.
  *
- * <p>{@link #scores}'s kernels step their loop over the head width by a lane count passed in ({@code lanes}, always
- * {@code L}), not by the constant: with a constant stride C2 compiles a counted loop, and for it peels the first
- * iteration off and builds the range-check nest of the long offsets at every call (clamps of four rows' offsets, a
- * pre-loop, a strip-mined outer loop), for 8 iterations per call at head width 128; the plain loop checks each key
- * load in the loop with one compare. The same operations in the same order, so the same bits (720 decode outputs of
- * every precision and storage hashed equal). With the rows in L2 (32 keys; {@code perf record} of bench's PairedCalls,
+ * <p>{@code scoresF32} steps its loop over the head width by a lane count passed in ({@code lanes}, always {@code L}),
+ * not by the constant: with a constant stride C2 compiles a counted loop, and for it peels the first iteration off and
+ * builds the range-check nest of the long offsets at every call (clamps of four rows' offsets, a pre-loop, a
+ * strip-mined outer loop), for 8 iterations per call at head width 128; the plain loop checks each key load in the
+ * loop with one compare. The same operations in the same order, so the same bits (720 decode outputs of every
+ * precision and storage hashed equal). With the rows in L2 (32 keys; {@code perf record} of bench's PairedCalls,
  * samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's {@code scoresF32} spent 41% of
  * its samples in the main loop (about 9 cycles per iteration of 16 fused multiply-adds, the FMA ports' 8), 21% in the
  * peeled iteration, 29% in the fold and stores, 9% at entry; at 512 keys 43%, 30%, 18% and 7%, gathered on the
- * instructions right after the key loads. Whole decode steps (32 q / 8 kv heads × 128, ALiBi, off-heap) paired
- * against the counted loop (PairedCalls, median speed ratio and quartiles, load 4.5–6.6 with two builds running):
- * f32 1.031× at 512 keys (0.97–1.09, 4000 pairs; the f32 kernel changed alone: 1.050, 1.024 and 1.041× in three
- * runs, the last 0.985–1.100 over 8000 pairs), 1.055 and 1.045× at 4096 with quartiles 0.55–2.1 (too noisy to
- * decide); BF16 1.049× at 512 (0.97–1.13), 1.107× at 4096 (1.04–1.33); F16 1.016× at 4096 (0.87–1.18).
+ * instructions right after the key loads. Whole f32 decode steps (32 q / 8 kv heads × 128, ALiBi) paired against the
+ * counted loop (PairedCalls, median speed ratio and quartiles): off-heap 1.058× at 4096 keys (1.027–1.090, 180 pairs,
+ * load 2.7–3.0), at 512 keys 1.050, 1.024 and 1.041× (the last 0.985–1.100 over 8000 pairs, load 4.5–6.6); on the
+ * heap 1.044× at 4096 (1.017–1.068, load 1.3–3). The half-precision kernels keep the constant stride: with the same
+ * plain loop their heap caches' {@code short[]} loads lost the checks' elimination, BF16 heap 0.884× at 512 keys
+ * (0.84–0.92) and 0.943× at 4096 (0.92–0.97), F16 heap 0.975× (0.95–1.00), although off-heap BF16 ran 1.040–1.107× at
+ * 4096 (quartiles from 0.996 to 1.33 in two runs) and 1.049× at 512, F16 1.016× (load 1.3–6.6).
  *
  * <p>Each side of a pairing holds its own cache: at 128 keys the two sides' K/V (1 MiB each in f32) fill the core's
  * 2 MiB L2 and evict each other, so paired per-key costs at 128 and 512 keys are costs from L3. Marginal cost of
@@ -160,9 +162,9 @@ final class NarrowProducts {
                         case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
                                 apart * PANEL, count, first ? norms : null, n0, apart, L);
                         case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count, L);
+                                apart * PANEL, count);
                         case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count, L);
+                                apart * PANEL, count);
                     };
                     for (int key = 0; c < d && key < count; key++) {
                         long o = row + shift + key * step;
@@ -292,7 +294,7 @@ final class NarrowProducts {
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
-     * registers and stored as {@link #scoresF32}'s, stepping as it does; returns where the scalar tail starts.
+     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
      *
      * <p>A converted vector whose subnormal mask is empty (no zero or subnormal half) skips the fix-up (subtract,
      * multiply, blend), which would leave every lane as it is, here and in {@link #accumulateF16}: the same bits (720
@@ -303,14 +305,14 @@ final class NarrowProducts {
      * 1.019× at 4096 (0.96–1.09), 1.022× at 32768 (1.005–1.04).
      */
     private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, int lanes) {
+                                 float[] s, int at, int step, int count) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
         int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += lanes) {
+        for (int bound = F.loopBound(d); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
@@ -392,17 +394,17 @@ final class NarrowProducts {
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
-     * registers and stored as {@link #scoresF32}'s, stepping as it does; returns where the scalar tail starts.
+     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
      */
     private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, int lanes) {
+                                 float[] s, int at, int step, int count) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
         int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += lanes) {
+        for (int bound = F.loopBound(d); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
