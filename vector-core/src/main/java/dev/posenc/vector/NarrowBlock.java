@@ -45,7 +45,9 @@ import java.util.Arrays;
  * stay), to put the next rows' first lines on their way while this pass computes: f32 0.80× (quartiles 0.77–0.82),
  * BF16 0.84× (0.81–0.88) at 4096 keys off-heap (paired against the order above, load 3.6–5). A likely cause, not
  * measured (this VM exposes no miss counters): 64 such reads per pass of 8 keys, each a miss, hold the line fill
- * buffers that the products' own loads need.
+ * buffers that the products' own loads need. No sign of a gain (f32, 4096 keys, paired against this order, load 4–5.3):
+ * a timing mock that ran each values pass between the tile's logits passes, so that K and V rows are read together
+ * (wrong weights; a real version needs a second logits buffer), 1.04× and 1.01× with quartiles 0.82–1.37.
  */
 final class NarrowBlock {
     /** Kv heads walked together. */

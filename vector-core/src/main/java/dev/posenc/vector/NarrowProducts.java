@@ -70,6 +70,33 @@ import jdk.incubator.vector.VectorSpecies;
  * So at this size the products wait for memory, and removing the bounds checks could gain at most those 7% of the
  * logits' pass (about 3% of a step): the ≈50 ns per key row measured with the rows in L2 is not what bounds a step
  * at 4096 keys.
+ *
+ * <p>{@code scoresF32} steps its loop over the head width by a lane count passed in ({@code lanes}, always {@code L}),
+ * not by the constant: with a constant stride C2 compiles a counted loop, and for it peels the first iteration off and
+ * builds the range-check nest of the long offsets at every call (clamps of four rows' offsets, a pre-loop, a
+ * strip-mined outer loop), for 8 iterations per call at head width 128; the plain loop checks each key load in the
+ * loop with one compare. The same operations in the same order, so the same bits (720 decode outputs of every
+ * precision and storage hashed equal). With the rows in L2 (32 keys; {@code perf record} of bench's PairedCalls,
+ * samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's {@code scoresF32} spent 41% of
+ * its samples in the main loop (about 9 cycles per iteration of 16 fused multiply-adds, the FMA ports' 8), 21% in the
+ * peeled iteration, 29% in the fold and stores, 9% at entry; at 512 keys 43%, 30%, 18% and 7%, gathered on the
+ * instructions right after the key loads. Whole f32 decode steps (32 q / 8 kv heads × 128, ALiBi) paired against the
+ * counted loop (PairedCalls, median speed ratio and quartiles): off-heap 1.058× at 4096 keys (1.027–1.090, 180 pairs,
+ * load 2.7–3.0), at 512 keys 1.050, 1.024 and 1.041× (the last 0.985–1.100 over 8000 pairs, load 4.5–6.6); on the
+ * heap 1.044× at 4096 (1.017–1.068, load 1.3–3). The half-precision kernels keep the constant stride: with the same
+ * plain loop their heap caches' {@code short[]} loads lost the checks' elimination, BF16 heap 0.884× at 512 keys
+ * (0.84–0.92) and 0.943× at 4096 (0.92–0.97), F16 heap 0.975× (0.95–1.00), although off-heap BF16 ran 1.040–1.107× at
+ * 4096 (quartiles from 0.996 to 1.33 in two runs) and 1.049× at 512, F16 1.016× (load 1.3–6.6).
+ *
+ * <p>Each side of a pairing holds its own cache: at 128 keys the two sides' K/V (1 MiB each in f32) fill the core's
+ * 2 MiB L2 and evict each other, so paired per-key costs at 128 and 512 keys are costs from L3. Marginal cost of
+ * main's f32 step per key (fastest calls, load 2.4–3.9): 0.25 µs from 32 to 64 keys, 0.34 µs from 64 to 128,
+ * 0.51 µs from 128 to 512. Same bits but slower or no gain (f32, paired against the order above): a pass over one
+ * key's rows of a part's four kv heads (2 KB of one page, 16 query rows per pass instead of 4) 0.56× at 4096 keys
+ * (quartiles 0.54–0.61) and 0.81× at 512 (load 3–5.4), so a pass must span pages; passes of eight keys' rows with two
+ * entries (eight pages per pass, each row loaded twice) 0.95× at 4096 (0.92–0.98) and 0.92× at 512 (load 3.1–3.2);
+ * a part's quads outermost (consecutive passes in eight pages) 1.00× at 4096 (0.97–1.03), with 16 keys per run of
+ * logits 1.02× (0.99–1.06; load 1.8–3.6).
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -133,7 +160,7 @@ final class NarrowProducts {
                     int totals = at + (j + r) * PANEL + 4 * quad;
                     int c = switch (precision) {
                         case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count, first ? norms : null, n0, apart);
+                                apart * PANEL, count, first ? norms : null, n0, apart, L);
                         case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
                                 apart * PANEL, count);
                         case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
@@ -164,10 +191,11 @@ final class NarrowProducts {
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null (row i's at
      * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators folded in registers and stored at
-     * {@code s[at + key·step + e]} for {@code key < count} ({@link #scores}); returns where the scalar tail starts.
+     * {@code s[at + key·step + e]} for {@code key < count} ({@link #scores}), stepping the head width by {@code lanes}
+     * (L, passed in: class comment); returns where the scalar tail starts.
      */
     private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, float[] norms, int normsAt, int normsStep) {
+                                 float[] s, int at, int step, int count, float[] norms, int normsAt, int normsStep, int lanes) {
         boolean withNorms = norms != null;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
@@ -176,7 +204,7 @@ final class NarrowProducts {
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
         int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L) {
+        for (int bound = F.loopBound(d); c < bound; c += lanes) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
