@@ -77,7 +77,7 @@
  *       is inlined. Otherwise every vector of the loop is boxed: 1.6–3.2 MB per decode call
  *       ({@link dev.posenc.vector.OnlineSoftmax}'s maxima). Swapping the operands of {@code max}, {@code add},
  *       {@code mul} or {@code fma}'s product keeps the bits; a compare and blend takes the complement of its mask
- *       ({@code z.blend(m, z.compare(GT, m).not())}); a conversion takes {@code one.mul(s)}, exactly {@code s}. The rule is not always enough: without
+ *       ({@code z.blend(m, z.compare(GT, m).not())}); a loop narrows the state it has just computed, not the one it carried in. The rule is not always enough: without
  *       profiles, C2 still left {@link dev.posenc.vector.TileExp}'s running sum boxed at 128 bits (3–85 kB per
  *       attention call of the allocation property), and that sum and {@link dev.posenc.vector.NarrowProducts}'
  *       f32 loads at 512 bits with head dimension 64 (0.86–1.0 MB per call over 300 keys).</li>
