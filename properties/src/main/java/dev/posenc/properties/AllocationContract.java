@@ -24,9 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>What this catches: C2 declining to inline a helper that takes or returns vectors (its caller's node budget
  * spent, or the helper already compiled on its own into a medium method), which boxes those vectors on every
  * call; which sites it declines depends on every shape and family the JVM has run, so a benchmark of one kernel
- * alone can miss it (see the vector package's C2 rule). A second JVM runs the cases without receiver-type
- * profiles ({@link #warmKernelsAllocateNothingWithoutReceiverProfiles}), which catches a vector call whose receiver
- * C2 cannot type. Each forked JVM starts with {@link #jvmOptions()}: by
+ * alone can miss it (see the vector package's C2 rule). The forked JVM starts with {@link #jvmOptions()}: by
  * default those that made this JVM choose its implementation (as {@link DeterminismContract}), so a suite run at
  * each width checks that width, and the scalar fallback too. Subclass it, and override {@link #provider()} to test
  * your own {@link KernelProvider}.
@@ -37,10 +35,6 @@ public abstract class AllocationContract {
     static final int ROUNDS = 4000;
     /** The rounds at the end whose calls must allocate nothing. */
     static final int LAST = 200;
-    /** Rounds of the JVM without receiver profiles: its C2, at a tenth of the usual thresholds, compiles within them. */
-    static final int UNPROFILED_ROUNDS = 300;
-    static final int LAST_UNPROFILED = 50;
-    static final String UNPROFILED_SCALING = "0.1";
 
     /** The implementation, as a class the forked JVM instantiates; default: {@code Kernels.get()} there. */
     protected Class<? extends Supplier<KernelProvider>> provider() {
@@ -67,26 +61,11 @@ public abstract class AllocationContract {
     }
 
     /**
-     * The same cases in a JVM that profiles no receiver types ({@code -XX:TypeProfileWidth=0}), C2 only, compiling
-     * synchronously at a tenth of the usual thresholds: a state that a JVM can also reach by chance, when C2
-     * compiles a loop before its receivers were profiled. C2 then inlines a vector call only where it knows the
-     * receiver's exact type: a call on a vector carried from one iteration to the next stays a call, and every
-     * vector of that loop is boxed (the vector package's C2 rule). Before the decode's running maxima took the loaded
-     * vector as receiver, its cases allocated 4 800 to 302 400 bytes per call here.
-     */
-    @Test
-    public void warmKernelsAllocateNothingWithoutReceiverProfiles(@TempDir Path dir) throws Exception {
-        check(List.of("-Xbatch", "-XX:TypeProfileWidth=0", "-XX:-TieredCompilation",
-                        "-XX:CompileThresholdScaling=" + UNPROFILED_SCALING), UNPROFILED_ROUNDS, LAST_UNPROFILED, dir,
-                "without receiver profiles: a loop-carried vector as the receiver of a vector call?");
-    }
-
-    /**
      * Runs every case {@code rounds} times in a JVM forked with {@code jitOptions} and {@link #jvmOptions()}; fails,
      * naming each case and its bytes per call and suggesting {@code cause}, if a call of the last {@code last}
      * rounds allocated.
      */
-    private void check(List<String> jitOptions, int rounds, int last, Path dir, String cause) throws Exception {
+    void check(List<String> jitOptions, int rounds, int last, Path dir, String cause) throws Exception {
         KernelProvider kernels = DeterminismWorkload.provider(provider().getName());
         Path file = dir.resolve("allocated.txt");
         List<String> options = new ArrayList<>(jitOptions);
