@@ -1,35 +1,7 @@
 package dev.posenc.properties;
 
-import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 /**
  * The allocation property against the implementation this JVM chose: each of the build's runs (512, 256 and 128
  * bits, the scalar fallback) forks its JVM with its own options, so every width is checked.
  */
-class AllocationSuiteTest extends AllocationContract {
-    /** Rounds of the JVM without receiver profiles: its C2, at a tenth of the usual thresholds, compiles within them. */
-    private static final int UNPROFILED_ROUNDS = 300;
-    private static final int LAST_UNPROFILED = 50;
-
-    /**
-     * The same cases in a JVM that profiles no receiver types ({@code -XX:TypeProfileWidth=0}), C2 only, compiling
-     * synchronously at a tenth of the usual thresholds: a state that a JVM can also reach by chance, when C2
-     * compiles a loop before its receivers were profiled. C2 then inlines a vector call only where it can type the
-     * receiver: a call on a vector carried from one iteration to the next can stay a call, and every vector of that
-     * loop is boxed (the vector package's C2 rule). Before the decode's running maxima took the loaded vector as
-     * receiver, its cases allocated 4 800 to 302 400 bytes per call here. Only in the build's first run, at the CPU's
-     * preferred width, and not in the kit ({@code posenc verify}): at 128 bits {@code TileExp}'s running sum still
-     * boxes in this JVM (every attention case, 2 976 to 85 248 bytes per call).
-     */
-    @Test
-    @Tag("once")
-    void warmKernelsAllocateNothingWithoutReceiverProfiles(@TempDir Path dir) throws Exception {
-        check(List.of("-Xbatch", "-XX:TypeProfileWidth=0", "-XX:-TieredCompilation", "-XX:CompileThresholdScaling=0.1"),
-                UNPROFILED_ROUNDS, LAST_UNPROFILED, dir,
-                "without receiver profiles: a loop-carried vector as the receiver of a vector call?");
-    }
-}
+class AllocationSuiteTest extends AllocationContract {}

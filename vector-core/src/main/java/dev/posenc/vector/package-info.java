@@ -84,7 +84,7 @@
  * </ul>
  * Check every change with JMH's {@code -prof gc}: a kernel that keeps the rule allocates 0 B per call. The
  * allocation property of the kit ({@code AllocationContract}) checks every kernel family after warm-up in one
- * JVM, at every width; the build's {@code AllocationSuiteTest} checks them again, at the preferred width, in a JVM
- * without receiver profiles.
+ * JVM, at every width; the build's {@code AllocationWithoutReceiverProfilesTest} checks them again, at the
+ * preferred width, in a JVM without receiver profiles.
  */
 package dev.posenc.vector;
