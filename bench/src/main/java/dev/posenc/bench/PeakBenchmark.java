@@ -29,7 +29,8 @@ public class PeakBenchmark extends ProbeBenchmark {
         FloatVector a = FloatVector.broadcast(SPECIES, c.a);
         FloatVector b = FloatVector.broadcast(SPECIES, c.b);
         // Twelve chains written out: vectors kept in an array or a loop over accumulators would escape
-        // to the heap. Distinct starting values, so that the compiler cannot merge the chains into one.
+        // to the heap. Distinct starting values, so that the compiler cannot merge the chains into one. The
+        // chains are arguments of a's fma, never its receivers (a·s + b, the same bits): see BandwidthBenchmark#sum.
         FloatVector s0 = FloatVector.broadcast(SPECIES, 0f);
         FloatVector s1 = FloatVector.broadcast(SPECIES, 1f);
         FloatVector s2 = FloatVector.broadcast(SPECIES, 2f);
@@ -43,18 +44,18 @@ public class PeakBenchmark extends ProbeBenchmark {
         FloatVector s10 = FloatVector.broadcast(SPECIES, 10f);
         FloatVector s11 = FloatVector.broadcast(SPECIES, 11f);
         for (int i = 0; i < FMA_ROUNDS; i++) {
-            s0 = s0.fma(a, b);
-            s1 = s1.fma(a, b);
-            s2 = s2.fma(a, b);
-            s3 = s3.fma(a, b);
-            s4 = s4.fma(a, b);
-            s5 = s5.fma(a, b);
-            s6 = s6.fma(a, b);
-            s7 = s7.fma(a, b);
-            s8 = s8.fma(a, b);
-            s9 = s9.fma(a, b);
-            s10 = s10.fma(a, b);
-            s11 = s11.fma(a, b);
+            s0 = a.fma(s0, b);
+            s1 = a.fma(s1, b);
+            s2 = a.fma(s2, b);
+            s3 = a.fma(s3, b);
+            s4 = a.fma(s4, b);
+            s5 = a.fma(s5, b);
+            s6 = a.fma(s6, b);
+            s7 = a.fma(s7, b);
+            s8 = a.fma(s8, b);
+            s9 = a.fma(s9, b);
+            s10 = a.fma(s10, b);
+            s11 = a.fma(s11, b);
         }
         counter.flops += 2L * ACCUMULATORS * SPECIES.length() * FMA_ROUNDS;
         return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).add(s8).add(s9).add(s10).add(s11)

@@ -57,12 +57,21 @@ public abstract class AllocationContract {
 
     @Test
     public void warmKernelsAllocateNothingWhenTheFamiliesAreMixed(@TempDir Path dir) throws Exception {
+        check(List.of("-Xbatch"), ROUNDS, LAST, dir, "boxed vectors where C2 declined to inline a helper?");
+    }
+
+    /**
+     * Runs every case {@code rounds} times in a JVM forked with {@code jitOptions} and {@link #jvmOptions()}; fails,
+     * naming each case and its bytes per call and suggesting {@code cause}, if a call of the last {@code last}
+     * rounds allocated.
+     */
+    void check(List<String> jitOptions, int rounds, int last, Path dir, String cause) throws Exception {
         KernelProvider kernels = DeterminismWorkload.provider(provider().getName());
         Path file = dir.resolve("allocated.txt");
-        List<String> options = new ArrayList<>(List.of("-Xbatch"));
+        List<String> options = new ArrayList<>(jitOptions);
         options.addAll(jvmOptions());
-        ForkedJvm.finish(ForkedJvm.start(options, AllocationProbe.class, provider().getName(), Integer.toString(ROUNDS),
-                Integer.toString(LAST), file.toString()), "the JVM running the cases");
+        ForkedJvm.finish(ForkedJvm.start(options, AllocationProbe.class, provider().getName(), Integer.toString(rounds),
+                Integer.toString(last), file.toString()), "the JVM running the cases");
         StringBuilder allocating = new StringBuilder();
         for (String line : Files.readAllLines(file)) {
             String[] parts = line.split(" ", 4);
@@ -72,8 +81,8 @@ public abstract class AllocationContract {
             }
         }
         if (!allocating.isEmpty()) {
-            fail("after " + (ROUNDS - LAST) + " rounds of every family's cases, calls still allocate (boxed vectors where"
-                    + " C2 declined to inline a helper? see the vector package's C2 rule):" + allocating);
+            fail("after " + (rounds - last) + " rounds of every family's cases (" + String.join(" ", jitOptions)
+                    + "), calls still allocate (" + cause + " see the vector package's C2 rule):" + allocating);
         }
     }
 }

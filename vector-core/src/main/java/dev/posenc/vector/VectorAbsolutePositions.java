@@ -167,17 +167,26 @@ final class VectorAbsolutePositions implements AbsolutePositionKernel {
         DoubleVector s1 = DoubleVector.fromArray(D, state, j + half);
         DoubleVector c0 = DoubleVector.fromArray(D, state, vectorColumns + j);
         DoubleVector c1 = DoubleVector.fromArray(D, state, vectorColumns + j + half);
-        for (int r = 0; r < count; r++) {
-            int at = offset + r * d + j;
-            FloatVector value = ((FloatVector) s1.convertShape(VectorOperators.D2F, F, -1))
-                    .blend((FloatVector) s0.convertShape(VectorOperators.D2F, F, 0), Lanes.LOW_HALF);
-            (add ? value.add(FloatVector.fromArray(F, out, at)) : value).intoArray(out, at);
-            DoubleVector nextS0 = FMA ? c0.fma(sin0, s0.mul(cos0)) : c0.mul(sin0).add(s0.mul(cos0));
-            DoubleVector nextS1 = FMA ? c1.fma(sin1, s1.mul(cos1)) : c1.mul(sin1).add(s1.mul(cos1));
-            c0 = FMA ? s0.fma(minusSin0, c0.mul(cos0)) : s0.mul(minusSin0).add(c0.mul(cos0));
-            c1 = FMA ? s1.fma(minusSin1, c1.mul(cos1)) : s1.mul(minusSin1).add(c1.mul(cos1));
+        int at = offset + j;
+        FloatVector first = ((FloatVector) s1.convertShape(VectorOperators.D2F, F, -1))
+                .blend((FloatVector) s0.convertShape(VectorOperators.D2F, F, 0), Lanes.LOW_HALF);
+        (add ? first.add(FloatVector.fromArray(F, out, at)) : first).intoArray(out, at);
+        // Each step's new state is written out at once, and the state carried from step to step is only ever an
+        // argument, never the receiver (the package's C2 rule): hence the first row above, and the operand order.
+        // (Narrowing one·s instead, exactly s, kept the loop's shape but ran 0.88–0.95× as fast at 512×768.)
+        for (int r = 1; r <= count; r++) {
+            DoubleVector nextS0 = FMA ? sin0.fma(c0, cos0.mul(s0)) : sin0.mul(c0).add(cos0.mul(s0));
+            DoubleVector nextS1 = FMA ? sin1.fma(c1, cos1.mul(s1)) : sin1.mul(c1).add(cos1.mul(s1));
+            c0 = FMA ? minusSin0.fma(s0, cos0.mul(c0)) : minusSin0.mul(s0).add(cos0.mul(c0));
+            c1 = FMA ? minusSin1.fma(s1, cos1.mul(c1)) : minusSin1.mul(s1).add(cos1.mul(c1));
             s0 = nextS0;
             s1 = nextS1;
+            if (r < count) {
+                at += d;
+                FloatVector value = ((FloatVector) nextS1.convertShape(VectorOperators.D2F, F, -1))
+                        .blend((FloatVector) nextS0.convertShape(VectorOperators.D2F, F, 0), Lanes.LOW_HALF);
+                (add ? value.add(FloatVector.fromArray(F, out, at)) : value).intoArray(out, at);
+            }
         }
         s0.intoArray(state, j);
         s1.intoArray(state, j + half);

@@ -139,7 +139,10 @@ final class VectorNorms implements NormKernel {
         }
     }
 
-    /** {@code Σ x_j} in double: each float vector widened into its two halves ({@code convertShape} part 0 and 1). */
+    /**
+     * {@code Σ x_j} in double: each float vector widened into its two halves ({@code convertShape} part 0 and 1), each
+     * half the receiver of its add, not the running sum (the package's C2 rule).
+     */
     private static double sum(float[] x, int in, int n, double[] lanes) {
         int step = F.length();
         DoubleVector a0 = DoubleVector.zero(D);
@@ -150,15 +153,15 @@ final class VectorNorms implements NormKernel {
         for (int bound = n - n % (2 * step); j < bound; j += 2 * step) {
             FloatVector v0 = FloatVector.fromArray(F, x, in + j);
             FloatVector v1 = FloatVector.fromArray(F, x, in + j + step);
-            a0 = a0.add((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 0));
-            a1 = a1.add((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 1));
-            a2 = a2.add((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 0));
-            a3 = a3.add((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 1));
+            a0 = ((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 0)).add(a0);
+            a1 = ((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 1)).add(a1);
+            a2 = ((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 0)).add(a2);
+            a3 = ((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 1)).add(a3);
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector v = FloatVector.fromArray(F, x, in + j);
-            a0 = a0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
-            a1 = a1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
+            a0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).add(a0);
+            a1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).add(a1);
         }
         a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
         double s = Lanes.sum(lanes, D.length());

@@ -69,7 +69,9 @@ final class VectorSoftmax implements SoftmaxKernel {
     /**
      * {@code max_j z_j} over the non-NaN {@code z_j} (−∞ if none), or NaN if a scalar tail element is NaN. The
      * vector maxima use compare + blend (a third of {@code FloatVector.max}'s cost), which skips NaN; a NaN
-     * logit shows in the row's sum instead ({@link #exponentials}), after the row, at no cost per element.
+     * logit shows in the row's sum instead ({@link #exponentials}), after the row, at no cost per element. The
+     * running maxima and sum are arguments, never receivers (the package's C2 rule): {@code z.blend(max,
+     * z.compare(GT, max).not())}, the same choice as {@code max.blend(z, z.compare(GT, max))}.
      */
     private static float maximum(float[] x, int in, int n, float scale, float[] bias, int b, float[] lanes) {
         int step = F.length();
@@ -96,16 +98,16 @@ final class VectorSoftmax implements SoftmaxKernel {
                 z2 = z2.add(FloatVector.fromArray(F, bias, b + j + 2 * step));
                 z3 = z3.add(FloatVector.fromArray(F, bias, b + j + 3 * step));
             }
-            max0 = max0.blend(z0, z0.compare(VectorOperators.GT, max0));
-            max1 = max1.blend(z1, z1.compare(VectorOperators.GT, max1));
-            max2 = max2.blend(z2, z2.compare(VectorOperators.GT, max2));
-            max3 = max3.blend(z3, z3.compare(VectorOperators.GT, max3));
+            max0 = z0.blend(max0, z0.compare(VectorOperators.GT, max0).not());
+            max1 = z1.blend(max1, z1.compare(VectorOperators.GT, max1).not());
+            max2 = z2.blend(max2, z2.compare(VectorOperators.GT, max2).not());
+            max3 = z3.blend(max3, z3.compare(VectorOperators.GT, max3).not());
         }
         for (int bound = F.loopBound(n); j < bound; j += step) {
             FloatVector z = FloatVector.fromArray(F, x, in + j);
             z = scale == 1f ? z : z.mul(scale);
             z = bias == null ? z : z.add(FloatVector.fromArray(F, bias, b + j));
-            max0 = max0.blend(z, z.compare(VectorOperators.GT, max0));
+            max0 = z.blend(max0, z.compare(VectorOperators.GT, max0).not());
         }
         max0.max(max1).max(max2.max(max3)).intoArray(lanes, 0);
         return maximumOfTail(x, in, n, j, scale, bias, b, lanes, 0);
@@ -153,7 +155,7 @@ final class VectorSoftmax implements SoftmaxKernel {
             FloatVector zNext = FloatVector.fromArray(F, x, next + j);
             zNext = scale == 1f ? zNext : zNext.mul(scale);
             zNext = bias == null ? zNext : zNext.add(FloatVector.fromArray(F, bias, b + j));
-            nextMax = nextMax.blend(zNext, zNext.compare(VectorOperators.GT, nextMax));
+            nextMax = zNext.blend(nextMax, zNext.compare(VectorOperators.GT, nextMax).not());
             // The ExpPolynomial steps, inlined (as a helper method C2 leaves them out of line, boxing every
             // vector: 6× slower); a = z − max ≤ 0, or −∞ for masked entries.
             a = scale == 1f ? a : a.mul(scale);
@@ -173,7 +175,7 @@ final class VectorSoftmax implements SoftmaxKernel {
             FloatVector e = (FMA ? q.fma(twoToK, twoToK) : q.mul(twoToK).add(twoToK))
                     .blend(0f, a.lt(ExpPolynomial.UNDERFLOW));
             e.intoArray(out, o + j);
-            sums = sums.add(e);
+            sums = e.add(sums);
         }
         int step = F.length();
         sums.intoArray(lanes, 0);

@@ -66,8 +66,25 @@
  *       {@link dev.posenc.vector.TileExp}, the sweeps of {@code VectorNorms} and
  *       {@code VectorSoftmax}.</li>
  * </ul>
+ * A third rule keeps a loop compiled in a JVM that has no receiver-type profile for the Vector API's calls (one that
+ * compiled the loop before profiling it, or runs with {@code -XX:TypeProfileWidth=0}):
+ * <ul>
+ *   <li><b>A vector carried from one iteration to the next is never the receiver of a vector call in the
+ *       loop</b>, only its argument: {@code load.max(m)}, {@code e.add(sum)}, {@code sin.fma(s, t)}, not
+ *       {@code m.max(load)}. A vector operation reaches its code by a virtual call ({@code max} → {@code lanewise},
+ *       {@code blend}, the conversion under {@code convertShape}), which C2 inlines from the receiver's profile
+ *       or from its exact type; a load's type is exact, a loop-carried vector's is known only once that same call
+ *       is inlined. Otherwise every vector of the loop is boxed: 1.6–3.2 MB per decode call
+ *       ({@link dev.posenc.vector.OnlineSoftmax}'s maxima). Swapping the operands of {@code max}, {@code add},
+ *       {@code mul} or {@code fma}'s product keeps the bits; a compare and blend takes the complement of its mask
+ *       ({@code z.blend(m, z.compare(GT, m).not())}); a loop narrows the state it has just computed, not the one it carried in. The rule is not always enough: without
+ *       profiles, C2 still left {@link dev.posenc.vector.TileExp}'s running sum boxed at 128 bits (3–85 kB per
+ *       attention call of the allocation property), and that sum and {@link dev.posenc.vector.NarrowProducts}'
+ *       f32 loads at 512 bits with head dimension 64 (0.86–1.0 MB per call over 300 keys).</li>
+ * </ul>
  * Check every change with JMH's {@code -prof gc}: a kernel that keeps the rule allocates 0 B per call. The
  * allocation property of the kit ({@code AllocationContract}) checks every kernel family after warm-up in one
- * JVM, at every width.
+ * JVM, at every width; the build's {@code AllocationWithoutReceiverProfilesTest} checks them again, at the
+ * preferred width, in a JVM without receiver profiles.
  */
 package dev.posenc.vector;
