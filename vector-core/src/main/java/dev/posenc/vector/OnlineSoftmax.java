@@ -169,9 +169,7 @@ final class OnlineSoftmax {
      * (paired in one JVM, quartiles 0.970–1.057 and 0.971–1.080, 80 pairs each at load 3).
      *
      * <p>Each maximum is taken on the freshly loaded vector ({@code load.max(m)}, not {@code m.max(load)}: the
-     * same maximum): {@code max} reaches the abstract {@code lanewise} by a virtual call, which C2 inlines from a
-     * receiver profile or, without one, once the receiver's exact type is known, as a load's is but a loop-carried
-     * maximum's is not until that call is inlined. With the running maximum as receiver, 3 of 55 JVMs timing f32
+     * same maximum; the package comment's C2 rule says why). With the running maximum as receiver, 3 of 55 JVMs timing f32
      * decode at 4096 positions beside the read probe (2026-11-29/30) compiled the softmax's tile before a receiver
      * profile existed (the method had run at tier 2, which does not profile), kept the call virtual and boxed its
      * vectors for the rest of the JVM: 1.6 MB per decode call. With no receiver profiles at all

@@ -136,7 +136,7 @@ final class TileExp {
                         .blend(0f, a.lt(SUBNORMAL_UNDERFLOW));
             }
             e.intoArray(x, o);
-            sum = e.add(sum); // the new term as receiver, not the running sum (OnlineSoftmax#growMaximum says why)
+            sum = e.add(sum); // the new term as receiver, not the running sum (the package's C2 rule)
         }
         sum.intoArray(total, lane);
     }
