@@ -4,6 +4,7 @@ import dev.posenc.Positions;
 import dev.posenc.attention.AttentionKernel;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.bench.paired.CallThreads;
 import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.util.SplittableRandom;
@@ -105,6 +106,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     }
 
     @Benchmark
+    @CallThreads(2)
     public float[] prefillTwoThreads(Elements elements, Flops flops) throws Exception {
         if (impl == Implementation.plain) {
             Future<?> other = pool.submit(() -> plainPrefill(PREFILL_HEADS / 2, PREFILL_HEADS, 1));

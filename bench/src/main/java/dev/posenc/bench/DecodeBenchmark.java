@@ -8,6 +8,7 @@ import dev.posenc.attention.KvCacheSpec;
 import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
 import dev.posenc.bench.jlama.JlamaDecode;
+import dev.posenc.bench.paired.CallThreads;
 import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.lang.foreign.Arena;
@@ -149,6 +150,7 @@ public class DecodeBenchmark extends KernelBenchmark {
     }
 
     @Benchmark
+    @CallThreads(2)
     public Object decodeTwoThreads(Elements tokens, Flops flops) throws Exception {
         tokens.elements += 1;
         flops.flops += 4L * HEADS * visible * HEAD_DIM;

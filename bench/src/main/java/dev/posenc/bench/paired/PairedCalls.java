@@ -67,9 +67,11 @@ public final class PairedCalls {
         private long calls;
         /** Calls per timing (see {@link #balance}). */
         int repeat = 1;
+        /** The threads a call runs on: its method's {@link CallThreads}, else 1. */
+        final int threads;
         /** Bytes this thread allocated per call in the last timing. */
         double allocated;
-        /** The share of the last timing's wall time that this thread spent on a CPU. */
+        /** The share of the last timing's wall time × {@link #threads} that its threads spent on a CPU ({@link #cpuTime}). */
         double onCpu;
 
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
@@ -96,6 +98,7 @@ public final class PairedCalls {
                 setUp(benchmark);
                 method = Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(parts[0].substring(dot + 1)))
                         .findFirst().orElseThrow(() -> new IllegalArgumentException("no method " + parts[0]));
+                threads = threads(method);
                 states = new Object[method.getParameterCount()];
                 for (int i = 0; i < states.length; i++) {
                     states[i] = method.getParameterTypes()[i].getConstructor().newInstance();
@@ -124,16 +127,53 @@ public final class PairedCalls {
          */
         long time() throws ReflectiveOperationException {
             long before = THREADS.getCurrentThreadAllocatedBytes();
-            long cpu = THREADS.getCurrentThreadCpuTime();
+            long cpu = cpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 method.invoke(benchmark, states);
             }
             long nanos = System.nanoTime() - start;
-            onCpu = (double) (THREADS.getCurrentThreadCpuTime() - cpu) / Math.max(nanos, 1);
+            onCpu = (double) (cpuTime() - cpu) / ((double) threads * Math.max(nanos, 1));
             allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - before) / repeat;
             calls += repeat;
             return nanos / repeat;
+        }
+
+        /**
+         * Nanoseconds on a CPU so far: the calling thread's for a one-thread side; for a side on {@link #threads} threads,
+         * the sum over every live Java thread of this JVM, since the side's other threads (a pool's) are not known by
+         * name. That sum holds the side's threads and ones blocked meanwhile (the other side's idle pool thread, the
+         * JVM's Reference Handler, Finalizer, Common-Cleaner: tens of microseconds a second at most), and not the JIT's
+         * compiler threads (hidden from {@code ThreadMXBean}) nor the GC's (not Java threads), which is why it is not the
+         * process's CPU time ({@code OperatingSystemMXBean#getProcessCpuTime}): a compiler thread on the second CPU while
+         * the side's own second thread waited for one would otherwise pass for it. As each thread is on a CPU for at
+         * most the wall time, a two-thread side on a CPU for {@link PairedTimes.Conditions#ON_CPU} 0.9 of 2 × its wall
+         * time had each thread on one for at least 0.8 of it; one whose second thread got no CPU has at most 0.5.
+         */
+        private long cpuTime() {
+            if (threads == 1) {
+                return THREADS.getCurrentThreadCpuTime();
+            }
+            long sum = 0;
+            for (long nanos : THREADS.getThreadCpuTime(THREADS.getAllThreadIds())) {
+                sum += Math.max(nanos, 0); // -1: the thread ended meanwhile
+            }
+            return sum;
+        }
+
+        /** {@code method}'s {@link CallThreads} (the annotation of the side's own loader, read by name), else 1. */
+        private static int threads(Method method) throws ReflectiveOperationException {
+            for (java.lang.annotation.Annotation a : method.getAnnotations()) {
+                if (a.annotationType().getName().equals(CallThreads.class.getName())) {
+                    int threads = (int) a.annotationType().getMethod("value").invoke(a);
+                    if (threads < 2) {
+                        throw new IllegalArgumentException("@CallThreads of " + method.getName() + " must be at least 2, was "
+                                + threads);
+                    }
+                    return threads;
+                }
+            }
+            return 1;
         }
 
         /**
@@ -220,8 +260,8 @@ public final class PairedCalls {
             bytes[0][i] = a.allocated;
             bytes[1][i] = b.allocated;
         }
-        PairedTimes.Conditions conditions = new PairedTimes.Conditions(median(onCpu[0], i), median(onCpu[1], i),
-                median(bytes[0], i), median(bytes[1], i), JIT.getTotalCompilationTime() - compiling);
+        PairedTimes.Conditions conditions = new PairedTimes.Conditions(median(onCpu[0], i), median(onCpu[1], i), a.threads,
+                b.threads, median(bytes[0], i), median(bytes[1], i), JIT.getTotalCompilationTime() - compiling);
         return new PairedTimes(Arrays.copyOf(t[0], i), Arrays.copyOf(t[1], i)).in(conditions);
     }
 

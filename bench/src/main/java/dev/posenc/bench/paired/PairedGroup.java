@@ -98,18 +98,22 @@ public final class PairedGroup {
         return times;
     }
 
-    /** One pairing's times on one line: index, counter, work per call, conditions, A's times, B's times. */
+    /**
+     * One pairing's times on one line: index, counter, work per call, conditions (each side's share on a CPU, its
+     * threads, its bytes per call; the JIT's milliseconds), A's times, B's times.
+     */
     static String encode(int index, PairedTimes t) {
         PairedTimes.Conditions c = t.conditions();
         return RESULT + String.join(" ", String.valueOf(index), t.counter(), Double.toString(t.workA()), Double.toString(t.workB()),
-                Double.toString(c.onCpuA()), Double.toString(c.onCpuB()), Double.toString(c.bytesA()), Double.toString(c.bytesB()),
-                String.valueOf(c.compileMillis()), csv(t.a()), csv(t.b()));
+                Double.toString(c.onCpuA()), Double.toString(c.onCpuB()), String.valueOf(c.threadsA()), String.valueOf(c.threadsB()),
+                Double.toString(c.bytesA()), Double.toString(c.bytesB()), String.valueOf(c.compileMillis()), csv(t.a()), csv(t.b()));
     }
 
     static PairedTimes decode(String[] f) {
         PairedTimes.Conditions c = new PairedTimes.Conditions(Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                Double.parseDouble(f[6]), Double.parseDouble(f[7]), Long.parseLong(f[8]));
-        return new PairedTimes(longs(f[9]), longs(f[10]), f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]), c);
+                Integer.parseInt(f[6]), Integer.parseInt(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]),
+                Long.parseLong(f[10]));
+        return new PairedTimes(longs(f[11]), longs(f[12]), f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]), c);
     }
 
     private static String csv(long[] values) {

@@ -1,6 +1,8 @@
 package dev.posenc.bench.paired;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,24 +19,35 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
     public static final String CALLS = "calls";
 
     /**
-     * What went on while the pairs were measured, each side's median over its timings: the share of its wall time
-     * that the timing thread spent on a CPU ({@code NaN}: not measured), and the bytes it allocated per call; and the
-     * milliseconds the JIT compiled. A side off its CPU for a tenth of its time shared the CPU with other work, so its
-     * time is not all its own (or it waited for a second thread of its own: two-thread sides do by design). A side
-     * that allocates a kilobyte per call is not yet compiled: a Vector API call that enters interpreted boxes its
-     * vectors. Code compiled meanwhile may have changed under a side.
+     * What went on while the pairs were measured, each side's median over its timings: the share of its wall time ×
+     * its {@code threads} (its method's {@link CallThreads}, else 1) that its threads spent on a CPU ({@code NaN}: not
+     * measured; see {@code PairedCalls.Side#cpuTime} for which threads count), and the bytes it allocated per call;
+     * and the milliseconds the JIT compiled. A side off its CPUs for a tenth of that time shared them with other work,
+     * so its time is not all its own: a two-thread side whose second thread got no CPU (the 03:55 run of 2026-11-30
+     * paired prefill on two threads ÷ one at 1.01, its calling thread on a CPU all the time, where a direct pairing a
+     * minute later gave 1.93) is on its CPUs for about half of it. A side that allocates a kilobyte per call is not
+     * yet compiled: a Vector API call that enters interpreted boxes its vectors. Code compiled meanwhile may have
+     * changed under a side.
      */
-    public record Conditions(double onCpuA, double onCpuB, double bytesA, double bytesB, long compileMillis) {
+    public record Conditions(double onCpuA, double onCpuB, int threadsA, int threadsB, double bytesA, double bytesB,
+                             long compileMillis) {
         /** Not measured (times made up, e.g. by a test). */
-        public static final Conditions UNKNOWN = new Conditions(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
-        /** Below this share of its wall time on a CPU, a side counts as having shared its CPU. */
+        public static final Conditions UNKNOWN = new Conditions(Double.NaN, Double.NaN, 1, 1, Double.NaN, Double.NaN, 0);
+        /** Below this share of its wall time × its threads on a CPU, a side counts as having shared its CPUs. */
         public static final double ON_CPU = 0.9;
 
+        public Conditions {
+            if (threadsA < 1 || threadsB < 1) {
+                throw new IllegalArgumentException("a side runs on at least one thread, was " + threadsA + " and " + threadsB);
+            }
+        }
+
         /**
-         * Whether a side spent less than {@link #ON_CPU} of its wall time on a CPU (never when not measured): then its
-         * time was partly someone else's, and the pairs decide nothing. A two-thread side counts too: at 1.9× one thread
-         * its calling thread, doing its share of the work, is on a CPU at least 0.47 ÷ 0.53 ≈ 0.9 of the time, so a
-         * lower share means its second thread was descheduled or its split was uneven enough to miss anyway.
+         * Whether a side spent less than {@link #ON_CPU} of its wall time × its threads on a CPU (never when not
+         * measured): then its time was partly someone else's, and the pairs decide nothing. On two threads this
+         * cannot tell a second thread descheduled from one that waited by design (an uneven split, a hand-off), but
+         * the latter cannot meet a scaling target of 1.9× anyway: threads on a CPU for less than 0.9 of 2 × the wall
+         * time do less than 1.8 one-thread calls' work in it, unless the split does less work than one thread.
          */
         public boolean shared() {
             return onCpuA < ON_CPU || onCpuB < ON_CPU;
@@ -59,25 +72,48 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
          */
         public Optional<String> undecided() {
             if (shared()) {
-                return Optional.of(String.format(Locale.ROOT, "a side was on a CPU for less than %.0f%% of its time (it"
-                        + " shared the CPU, or its second thread was descheduled): these pairs do not decide", 100 * ON_CPU));
+                boolean threads = onCpuA < ON_CPU && threadsA > 1 || onCpuB < ON_CPU && threadsB > 1;
+                return Optional.of(offCpu() + String.format(Locale.ROOT, ", below %.0f%% (%s): these pairs do not decide",
+                        100 * ON_CPU, threads ? "a thread of it did not get a CPU, or waited" : "it shared the CPU"));
             }
             return allocated() ? Optional.of(String.format(Locale.ROOT, "a side allocated %.0f B or more per call (vectors"
                     + " boxed, not compiled): these pairs do not decide", PairedCalls.ALLOCATION_FREE)) : Optional.empty();
         }
 
         /**
-         * E.g. {@code on a CPU: A 99%, B 97% of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what it suggests
-         * when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}), or empty when not measured.
+         * E.g. {@code on a CPU: A 99%, B 52% (2 threads) of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what
+         * it suggests when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}), or empty when not
+         * measured.
          */
         public String describe() {
             if (Double.isNaN(onCpuA)) {
                 return "";
             }
-            return String.format(Locale.ROOT, "on a CPU: A %.0f%%, B %.0f%% of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
-                    100 * onCpuA, 100 * onCpuB, bytesA, bytesB, compileMillis,
-                    shared() ? " (a side shared its CPU or waited for its second thread)" : "",
+            return String.format(Locale.ROOT, "on a CPU: A %s, B %s of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
+                    share(onCpuA, threadsA), share(onCpuB, threadsB), bytesA, bytesB, compileMillis,
+                    shared() ? " (a side shared its CPU or did not get a CPU for each of its threads)" : "",
                     allocated() ? " (a side allocated: not compiled yet?)" : "");
+        }
+
+        /** E.g. {@code side B was on a CPU for 52% of 2 threads × its wall time}: the sides below {@link #ON_CPU}. */
+        private String offCpu() {
+            List<String> sides = new ArrayList<>();
+            if (onCpuA < ON_CPU) {
+                sides.add(offCpu("A", onCpuA, threadsA));
+            }
+            if (onCpuB < ON_CPU) {
+                sides.add(offCpu("B", onCpuB, threadsB));
+            }
+            return String.join(" and ", sides);
+        }
+
+        private static String offCpu(String side, double onCpu, int threads) {
+            return String.format(Locale.ROOT, "side %s was on a CPU for %.0f%% of %s", side, 100 * onCpu,
+                    threads > 1 ? threads + " threads × its wall time" : "its time");
+        }
+
+        private static String share(double onCpu, int threads) {
+            return String.format(Locale.ROOT, "%.0f%%", 100 * onCpu) + (threads > 1 ? " (" + threads + " threads)" : "");
         }
     }
 

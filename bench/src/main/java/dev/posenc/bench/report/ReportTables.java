@@ -14,14 +14,16 @@ final class ReportTables {
             Each target is decided on paired calls: the kernel's call and the call it is set against alternate in one
             JVM (a fresh one per group of pairings that share a call), so both see the same phase of a shared machine
             (here a JVM switches for seconds between phases about 1.35× apart, which JMH rows from separate JVMs cannot
-            tell from the code); each pairing also says what share of its time each call's thread spent on a CPU, what
-            it allocated per call and how long the JIT compiled meanwhile. The ratio is each
+            tell from the code); each pairing also says what share of its time each call's threads spent on a CPU (a
+            two-thread call: the Java threads' CPU time over 2 × its wall time), what it allocated per call and how long
+            the JIT compiled meanwhile. The ratio is each
             pair's speed ratio (decode ÷ a read of as many bytes, half precision ÷ f32, two threads ÷ one), or its
             ratio of rates where the calls do different work (prefill's FLOP/s ÷ the FMA peak's, each side's FLOPs per
             call as its benchmark counts them); MET when the lower quartile of those ratios reaches the target,
             MISSED when the upper quartile does not, else INCONCLUSIVE; also INCONCLUSIVE when the probe side (the read
             or the FMA peak) ran below 0.75 of that probe's own rate in this run, since a slowed JVM moves the ratio
-            either way, and when a side's thread was on a CPU for less than 90% of its time or a side allocated
+            either way, and when a side's threads were on a CPU for less than 90% of that time (a two-thread call
+            whose second thread did not get a CPU has about 50%) or a side allocated
             1 KiB or more per call (its vectors boxed: not compiled code). Beside it, the same target read from the JMH
             rows: the median with its range, the least and most favourable pairing of the rows' iterations, or a
             row's iterations over its ceiling (the probe's best iteration); beside a two-thread target, the machine's

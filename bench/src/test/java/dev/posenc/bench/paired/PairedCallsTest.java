@@ -119,13 +119,59 @@ class PairedCallsTest {
             assertTrue(c.bytesA() >= 0 && c.bytesB() >= 0 && c.compileMillis() >= 0, c.toString());
         }
         // What the conditions suggest: a side off its CPU shared it; a side that allocates a kilobyte per call is not compiled.
-        assertTrue(new PairedTimes.Conditions(0.5, 1, 0, 0, 0).describe().contains("a side shared its CPU"));
-        assertTrue(new PairedTimes.Conditions(1, 1, 0, PairedCalls.ALLOCATION_FREE, 0).describe().contains("a side allocated"));
+        assertTrue(new PairedTimes.Conditions(0.5, 1, 1, 1, 0, 0, 0).describe().contains("a side shared its CPU"));
+        assertTrue(new PairedTimes.Conditions(1, 1, 1, 1, 0, PairedCalls.ALLOCATION_FREE, 0).describe().contains("a side allocated"));
         assertEquals("on a CPU: A 100%, B 95% of the time; allocated A 0, B 16 B/call; JIT 3 ms",
-                new PairedTimes.Conditions(1, 0.95, 0, 16, 3).describe());
+                new PairedTimes.Conditions(1, 0.95, 1, 1, 0, 16, 3).describe());
         assertEquals("", PairedTimes.Conditions.UNKNOWN.describe(), "made-up times say nothing of their conditions");
         String made = new PairedTimes(new long[] {1}, new long[] {1}).describe();
         assertTrue(made.endsWith("quartiles 1.00–1.00"), made);
+    }
+
+    @Test
+    void aTwoThreadSideIsOnACpuOnlyIfEachOfItsThreadsIs() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        try (PairedCalls.Side sleeps = new PairedCalls.Side(classPath, "SpinBenchmark.secondSleeps");
+             PairedCalls.Side spins = new PairedCalls.Side(classPath, "SpinBenchmark.bothSpin")) {
+            assertEquals(2, sleeps.threads, "@CallThreads(2)");
+            PairedTimes.Conditions c = PairedCalls.run(sleeps, spins, 0, 9, 0).conditions();
+            // The calling thread spins all the call; the second sleeps: at most half of 2 × the wall time, whatever the load
+            // (the calling thread alone was on a CPU up to 100% of the time, which the rule used to take for the side's).
+            assertTrue(c.onCpuA() < 0.55, c.describe());
+            String why = c.undecided().orElseThrow();
+            assertTrue(why.startsWith("side A was on a CPU for "), why);
+            assertTrue(why.contains("% of 2 threads × its wall time, below 90% (a thread of it did not get a CPU, or waited)"), why);
+            assertTrue(c.describe().contains("(2 threads)"), c.describe());
+            // Where the second thread spins, its CPU time counts: about as much as the calling thread's. Not "≥ 0.9": on a
+            // loaded machine (or in a CPU-limited group) the two threads share what the process gets, and then the side
+            // rightly does not pass; so the second thread's share is read beside the calling thread's, call by call.
+            assertTrue(secondThreadOverCaller(spins) > 0.5, "the spinning second thread counts");
+            assertTrue(secondThreadOverCaller(sleeps) < 0.2, "the sleeping one does not");
+        }
+        // The sides of the report's scaling targets declare their threads.
+        try (PairedCalls.Side two = new PairedCalls.Side(classPath, "AttentionBenchmark.prefillTwoThreads:impl=reference,scheme=none");
+             PairedCalls.Side one = new PairedCalls.Side(classPath, "AttentionBenchmark.prefill:impl=reference,scheme=none")) {
+            assertEquals(2, two.threads);
+            assertEquals(1, one.threads);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PairedTimes.Conditions(1, 1, 0, 1, 0, 0, 0));
+    }
+
+    /**
+     * The median over calls of {@code side}'s CPU time but its calling thread's ÷ the calling thread's: the side's
+     * share × 2 × the call's wall time, less the calling thread's CPU time around the call (a little more than inside it).
+     */
+    private static double secondThreadOverCaller(PairedCalls.Side side) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        double[] ratios = new double[9];
+        for (int i = 0; i < ratios.length; i++) {
+            long before = threads.getCurrentThreadCpuTime();
+            long nanos = side.time();
+            long caller = threads.getCurrentThreadCpuTime() - before;
+            ratios[i] = (side.onCpu * side.threads * nanos - caller) / caller;
+        }
+        java.util.Arrays.sort(ratios);
+        return ratios[ratios.length / 2];
     }
 
     @Test

@@ -32,7 +32,7 @@ class PairedGroupTest {
     @Test
     void aPairingsTimesCrossFromTheGroupsJvmUnchanged() {
         PairedTimes t = new PairedTimes(new long[] {3, 5}, new long[] {7, 11}).per("flops", 2.5, 1e9)
-                .in(new PairedTimes.Conditions(0.97, 0.5, 0, 2048.5, 12));
+                .in(new PairedTimes.Conditions(0.97, 0.5, 1, 2, 0, 2048.5, 12));
         String line = PairedGroup.encode(4, t);
         assertTrue(line.startsWith(PairedGroup.RESULT + "4 "), line);
         String[] fields = line.substring(PairedGroup.RESULT.length()).split(" ");

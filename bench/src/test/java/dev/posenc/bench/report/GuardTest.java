@@ -70,17 +70,17 @@ class GuardTest {
         assertEquals(Guard.Status.INCONCLUSIVE, ALIBI_VS_T5.check(paired(0.80, 0.90, 0.93, 0.97, 0.99, 1.00, 1.02, 1.05)).status());
         PairedTimes passing = FakePairs.withSpeeds(1.30, 0.80, 0.96, 0.99, 1.00, 1.01, 1.02, 1.03);
         Guard.Verdict shared = ALIBI_VS_T5.check(new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()),
-                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(1.0, 0.85, 0, 0, 0)))));
+                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(1.0, 0.85, 1, 1, 0, 0, 0)))));
         assertEquals(Guard.Status.INCONCLUSIVE, shared.status(), "a side on a CPU 85% of its time: " + shared.detail());
-        assertTrue(shared.detail().endsWith("a side was on a CPU for less than 90% of its time (it shared the CPU, or its"
-                + " second thread was descheduled): these pairs do not decide"), shared.detail());
+        assertTrue(shared.detail().endsWith("side B was on a CPU for 85% of its time, below 90% (it shared the CPU): these"
+                + " pairs do not decide"), shared.detail());
         Guard.Verdict boxed = ALIBI_VS_T5.check(new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()),
-                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(1.0, 1.0, 0, 1_616_640, 0)))));
+                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(1.0, 1.0, 1, 1, 0, 1_616_640, 0)))));
         assertEquals(Guard.Status.INCONCLUSIVE, boxed.status(), "a side allocating 1.6 MB per call: " + boxed.detail());
         assertTrue(boxed.detail().endsWith("a side allocated 1024 B or more per call (vectors boxed, not compiled): these"
                 + " pairs do not decide"), boxed.detail());
         assertEquals(Guard.Status.PASS, ALIBI_VS_T5.check(new Measured(List.of(), new ProbeResults(Rate.of(1e11), Map.of()),
-                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(0.99, 0.9, 0, 392, 0))))).status(),
+                Map.of(ALIBI_VS_T5.calls(), passing.in(new PairedTimes.Conditions(0.99, 0.9, 1, 1, 0, 392, 0))))).status(),
                 "on a CPU 90% of the time, a two-thread call's 392 B");
         Guard.Paired open = new Guard.Paired("x", "y", "attention", "A.a", "A.b", 0.95, true);
         assertEquals(Guard.Status.NOT_MEASURED, open.check(paired(1, 1)).status(), "timed only for the guard it belongs to");

@@ -176,7 +176,7 @@ class TargetTest {
         Measured metPairs = paired(rows, target, near(0.80));
         PairedTimes t = metPairs.pairs().get(target.calls());
         Target.Verdict shared = target.check(new Measured(rows.rows(), rows.probes(),
-                Map.of(target.calls(), t.in(new PairedTimes.Conditions(0.80, 1.0, 0, 0, 0)))));
+                Map.of(target.calls(), t.in(new PairedTimes.Conditions(0.80, 1.0, 1, 1, 0, 0, 0)))));
         assertEquals(Target.Status.INCONCLUSIVE, shared.status(), "the read probe on a CPU 80% of its time: " + shared.detail());
         assertTrue(shared.detail().contains("these pairs do not decide"), shared.detail());
         Target.Verdict absent = target.check(rows);
@@ -259,6 +259,16 @@ class TargetTest {
         Target.Paired prefill = target("prefill on two threads");
         assertEquals("AttentionBenchmark.prefillTwoThreads:scheme=alibi ÷ AttentionBenchmark.prefill:scheme=alibi", prefill.calls().toString());
         assertEquals(Target.Status.MISSED, prefill.check(paired(run(READ, List.of(), List.of()), prefill, near(1.5))).status());
+        // The 03:55 run of 2026-11-30: 1.01, the calling thread on a CPU all the time, the second thread (almost) never.
+        Measured none = run(READ, List.of(), List.of());
+        PairedTimes oneCpu = FakePairs.withSpeeds(near(1.01)).in(new PairedTimes.Conditions(1.0, 0.52, 1, 2, 0, 400, 0));
+        Target.Verdict lost = prefill.check(new Measured(none.rows(), none.probes(), Map.of(prefill.calls(), oneCpu)));
+        assertEquals(Target.Status.INCONCLUSIVE, lost.status(), lost.detail());
+        assertTrue(lost.detail().endsWith("side B was on a CPU for 52% of 2 threads × its wall time, below 90% (a thread of it"
+                + " did not get a CPU, or waited): these pairs do not decide"), lost.detail());
+        PairedTimes twoCpus = FakePairs.withSpeeds(near(1.5)).in(new PairedTimes.Conditions(1.0, 0.93, 1, 2, 0, 400, 0));
+        assertEquals(Target.Status.MISSED, prefill.check(new Measured(none.rows(), none.probes(), Map.of(prefill.calls(), twoCpus)))
+                .status(), "both threads on a CPU: a miss is the code's");
     }
 
     @Test
