@@ -21,7 +21,11 @@ import dev.posenc.bias.DebertaPositions;
 import dev.posenc.bias.FireBias;
 import dev.posenc.bias.KerpleBias;
 import dev.posenc.bias.PositionScheme;
+import dev.posenc.bias.ShawRelativePositions;
 import dev.posenc.bias.StreamingWindow;
+import dev.posenc.bias.T5Buckets;
+import dev.posenc.bias.T5RelativeBias;
+import dev.posenc.bias.TransformerXlPositions;
 import dev.posenc.norm.RmsNormWeighting;
 import dev.posenc.rope.AxialPositions;
 import dev.posenc.rope.MropeSections;
@@ -216,11 +220,16 @@ public final class DeterminismWorkload {
         AttentionOptions prefill = plain.withCausal(CausalMask.TOP_LEFT).withScheme(AlibiBias.of(heads));
         out.put("attention prefill causal ALiBi", apply(y -> k.attention().attend(prefill, rows, keys, null, null, qRows, 0,
                 kk, 0, v, 0, y, 0, workspace), rows * heads * d));
-        // Issue 12's schemes, on the same prefill and decode calls (FIRE's threshold below the positions: its per-logit
-        // MLP).
+        // The other schemes, on the same prefill and decode calls: T5's buckets (16 of 32 exact, the rest logarithmic up
+        // to 128), Shaw's clipped distance (4 < the 36 keys apart, with value embeddings), Transformer-XL's distance
+        // clamped at 30 (< 36); issue 12's (FIRE's threshold below the positions: its per-logit MLP).
         float[] table = data(heads * 2 * 8 * d, 13, 1);
         float[] sixteen = data(16, 14, 1);
-        PositionScheme[] schemes = {AttentionSinks.of(data(heads, 15, 1), 0, heads), StreamingWindow.of(2, 9),
+        int width = heads * d;
+        PositionScheme[] schemes = {T5RelativeBias.of(T5Buckets.of(false), heads, data(heads * 32, 18, 1), 0),
+                ShawRelativePositions.of(4, d, data(9 * d, 19, 1), 0, d, data(9 * d, 20, 1), 0),
+                TransformerXlPositions.of(heads, d, data(width, 21, 0.5), 0, data(width, 22, 0.5), 0, data(31 * width, 23, 1), 0, 30),
+                AttentionSinks.of(data(heads, 15, 1), 0, heads), StreamingWindow.of(2, 9),
                 ChunkedAttention.of(16), AttentionTemperature.of(8, 0.5), DebertaPositions.of(heads, d, 8, 64, table, 0, table, 0),
                 KerpleBias.of(new float[] {1f, 0.5f, 2f, 0.1f}, new float[] {0.5f, 1f, 0.2f, 2f}),
                 FireBias.of(0.1, 16, 1e-6, sixteen, sixteen, data(heads * 16, 16, 1), data(heads, 17, 1))};
