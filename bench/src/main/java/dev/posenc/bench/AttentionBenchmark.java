@@ -41,7 +41,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     private static final int PREFILL_HEADS = 8;
     static final int PREFILL_QUERIES = 512;
 
-    @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire"})
+    @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire", "shaw", "xl"})
     public String scheme;
 
     private AttentionKernel kernel;

@@ -12,9 +12,11 @@ import dev.posenc.bias.FireBias;
 import dev.posenc.bias.KerpleBias;
 import dev.posenc.bias.PositionScheme;
 import dev.posenc.bias.RelativeBias;
+import dev.posenc.bias.ShawRelativePositions;
 import dev.posenc.bias.StreamingWindow;
 import dev.posenc.bias.T5Buckets;
 import dev.posenc.bias.T5RelativeBias;
+import dev.posenc.bias.TransformerXlPositions;
 import java.util.SplittableRandom;
 
 /**
@@ -29,13 +31,23 @@ import java.util.SplittableRandom;
  *       {@code temperature} (Llama 4's NoPE layers: attn_scale 0.1, floor_scale 1024 here like the chunks:
  *       Llama 4's 8192 leaves τ = 1 below position 8191, every query of a 4096-key benchmark), {@code deberta}
  *       (DeBERTa-v3: 256 buckets, 512 relative positions), {@code fire} (FIRE: width 32, c = 0.1, L = 512,
- *       ε = 1e−6): for the plain baseline, {@link PlainAttention.Terms} that call the scheme's formula.
+ *       ε = 1e−6), {@code shaw} (Shaw et al.: clip 16, key and value embeddings, the paper's form), {@code xl}
+ *       (Transformer-XL: u, v and r_δ, clamp_len 1000): for the plain baseline, {@link PlainAttention.Terms} that
+ *       call the scheme's formula (Shaw's value embeddings too).
  * </ul>
+ * No report target or guard uses {@code shaw} or {@code xl}; the full profile's prefill rows list them.
  */
 final class Schemes {
     /** Every scheme name. */
     static final String[] NAMES = {"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple",
-            "fire"};
+            "fire", "shaw", "xl"};
+
+    /** Shaw's clipping distance k. */
+    private static final int SHAW_CLIP = 16;
+    /** The largest |aV| of Shaw's value embeddings. */
+    static final double SHAW_VALUES = 0.5;
+    /** Transformer-XL's clamp_len: the authors' WikiText-103 evaluation of the large model. */
+    private static final int XL_CLAMP = 1000;
 
     private Schemes() {}
 
@@ -58,6 +70,16 @@ final class Schemes {
             case "kerple" -> options.withScheme(KerpleBias.of(positive(random, heads), positive(random, heads)));
             case "fire" -> options.withScheme(FireBias.of(0.1, 512, 1e-6, uniform(random, 32, 2), uniform(random, 32, 1),
                     uniform(random, heads * 32, 1), uniform(random, heads, 1)));
+            case "shaw" -> {
+                int rows = 2 * SHAW_CLIP + 1;
+                yield options.withScheme(ShawRelativePositions.of(SHAW_CLIP, headDim, uniform(random, rows * headDim, 1), 0, headDim,
+                        uniform(random, rows * headDim, SHAW_VALUES), 0));
+            }
+            case "xl" -> {
+                int width = heads * headDim;
+                yield options.withScheme(TransformerXlPositions.of(heads, headDim, uniform(random, width, 0.5), 0,
+                        uniform(random, width, 0.5), 0, uniform(random, (XL_CLAMP + 1) * width, 1), 0, XL_CLAMP));
+            }
             default -> throw new IllegalArgumentException("scheme must be one of " + String.join(", ", NAMES) + ", was " + scheme);
         };
     }
@@ -118,6 +140,16 @@ final class Schemes {
             @Override
             public float sink(int head) {
                 return (float) scheme.sinkLogit(head);
+            }
+
+            @Override
+            public boolean hasValues() {
+                return scheme.hasValueTerms();
+            }
+
+            @Override
+            public float value(int head, int position, int key, int column) {
+                return (float) scheme.valueTerm(head, position, key, column);
             }
 
             @Override

@@ -167,10 +167,12 @@ class PlainBaselinesTest {
                 PlainAttention.attend(heads, kvHeads, headDim, queries, keys, firstRow, rows, 0, heads, rowsOfQ, k, v,
                         Schemes.biasByDistance(options, keys), Schemes.terms(options), actual, new float[keys]);
                 // Logits: a float dot of 16 terms of |q·k| ≤ 1 (≤ 16u·16), the scale and τ (2u·16) and the scheme's
-                // terms rounded to float (a bias |b| ≤ 8 or DeBERTa's two dots ≤ 32, sinks ≤ 2: ≤ 32u); an error e in
-                // logits moves p by ≤ 2e relative; |v| ≤ 1 over ≤ 10 keys and the sink add ≤ 12u.
+                // terms rounded to float (a bias |b| ≤ 8, Shaw's q·aK ≤ 16, DeBERTa's two dots or Transformer-XL's
+                // u·k + (q + v)·r ≤ 32, sinks ≤ 2: ≤ 32u); an error e in logits moves p by ≤ 2e relative; |v| ≤ 1 over
+                // ≤ 10 keys and the sink add ≤ 12u. Shaw adds |aV| ≤ 0.5 to each value: |v + aV| ≤ 1.5 scales both parts.
                 float[] expectedRows = java.util.Arrays.copyOfRange(expected, firstRow * heads * headDim, expected.length);
-                assertClose(expectedRows, actual, 2 * (256 + 32 + 32) * U + 14 * U, 0);
+                double values = scheme.equals("shaw") ? 1 + Schemes.SHAW_VALUES : 1;
+                assertClose(expectedRows, actual, values * (2 * (256 + 32 + 32) * U + 14 * U), 0);
             }
         }
     }

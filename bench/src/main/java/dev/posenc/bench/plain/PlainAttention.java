@@ -6,7 +6,8 @@ package dev.posenc.bench.plain;
  * at a time: logits {@code q·k/√d + bias}, softmax, then {@code Σ p_j v_j}. The bias is a table by head
  * and distance {@code j − i} ({@code [heads × (2·keys − 1)]}, distance {@code −(keys − 1)} first) as
  * one would precompute ALiBi, T5 buckets or KERPLE, or {@code null}. Other schemes come as {@link Terms}
- * that the loop calls per query and per (query, key), as a hand port calls a scheme's formula.
+ * that the loop calls per query and per (query, key), as a hand port calls a scheme's formula: {@code p_j (v_j + a)}
+ * with a value term {@code a} per (query, key, column) where the scheme has one.
  */
 public final class PlainAttention {
     private PlainAttention() {}
@@ -27,6 +28,12 @@ public final class PlainAttention {
          * {@code qi} and k's at {@code kj}; −∞ hides the key.
          */
         float logit(int head, int position, int key, float[] q, int qi, float[] k, int kj, float scale);
+
+        /** Whether the scheme adds {@link #value} to the values (Shaw's value embeddings). */
+        boolean hasValues();
+
+        /** What the scheme adds to column {@code column} of key {@code key}'s value for (head, position). */
+        float value(int head, int position, int key, int column);
     }
 
     /**
@@ -42,6 +49,7 @@ public final class PlainAttention {
         float scale = (float) (1 / Math.sqrt(headDim));
         int group = heads / kvHeads;
         int distances = 2 * keys - 1;
+        boolean values = terms != null && terms.hasValues();
         for (int row = 0; row < rows; row++) {
             int position = keys - queries + firstRow + row;   // bottom-right: the last query sees every key
             int first = terms == null ? 0 : Math.max(0, terms.firstKey(position));
@@ -79,8 +87,14 @@ public final class PlainAttention {
                 for (int j = first; j <= position; j++) {
                     float p = scores[j] * inverse;
                     int vj = (j * kvHeads + kvh) * headDim;
-                    for (int c = 0; c < headDim; c++) {
-                        out[qi + c] += p * v[vj + c];
+                    if (values) {
+                        for (int c = 0; c < headDim; c++) {
+                            out[qi + c] += p * (v[vj + c] + terms.value(h, position, j, c));
+                        }
+                    } else {
+                        for (int c = 0; c < headDim; c++) {
+                            out[qi + c] += p * v[vj + c];
+                        }
                     }
                 }
             }
