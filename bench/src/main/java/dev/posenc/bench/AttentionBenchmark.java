@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * FLOPs count the work that the causal mask and the scheme leave, {@code 4·headDim} per visible (query,
  * key, head) (q·k and p·v; ggml counts every pair, masked or not, which is 6.7% more at this prefill
  * shape): StreamingLLM's keys between its sink tokens and its window and the keys before a Llama 4 chunk
- * are not counted, so a kernel that computes and then masks them shows it.
+ * are not counted, so a kernel that computes and then masks them shows it. Nor are a scheme's own terms
+ * (DeBERTa's two dots, Transformer-XL's {@code (q + v)·r_δ}: 2·headDim more per pair, Shaw's {@code q·aK} and value
+ * embeddings per row and distance): their rows' FLOP/s are q·k and p·v done per second.
  * The scalar reference and the plain-Java baseline compute only the last {@value #REFERENCE_ROWS} query
  * rows of prefill, each seeing nearly every key, and count those rows' FLOPs, so that an iteration
  * stays short; every side is measured in the same run.
