@@ -92,7 +92,7 @@ public sealed interface Guard {
             }
             double bytes = side.get().allocationPerCall().getAsDouble();
             String detail = row + ": " + Math.round(bytes) + " B/call over " + Math.round(side.get().callsPerIteration()) + " calls/iteration";
-            if (bytes >= KernelRow.ALLOCATES && side.get().callsPerIteration() < KernelRow.CONCLUSIVE_CALLS) {
+            if (bytes >= KernelRow.ALLOCATES && !KernelRow.ownAllocation(side.get())) {
                 return new Verdict(Status.INCONCLUSIVE, detail + " (too few calls to tell the kernel's allocation from JMH's)");
             }
             boolean allocates = row.in(run.rows()).orElseThrow().allocates(Implementation.vector);

@@ -27,6 +27,13 @@ record KernelRow(String kernel, String shape, Cost cost, double workingSet, Map<
     static final double ALLOCATES = 1024;
     /** Fewer calls per iteration than this spread JMH's own allocation too thinly to tell. */
     static final double CONCLUSIVE_CALLS = 100;
+    /**
+     * An iteration allocating this much is the kernel's however few its calls: JMH's own bookkeeping is 5–8 KB an
+     * iteration (2.5 KB per call of prefill at 2.6 calls per 0.2 s iteration, 0.76 KB per call of decode at 32768
+     * positions at 9). The published run of 2026-11-30 00:43 showed BF16 decode at 808 KB per call unflagged: one of
+     * its two forks allocated 1.6 MB in every call (boxed vectors), at 97 calls per iteration.
+     */
+    static final double ITERATION_BYTES = 64 * 1024;
 
     /**
      * One side's numbers: throughput in the row's unit (median and range over every iteration of every
@@ -97,10 +104,20 @@ record KernelRow(String kernel, String shape, Cost cost, double workingSet, Map<
                 : OptionalDouble.empty();
     }
 
-    /** Whether a side allocates in its hot path: at least {@link #ALLOCATES} bytes per call over enough calls. */
+    /**
+     * Whether a side allocates in its hot path: at least {@link #ALLOCATES} bytes per call over enough calls, or over
+     * fewer calls that together allocate {@link #ITERATION_BYTES} or more an iteration.
+     */
     boolean allocates(Implementation impl) {
-        return side(impl).map(s -> s.allocationPerCall().orElse(0) >= ALLOCATES
-                && s.callsPerIteration() >= CONCLUSIVE_CALLS).orElse(false);
+        return side(impl).map(s -> s.allocationPerCall().orElse(0) >= ALLOCATES && ownAllocation(s)).orElse(false);
+    }
+
+    /**
+     * Whether what a side allocates per call is its kernel's and not JMH's bookkeeping spread over its calls: at least
+     * {@link #CONCLUSIVE_CALLS} calls an iteration, or at least {@link #ITERATION_BYTES} allocated in one.
+     */
+    static boolean ownAllocation(Side s) {
+        return s.callsPerIteration() >= CONCLUSIVE_CALLS || s.allocationPerCall().orElse(0) * s.callsPerIteration() >= ITERATION_BYTES;
     }
 
     /** The flags the report prints for a side: noise, a beaten ceiling, allocation. */
