@@ -19,10 +19,10 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
     public static final String CALLS = "calls";
 
     /**
-     * What went on while the pairs were measured, each side's median over its timings: the share of its wall time ×
+     * What went on while the pairs were measured, for each side: the lower quartile over its timings of the share of its wall time ×
      * its {@code threads} (its method's {@link CallThreads}, else 1) that its threads spent on a CPU ({@code NaN}: not
-     * measured; see {@code PairedCalls.Side#cpuTime} for which threads count), and the bytes it allocated per call;
-     * and the milliseconds the JIT compiled. A side off its CPUs for a tenth of that time shared them with other work,
+     * measured; see {@code PairedCalls.Side#cpuTime} for which threads count), and the median of the bytes it allocated
+     * per call; and the milliseconds the JIT compiled. A side off its CPUs for a tenth of that time shared them with other work,
      * so its time is not all its own: a two-thread side whose second thread got no CPU (the 03:55 run of 2026-11-30
      * paired prefill on two threads ÷ one at 1.01, its calling thread on a CPU all the time, where a direct pairing a
      * minute later gave 1.93) is on its CPUs for about half of it. A side that allocates a kilobyte per call is not
@@ -81,7 +81,7 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         }
 
         /**
-         * E.g. {@code on a CPU: A 99%, B 52% (2 threads) of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what
+         * E.g. {@code on a CPU in 3 timings of 4: A 99%, B 52% (2 threads) of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what
          * it suggests when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}), or empty when not
          * measured.
          */
@@ -89,13 +89,16 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
             if (Double.isNaN(onCpuA)) {
                 return "";
             }
-            return String.format(Locale.ROOT, "on a CPU: A %s, B %s of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
+            return String.format(Locale.ROOT, "on a CPU in 3 timings of 4: A %s, B %s of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
                     share(onCpuA, threadsA), share(onCpuB, threadsB), bytesA, bytesB, compileMillis,
                     shared() ? " (a side shared its CPU or did not get a CPU for each of its threads)" : "",
                     allocated() ? " (a side allocated: not compiled yet?)" : "");
         }
 
-        /** E.g. {@code side B was on a CPU for 52% of 2 threads × its wall time}: the sides below {@link #ON_CPU}. */
+        /**
+         * E.g. {@code side B was on a CPU for 52% or less of 2 threads × its wall time in a quarter of its timings}: the
+         * sides below {@link #ON_CPU}.
+         */
         private String offCpu() {
             List<String> sides = new ArrayList<>();
             if (onCpuA < ON_CPU) {
@@ -108,7 +111,7 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         }
 
         private static String offCpu(String side, double onCpu, int threads) {
-            return String.format(Locale.ROOT, "side %s was on a CPU for %.0f%% of %s", side, 100 * onCpu,
+            return String.format(Locale.ROOT, "side %s was on a CPU for %.0f%% or less of %s in a quarter of its timings", side, 100 * onCpu,
                     threads > 1 ? threads + " threads × its wall time" : "its time");
         }
 
@@ -190,9 +193,13 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
                 : String.format(Locale.ROOT, "%s/s (A %.3g, B %.3g %s per call)", counter, workA, workB, counter);
     }
 
-    /** E.g. {@code speed over 30 alternating pairs in one JVM: median 1.01, quartiles 0.98–1.05}, and the conditions. */
+    /**
+     * E.g. {@code speed over 30 alternating pairs in one JVM: median 1.012, quartiles 0.981–1.049}, and the conditions:
+     * three decimals, so that a quartile just below a target's minimum does not print as the minimum (the published run
+     * of 2026-11-30 00:43 showed prefill on two threads INCONCLUSIVE at "quartiles 1.90–2.03" against ≥ 1.90).
+     */
     public String describe() {
-        return String.format(Locale.ROOT, "%s over %d alternating pairs in one JVM: median %.2f, quartiles %.2f–%.2f", measure(),
+        return String.format(Locale.ROOT, "%s over %d alternating pairs in one JVM: median %.3f, quartiles %.3f–%.3f", measure(),
                 pairs(), medianSpeed(), lowerQuartile(), upperQuartile()) + conditionsAfter("; ");
     }
 

@@ -22,8 +22,8 @@ final class ReportTables {
             call as its benchmark counts them); MET when the lower quartile of those ratios reaches the target,
             MISSED when the upper quartile does not, else INCONCLUSIVE; also INCONCLUSIVE when the probe side (the read
             or the FMA peak) ran below 0.75 of that probe's own rate in this run, since a slowed JVM moves the ratio
-            either way, and when a side's threads were on a CPU for less than 90% of that time (a two-thread call
-            whose second thread did not get a CPU has about 50%) or a side allocated
+            either way, and when a side's threads were on a CPU for less than 90% of that time in a quarter of its
+            timings (a two-thread call whose second thread did not get a CPU has about 50%) or a side allocated
             1 KiB or more per call (its vectors boxed: not compiled code). Beside it, the same target read from the JMH
             rows: the median with its range, the least and most favourable pairing of the rows' iterations, or a
             row's iterations over its ceiling (the probe's best iteration); beside a two-thread target, the machine's

@@ -121,11 +121,11 @@ class PairedCallsTest {
         // What the conditions suggest: a side off its CPU shared it; a side that allocates a kilobyte per call is not compiled.
         assertTrue(new PairedTimes.Conditions(0.5, 1, 1, 1, 0, 0, 0).describe().contains("a side shared its CPU"));
         assertTrue(new PairedTimes.Conditions(1, 1, 1, 1, 0, PairedCalls.ALLOCATION_FREE, 0).describe().contains("a side allocated"));
-        assertEquals("on a CPU: A 100%, B 95% of the time; allocated A 0, B 16 B/call; JIT 3 ms",
+        assertEquals("on a CPU in 3 timings of 4: A 100%, B 95% of the time; allocated A 0, B 16 B/call; JIT 3 ms",
                 new PairedTimes.Conditions(1, 0.95, 1, 1, 0, 16, 3).describe());
         assertEquals("", PairedTimes.Conditions.UNKNOWN.describe(), "made-up times say nothing of their conditions");
         String made = new PairedTimes(new long[] {1}, new long[] {1}).describe();
-        assertTrue(made.endsWith("quartiles 1.00–1.00"), made);
+        assertTrue(made.endsWith("quartiles 1.000–1.000"), made);
     }
 
     @Test
@@ -140,7 +140,8 @@ class PairedCallsTest {
             assertTrue(c.onCpuA() < 0.55, c.describe());
             String why = c.undecided().orElseThrow();
             assertTrue(why.startsWith("side A was on a CPU for "), why);
-            assertTrue(why.contains("% of 2 threads × its wall time, below 90% (a thread of it did not get a CPU, or waited)"), why);
+            assertTrue(why.contains("% or less of 2 threads × its wall time in a quarter of its timings, below 90% (a thread of it did not get"
+                    + " a CPU, or waited)"), why);
             assertTrue(c.describe().contains("(2 threads)"), c.describe());
             // Where the second thread spins, its CPU time counts: about as much as the calling thread's. Not "≥ 0.9": on a
             // loaded machine (or in a CPU-limited group) the two threads share what the process gets, and then the side

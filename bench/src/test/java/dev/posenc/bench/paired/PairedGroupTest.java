@@ -58,7 +58,7 @@ class PairedGroupTest {
         assertTrue(times.get(itself).pairs() >= 3);
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("paired calls " + softmax + " ÷ " + softmax), printed);
-        assertTrue(printed.contains("on a CPU: A "), "each pairing says what it ran beside: " + printed);
+        assertTrue(printed.contains("on a CPU in 3 timings of 4: A "), "each pairing says what it ran beside: " + printed);
         assertTrue(printed.contains("3 sides set up for 2 pairings"), "softmax set up once for both pairings, and once more beside itself: " + printed);
         // A side that cannot load fails the group, naming it.
         PairedGroup.Pair bad = pair(softmax, "SoftmaxBenchmark.softmax:nope=1");
