@@ -126,15 +126,16 @@ public final class PairedCalls {
          * on a CPU, outside the time).
          */
         long time() throws ReflectiveOperationException {
+            long cpu = cpuTime();   // outside the allocation count: on two threads it allocates the threads' ids
             long before = THREADS.getCurrentThreadAllocatedBytes();
-            long cpu = cpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 method.invoke(benchmark, states);
             }
             long nanos = System.nanoTime() - start;
+            long after = THREADS.getCurrentThreadAllocatedBytes();
             onCpu = (double) (cpuTime() - cpu) / ((double) threads * Math.max(nanos, 1));
-            allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - before) / repeat;
+            allocated = (double) (after - before) / repeat;
             calls += repeat;
             return nanos / repeat;
         }
@@ -142,13 +143,14 @@ public final class PairedCalls {
         /**
          * Nanoseconds on a CPU so far: the calling thread's for a one-thread side; for a side on {@link #threads} threads,
          * the sum over every live Java thread of this JVM, since the side's other threads (a pool's) are not known by
-         * name. That sum holds the side's threads and ones blocked meanwhile (the other side's idle pool thread, the
-         * JVM's Reference Handler, Finalizer, Common-Cleaner: tens of microseconds a second at most), and not the JIT's
-         * compiler threads (hidden from {@code ThreadMXBean}) nor the GC's (not Java threads), which is why it is not the
-         * process's CPU time ({@code OperatingSystemMXBean#getProcessCpuTime}): a compiler thread on the second CPU while
-         * the side's own second thread waited for one would otherwise pass for it. As each thread is on a CPU for at
-         * most the wall time, a two-thread side on a CPU for {@link PairedTimes.Conditions#ON_CPU} 0.9 of 2 × its wall
-         * time had each thread on one for at least 0.8 of it; one whose second thread got no CPU has at most 0.5.
+         * name. That sum holds the side's threads and ones blocked meanwhile (the other side's idle pool thread, the JVM's
+         * Reference Handler, Finalizer, Common-Cleaner: tens of microseconds a second at most; a Java thread of the
+         * caller's own that ran meanwhile would count too, and PairedCalls' and PairedGroup's JVMs run none), and not the
+         * JIT's compiler threads (hidden from {@code ThreadMXBean}) nor the GC's (not Java threads), which is why it is
+         * not the process's CPU time ({@code OperatingSystemMXBean#getProcessCpuTime}): a compiler thread on the second
+         * CPU while the side's own second thread waited for one would otherwise pass for it. As each thread is on a CPU
+         * for at most the wall time, a two-thread side on a CPU for {@link PairedTimes.Conditions#ON_CPU} 0.9 of 2 × its
+         * wall time had each thread on one for at least 0.8 of it; one whose second thread got no CPU has at most 0.5.
          */
         private long cpuTime() {
             if (threads == 1) {
