@@ -19,15 +19,15 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
     public static final String CALLS = "calls";
 
     /**
-     * What went on while the pairs were measured, for each side: the lower quartile over its timings of the share of its wall time ×
-     * its {@code threads} (its method's {@link CallThreads}, else 1) that its threads spent on a CPU ({@code NaN}: not
-     * measured; see {@code PairedCalls.Side#cpuTime} for which threads count), and the median of the bytes it allocated
-     * per call; and the milliseconds the JIT compiled. A side off its CPUs for a tenth of that time shared them with other work,
-     * so its time is not all its own: a two-thread side whose second thread got no CPU (the 03:55 run of 2026-11-30
-     * paired prefill on two threads ÷ one at 1.01, its calling thread on a CPU all the time, where a direct pairing a
-     * minute later gave 1.93) is on its CPUs for about half of it. A side that allocates a kilobyte per call is not
-     * yet compiled: a Vector API call that enters interpreted boxes its vectors. Code compiled meanwhile may have
-     * changed under a side.
+     * What went on while the pairs were measured, for each side: the lower quartile over its timings of the share of
+     * its wall time × its {@code threads} (its method's {@link CallThreads}, else 1) that its threads spent on a CPU
+     * ({@code NaN}: not measured; see {@code PairedCalls.Side#cpuTime} for which threads count), and the median of the
+     * bytes it allocated per call; and the milliseconds the JIT compiled. A side off its CPUs for a tenth of that time
+     * shared them with other work, so its time is not all its own: a two-thread side whose second thread got no CPU
+     * (the 03:55 run of 2026-11-30 paired prefill on two threads ÷ one at 1.01, its calling thread on a CPU all the
+     * time, where a direct pairing a minute later gave 1.93) is on its CPUs for about half of it. A side that
+     * allocates a kilobyte per call is not yet compiled: a Vector API call that enters interpreted boxes its vectors.
+     * Code compiled meanwhile may have changed under a side.
      */
     public record Conditions(double onCpuA, double onCpuB, int threadsA, int threadsB, double bytesA, double bytesB,
                              long compileMillis) {
@@ -81,15 +81,16 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         }
 
         /**
-         * E.g. {@code on a CPU in 3 timings of 4: A 99%, B 52% (2 threads) of the time; allocated A 0, B 12 B/call; JIT 0 ms}, with what
-         * it suggests when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}), or empty when not
-         * measured.
+         * E.g. {@code on a CPU in 3 timings of 4: A 99%, B 52% (2 threads) of the time; allocated A 0, B 12 B/call;
+         * JIT 0 ms}, with what it suggests when a side shared its CPU or allocated ({@link PairedCalls#ALLOCATION_FREE}),
+         * or empty when not measured.
          */
         public String describe() {
             if (Double.isNaN(onCpuA)) {
                 return "";
             }
-            return String.format(Locale.ROOT, "on a CPU in 3 timings of 4: A %s, B %s of the time; allocated A %.0f, B %.0f B/call; JIT %d ms%s%s",
+            return String.format(Locale.ROOT, "on a CPU in 3 timings of 4: A %s, B %s of the time; allocated A %.0f, B %.0f"
+                            + " B/call; JIT %d ms%s%s",
                     share(onCpuA, threadsA), share(onCpuB, threadsB), bytesA, bytesB, compileMillis,
                     shared() ? " (a side shared its CPU or did not get a CPU for each of its threads)" : "",
                     allocated() ? " (a side allocated: not compiled yet?)" : "");
@@ -111,8 +112,8 @@ public record PairedTimes(long[] a, long[] b, String counter, double workA, doub
         }
 
         private static String offCpu(String side, double onCpu, int threads) {
-            return String.format(Locale.ROOT, "side %s was on a CPU for %.0f%% or less of %s in a quarter of its timings", side, 100 * onCpu,
-                    threads > 1 ? threads + " threads × its wall time" : "its time");
+            return String.format(Locale.ROOT, "side %s was on a CPU for %.0f%% or less of %s in a quarter of its timings", side,
+                    100 * onCpu, threads > 1 ? threads + " threads × its wall time" : "its time");
         }
 
         private static String share(double onCpu, int threads) {
