@@ -2,6 +2,7 @@ package dev.posenc.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.posenc.bench.paired.CallThreads;
 import dev.posenc.bench.paired.PairedCalls;
 import dev.posenc.bench.paired.PairedTimes;
 import dev.posenc.bench.report.Guard;
@@ -68,6 +69,30 @@ class CatalogTest {
             // K and V, 8 kv heads × 128 floats per position.
             assertEquals(2.0 * Integer.parseInt(keys) * 8 * 128 * Float.BYTES, probe.workA(), keys);
         }
+    }
+
+    @Test
+    void theTwoThreadSideOfEachScalingTargetDeclaresItsThreads() throws ClassNotFoundException {
+        int scaling = 0;
+        for (Target t : Catalog.TARGETS) {
+            Target.Paired paired = (Target.Paired) t;
+            if (paired.rows() instanceof Target.Scaling s) {
+                scaling++;
+                // PairedCalls sets a side's CPU time against its declared threads × its wall time.
+                assertEquals(s.threads(), callThreads(paired.calls().numerator()), paired.calls().numerator());
+                assertEquals(1, callThreads(paired.calls().denominator()), paired.calls().denominator());
+            }
+        }
+        assertEquals(2, scaling, "decode and prefill on two threads");
+    }
+
+    /** The {@link CallThreads} of a side's benchmark method, else 1. */
+    private static int callThreads(String spec) throws ClassNotFoundException {
+        String call = spec.split(":", 2)[0];
+        int dot = call.lastIndexOf('.');
+        return Arrays.stream(Class.forName("dev.posenc.bench." + call.substring(0, dot)).getMethods())
+                .filter(m -> m.getName().equals(call.substring(dot + 1))).findFirst().orElseThrow()
+                .getAnnotation(CallThreads.class) instanceof CallThreads c ? c.value() : 1;
     }
 
     /** The reference side of a kernel's benchmark; a probe (no {@code impl} field) as it is. */
