@@ -360,7 +360,7 @@ final class NarrowBlock {
                                 tileEnd - tileStart);
                 squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
             }
-            if (!LogitGuard.allows(call, queryNorm, Math.sqrt(squared), extraNorm)) {
+            if (!LogitGuard.allows(call, queryNorm + scheme.keyNormShare(), Math.sqrt(squared), extraNorm)) {
                 finishExactly(call, scratch);
                 return;
             }

@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * then both gathered per (entry, key) at {@code c(p, t)}, itself gathered from a table by distance
  * (so no logarithm runs per logit). Each product is one lane's chain of fused multiply-adds over the head width,
  * in the same order whichever operand is the lane ({@link TileProducts}), so packing and the lanes' roles change no
- * bit. The logit's bound gains {@code ‖q‖·max‖Kr_h‖ + max‖k‖·max‖Qr_h‖} ({@link LogitGuard}). Works on copies of
+ * bit. The logit's bound gains {@code ‖q‖·max‖Kr_h‖ + max‖k‖·max‖Qr_h‖} ({@link LogitGuard}), {@code max‖k‖}
+ * the tile's. Works on copies of
  * the tables ({@link Tables}).
  *
  * <p>Measured (decode of one query, 32 q / 8 kv heads × 128, 4096 keys over float arrays, DeBERTa-v3's 256 buckets
@@ -47,6 +48,8 @@ final class VectorDebertaPositions implements VectorScheme {
     private int headDim;
     private int reach;
     private float scale;
+    /** The block's largest {@code ‖Qr_h‖} ({@link #keyNormShare}). */
+    private double keyNormShare;
     /** The block's heads: the first, how many, and per head its entries' smallest and largest positions. */
     private int firstHead;
     private int heads;
@@ -106,10 +109,6 @@ final class VectorDebertaPositions implements VectorScheme {
         private double[] queryRowNorm = new double[0];
         private int reach = -1;
         private int[] indexByDistance = new int[0];
-        private AttentionCall normsOf;
-        private long normsSerial;
-        private double[] callKeyNorm = new double[0];
-        private boolean[] callKeyNormKnown = new boolean[0];
         private final float[] lanes = new float[L];
 
         void fill(DebertaPositions deberta, int needed) {
@@ -156,27 +155,6 @@ final class VectorDebertaPositions implements VectorScheme {
             }
             this.deberta = deberta;
             this.reach = reach;
-        }
-
-        /** The largest norm of kv head g's keys that some query of the call may see, once per call and kv head. */
-        double keyNorm(AttentionCall call, int g) {
-            if (normsOf != call || normsSerial != call.serial()) {
-                normsOf = call;
-                normsSerial = call.serial();
-                if (callKeyNorm.length < call.kvHeads()) {
-                    callKeyNorm = new double[call.kvHeads()];
-                    callKeyNormKnown = new boolean[call.kvHeads()];
-                }
-                Arrays.fill(callKeyNormKnown, false);
-            }
-            if (!callKeyNormKnown[g]) {
-                int first = call.callFirstKey();
-                int n = call.callEndKey() - first;
-                callKeyNorm[g] = n <= 0 ? 0 : Math.sqrt(LogitGuard.maxSquaredNorm(call.k(), call.kAt(first, g), call.kStride(), n,
-                        call.headDim(), lanes));
-                callKeyNormKnown[g] = true;
-            }
-            return callKeyNorm[g];
         }
     }
 
@@ -250,14 +228,22 @@ final class VectorDebertaPositions implements VectorScheme {
             }
         }
         double extra = 0;
+        keyNormShare = 0;
         for (int slot = 0; slot < heads; slot++) {
             int h = firstHead + slot;
-            extra = Math.max(extra, queryNorm * table.keyRowNorm[h] + table.keyNorm(call, h / call.group()) * table.queryRowNorm[h]);
+            extra = Math.max(extra, queryNorm * table.keyRowNorm[h]);
+            keyNormShare = Math.max(keyNormShare, table.queryRowNorm[h]);
         }
         for (int e = 0; e < entries.vectors * L; e++) {
             keyBase[e] = e < entries.count ? e * rowLanes : 0;
         }
         return extra;
+    }
+
+    /** {@code max‖Qr_h‖} over the block's heads: the p2c terms' share of the logit bound is the tile's {@code max‖k‖} times it. */
+    @Override
+    public double keyNormShare() {
+        return keyNormShare;
     }
 
     /**
