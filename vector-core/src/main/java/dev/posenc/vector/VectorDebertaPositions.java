@@ -94,9 +94,9 @@ final class VectorDebertaPositions implements VectorScheme {
     }
 
     /**
-     * Copies of one scheme's Kr and Qr ({@code [heads × 2·span × headDim]}), their rows' largest norms per
-     * head, the index {@code c} by distance {@code r = p − t ∈ [−R, R]}, and the call's largest key norm
-     * per kv head, kept in the workspace's {@link SchemeTables}.
+     * Copies of one scheme's Kr and Qr ({@code [heads × 2·span × headDim]}), Kr again with its rows as lanes (the c2p
+     * products'), their rows' largest norms per head and the index {@code c} by distance {@code r = p − t ∈ [−R, R]},
+     * kept in the workspace's {@link SchemeTables}.
      */
     static final class Tables {
         private DebertaPositions deberta;
