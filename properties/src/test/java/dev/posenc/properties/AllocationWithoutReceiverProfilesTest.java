@@ -2,7 +2,6 @@ package dev.posenc.properties;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,11 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
  * C2 compiles a loop before its receivers were profiled. C2 then inlines a vector call only where it can type the
  * receiver: a call on a vector carried from one iteration to the next can stay a call, and every vector of that loop
  * is boxed (the vector package's C2 rule). Before the decode's running maxima took the loaded vector as receiver, its
- * cases allocated 4 800 to 302 400 bytes per call here. Only in the build's first run, at the CPU's preferred width,
- * and not in the kit ({@code posenc verify}, which runs the {@code *SuiteTest} classes): at 128 bits {@code TileExp}'s
- * running sum still boxes in this JVM (every attention case, 2 976 to 85 248 bytes per call).
+ * cases allocated 4 800 to 302 400 bytes per call here; before {@code TileExp}'s running sum stayed in an array, every
+ * attention case allocated 2 976 to 85 248 bytes per call at 128 bits. At every width (each run of the suites), but
+ * not in the kit ({@code posenc verify} runs the {@code *SuiteTest} classes).
  */
-@Tag("once")
 class AllocationWithoutReceiverProfilesTest {
     /** Rounds of the forked JVM: its C2, at a tenth of the usual thresholds, compiles within them. */
     private static final int ROUNDS = 300;

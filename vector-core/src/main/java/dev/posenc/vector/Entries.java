@@ -5,9 +5,9 @@ import dev.posenc.reference.AttentionScratch;
 import dev.posenc.reference.ReferenceAttention;
 
 /**
- * The entries of a block: up to {@link #WIDTH} (head, query row) pairs that share one kv head, one
- * per vector lane, with each entry's position and the keys {@code [first, end)} its causal mask,
- * window and position scheme leave visible. Lanes past the last entry are padding: head and row of the first entry,
+ * The entries of a block: up to {@link #WIDTH} (head, query row) pairs (one kv head's in a wide block, a few
+ * neighbouring kv heads' in a narrow part), one per vector lane, with each entry's position and the keys
+ * {@code [first, end)} its causal mask, window and position scheme leave visible. Lanes past the last entry are padding: head and row of the first entry,
  * position 0, no visible key. Set once per block ({@link #set}); every part of the block reads it.
  */
 final class Entries {

@@ -1,6 +1,5 @@
 package dev.posenc.vector;
 
-import dev.posenc.bias.DebertaPositions;
 import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -165,12 +164,11 @@ final class NarrowBlock {
 
     /**
      * Kv heads one part takes: as many as fill a vector of entries when each kv head's entries make whole
-     * quads (so that each quad of a part reads one kv head's rows), else one; one for DeBERTa, whose
-     * position-to-content terms read the keys of a block's one kv head ({@link VectorDebertaPositions}).
+     * quads (so that each quad of a part reads one kv head's rows), else one.
      */
     static int headsPerPart(AttentionCall call) {
         int perHead = call.group() * call.queries();
-        return perHead % 4 == 0 && !(call.scheme() instanceof DebertaPositions) ? Math.max(1, Lanes.FLOAT.length() / perHead) : 1;
+        return perHead % 4 == 0 ? Math.max(1, Lanes.FLOAT.length() / perHead) : 1;
     }
 
     /** Keys {@code [j0, j1)}, whose rows follow one another, for every part. */
@@ -362,7 +360,7 @@ final class NarrowBlock {
                                 tileEnd - tileStart);
                 squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
             }
-            if (!LogitGuard.allows(call, queryNorm, Math.sqrt(squared), extraNorm)) {
+            if (!LogitGuard.allows(call, queryNorm + scheme.keyNormShare(), Math.sqrt(squared), extraNorm)) {
                 finishExactly(call, scratch);
                 return;
             }

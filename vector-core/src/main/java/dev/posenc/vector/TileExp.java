@@ -107,8 +107,8 @@ final class TileExp {
         FloatVector p3 = FloatVector.broadcast(F, ExpPolynomial.P3);
         FloatVector p4 = FloatVector.broadcast(F, ExpPolynomial.P4);
         FloatVector p5 = FloatVector.broadcast(F, ExpPolynomial.P5);
-        FloatVector sum = FloatVector.zero(F);
         FloatVector zero = FloatVector.zero(F);
+        zero.intoArray(total, lane);
         for (int j = 0, o = at; j < rows; j++, o += stride) {
             FloatVector a = FloatVector.fromArray(F, x, o).sub(m);
             if (a.lt(SUBNORMAL_UNDERFLOW).allTrue()) {
@@ -136,8 +136,9 @@ final class TileExp {
                         .blend(0f, a.lt(SUBNORMAL_UNDERFLOW));
             }
             e.intoArray(x, o);
-            sum = e.add(sum); // the new term as receiver, not the running sum (the package's C2 rule)
+            // The sum stays in total, so no vector is carried from one row to the next (the package's C2 rule): carried
+            // as a vector, even as the argument (e.add(sum)), it stayed boxed at 128 bits without receiver profiles.
+            e.add(FloatVector.fromArray(F, total, lane)).intoArray(total, lane);
         }
-        sum.intoArray(total, lane);
     }
 }

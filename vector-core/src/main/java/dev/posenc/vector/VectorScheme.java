@@ -34,6 +34,14 @@ interface VectorScheme {
     }
 
     /**
+     * After {@link #prepare}: what the scheme adds to the logit's error bound per unit of the tile's largest key norm
+     * (DeBERTa's {@code max‖Qr_h‖}), so that a block's guard reads {@code (‖q‖ + share)·‖k‖ + extra}; 0 by default.
+     */
+    default double keyNormShare() {
+        return 0;
+    }
+
+    /**
      * Adds the scheme's terms inside the scaled logit to the tile's {@code Qᵀ·K} for the call's keys
      * {@code [j0, j1)} ({@code s} lane-major by panel, {@code rows} rows per panel).
      */

@@ -97,7 +97,7 @@ final class WideBlock extends Block {
         int d = call.headDim();
         int keys = j1 - j0;
         float[] keyRows = packs.keys(call, kvHead, j0, j1);
-        if (!LogitGuard.allows(call, queryNorm, packs.keyNorm(scratch.guard, keys, d), extraNorm)) {
+        if (!LogitGuard.allows(call, queryNorm + scheme.keyNormShare(), packs.keyNorm(scratch.guard, keys, d), extraNorm)) {
             return false;
         }
         for (int g = 0; g < entries.panels(); g++) {

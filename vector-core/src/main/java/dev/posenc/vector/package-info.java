@@ -77,14 +77,18 @@
  *       is inlined. Otherwise every vector of the loop is boxed: 1.6–3.2 MB per decode call
  *       ({@link dev.posenc.vector.OnlineSoftmax}'s maxima). Swapping the operands of {@code max}, {@code add},
  *       {@code mul} or {@code fma}'s product keeps the bits; a compare and blend takes the complement of its mask
- *       ({@code z.blend(m, z.compare(GT, m).not())}); a loop narrows the state it has just computed, not the one it carried in. The rule is not always enough: without
- *       profiles, C2 still left {@link dev.posenc.vector.TileExp}'s running sum boxed at 128 bits (3–85 kB per
- *       attention call of the allocation property), and that sum and {@link dev.posenc.vector.NarrowProducts}'
- *       f32 loads at 512 bits with head dimension 64 (0.86–1.0 MB per call over 300 keys).</li>
+ *       ({@code z.blend(m, z.compare(GT, m).not())}); a loop narrows the state it has just computed, not the one it carried in. The rule is not always enough: a carried
+ *       vector that is only an argument is unboxed only if C2 already knows its exact type when it expands the call,
+ *       and without profiles it did not for {@link dev.posenc.vector.TileExp}'s running sum ({@code e.add(sum)}) at
+ *       128 bits (3–85 kB per attention call of the allocation property, 1.7 MB per prefill of 64 rows): that sum
+ *       now stays in an array. Still boxed there: {@link dev.posenc.vector.NarrowProducts}' f32 products at 512 bits
+ *       with head dimension 64 and more than one quad of entries per kv head (4 q / 2 kv heads, 4 or 5 query rows over
+ *       300 keys: 0.68 and 0.89 MB per call; 0 with 1 or 2 rows, or with head dimension 128; C2 reports a load
+ *       without a constant vector class and accumulators it cannot unbox).</li>
  * </ul>
  * Check every change with JMH's {@code -prof gc}: a kernel that keeps the rule allocates 0 B per call. The
  * allocation property of the kit ({@code AllocationContract}) checks every kernel family after warm-up in one
- * JVM, at every width; the build's {@code AllocationWithoutReceiverProfilesTest} checks them again, at the
- * preferred width, in a JVM without receiver profiles.
+ * JVM, at every width; the build's {@code AllocationWithoutReceiverProfilesTest} checks them again, at every
+ * width, in a JVM without receiver profiles.
  */
 package dev.posenc.vector;
