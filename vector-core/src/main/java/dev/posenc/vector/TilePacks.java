@@ -38,6 +38,8 @@ final class TilePacks {
 
     private float[] keys = new float[0];
     private float[] interleaved = new float[0];
+    /** Whether {@link #interleaved} holds the packed {@link #keys} (not yet since they were packed: false). */
+    private boolean sixesPacked;
     /** Where each of the 48 floats of eight interleaved columns comes from in six packed rows of {@code sixMapWidth}. */
     private final int[] sixMap = new int[SIX_MAP];
     private int sixMapWidth = -1;
@@ -65,8 +67,8 @@ final class TilePacks {
     /**
      * Key rows {@code [j0, j1)} of kv head {@code kvHead} packed (rows of {@code headDim} floats, zero rows
      * after them up to a multiple of {@link TileProducts#ROWS}), packed up to where the tile's run ends for the
-     * band unless they are already, and interleaved by six ({@link #keySixes}); a tile holds at most the workspace's
-     * tile size of keys.
+     * band unless they are already (interleaved by six on demand, {@link #keySixes}); a tile holds at most the
+     * workspace's tile size of keys.
      */
     float[] keys(AttentionCall call, int kvHead, int j0, int j1) {
         if (j0 != keysFrom || j1 > keysTo) {
@@ -77,13 +79,10 @@ final class TilePacks {
             }
             pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, to - j0, d, d,
                     keys, TileProducts.ROWS);
-            if (interleaved.length < keys.length) {
-                interleaved = new float[keys.length];
-            }
-            interleave(padded(to - j0), d);
             keysFrom = j0;
             keysTo = to;
             normKeys = -1;
+            sixesPacked = false;
         }
         return keys;
     }
@@ -113,8 +112,18 @@ final class TilePacks {
         }
     }
 
-    /** The key rows that {@link #keys} returned last, interleaved by six ({@link #sixes}). */
-    float[] keySixes() {
+    /**
+     * The key rows of width d that {@link #keys} returned last, interleaved by six ({@link #sixes}) when a full panel
+     * first asks (a block of fewer than four query vectors reads the rows alone).
+     */
+    float[] keySixes(int d) {
+        if (!sixesPacked) {
+            if (interleaved.length < keys.length) {
+                interleaved = new float[keys.length];
+            }
+            interleave(padded(keysTo - keysFrom), d);
+            sixesPacked = true;
+        }
         return interleaved;
     }
 

@@ -102,7 +102,8 @@ final class WideBlock extends Block {
         }
         for (int g = 0; g < entries.panels(); g++) {
             panelKeys[g] = Math.max(0, Math.min(j1, panelEnd[g]) - j0);
-            TileProducts.scores(queries, d, g, entries.vectors, keyRows, packs.keySixes(), TilePacks.padded(panelKeys[g]), logits, tileRows);
+            float[] sixes = TileProducts.full(entries.vectors, g) ? packs.keySixes(d) : null;
+            TileProducts.scores(queries, d, g, entries.vectors, keyRows, sixes, TilePacks.padded(panelKeys[g]), logits, tileRows);
         }
         tileLogits.apply(call, scheme, entries, logits, tileRows, j0, j1);
         softmax.tile(logits, tileRows, entries.vectors, keys, panelKeys);
