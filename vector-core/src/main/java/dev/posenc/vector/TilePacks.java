@@ -25,7 +25,15 @@ import jdk.incubator.vector.VectorSpecies;
  * the values packed right after the keys, before the scores, so that both rows' misses overlap, 0.99×; the next
  * tile's key and value rows read ahead (one byte of each cache line, a share before each block of the band, so
  * that their misses overlap the products; the JVM has no prefetch instruction), 0.950× (quartiles 0.927–0.968,
- * 60 pairs), and only the first line of each row, 0.979× (0.952–1.018, 60 pairs).
+ * 60 pairs), and only the first line of each row, 0.979× (0.952–1.018, 60 pairs); each row copied whole before the
+ * next (the L2 streamer sees eight ascending lines per page) instead of a column at a time across the rows, 0.991×
+ * (0.971–1.010, 100 pairs at load 2), though packing alone, with nothing between the tiles, ran 1.16× as fast that way.
+ * What packing costs there (9.4% of the samples, about 7.7 ms of K/V read per call, 4 GB/s) is the memory's latency:
+ * a stand-alone harness that packs the benchmark's 32 MiB of K/V tile by tile as here took about 3 ms per call with
+ * nothing between the tiles (the prefetchers run on from one tile into the next) and 7.7 ms with 1 MiB of L2-resident
+ * FMA work between them, the products' place; packing 2 tiles at once changed nothing there, and walking the tiles of
+ * 2, 4 or all 8 kv heads in lockstep (whose rows share each key's 4 KiB) packed 1.10×, 1.34× and 1.53× as fast, a lead
+ * that needs that many bands' blocks (784 KiB each) kept beside each other.
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -89,9 +97,12 @@ final class TilePacks {
 
     /**
      * The first {@code rows} (a multiple of 6) packed key rows of width d interleaved by six ({@link #sixes}), eight
-     * columns (48 floats) at a time by gathers ({@link #SIX_MAP}), 1.6% of the benchmark's ALiBi prefill samples (perf,
-     * cpu-clock); against a scalar copy column by column ({@link #sixes} alone), the prefill ran 1.031× as fast (paired,
-     * quartiles 1.000–1.080, 60 pairs at load 3.3).
+     * columns (48 floats) at a time by gathers ({@link #SIX_MAP}), 1.3–1.4% of the benchmark's ALiBi prefill samples
+     * (perf, cpu-clock); against a scalar copy column by column ({@link #sixes} alone), the prefill ran 1.031× as fast
+     * (paired, quartiles 1.000–1.080, 60 pairs at load 3.3). Packing the keys straight into this layout, without the
+     * rows, would save at most this share and the norms' 0.45% ({@link #keyNorm}, which reads the rows): gathers or
+     * scatters against the K/V rows themselves would wait on their misses, and the rows would still be needed by partial
+     * panels; not tried.
      */
     private void interleave(int rows, int d) {
         if (sixMapWidth != d) {
