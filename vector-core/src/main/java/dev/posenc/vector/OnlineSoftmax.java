@@ -200,15 +200,10 @@ final class OnlineSoftmax {
     }
 
     /**
-     * Entry e's output from its scaled weighted sum {@code Σ p·2⁻ᴷ·(v + a)}: that sum over {@code 2⁻ᴷ·l}
-     * (exact: l ≥ 1 once the maximum's own weight is in it), where its running maximum is finite; else
-     * {@link #unweighted}.
+     * Entry e's outputs from its {@code n} scaled weighted sums {@code Σ p·2⁻ᴷ·(v + a)} from {@code weighted[from]},
+     * into {@code out[at …]}: each sum over {@code 2⁻ᴷ·l} (exact: l ≥ 1 once the maximum's own weight is in it), where
+     * its running maximum is finite; else {@link #unweighted}.
      */
-    float output(int e, float weighted) {
-        return Float.isFinite(max[e]) ? weighted / divisor(e) : unweighted(e);
-    }
-
-    /** {@link #output(int, float)} of entry e for the {@code n} sums from {@code weighted[from]}, into {@code out[at …]}. */
     void output(int e, float[] weighted, int from, float[] out, int at, int n) {
         if (!Float.isFinite(max[e])) {
             Arrays.fill(out, at, at + n, unweighted(e));

@@ -25,7 +25,17 @@ import jdk.incubator.vector.VectorSpecies;
  * the values packed right after the keys, before the scores, so that both rows' misses overlap, 0.99×; the next
  * tile's key and value rows read ahead (one byte of each cache line, a share before each block of the band, so
  * that their misses overlap the products; the JVM has no prefetch instruction), 0.950× (quartiles 0.927–0.968,
- * 60 pairs), and only the first line of each row, 0.979× (0.952–1.018, 60 pairs).
+ * 60 pairs), and only the first line of each row, 0.979× (0.952–1.018, 60 pairs); each row copied whole before the
+ * next (the L2 streamer sees eight ascending lines per page) instead of a column at a time across the rows, 0.991×
+ * (0.971–1.010, 100 pairs at load 2), though packing alone, with nothing between the tiles, ran 1.16× as fast that way.
+ * What packing costs there (9.4% of the samples, about 7.7 ms of K/V read per call, 4 GB/s) is the memory's latency:
+ * a stand-alone harness that packs the benchmark's 32 MiB of K/V tile by tile as here took about 3 ms per call with
+ * nothing between the tiles (the prefetchers run on from one tile into the next) and 7.7 ms with 1 MiB of L2-resident
+ * FMA work between them, the products' place; packing 2 tiles at once changed nothing there, and walking the tiles of
+ * 2, 4 or all 8 kv heads in lockstep (whose rows share each key's 4 KiB) packed 1.10×, 1.34× and 1.53× as fast, a lead
+ * that needs that many bands' blocks (784 KiB each) kept beside each other. In the prefill itself, a timing mock that
+ * packed the same L2-resident 72 rows for every tile (wrong outputs, the same work otherwise) ran 1.048× as fast
+ * (quartiles 1.024–1.064, 60 pairs at load 3–7): that is all that hiding the rows' misses could win there.
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -38,6 +48,8 @@ final class TilePacks {
 
     private float[] keys = new float[0];
     private float[] interleaved = new float[0];
+    /** Whether {@link #interleaved} holds the packed {@link #keys} (not yet since they were packed: false). */
+    private boolean sixesPacked;
     /** Where each of the 48 floats of eight interleaved columns comes from in six packed rows of {@code sixMapWidth}. */
     private final int[] sixMap = new int[SIX_MAP];
     private int sixMapWidth = -1;
@@ -65,8 +77,8 @@ final class TilePacks {
     /**
      * Key rows {@code [j0, j1)} of kv head {@code kvHead} packed (rows of {@code headDim} floats, zero rows
      * after them up to a multiple of {@link TileProducts#ROWS}), packed up to where the tile's run ends for the
-     * band unless they are already, and interleaved by six ({@link #keySixes}); a tile holds at most the workspace's
-     * tile size of keys.
+     * band unless they are already (interleaved by six on demand, {@link #keySixes}); a tile holds at most the
+     * workspace's tile size of keys.
      */
     float[] keys(AttentionCall call, int kvHead, int j0, int j1) {
         if (j0 != keysFrom || j1 > keysTo) {
@@ -77,22 +89,22 @@ final class TilePacks {
             }
             pack(call.keyRows(), call.keyHalves(), call.keyAt(j0, kvHead), call.keyRowBytes(), call.precision(), 1f, to - j0, d, d,
                     keys, TileProducts.ROWS);
-            if (interleaved.length < keys.length) {
-                interleaved = new float[keys.length];
-            }
-            interleave(padded(to - j0), d);
             keysFrom = j0;
             keysTo = to;
             normKeys = -1;
+            sixesPacked = false;
         }
         return keys;
     }
 
     /**
      * The first {@code rows} (a multiple of 6) packed key rows of width d interleaved by six ({@link #sixes}), eight
-     * columns (48 floats) at a time by gathers ({@link #SIX_MAP}), 1.6% of the benchmark's ALiBi prefill samples (perf,
-     * cpu-clock); against a scalar copy column by column ({@link #sixes} alone), the prefill ran 1.031× as fast (paired,
-     * quartiles 1.000–1.080, 60 pairs at load 3.3).
+     * columns (48 floats) at a time by gathers ({@link #SIX_MAP}), 1.3–1.4% of the benchmark's ALiBi prefill samples
+     * (perf, cpu-clock); against a scalar copy column by column ({@link #sixes} alone), the prefill ran 1.031× as fast
+     * (paired, quartiles 1.000–1.080, 60 pairs at load 3.3). Packing the keys straight into this layout, without the
+     * rows, would save at most this share and the norms' 0.45% ({@link #keyNorm}, which reads the rows): gathers or
+     * scatters against the K/V rows themselves would wait on their misses, and the rows would still be needed by partial
+     * panels; not tried.
      */
     private void interleave(int rows, int d) {
         if (sixMapWidth != d) {
@@ -113,8 +125,18 @@ final class TilePacks {
         }
     }
 
-    /** The key rows that {@link #keys} returned last, interleaved by six ({@link #sixes}). */
-    float[] keySixes() {
+    /**
+     * The key rows of width d that {@link #keys} returned last, interleaved by six ({@link #sixes}) when a full panel
+     * first asks (a block of fewer than four query vectors reads the rows alone).
+     */
+    float[] keySixes(int d) {
+        if (!sixesPacked) {
+            if (interleaved.length < keys.length) {
+                interleaved = new float[keys.length];
+            }
+            interleave(padded(keysTo - keysFrom), d);
+            sixesPacked = true;
+        }
         return interleaved;
     }
 

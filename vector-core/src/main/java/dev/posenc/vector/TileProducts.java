@@ -55,6 +55,11 @@ final class TileProducts {
 
     private TileProducts() {}
 
+    /** Whether panel g of {@code vectors} query vectors is full (four vectors; a partial one reads key rows in place). */
+    static boolean full(int vectors, int g) {
+        return vectors - 4 * g >= 4;
+    }
+
     /** Where row 0 of lane {@code lane} is in a panel-major buffer of {@code rows} rows. */
     static int at(int lane, int rows) {
         return lane / PANEL * rows * PANEL + lane % PANEL;
@@ -85,10 +90,11 @@ final class TileProducts {
     /**
      * {@link #scores} for panel {@code g} of the {@code vectors} query vectors alone, over {@code keys} (a multiple of
      * {@link #ROWS}) key rows of width d given both as rows one after another ({@code rows}) and interleaved by six
-     * ({@code sixes}, {@link TilePacks#sixes}): a full panel reads the latter, a partial one the former.
+     * ({@code sixes}, {@link TilePacks#sixes}; may be {@code null} for a partial panel): a full panel reads the latter, a
+     * partial one the former.
      */
     static void scores(float[] qT, int d, int g, int vectors, float[] rows, float[] sixes, int keys, float[] s, int sRows) {
-        if (vectors - 4 * g < 4) {
+        if (!full(vectors, g)) {
             partial(qT, d, g, vectors, rows, 0, d, keys, null, s, sRows);
             return;
         }
@@ -264,7 +270,7 @@ final class TileProducts {
             int o0 = g * dv * PANEL;
             // A full panel: six columns at a time, the last 0, 8 or 16 (dv − sixes, a multiple of 8) four at a time;
             // a partial one eight at a time per vector.
-            boolean full = vectors - 4 * g >= 4;
+            boolean full = full(vectors, g);
             int sixes = full ? dv - dv % 6 / 2 * 8 : 0;
             for (int c = 0; c < sixes; c += 6) {
                 accumulate4x6(p, p0, keys, v, c, dv, alpha, g * PANEL, oT, carry, o0 + c * PANEL, tile);

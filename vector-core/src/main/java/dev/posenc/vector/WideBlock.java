@@ -33,6 +33,8 @@ final class WideBlock extends Block {
     private float[] logits = new float[0];
     private float[] output = new float[0];
     private float[] carry = new float[0];
+    /** One entry's row of {@code Oᵀ + value term} ({@link #finish}). */
+    private float[] row = new float[0];
     /**
      * Per panel: the end of the keys some entry of it may see (0 when none sees any), and how many keys of the run
      * from its first that is: past a causal diagonal a panel skips the rest, whose weights are 0 for all its entries.
@@ -102,7 +104,8 @@ final class WideBlock extends Block {
         }
         for (int g = 0; g < entries.panels(); g++) {
             panelKeys[g] = Math.max(0, Math.min(j1, panelEnd[g]) - j0);
-            TileProducts.scores(queries, d, g, entries.vectors, keyRows, packs.keySixes(), TilePacks.padded(panelKeys[g]), logits, tileRows);
+            float[] sixes = TileProducts.full(entries.vectors, g) ? packs.keySixes(d) : null;
+            TileProducts.scores(queries, d, g, entries.vectors, keyRows, sixes, TilePacks.padded(panelKeys[g]), logits, tileRows);
         }
         tileLogits.apply(call, scheme, entries, logits, tileRows, j0, j1);
         softmax.tile(logits, tileRows, entries.vectors, keys, panelKeys);
@@ -124,6 +127,9 @@ final class WideBlock extends Block {
             output = new float[paddedValueDim * lanes];
             carry = new float[paddedValueDim * lanes];
         }
+        if (row.length < call.valueDim()) {
+            row = new float[call.valueDim()];
+        }
         Arrays.fill(output, 0, paddedValueDim * lanes, 0f);
         Arrays.fill(carry, 0, paddedValueDim * lanes, 0f);
     }
@@ -134,13 +140,13 @@ final class WideBlock extends Block {
             return;
         }
         walking = false;
-        float[] out = call.out();
+        int dv = call.valueDim();
         for (int e = 0; e < entries.count; e++) {
-            int o = call.outAt(entries.row[e], entries.head[e]);
             int column = TileProducts.at(e, paddedValueDim);
-            for (int c = 0; c < call.valueDim(); c++) {
-                out[o + c] = softmax.output(e, output[column + c * TileProducts.PANEL] + scheme.valueTerm(e, c, softmax.valueScale()));
+            for (int c = 0; c < dv; c++) {
+                row[c] = output[column + c * TileProducts.PANEL] + scheme.valueTerm(e, c, softmax.valueScale());
             }
+            softmax.output(e, row, 0, call.out(), call.outAt(entries.row[e], entries.head[e]), dv);
         }
     }
 }
