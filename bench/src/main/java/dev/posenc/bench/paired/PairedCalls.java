@@ -50,8 +50,15 @@ public final class PairedCalls {
     static final double ALLOCATION_FREE = 1024;
     /** Warm-up pairs in a row in which both sides must be allocation-free. */
     static final int FREE_PAIRS = 3;
-    /** The warm-up waits for that at most this many times its least time more (8 s in the quick profile, as JMH's rows). */
-    static final int ALLOCATION_WAIT = 8;
+    /**
+     * The warm-up waits for that at most this many times its least time more (20 s in the quick profile). At 8 (4 s more)
+     * a decode side of 32768 positions, about 30 ms a call, was still allocating 52 224 B per call in the first pairing
+     * of its group's JVM, and ran 1.44× slower than compiled (34.5 against 23.9 ms per call): in the report's runs of
+     * 2026-11-30 04:02, 06:32 and 06:40 it made the f32 read target and F16 ÷ f32 at 32768 INCONCLUSIVE. Warmed for up to
+     * 9 s, the F16 side of that group still allocated in one JVM of two; for up to 18 s, neither side did (PairedGroup on
+     * those two pairings, load 1.5–2.7).
+     */
+    static final int ALLOCATION_WAIT = 40;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
