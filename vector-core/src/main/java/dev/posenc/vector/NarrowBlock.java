@@ -216,6 +216,9 @@ final class NarrowBlock {
          * from {@code i·normsStride}.
          */
         private float[] keyNorms = new float[0];
+        /** F16 rows of a pass of which one holds a subnormal half, as floats, and the segment over them ({@link NarrowProducts}). */
+        private float[] converted = new float[0];
+        private MemorySegment convertedRows = MemorySegment.ofArray(converted);
         private int tileRows;
         private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
@@ -275,6 +278,11 @@ final class NarrowBlock {
             normsStride = tileRows + Lanes.FLOAT.length();
             if (keyNorms.length < heads * normsStride) {
                 keyNorms = new float[heads * normsStride];
+            }
+            int convert = Math.max(NarrowProducts.KEYS * d, VALUE_KEYS * call.valueDim());
+            if (converted.length < convert) {
+                converted = new float[convert];
+                convertedRows = MemorySegment.ofArray(converted);
             }
             for (int e = 0; e < rows; e++) {
                 for (int c = 0; c < d; c++) {
@@ -337,7 +345,8 @@ final class NarrowBlock {
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
                 NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
-                        call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), to - from, logits,
+                        call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), call.subnormalRows(),
+                        flagAt(call, from), call.kvHeads(), converted, convertedRows, to - from, logits,
                         (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
                         normsStride);
             }
@@ -368,6 +377,11 @@ final class NarrowBlock {
             softmax.tile(logits, tileRows, entries.vectors, tileEnd - tileStart);
         }
 
+        /** Index of the part's first kv head at position {@code position} in the cache's {@link AttentionCall#subnormalRows()}. */
+        private long flagAt(AttentionCall call, int position) {
+            return (long) call.slot(position) * call.kvHeads() + kvHead;
+        }
+
         /** Bytes between the key rows of neighbouring kv heads at one position. */
         private static long headBytes(AttentionCall call) {
             return (long) call.headDim() * call.precision().bytes();
@@ -390,7 +404,8 @@ final class NarrowBlock {
             if (active && from < to) {
                 NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, quadsPerHead, call.valueRows(),
                         call.valueHalves(), call.valueAt(from, kvHead), call.valueRowBytes(),
-                        (long) call.valueDim() * call.precision().bytes(), call.precision(), softmax.scaleExponent(), to - from,
+                        (long) call.valueDim() * call.precision().bytes(), call.precision(), call.subnormalRows(), flagAt(call, from),
+                        call.kvHeads(), converted, convertedRows, softmax.scaleExponent(), to - from,
                         call.valueDim(), tileSums);
             }
         }
