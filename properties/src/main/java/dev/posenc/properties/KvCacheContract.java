@@ -371,6 +371,10 @@ public abstract class KvCacheContract {
                     if (d[2] % 2 == 0) {
                         junk[random.nextInt(junk.length)] = random.nextBoolean() ? Float.NaN : Float.NEGATIVE_INFINITY;
                     }
+                    // Subnormal in F16 (2⁻²⁰) and in BF16 and F32 (2⁻¹³⁰): the draft's rows are flagged, the true ones
+                    // appended over them must not stay so.
+                    junk[random.nextInt(junk.length)] = 0x1p-20f;
+                    junk[random.nextInt(junk.length)] = -0x1p-130f;
                     rolled.append(Tokens.of(junk, drafted, in.options().kvHeads(), in.options().headDim()),
                             Tokens.of(junk, drafted, in.options().kvHeads(), in.options().valueDim()));
                     if (d[2] < 2) {
@@ -405,6 +409,34 @@ public abstract class KvCacheContract {
                     "values of position " + t + ", " + what);
             assertSameBytes(expected.keyNorms(), a * normRow, actual.keyNorms(), b * normRow, normRow,
                     "key norms of position " + t + ", " + what);
+        }
+        assertSubnormalRows(expected, what);
+        assertSubnormalRows(actual, what);
+    }
+
+    /**
+     * The cache's {@link KvCache#subnormalRows()} flag exactly the held rows that hold a subnormal element of its
+     * precision (not zero, below 2⁻¹⁴ in F16, below 2⁻¹²⁶ in BF16 and F32), read back element by element.
+     */
+    static void assertSubnormalRows(KvCache cache, String what) {
+        KvCacheSpec s = cache.spec();
+        float normal = s.precision() == KvPrecision.F16 ? 0x1p-14f : Float.MIN_NORMAL;
+        for (int t = cache.firstPosition(); t < cache.nextPosition(); t++) {
+            for (int h = 0; h < s.kvHeads(); h++) {
+                boolean key = false;
+                boolean value = false;
+                for (int c = 0; c < s.headDim(); c++) {
+                    float x = cache.key(t, h, c);
+                    key |= x != 0 && Math.abs(x) < normal;
+                }
+                for (int c = 0; c < s.valueDim(); c++) {
+                    float x = cache.value(t, h, c);
+                    value |= x != 0 && Math.abs(x) < normal;
+                }
+                int flags = cache.subnormalRows()[cache.slot(t) * s.kvHeads() + h];
+                assertEquals((key ? KvCache.KEY_SUBNORMAL : 0) | (value ? KvCache.VALUE_SUBNORMAL : 0), flags,
+                        "subnormal flags of position " + t + ", kv head " + h + ", " + what);
+            }
         }
     }
 
@@ -456,6 +488,81 @@ public abstract class KvCacheContract {
                 }
             }
         });
+    }
+
+    /**
+     * Rows holding subnormal elements among rows that hold none, in every precision, heap and off-heap, linear and a
+     * ring that has overwritten, truncated and rolled back rows: the cache flags exactly the rows holding one
+     * ({@link KvCache#subnormalRows()}; the vector kernels convert such F16 rows another way), a decode step and a
+     * prefill over it meet the bound of the stored values, and heap and off-heap give the same bits.
+     */
+    @Test
+    public void rowsHoldingSubnormalsAreFlaggedAndAttendedWithinTheBound() {
+        AttentionOptions options = AttentionOptions.of(8, 2, 64).withCausal(CausalMask.BOTTOM_RIGHT);
+        int heads = options.heads();
+        int kvHeads = options.kvHeads();
+        int d = options.headDim();
+        int keys = 150;
+        SplittableRandom random = new SplittableRandom(29);
+        float[] k = PositionBiasContract.fill(keys * kvHeads * d, 31);
+        float[] v = PositionBiasContract.fill(keys * kvHeads * d, 37);
+        for (int row = 0; row < keys * kvHeads; row++) {
+            // A fifth of the key rows and of the value rows each get a subnormal of F16 (±m·2⁻²⁴) or of float.
+            if (random.nextInt(5) == 0) {
+                k[row * d + random.nextInt(d)] = (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(1023)) * 0x1p-24f;
+            }
+            if (random.nextInt(5) == 0) {
+                v[row * d + random.nextInt(d)] = random.nextBoolean() ? 0x1p-130f : -(1 + random.nextInt(1023)) * 0x1p-24f;
+            }
+        }
+        float[] q = PositionBiasContract.fill(3 * heads * d, 41);
+        float[] junk = PositionBiasContract.fill(20 * kvHeads * d, 43);
+        for (int i = 0; i < junk.length; i += 7) {
+            junk[i] = 0x1p-20f;
+        }
+        for (KvPrecision p : KvPrecision.values()) {
+            float[] kRounded = new float[k.length];
+            float[] vRounded = new float[v.length];
+            for (int i = 0; i < k.length; i++) {
+                kRounded[i] = NearestEven.round(p, k[i]);
+                vRounded[i] = NearestEven.round(p, v[i]);
+            }
+            for (boolean ring : new boolean[] {false, true}) {
+                try (Arena arena = Arena.ofConfined()) {
+                    float[][] outputs = new float[2][];
+                    for (boolean offHeap : new boolean[] {false, true}) {
+                        KvCacheSpec spec = KvCacheSpec.of(ring ? keys - 10 : keys + 20, kvHeads, d, p);
+                        KvCache cache = offHeap ? KvCache.offHeap(ring ? spec.asRing() : spec, arena)
+                                : KvCache.onHeap(ring ? spec.asRing() : spec);
+                        String what = p + (offHeap ? " off-heap" : " heap") + (ring ? ", ring" : "");
+                        // Positions 0 … 99, 20 junk rows, rolled back and truncated to 100, then the rest (a ring of 140 has
+                        // overwritten positions 0 … 9 with the last ones).
+                        cache.append(Tokens.of(k, 100, kvHeads, d), Tokens.of(v, 100, kvHeads, d));
+                        cache.append(Tokens.of(junk, 20, kvHeads, d), Tokens.of(junk, 20, kvHeads, d));
+                        assertSubnormalRows(cache, what + ", with junk rows");
+                        cache.rollBack(5);
+                        cache.truncate(100);
+                        cache.append(Tokens.of(k, 100 * kvHeads * d, keys - 100, kvHeads, d),
+                                Tokens.of(v, 100 * kvHeads * d, keys - 100, kvHeads, d));
+                        assertSubnormalRows(cache, what);
+                        int first = cache.firstPosition();
+                        int held = keys - first;
+                        AttentionOptions o = ring ? options.withWindow(held - 3) : options;
+                        float[] out = new float[3 * heads * d];
+                        for (int queries : new int[] {1, 3}) {
+                            kernel().attend(o, null, (DenseBias) null, Tokens.of(q, queries, heads, d), cache,
+                                    Tokens.of(out, queries, heads, d), new AttentionWorkspace());
+                            if (!ring) {
+                                AttentionOracle.of(new AttentionCase.Inputs(options, queries, keys, null, null, q, kRounded,
+                                        vRounded, 0, 0)).assertFloatClose(what + ", " + queries + " queries", out, 0);
+                            }
+                        }
+                        outputs[offHeap ? 1 : 0] = out;
+                    }
+                    assertArrayEquals(outputs[0], outputs[1], p + (ring ? ", ring" : "") + ": heap against off-heap");
+                }
+            }
+        }
     }
 
     /** Once its arena is closed, an off-heap cache's reads and writes throw IllegalStateException saying so. */

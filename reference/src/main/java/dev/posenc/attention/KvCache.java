@@ -42,6 +42,10 @@ import java.lang.foreign.ValueLayout;
  * arena is closed every method that touches the rows throws {@link IllegalStateException}.
  */
 public final class KvCache {
+    /** The bit of {@link #subnormalRows()} set for a key row holding a subnormal element. */
+    public static final int KEY_SUBNORMAL = 1;
+    /** The bit of {@link #subnormalRows()} set for a value row holding a subnormal element. */
+    public static final int VALUE_SUBNORMAL = 2;
     /** The largest heap array the JVM allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -49,6 +53,8 @@ public final class KvCache {
     private final MemorySegment keys;
     private final MemorySegment values;
     private final MemorySegment keyNorms;
+    /** Per slot and kv head: {@link #KEY_SUBNORMAL} and {@link #VALUE_SUBNORMAL}, or null past {@link #MAX_ARRAY} of them. */
+    private final byte[] subnormals;
     private final MemorySegment keysView;
     private final MemorySegment valuesView;
     private final MemorySegment keyNormsView;
@@ -68,6 +74,8 @@ public final class KvCache {
         this.keys = keys;
         this.values = values;
         this.keyNorms = keyNorms;
+        long rows = (long) spec.capacity() * spec.kvHeads();
+        this.subnormals = rows <= MAX_ARRAY ? new byte[(int) rows] : null;
         this.keysView = keys.asReadOnly();
         this.valuesView = values.asReadOnly();
         this.keyNormsView = keyNorms.asReadOnly();
@@ -198,6 +206,20 @@ public final class KvCache {
     /** Every {@link #keySquaredNorm}, read-only: {@code [capacity × kvHeads]} native-order floats by {@link #slot}. */
     public MemorySegment keyNorms() {
         return keyNormsView;
+    }
+
+    /**
+     * Which stored rows hold a subnormal element (not zero, smaller in magnitude than the precision's smallest normal
+     * number: 2⁻¹⁴ in F16, 2⁻¹²⁶ in BF16 and F32): {@code [capacity × kvHeads]} flags by {@link #slot},
+     * {@code slot × kvHeads + kvHead}, with {@link #KEY_SUBNORMAL} set if that key row holds one and
+     * {@link #VALUE_SUBNORMAL} if that value row does; {@code null} if there are more than a Java array holds. Written
+     * with the rows they describe, so they always match the rows held (positions not held have stale flags). Not a
+     * copy: for kernels, which only read it. A multiply with a subnormal operand is slow on x86 (a microcode assist):
+     * the vector kernels convert F16 rows with one and read these flags to convert a row that holds a subnormal
+     * another way.
+     */
+    public byte[] subnormalRows() {
+        return subnormals;
     }
 
     /** The largest position held whose key or value row holds a NaN or an infinity, or −1 if none does. */
@@ -397,8 +419,13 @@ public final class KvCache {
             boolean finite = write(keys, keyRows, r, slot, spec.keyWidth());
             finite &= write(values, valueRows, r, slot, spec.valueWidth());
             for (int h = 0; h < spec.kvHeads(); h++) {
-                keyNorms.setAtIndex(ValueLayout.JAVA_FLOAT, slot * spec.kvHeads() + h, squaredNorm(keyRows,
-                        (r * spec.kvHeads() + h) * spec.headDim(), spec.headDim()));
+                int key = (r * spec.kvHeads() + h) * spec.headDim();
+                int value = (r * spec.kvHeads() + h) * spec.valueDim();
+                keyNorms.setAtIndex(ValueLayout.JAVA_FLOAT, slot * spec.kvHeads() + h, squaredNorm(keyRows, key, spec.headDim()));
+                if (subnormals != null) {
+                    subnormals[(int) (slot * spec.kvHeads() + h)] = (byte) ((subnormal(keyRows, key, spec.headDim()) ? KEY_SUBNORMAL : 0)
+                            | (subnormal(valueRows, value, spec.valueDim()) ? VALUE_SUBNORMAL : 0));
+                }
             }
             if (!finite) {
                 lastNonFinite = position;
@@ -456,6 +483,16 @@ public final class KvCache {
         }
         float f = (float) sum;
         return f < sum ? Math.nextUp(f) : f;
+    }
+
+    /** Whether the (rounded) row holds a subnormal element of the precision. */
+    private boolean subnormal(float[] row, int from, int d) {
+        for (int c = from; c < from + d; c++) {
+            if (spec.precision().subnormal(row[c])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean finiteRow(int position) {

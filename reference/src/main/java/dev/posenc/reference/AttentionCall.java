@@ -341,6 +341,14 @@ public final class AttentionCall {
         return cache == null ? null : cache.keyNorms();
     }
 
+    /**
+     * Which of the cache's rows hold a subnormal element ({@link KvCache#subnormalRows()}: {@code [capacity × kvHeads]}
+     * flags by {@code slot × kvHeads + kvHead}), or {@code null} for arrays (and a cache too large for them).
+     */
+    public byte[] subnormalRows() {
+        return cache == null ? null : cache.subnormalRows();
+    }
+
     /** The largest position the call's cache holds a NaN or infinity at, or −1 (and −1 for arrays). */
     public int lastNonFinite() {
         return cache == null ? -1 : cache.lastNonFinitePosition();

@@ -47,6 +47,23 @@ import java.util.Arrays;
  * buffers that the products' own loads need. No sign of a gain (f32, 4096 keys, paired against this order, load 4–5.3):
  * a timing mock that ran each values pass between the tile's logits passes, so that K and V rows are read together
  * (wrong weights; a real version needs a second logits buffer), 1.04× and 1.01× with quartiles 0.82–1.37.
+ *
+ * <p>What bounds a step (2026-11-30, 32 q / 8 kv heads × 128, ALiBi, off-heap; a throw-away harness timing, in one
+ * JVM, each step and right after it a walk that reads the same K then V bytes tile by tile with one vector add per
+ * 64 bytes; medians of 30–156 calls, load 3–3.8; per kv-head row = per position and kv head, K and V):
+ * <pre>
+ *   keys (BF16 / f32 bytes)     f32 step  read alone   BF16 step  read alone   F16 step  read alone
+ *   256   (1 / 2 MiB, L2)       47.0 ns    21.2 ns      46.0 ns     4.1 ns     52.9 ns     4.4 ns
+ *   4096  (16 / 32 MiB)         53.4       35.4         49.9       17.3        56.2       17.3
+ *   32768 (128 / 256 MiB)      101.0       63.9         82.1       32.8        86.3       32.5</pre>
+ * With its rows in L2 a row costs 46–47 ns of compute whatever the precision (F16 52.9 ns with the multiply
+ * conversion of {@link HalfPrecision}, 64.5 ns before it): 64 vector fused multiply-adds (4 q heads × 256 columns),
+ * 16 vector loads of the row, the conversion, the logits' fold, the softmax and the tile's sums (not split here). At 4096
+ * keys a step is that compute plus a few ns (f32's read alone, 35 ns, hides under it), so BF16 can be at most
+ * 53.4 ÷ 46 ≈ 1.16× f32, and 1.8× needs the compute per row below 30 ns, not fewer bytes. At 32768 keys the memory
+ * is paid after the compute, not under it: BF16's 82.1 ns is its 46 + 32.8 (no overlap), f32's 101 ns is 11 ns under
+ * 47 + 63.9. Fully overlapped, BF16 would take max(46, 32.8) ns, 2.2× f32's step as measured; 1.8× there needs the
+ * reads hidden under the products, which the prefetch experiments above did not achieve.
  */
 final class NarrowBlock {
     /** Kv heads walked together. */
@@ -216,6 +233,9 @@ final class NarrowBlock {
          * from {@code i·normsStride}.
          */
         private float[] keyNorms = new float[0];
+        /** F16 rows of a pass of which one holds a subnormal half, as floats, and the segment over them ({@link NarrowProducts}). */
+        private float[] converted = new float[0];
+        private MemorySegment convertedRows = MemorySegment.ofArray(converted);
         private int tileRows;
         private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
@@ -275,6 +295,11 @@ final class NarrowBlock {
             normsStride = tileRows + Lanes.FLOAT.length();
             if (keyNorms.length < heads * normsStride) {
                 keyNorms = new float[heads * normsStride];
+            }
+            int convert = Math.max(NarrowProducts.KEYS * d, VALUE_KEYS * call.valueDim());
+            if (converted.length < convert) {
+                converted = new float[convert];
+                convertedRows = MemorySegment.ofArray(converted);
             }
             for (int e = 0; e < rows; e++) {
                 for (int c = 0; c < d; c++) {
@@ -337,7 +362,8 @@ final class NarrowBlock {
             int to = Math.min(j + n, tileEnd);
             if (active && from < to) {
                 NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
-                        call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), to - from, logits,
+                        call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), call.subnormalRows(),
+                        flagAt(call, from), call.kvHeads(), converted, convertedRows, to - from, logits,
                         (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
                         normsStride);
             }
@@ -368,6 +394,11 @@ final class NarrowBlock {
             softmax.tile(logits, tileRows, entries.vectors, tileEnd - tileStart);
         }
 
+        /** Index of the part's first kv head at position {@code position} in the cache's {@link AttentionCall#subnormalRows()}. */
+        private long flagAt(AttentionCall call, int position) {
+            return (long) call.slot(position) * call.kvHeads() + kvHead;
+        }
+
         /** Bytes between the key rows of neighbouring kv heads at one position. */
         private static long headBytes(AttentionCall call) {
             return (long) call.headDim() * call.precision().bytes();
@@ -390,7 +421,8 @@ final class NarrowBlock {
             if (active && from < to) {
                 NarrowProducts.accumulate(logits, (from - tileStart) * TileProducts.PANEL, quads, quadsPerHead, call.valueRows(),
                         call.valueHalves(), call.valueAt(from, kvHead), call.valueRowBytes(),
-                        (long) call.valueDim() * call.precision().bytes(), call.precision(), softmax.scaleExponent(), to - from,
+                        (long) call.valueDim() * call.precision().bytes(), call.precision(), call.subnormalRows(), flagAt(call, from),
+                        call.kvHeads(), converted, convertedRows, softmax.scaleExponent(), to - from,
                         call.valueDim(), tileSums);
             }
         }

@@ -3,6 +3,7 @@ package dev.posenc.vector;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
+import dev.posenc.attention.KvCache;
 import dev.posenc.attention.KvPrecision;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -122,7 +123,10 @@ final class NarrowProducts {
      * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k_g[j][c]} for the {@code keys} key rows of
      * {@code precision} elements from byte {@code kRow} of {@code k}, {@code kStride} bytes apart, and
      * {@code e < 4·quads} (q row-major, padded with zero rows to whole quads), where entry e reads kv head
-     * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further; unless {@code norms} is null
+     * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further (and whose flags, a cache's
+     * {@link KvCache#subnormalRows()} or null, are at {@code flagAt + j·flagStride + g} for key j; a pass of F16 rows
+     * of which one holds a subnormal half is converted into {@code converted}, {@value #KEYS} rows of d, whose segment
+     * is {@code convertedRows}, and computed as f32's: {@link #scoresF16}); unless {@code norms} is null
      * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
      * norm in float (the logit guard's input, computed from the rows already loaded).
      *
@@ -139,7 +143,8 @@ final class NarrowProducts {
      * nothing (0.90–1.00×).
      */
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
-                       long kHead, KvPrecision precision, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
+                       long kHead, KvPrecision precision, byte[] flags, long flagAt, int flagStride, float[] converted,
+                       MemorySegment convertedRows, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
         int spread = (int) Math.max(1, Math.min(SPREAD, PAGE / kStride));
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
@@ -161,8 +166,18 @@ final class NarrowProducts {
                     int c = switch (precision) {
                         case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
                                 apart * PANEL, count, first ? norms : null, n0, apart, L);
-                        case F16 -> scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count);
+                        case F16 -> {
+                            if (!flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
+                                    KvCache.KEY_SUBNORMAL)) {
+                                yield scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s,
+                                        totals, apart * PANEL, count);
+                            }
+                            // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
+                            TilePacks.pack(k, kh, row + shift, step, precision, 1f, count, d, d, converted, 1);
+                            long b = 4L * d;
+                            yield scoresF32(q, q0, d, convertedRows, 0, Math.min(1, count - 1) * b, Math.min(2, count - 1) * b,
+                                    (count - 1) * b, s, totals, apart * PANEL, count, null, n0, apart, L);
+                        }
                         case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
                                 apart * PANEL, count);
                     };
@@ -293,13 +308,16 @@ final class NarrowProducts {
 
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * F16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
-     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     * F16 rows that hold no subnormal half, converted as they are loaded by a multiply ({@link HalfPrecision}): sixteen
+     * lanewise accumulators folded in registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     * A pass whose rows hold one ({@link KvCache#subnormalRows()}) has {@link TilePacks#pack} convert them the other
+     * exact way into floats and runs {@link #scoresF32} over those: the same fused multiply-adds in the same order.
      *
-     * <p>A converted vector whose subnormal mask is empty (no zero or subnormal half) skips the fix-up (subtract,
-     * multiply, blend), which would leave every lane as it is, here and in {@link #accumulateF16}: the same bits (720
-     * decode outputs of every precision and storage, with zeros and subnormal halves, hashed equal to the code before),
-     * three of the conversion's ten operations fewer. Whole decode steps (32 q / 8 kv heads × 128, ALiBi; bench's
+     * <p>The multiply (four operations instead of eight) gives the same bits: 9666 attention outputs (every precision,
+     * heap and off-heap, linear and ring caches after roll-back, one and two threads, Gaussian, tiny, zero, −0,
+     * subnormal, NaN and infinite elements, 512 and 256 bits; a throw-away harness) hashed equal to the code before.
+     * Before it, a converted vector whose subnormal mask was empty skipped the fix-up (subtract, multiply, blend) of the
+     * ten-operation form; that gained, whole decode steps (32 q / 8 kv heads × 128, ALiBi; bench's
      * PairedCalls against the code before, median speed ratio and quartiles, load 2.6–4.3): F16 off-heap 1.065–1.072×
      * at 4096 keys (1.03–1.11; two runs of 150 and 200 pairs), 1.076× at 32768 (1.05–1.10, 60 pairs); on the heap
      * 1.019× at 4096 (0.96–1.09), 1.022× at 32768 (1.005–1.04).
@@ -318,41 +336,29 @@ final class NarrowProducts {
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
             IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k0Lead = k0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k0Raw = k0Bits.reinterpretAsFloats();
-            VectorMask<Float> k0Low = k0Lead.abs().lt(HalfPrecision.SUBNORMAL);
-            FloatVector k0 = k0Low.anyTrue() ? k0Raw.blend(k0Raw.sub(k0Lead).mul(2f), k0Low) : k0Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector k0 = k0Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
             IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k1Lead = k1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k1Raw = k1Bits.reinterpretAsFloats();
-            VectorMask<Float> k1Low = k1Lead.abs().lt(HalfPrecision.SUBNORMAL);
-            FloatVector k1 = k1Low.anyTrue() ? k1Raw.blend(k1Raw.sub(k1Lead).mul(2f), k1Low) : k1Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector k1 = k1Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
             IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k2Lead = k2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k2Raw = k2Bits.reinterpretAsFloats();
-            VectorMask<Float> k2Low = k2Lead.abs().lt(HalfPrecision.SUBNORMAL);
-            FloatVector k2 = k2Low.anyTrue() ? k2Raw.blend(k2Raw.sub(k2Lead).mul(2f), k2Low) : k2Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector k2 = k2Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
             IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(HalfPrecision.REBIAS);
-            FloatVector k3Lead = k3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector k3Raw = k3Bits.reinterpretAsFloats();
-            VectorMask<Float> k3Low = k3Lead.abs().lt(HalfPrecision.SUBNORMAL);
-            FloatVector k3 = k3Low.anyTrue() ? k3Raw.blend(k3Raw.sub(k3Lead).mul(2f), k3Low) : k3Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector k3 = k3Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
             e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
             e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
@@ -478,27 +484,44 @@ final class NarrowProducts {
     /**
      * {@code t[e·dv + c] = fma(s[at + j·PANEL + e], v[j][c], t[e·dv + c])} for {@code e < 4·quads},
      * {@code c < dv} and keys {@code j < keys} in order, the value rows of {@code precision} elements from byte
-     * {@code vRow} of {@code v}, {@code vStride} bytes apart (entry e's kv head {@code e / (4·quadsPerHead)} times
-     * {@code vHead} bytes further), each multiplied by {@code 2^−scale} as it is read
-     * (the values' scale of {@link OnlineSoftmax}; for F16 through the exponent's rebias, at no cost): a run of
-     * keys' contributions to every entry's row of the tile's sums.
+     * {@code vRow} of {@code v}, {@code vStride} bytes apart (entry e's kv head {@code g = e / (4·quadsPerHead)} times
+     * {@code vHead} bytes further, its flags at {@code flagAt + j·flagStride + g} as in {@link #scores}), each multiplied
+     * by {@code 2^−scale} as it is read (the values' scale of {@link OnlineSoftmax}; for F16 in the conversion, at no
+     * cost): a run of keys' contributions to every entry's row of the tile's sums. F16 rows of a kv head of which one
+     * holds a subnormal half are converted into {@code converted} first (at most its length ÷ dv keys), as in
+     * {@link #scores}.
      */
     static void accumulate(float[] s, int at, int quads, int quadsPerHead, MemorySegment v, short[] vh, long vRow, long vStride,
-                           long vHead, KvPrecision precision, int scale, int keys, int dv, float[] t) {
-        long bytes = precision.bytes();
+                           long vHead, KvPrecision precision, byte[] flags, long flagAt, int flagStride, float[] converted,
+                           MemorySegment convertedRows, int scale, int keys, int dv, float[] t) {
         for (int quad = 0; quad < quads; quad++) {
-            long headRow = vRow + quad / quadsPerHead * vHead;
+            int head = quad / quadsPerHead;
+            MemorySegment rows = v;
+            short[] halves = vh;
+            long headRow = vRow + head * vHead;
+            long stride = vStride;
+            KvPrecision read = precision;
+            if (precision == KvPrecision.F16 && flagged(flags, flagAt + head, flagStride, keys, KvCache.VALUE_SUBNORMAL)) {
+                // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
+                TilePacks.pack(v, vh, headRow, vStride, precision, 1f, keys, dv, dv, converted, 1);
+                rows = convertedRows;
+                halves = null;
+                headRow = 0;
+                stride = 4L * dv;
+                read = KvPrecision.F32;
+            }
+            long bytes = read.bytes();
             int c = 0;
             for (; c + 4 * L <= dv; c += 4 * L) {
                 long row = headRow + c * bytes;
                 int o0 = 4 * quad * dv + c;
-                switch (precision) {
-                    case F32 -> accumulateF32(s, at + 4 * quad, v, row, vStride, scale, keys, dv, t, o0);
-                    case F16 -> accumulateF16(s, at + 4 * quad, v, vh, row, vStride, scale, keys, dv, t, o0);
-                    case BF16 -> accumulateBf16(s, at + 4 * quad, v, vh, row, vStride, scale, keys, dv, t, o0);
+                switch (read) {
+                    case F32 -> accumulateF32(s, at + 4 * quad, rows, row, stride, scale, keys, dv, t, o0);
+                    case F16 -> accumulateF16(s, at + 4 * quad, rows, halves, row, stride, scale, keys, dv, t, o0);
+                    case BF16 -> accumulateBf16(s, at + 4 * quad, rows, halves, row, stride, scale, keys, dv, t, o0);
                 }
             }
-            accumulate4(s, at + 4 * quad, v, vh, headRow, vStride, precision, scale, keys, c, dv, t, 4 * quad * dv);
+            accumulate4(s, at + 4 * quad, rows, halves, headRow, stride, read, scale, keys, c, dv, t, 4 * quad * dv);
         }
     }
 
@@ -573,13 +596,13 @@ final class NarrowProducts {
 
     /**
      * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
-     * the keys, for F16 value rows (scaled through the exponent's rebias, at no cost): per key, four weights broadcast and four value vectors loaded (each multiplied by
-     * {@code 2^−scale}) for sixteen fused multiply-adds.
+     * the keys, for F16 value rows (scaled by {@code 2^−scale} in the conversion's multiply or rebias, at no cost): per
+     * key, four weights broadcast and four value vectors loaded for sixteen fused multiply-adds. For rows that hold no
+     * subnormal half ({@link #accumulate} sends others through {@link #accumulateF32}, as {@link #scoresF16}).
      */
-    private static void accumulateF16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale, int keys,
-                                      int dv, float[] o, int o0) {
-        int rebias = HalfPrecision.REBIAS - (scale << 23);
-        float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
+    private static void accumulateF16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale,
+                                      int keys, int dv, float[] o, int o0) {
+        float widen = Math.scalb(HalfPrecision.WIDEN, -scale);
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -599,29 +622,17 @@ final class NarrowProducts {
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
             IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-            FloatVector v0Lead = v0Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector v0Raw = v0Bits.reinterpretAsFloats();
-            VectorMask<Float> v0Low = v0Lead.abs().lt(subnormal);
-            FloatVector v0 = v0Low.anyTrue() ? v0Raw.blend(v0Raw.sub(v0Lead).mul(2f), v0Low) : v0Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector v0 = v0Bits.reinterpretAsFloats().mul(widen);
             IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-            FloatVector v1Lead = v1Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector v1Raw = v1Bits.reinterpretAsFloats();
-            VectorMask<Float> v1Low = v1Lead.abs().lt(subnormal);
-            FloatVector v1 = v1Low.anyTrue() ? v1Raw.blend(v1Raw.sub(v1Lead).mul(2f), v1Low) : v1Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector v1 = v1Bits.reinterpretAsFloats().mul(widen);
             IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-            FloatVector v2Lead = v2Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector v2Raw = v2Bits.reinterpretAsFloats();
-            VectorMask<Float> v2Low = v2Lead.abs().lt(subnormal);
-            FloatVector v2 = v2Low.anyTrue() ? v2Raw.blend(v2Raw.sub(v2Lead).mul(2f), v2Low) : v2Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector v2 = v2Bits.reinterpretAsFloats().mul(widen);
             IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS).add(rebias);
-            FloatVector v3Lead = v3Bits.and(HalfPrecision.LEAD).reinterpretAsFloats();
-            FloatVector v3Raw = v3Bits.reinterpretAsFloats();
-            VectorMask<Float> v3Low = v3Lead.abs().lt(subnormal);
-            FloatVector v3 = v3Low.anyTrue() ? v3Raw.blend(v3Raw.sub(v3Lead).mul(2f), v3Low) : v3Raw;
+                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
+            FloatVector v3 = v3Bits.reinterpretAsFloats().mul(widen);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
@@ -791,6 +802,22 @@ final class NarrowProducts {
                 o[oe] = sum;
             }
         }
+    }
+
+    /**
+     * Whether a row of the {@code count} keys' holds a subnormal element ({@code bit} of the cache's flags,
+     * {@link KvCache#subnormalRows()}, at {@code at + i·stride} for key i); true without flags.
+     */
+    private static boolean flagged(byte[] flags, long at, long stride, int count, int bit) {
+        if (flags == null) {
+            return true;
+        }
+        for (int i = 0; i < count; i++) {
+            if ((flags[(int) (at + i * stride)] & bit) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code a·b + c} exactly as a lane of {@link Lanes#fma} computes it. */
