@@ -26,6 +26,7 @@ import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -433,7 +434,7 @@ public abstract class KvCacheContract {
                     float x = cache.value(t, h, c);
                     value |= x != 0 && Math.abs(x) < normal;
                 }
-                int flags = cache.subnormalRows()[cache.slot(t) * s.kvHeads() + h];
+                int flags = cache.subnormalRows().get(ValueLayout.JAVA_BYTE, (long) cache.slot(t) * s.kvHeads() + h);
                 assertEquals((key ? KvCache.KEY_SUBNORMAL : 0) | (value ? KvCache.VALUE_SUBNORMAL : 0), flags,
                         "subnormal flags of position " + t + ", kv head " + h + ", " + what);
             }

@@ -53,11 +53,12 @@ public final class KvCache {
     private final MemorySegment keys;
     private final MemorySegment values;
     private final MemorySegment keyNorms;
-    /** Per slot and kv head: {@link #KEY_SUBNORMAL} and {@link #VALUE_SUBNORMAL}, or null past {@link #MAX_ARRAY} of them. */
-    private final byte[] subnormals;
+    /** Per slot and kv head, one byte: {@link #KEY_SUBNORMAL} and {@link #VALUE_SUBNORMAL}. */
+    private final MemorySegment subnormals;
     private final MemorySegment keysView;
     private final MemorySegment valuesView;
     private final MemorySegment keyNormsView;
+    private final MemorySegment subnormalsView;
     private int first;
     private int next;
     /** The largest position held whose key or value row has a NaN or infinite element, or −1. */
@@ -69,16 +70,17 @@ public final class KvCache {
     private final short[] keyHalves;
     private final short[] valueHalves;
 
-    private KvCache(KvCacheSpec spec, MemorySegment keys, MemorySegment values, MemorySegment keyNorms) {
+    private KvCache(KvCacheSpec spec, MemorySegment keys, MemorySegment values, MemorySegment keyNorms,
+                    MemorySegment subnormals) {
         this.spec = spec;
         this.keys = keys;
         this.values = values;
         this.keyNorms = keyNorms;
-        long rows = (long) spec.capacity() * spec.kvHeads();
-        this.subnormals = rows <= MAX_ARRAY ? new byte[(int) rows] : null;
+        this.subnormals = subnormals;
         this.keysView = keys.asReadOnly();
         this.valuesView = values.asReadOnly();
         this.keyNormsView = keyNorms.asReadOnly();
+        this.subnormalsView = subnormals.asReadOnly();
         this.keyHalves = keys.heapBase().orElse(null) instanceof short[] a ? a : null;
         this.valueHalves = values.heapBase().orElse(null) instanceof short[] a ? a : null;
     }
@@ -95,7 +97,7 @@ public final class KvCache {
         int valueElements = heapElements(spec.valueElements(), "values");
         int norms = heapElements((long) spec.capacity() * spec.kvHeads(), "key norms");
         return new KvCache(spec, heapSegment(spec.precision(), keyElements), heapSegment(spec.precision(), valueElements),
-                MemorySegment.ofArray(new float[norms]));
+                MemorySegment.ofArray(new float[norms]), MemorySegment.ofArray(new byte[norms]));
     }
 
     /**
@@ -113,7 +115,8 @@ public final class KvCache {
         }
         int bytes = spec.precision().bytes();
         return new KvCache(spec, arena.allocate(spec.keyElements() * bytes, 64), arena.allocate(spec.valueElements() * bytes, 64),
-                arena.allocate((long) spec.capacity() * spec.kvHeads() * Float.BYTES, 64));
+                arena.allocate((long) spec.capacity() * spec.kvHeads() * Float.BYTES, 64),
+                arena.allocate((long) spec.capacity() * spec.kvHeads(), 64));
     }
 
     private static int heapElements(long n, String what) {
@@ -210,16 +213,15 @@ public final class KvCache {
 
     /**
      * Which stored rows hold a subnormal element (not zero, smaller in magnitude than the precision's smallest normal
-     * number: 2⁻¹⁴ in F16, 2⁻¹²⁶ in BF16 and F32): {@code [capacity × kvHeads]} flags by {@link #slot},
+     * number: 2⁻¹⁴ in F16, 2⁻¹²⁶ in BF16 and F32), read-only: {@code [capacity × kvHeads]} bytes by {@link #slot},
      * {@code slot × kvHeads + kvHead}, with {@link #KEY_SUBNORMAL} set if that key row holds one and
-     * {@link #VALUE_SUBNORMAL} if that value row does; {@code null} if there are more than a Java array holds. Written
-     * with the rows they describe, so they always match the rows held (positions not held have stale flags). Not a
-     * copy: for kernels, which only read it. A multiply with a subnormal operand is slow on x86 (a microcode assist):
-     * the vector kernels convert F16 rows with one and read these flags to convert a row that holds a subnormal
-     * another way.
+     * {@link #VALUE_SUBNORMAL} if that value row does. Written with the rows they describe, so they always match the
+     * rows held (positions not held have stale flags). A multiply with a subnormal operand is slow on x86 (a microcode
+     * assist): the vector kernels convert F16 rows with one and read these flags to convert a row that holds a
+     * subnormal another way.
      */
-    public byte[] subnormalRows() {
-        return subnormals;
+    public MemorySegment subnormalRows() {
+        return subnormalsView;
     }
 
     /** The largest position held whose key or value row holds a NaN or an infinity, or −1 if none does. */
@@ -422,10 +424,8 @@ public final class KvCache {
                 int key = (r * spec.kvHeads() + h) * spec.headDim();
                 int value = (r * spec.kvHeads() + h) * spec.valueDim();
                 keyNorms.setAtIndex(ValueLayout.JAVA_FLOAT, slot * spec.kvHeads() + h, squaredNorm(keyRows, key, spec.headDim()));
-                if (subnormals != null) {
-                    subnormals[(int) (slot * spec.kvHeads() + h)] = (byte) ((subnormal(keyRows, key, spec.headDim()) ? KEY_SUBNORMAL : 0)
-                            | (subnormal(valueRows, value, spec.valueDim()) ? VALUE_SUBNORMAL : 0));
-                }
+                subnormals.set(ValueLayout.JAVA_BYTE, slot * spec.kvHeads() + h, (byte) ((subnormal(keyRows, key, spec.headDim())
+                        ? KEY_SUBNORMAL : 0) | (subnormal(valueRows, value, spec.valueDim()) ? VALUE_SUBNORMAL : 0)));
             }
             if (!finite) {
                 lastNonFinite = position;

@@ -343,9 +343,9 @@ public final class AttentionCall {
 
     /**
      * Which of the cache's rows hold a subnormal element ({@link KvCache#subnormalRows()}: {@code [capacity × kvHeads]}
-     * flags by {@code slot × kvHeads + kvHead}), or {@code null} for arrays (and a cache too large for them).
+     * bytes by {@code slot × kvHeads + kvHead}), or {@code null} for arrays.
      */
-    public byte[] subnormalRows() {
+    public MemorySegment subnormalRows() {
         return cache == null ? null : cache.subnormalRows();
     }
 

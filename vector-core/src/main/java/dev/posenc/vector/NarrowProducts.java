@@ -6,6 +6,7 @@ import static jdk.incubator.vector.VectorOperators.S2I;
 import dev.posenc.attention.KvCache;
 import dev.posenc.attention.KvPrecision;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -143,7 +144,7 @@ final class NarrowProducts {
      * nothing (0.90–1.00×).
      */
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
-                       long kHead, KvPrecision precision, byte[] flags, long flagAt, int flagStride, float[] converted,
+                       long kHead, KvPrecision precision, MemorySegment flags, long flagAt, int flagStride, float[] converted,
                        MemorySegment convertedRows, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
         int spread = (int) Math.max(1, Math.min(SPREAD, PAGE / kStride));
         for (int j = 0; j < keys; ) {
@@ -492,7 +493,7 @@ final class NarrowProducts {
      * {@link #scores}.
      */
     static void accumulate(float[] s, int at, int quads, int quadsPerHead, MemorySegment v, short[] vh, long vRow, long vStride,
-                           long vHead, KvPrecision precision, byte[] flags, long flagAt, int flagStride, float[] converted,
+                           long vHead, KvPrecision precision, MemorySegment flags, long flagAt, int flagStride, float[] converted,
                            MemorySegment convertedRows, int scale, int keys, int dv, float[] t) {
         for (int quad = 0; quad < quads; quad++) {
             int head = quad / quadsPerHead;
@@ -808,12 +809,12 @@ final class NarrowProducts {
      * Whether a row of the {@code count} keys' holds a subnormal element ({@code bit} of the cache's flags,
      * {@link KvCache#subnormalRows()}, at {@code at + i·stride} for key i); true without flags.
      */
-    private static boolean flagged(byte[] flags, long at, long stride, int count, int bit) {
+    private static boolean flagged(MemorySegment flags, long at, long stride, int count, int bit) {
         if (flags == null) {
             return true;
         }
         for (int i = 0; i < count; i++) {
-            if ((flags[(int) (at + i * stride)] & bit) != 0) {
+            if ((flags.get(ValueLayout.JAVA_BYTE, at + i * stride) & bit) != 0) {
                 return true;
             }
         }
