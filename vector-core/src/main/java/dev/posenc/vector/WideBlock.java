@@ -19,12 +19,12 @@ import java.util.Arrays;
  * 0.98–1.04 and 0.95–0.99): within the noise, or slower. Measured again on 2026-11-30 with the output's bits free to
  * change (PairedCalls against 7f1691a, 60 pairs each; main against itself 1.015, quartiles 1.001–1.027): 96, 120 and
  * 144 keys ran 1.022× (1.001–1.047, load 3.2–4.6, on a CPU 68% of the time), 1.018× (0.998–1.037, load 5.8–8.0) and
- * 1.013× (0.995–1.033, load 3.0–3.1; 1.026× in two earlier runs, one of them at load 8), none resolvable; 168, 192 and
- * 216 keys ran 0.47×, 0.31× and 0.27× (20–60 pairs, load 2.9–3.6). The cliff is L1: each of a panel's 4 × 6 sum tiles
- * re-reads the tile's weights (keys × 256 B at 512 bits) and a line of each value row, keys × 320 B in all, 45 KiB at
- * 144 keys and 52.5 KiB at 168 against this Xeon's 48 KiB; at 168 keys {@code accumulate4x6} took 59% of the samples
- * and {@code scores4x6} 15% (perf, cpu-clock), against 28% and 32% at 72. So the tile stays at 72 (22.5 KiB): 144 would
- * sit at the edge of a 48 KiB L1 and past that of a 32 KiB one.
+ * 1.013× (0.995–1.033, load 3.0–3.1; 1.026×, 1.026× and 1.006× in three other runs, one of them at load 8), none
+ * resolvable; 168, 192 and 216 keys ran 0.47×, 0.31× and 0.27× (20–60 pairs, load 2.9–3.6). The cliff is L1: each of a
+ * panel's 4 × 6 sum tiles re-reads the tile's weights (keys × 256 B at 512 bits) and a line of each value row, keys ×
+ * 320 B in all, 45 KiB at 144 keys and 52.5 KiB at 168 against this Xeon's 48 KiB; at 168 keys {@code accumulate4x6}
+ * took 59% of the samples and {@code scores4x6} 15% (perf, cpu-clock), against 28% and 32% at 72. So the tile stays at
+ * 72 (22.5 KiB): 144 would sit at the edge of a 48 KiB L1 and past that of a 32 KiB one.
  *
  * <p>Where the time goes (the same prefill, ALiBi, 512-bit vectors; timing mocks of this method paired against
  * 7f1691a, 60 pairs each, load 2.0–3.1, every side on a CPU 100% of the time): the products alone, on one tile's packed
