@@ -25,9 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code y = fma(−α, carry, t)}, {@code next = fma(α, o, y)}, {@code carry = fma(−α, o, next) − y}: α·o is not
  * rounded, other bits); in {@link #add} alone, the same prefill ran 0.961× as fast (quartiles 0.934–0.970, 60 pairs,
  * load 1.6–3.1, both sides on a CPU 98% of the time), and 0.995× (0.945–1.032) with tiles of 144 keys: left out.
- * In timing mocks of that prefill (wrong outputs, each paired against the full call, 60 pairs, load 2.0–3.1), its
- * products alone ran 1.369× as fast and the products with these adds 1.284×: the adds take about 5% of its time
- * ({@code WideBlock}).
+ * In timing mocks of that prefill on rows that stay in L2 (wrong outputs, {@code WideBlock}), its products alone ran
+ * at 0.830 of the FMA probe and with these adds at 0.828 (quartiles 0.825–0.835 and 0.824–0.833, 60 pairs each, load
+ * 1.6–1.9): alone, the adds cost little; the 8% of the full call's samples that perf gives them is likely waiting on
+ * Oᵀ and its compensation (not verified).
  */
 final class CompensatedSums {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

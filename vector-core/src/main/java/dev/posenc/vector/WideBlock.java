@@ -26,16 +26,18 @@ import java.util.Arrays;
  * took 59% of the samples and {@code scores4x6} 15% (perf, cpu-clock), against 28% and 32% at 72. So the tile stays at
  * 72 (22.5 KiB): 144 would sit at the edge of a 48 KiB L1 and past that of a 32 KiB one.
  *
- * <p>Where the time goes (the same prefill, ALiBi, 512-bit vectors; timing mocks of this method paired against
- * 7f1691a, 60 pairs each, load 2.0–3.1, every side on a CPU 100% of the time): the products alone, on one tile's packed
- * rows and without the compensated adds (wrong outputs, the same products), ran 1.369× as fast (quartiles 1.355–1.379);
- * with the adds, 1.284× (1.275–1.293); with the adds, the bias, masks and online softmax, 1.161× (1.150–1.173). So of
- * the call's time the products (with the once-per-block queries and outputs) take 73%, the compensated adds 5%, the
- * bias and softmax 8%, and packing, the guard's norms, the six-interleave and the rest 14%. Prefill ran at 0.618 of
- * the FMA probe (0.608–0.624, PairedCalls {@code PeakBenchmark.fma} against it with {@code flops}, load 3.1–3.9), so
- * the products alone are at about 0.85: 0.70 needs the other 27% of the time cut to about 15%, and the mocks without
- * packing and the rest (1.161×) reach only 0.72. Where the guard refuses a tile, the block is computed exactly instead
- * ({@link Entries#computeExactly}); ordinary data never takes that path.
+ * <p>Where the time goes (the same prefill, ALiBi, 512-bit vectors; timing mocks of this method, wrong outputs with the
+ * same products, each paired against the FMA probe with {@code flops}, 60 pairs, 09:12–09:13 UTC, load 1.6–1.9, every
+ * side on a CPU 100% of the time): the call ran at 0.622 of the probe (quartiles 0.618–0.626); the products alone, on
+ * one tile's packed rows and without the compensated adds, 0.830 (0.825–0.835); with the adds, 0.828 (0.824–0.833);
+ * with the adds, the bias, masks and online softmax, 0.721 (0.718–0.724). So of the call's time the products (with the
+ * once-per-block queries and outputs) take 75%, the bias and softmax 11%, and packing, the guard's norms, the
+ * six-interleave and the rest 14%; the adds alone, on rows that stay in L2, cost 0.2% (perf gives them 8% of the full
+ * call's samples: likely waits on Oᵀ lines that packing's traffic evicts, not verified). 0.70 needs the call at 1.19×
+ * the products' time instead of 1.34×: even with no packing, guard or interleave it reaches only 0.72.
+ * (Paired against 7f1691a instead, 08:35–08:37 at load 2.0–3.1, the mocks ran 1.369×, 1.284× and 1.161× as fast: the
+ * adds' 5% there is the difference between two pairings, not one.) Where the guard refuses a tile, the block is
+ * computed exactly instead ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
     /**
