@@ -21,7 +21,14 @@ import jdk.incubator.vector.VectorSpecies;
  * grow in most tiles. Adding a 4 × 6 register tile straight from its registers, written out in
  * {@code TileProducts.accumulate4x6} instead of through {@link #add} and the tile's scratch (the same bits, 120 lines
  * more), ran 0.995× as fast (paired, quartiles 0.887–1.111, 80 pairs at load 6): the additions' operations remain and
- * the scratch round trip is cheap.
+ * the scratch round trip is cheap. With hardware FMA the step takes four operations instead of six
+ * ({@code y = fma(−α, carry, t)}, {@code next = fma(α, o, y)}, {@code carry = fma(−α, o, next) − y}: α·o is not
+ * rounded, other bits); in {@link #add} alone, the same prefill ran 0.961× as fast (quartiles 0.934–0.970, 60 pairs,
+ * load 1.6–3.1, both sides on a CPU 98% of the time), and 0.995× (0.945–1.032) with tiles of 144 keys: left out.
+ * In timing mocks of that prefill on rows that stay in L2 (wrong outputs, {@code WideBlock}), its products alone ran
+ * at 0.830 of the FMA probe and with these adds at 0.828 (quartiles 0.825–0.835 and 0.824–0.833, 60 pairs each, load
+ * 1.6–1.9): alone, the adds cost little; the 8% of the full call's samples that perf gives them is likely waiting on
+ * Oᵀ and its compensation (not verified).
  */
 final class CompensatedSums {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

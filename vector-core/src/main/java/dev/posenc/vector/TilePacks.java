@@ -21,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * keys, 512-bit vectors: two blocks of 256 entries per kv head), packing fell from 12% to 8% of the attention's
  * samples; the rest of it is the first read of each row from L3, 4 KiB apart. Tried and measured on that prefill,
  * paired in one JVM against the code without them, and left out: value rows packed an odd number of cache lines
- * apart (144 floats for 128, so that a 4 × 6 tile's column of 72 rows spreads over all L1 sets) ran 0.97–0.98×;
- * the values packed right after the keys, before the scores, so that both rows' misses overlap, 0.99×; the next
+ * apart (144 floats for 128, so that a 4 × 6 tile's column of 72 rows spreads over all L1 sets) ran 0.97–0.98×, and
+ * with tiles of 120 and 144 keys 0.990× and 0.973× (quartiles 0.978–0.999 and 0.957–0.987, 60 pairs at load 1.9–4.9,
+ * against 72-key tiles without it; 144-key tiles alone 1.006× in the same minutes); the values packed right after the
+ * keys, before the scores, so that both rows' misses overlap, 0.99×; the next
  * tile's key and value rows read ahead (one byte of each cache line, a share before each block of the band, so
  * that their misses overlap the products; the JVM has no prefetch instruction), 0.950× (quartiles 0.927–0.968,
  * 60 pairs), and only the first line of each row, 0.979× (0.952–1.018, 60 pairs); each row copied whole before the

@@ -16,8 +16,28 @@ import java.util.Arrays;
  * causal diagonal its weights would all be 0 (the benchmark's ALiBi prefill, 8 heads × 128, 512 queries over 4096
  * keys at 512-bit vectors, computed 2.5% fewer products and ran 1.04× as fast, paired in one JVM, quartiles 1.03–1.06).
  * Tiles of 144 or 48 keys instead of the workspace's default 72 ran 1.02× and 0.97× as fast (paired, quartiles
- * 0.98–1.04 and 0.95–0.99): within the noise, or slower. Where the guard refuses a tile, the block is computed exactly instead
- * ({@link Entries#computeExactly}); ordinary data never takes that path.
+ * 0.98–1.04 and 0.95–0.99): within the noise, or slower. Measured again on 2026-11-30 with the output's bits free to
+ * change (PairedCalls against 7f1691a, 60 pairs each; main against itself 1.015, quartiles 1.001–1.027): 96, 120 and
+ * 144 keys ran 1.022× (1.001–1.047, load 3.2–4.6, on a CPU 68% of the time), 1.018× (0.998–1.037, load 5.8–8.0) and
+ * 1.013× (0.995–1.033, load 3.0–3.1; 1.026×, 1.026× and 1.006× in three other runs, one of them at load 8), none
+ * resolvable; 168, 192 and 216 keys ran 0.47×, 0.31× and 0.27× (20–60 pairs, load 2.9–3.6). The cliff is L1: each of a
+ * panel's 4 × 6 sum tiles re-reads the tile's weights (keys × 256 B at 512 bits) and a line of each value row, keys ×
+ * 320 B in all, 45 KiB at 144 keys and 52.5 KiB at 168 against this Xeon's 48 KiB; at 168 keys {@code accumulate4x6}
+ * took 59% of the samples and {@code scores4x6} 15% (perf, cpu-clock), against 28% and 32% at 72. So the tile stays at
+ * 72 (22.5 KiB): 144 would sit at the edge of a 48 KiB L1 and past that of a 32 KiB one.
+ *
+ * <p>Where the time goes (the same prefill, ALiBi, 512-bit vectors; timing mocks of this method, wrong outputs with the
+ * same products, each paired against the FMA probe with {@code flops}, 60 pairs, 09:12–09:13 UTC, load 1.6–1.9, every
+ * side on a CPU 100% of the time): the call ran at 0.622 of the probe (quartiles 0.618–0.626); the products alone, on
+ * one tile's packed rows and without the compensated adds, 0.830 (0.825–0.835); with the adds, 0.828 (0.824–0.833);
+ * with the adds, the bias, masks and online softmax, 0.721 (0.718–0.724). So of the call's time the products (with the
+ * once-per-block queries and outputs) take 75%, the bias and softmax 11%, and packing, the guard's norms, the
+ * six-interleave and the rest 14%; the adds alone, on rows that stay in L2, cost 0.2% (perf gives them 8% of the full
+ * call's samples: likely waits on Oᵀ lines that packing's traffic evicts, not verified). 0.70 needs the call at 1.19×
+ * the products' time instead of 1.34×: even with no packing, guard or interleave it reaches only 0.72.
+ * (Paired against 7f1691a instead, 08:35–08:37 at load 2.0–3.1, the mocks ran 1.369×, 1.284× and 1.161× as fast: the
+ * adds' 5% there is the difference between two pairings, not one.) Where the guard refuses a tile, the block is
+ * computed exactly instead ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
     /**
