@@ -371,9 +371,9 @@ public abstract class AttentionContract {
         int heads = 16;
         int kvHeads = 4;
         int d = 64;
-        int keys = 50;
         AttentionOptions o = AttentionOptions.of(heads, kvHeads, d).withCausal(CausalMask.BOTTOM_RIGHT)
                 .withScheme(AlibiBias.of(heads));
+        int keys = 50;
         SplittableRandom random = new SplittableRandom(13);
         float[] q = new float[heads * d];
         float[] k = new float[keys * kvHeads * d];
