@@ -361,6 +361,47 @@ public abstract class AttentionContract {
         }
     }
 
+    /**
+     * A decode call whose kv head holds a key of +∞ (so that the logit guard refuses its keys and they are computed
+     * exactly) gives the single-threaded bits on 2 and 3 workers: a worker's share of the kv heads must not cut what
+     * the kernel computes together (before 2026-11-30 the vector kernel cut its parts of 4 kv heads in two here).
+     */
+    @Test
+    public void aKeyOfInfinityGivesTheSameBitsOnAnyWorkers() {
+        int heads = 16;
+        int kvHeads = 4;
+        int d = 64;
+        AttentionOptions o = AttentionOptions.of(heads, kvHeads, d).withCausal(CausalMask.BOTTOM_RIGHT)
+                .withScheme(AlibiBias.of(heads));
+        int keys = 50;
+        SplittableRandom random = new SplittableRandom(13);
+        float[] q = new float[heads * d];
+        float[] k = new float[keys * kvHeads * d];
+        float[] v = new float[keys * kvHeads * d];
+        for (float[] a : List.of(q, k, v)) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (random.nextDouble() * 2 - 1);
+            }
+        }
+        k[(keys / 3 * kvHeads + kvHeads - 1) * d + 5] = Float.POSITIVE_INFINITY;
+        float[] single = new float[heads * d];
+        kernel().attend(o, 1, keys, null, null, q, 0, k, 0, v, 0, single, 0, new AttentionWorkspace());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int workers = 2; workers <= 3; workers++) {
+                AttentionWorkspace[] workspaces = new AttentionWorkspace[workers];
+                for (int w = 0; w < workers; w++) {
+                    workspaces[w] = new AttentionWorkspace();
+                }
+                float[] out = new float[heads * d];
+                kernel().attend(o, 1, keys, null, null, q, 0, k, 0, v, 0, out, 0, pool, workspaces);
+                assertArrayEquals(single, out, workers + " workers");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The call shared by {@code from} to {@code to} workers of {@code pool}, each with its own workspace, gives {@code single}'s bits. */
     private void assertWorkersGiveTheSameBits(AttentionCase.Inputs in, float[] single, int from, int to, ExecutorService pool,
                                               String what) {

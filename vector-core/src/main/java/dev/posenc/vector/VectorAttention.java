@@ -45,6 +45,23 @@ import dev.posenc.reference.WorkItemAttention;
  * 1.06 at 32768; BF16 1.01, 1.00). Chunks cut at an even split instead of a tile (three more, shorter tiles at 4096)
  * ran 0.96–0.97 of the old one-thread speed in two runs (wall and CPU time, load 1.7–4.7); cut at tiles 1.00–1.01, and
  * 1.005 paired against the even cut (CPU time).
+ *
+ * <p>Where a parallel decode call's time goes (same shape, two workers; a throw-away harness timing each thread's
+ * steps, 500–600 calls alternating with one-thread calls, 2026-11-30 08:36–08:40 and 09:13, other processes 0–7% of
+ * the CPUs): at 7f1691a a call took 955–997 µs (median) against 1 720–1 780 µs on one thread (1.77–1.80).
+ * Handing the task to the executor holds the caller 25–27 µs (it wakes the parked pool thread), and the pool thread
+ * begins 29–32 µs after that; each thread then runs two chunks, about 420 µs each, no slower than one thread does.
+ * The chunks, cut at tiles, hold 1 008, 1 008, 1 080 and 1 000 keys: the caller, first to claim, takes 0 and 2 (2 088
+ * keys against 2 008), which makes up for its earlier start, so in most calls the two end within microseconds, and
+ * the caller then merges the four chunks alone (23–24 µs). The pool thread is on a CPU 91% of the call: its late
+ * start and the merge. Tried, no faster (same harness): the caller spinning up to 100 µs instead of parking for the
+ * last chunk (its wake-up, 31 µs after the pool thread's last chunk when the caller had parked, became 2 µs), 1.77
+ * against 1.80 two threads ÷ one; that and the caller merging each chunk as soon as it is done (09:13, 500 calls
+ * each), 1 000 against 997 µs, 1.79 against 1.77, as the caller seldom waits. Slower: items of one part (4 kv heads)
+ * and one chunk, 8 at 4096 keys instead of 4, so that a late worker leaves less to the other: 1.63 and 1.59 against
+ * 1.80 and 1.77 in the same window, as one part walked alone took 8% longer than the two together (the pool thread's
+ * half of the work, 904 against 836 µs). Not tried: merging the two parts on the two threads (at most half the
+ * 24 µs). The pool thread's late start belongs to the executor, which the call does not own.
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
@@ -144,11 +161,16 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
     }
 
     /**
-     * Decode's kv heads per item: up to a narrow block's, fewer when the chunks leave a worker of a parallel call idle
-     * (which does not change the bits: each kv head is computed alone).
+     * Decode's kv heads per item: up to a narrow block's, fewer when the chunks leave a worker of a parallel call idle,
+     * but a multiple of a part's ({@link NarrowBlock#headsPerPart}), so that the parts, and so the bits, are those of a
+     * single-threaded call: a part that must be computed exactly is so whole. (Until 2026-11-30 an item of 3 kv heads,
+     * or of 2 of a part's 4, could cut a part: in a throw-away harness at 512 bits, 82 of 4 596 decode calls on 2 or 3
+     * workers, all with a key of +∞, differed from the same call on one worker.)
      */
     private static int kvHeadsPerItem(AttentionCall call, int chunks) {
-        return Math.min(NarrowBlock.KV_HEADS, ceilDiv(call.kvHeads(), ceilDiv(call.workers(), chunks)));
+        int perPart = NarrowBlock.headsPerPart(call);
+        int share = ceilDiv(call.kvHeads(), ceilDiv(call.workers(), chunks));
+        return Math.min(NarrowBlock.KV_HEADS, ceilDiv(share, perPart) * perPart);
     }
 
     /** Decode's narrow parts per item (at most). */
