@@ -165,7 +165,9 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
      * but a multiple of a part's ({@link NarrowBlock#headsPerPart}), so that the parts, and so the bits, are those of a
      * single-threaded call: a part that must be computed exactly is so whole. (Until 2026-11-30 an item of 3 kv heads,
      * or of 2 of a part's 4, could cut a part: in a throw-away harness at 512 bits, 82 of 4 596 decode calls on 2 or 3
-     * workers, all with a key of +∞, differed from the same call on one worker.)
+     * workers, all with a key of +∞, differed from the same call on one worker; and with wide query values, whose logit
+     * guard refuses a part, {@code KvCacheContract.twoThreadsReadingOneCacheGetIdenticalResults} failed by one ulp with
+     * {@code -DQT_SEED=-3939407161219018511}: 2 kv heads, one item each.)
      */
     private static int kvHeadsPerItem(AttentionCall call, int chunks) {
         int perPart = NarrowBlock.headsPerPart(call);
