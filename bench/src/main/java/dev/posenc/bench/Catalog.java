@@ -104,9 +104,10 @@ public final class Catalog {
      * Issue 13's speed targets, decode 32 q / 8 kv heads × 128, causal, off-heap cache (ALiBi at 4096 positions, no
      * scheme at 32768, the shapes of the quick profile's rows), and prefill. Each is decided on calls alternating in
      * one JVM ({@link Target.Paired}), where the kernel and what it is set against see the same phase of the
-     * machine, with the same target read from the JMH rows beside it: f32 decode ÷ a read probe over as many bytes
+     * machine, with the same target read from the JMH rows beside it: f32 decode ÷ a read of its own cache's K and V
      * (so bytes cancel), F16 and BF16 decode ÷ f32, prefill's FLOP/s ÷ the FMA peak's (each side's FLOPs per call as
-     * its benchmark counts them), and two threads ÷ one.
+     * its benchmark counts them), and two threads ÷ one over the same cache or arrays (a pairing's two calls of one
+     * benchmark with the same fields call one object: {@code PairedCalls.Side#of}).
      */
     public static final List<Target> TARGETS = List.of(
             readBandwidth("4096", "alibi"),
@@ -121,28 +122,29 @@ public final class Catalog {
                     new RowId("decode/decodeTwoThreads", decodeShape(decodeParams("4096", "f32", "alibi"))),
                     new RowId("decode/decode", decodeShape(decodeParams("4096", "f32", "alibi"))), 2, 1.9),
                     Pairing.calls("decode", decodeCall("decodeTwoThreads", decodeParams("4096", "f32", "alibi")),
-                            decodeCall("decode", decodeParams("4096", "f32", "alibi"))), "the same step on one thread"),
+                            decodeCall("decode", decodeParams("4096", "f32", "alibi"))), "the same step on one thread, over the same cache"),
             new Target.Paired(new Target.Scaling("prefill on two threads: ALiBi",
                     new RowId("attention/prefillTwoThreads", prefillShape(Map.of("scheme", "alibi"))),
                     new RowId("attention/prefill", prefillShape(Map.of("scheme", "alibi"))), 2, 1.9),
                     Pairing.calls("attention", "AttentionBenchmark.prefillTwoThreads:scheme=alibi", "AttentionBenchmark.prefill:scheme=alibi"),
-                    "the same prefill on one thread"));
+                    "the same prefill on one thread, over the same arrays"));
 
     private Catalog() {}
 
     /**
-     * f32 decode at {@code keys} positions reads K/V at ≥ 0.70 of the read bandwidth: its step ÷ the read probe
-     * ({@link BandwidthBenchmark}, pattern {@code READ}: one sequential stream over a {@code float[]} as large as the
-     * cache, summed into four vector accumulators), each call reading the cache's bytes once.
+     * f32 decode at {@code keys} positions reads K/V at ≥ 0.70 of the read bandwidth: its step ÷ a read of the step's
+     * own cache ({@link DecodeBenchmark#readCache}: the read probe's loop, one sequential stream over the cache's K
+     * then V), both sides calling one benchmark object, so that the pairing holds one cache, in the memory level that
+     * holds it when the step runs alone. Against the read probe's own {@code float[]} as large as the cache, the two
+     * sides held twice the cache (64 MiB at 4096 positions), and the step beside it ran slower than alone.
      */
     private static Target readBandwidth(String keys, String scheme) {
         Map<String, String> p = decodeParams(keys, "f32", scheme);
-        long bytes = DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.precision("f32").bytes();
         return new Target.Paired(new Target.OfCeiling("f32 decode reads K/V at the read bandwidth: " + keys + " pos ("
                 + mebibytes(p) + "), " + schemeName(scheme), new RowId("decode/decode", decodeShape(p)),
                 "memory", 0.70),
-                Pairing.calls("decode", decodeCall("decode", p), "BandwidthBenchmark.sweep:pattern=READ,bytes=" + bytes),
-                "a read of as many bytes: one sequential stream over a " + mebibytes(p) + " float[]");
+                Pairing.calls("decode", decodeCall("decode", p), decodeCall("readCache", p)),
+                "a read of the step's own K/V (" + mebibytes(p) + ", one sequential stream), one cache for both calls");
     }
 
     /** F16 or BF16 ({@code kv}) decode at {@code keys} positions takes ≤ 1 / 1.8 of f32's step time. */

@@ -12,10 +12,15 @@ import dev.posenc.bench.paired.CallThreads;
 import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -36,6 +41,7 @@ public class DecodeBenchmark extends KernelBenchmark {
     static final int HEADS = 32;
     static final int KV_HEADS = 8;
     static final int HEAD_DIM = 128;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
 
     /** Every scheme but DeBERTa's, an encoder's, which attention over a KvCache rejects (its row is in AttentionBenchmark). */
     @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "kerple", "fire"})
@@ -164,6 +170,47 @@ public class DecodeBenchmark extends KernelBenchmark {
             default -> kernel.attend(options, null, null, query, cache, output, pool, twoWorkspaces);
         }
         return out;
+    }
+
+    /** The cache posenc's sides read (null for plain Java and Jlama), once set up. */
+    KvCache cache() {
+        return cache;
+    }
+
+    /**
+     * Reads every byte of the cache's K and V once, in order (keys, then values), as the read probe does
+     * ({@link BandwidthBenchmark}'s {@code READ}: four vector accumulators, each load the receiver of its add), here in
+     * int lanes, so that any precision's bits add alike: the denominator of the paired target "f32 decode reads K/V at
+     * the read bandwidth", which reads the bytes the decode step reads, where they live, when both sides call one
+     * object ({@code PairedCalls.Side#of}). Not a JMH benchmark: the report's rows and probes do not run it. posenc's
+     * sides only (plain Java and Jlama read arrays).
+     */
+    public Object readCache(Bytes counter) {
+        if (cache == null) {
+            throw new IllegalStateException(impl + " reads no KvCache: readCache is posenc's sides' (reference, vector)");
+        }
+        counter.bytes += cache.keys().byteSize() + cache.values().byteSize();
+        return sum(cache.keys()) + sum(cache.values());
+    }
+
+    /** {@code Σ} of {@code bytes} as native-order ints, wrapping: its length a multiple of four vectors (a cache row is 4 KiB in f32, 2 KiB in F16). */
+    static int sum(MemorySegment bytes) {
+        long step = 4L * INTS.vectorByteSize();
+        if (bytes.byteSize() % step != 0) {
+            throw new IllegalArgumentException("the segment's " + bytes.byteSize() + " bytes are not a multiple of " + step);
+        }
+        IntVector s0 = IntVector.zero(INTS);
+        IntVector s1 = s0;
+        IntVector s2 = s0;
+        IntVector s3 = s0;
+        int v = INTS.vectorByteSize();
+        for (long i = 0; i < bytes.byteSize(); i += step) {
+            s0 = IntVector.fromMemorySegment(INTS, bytes, i, ByteOrder.nativeOrder()).add(s0);
+            s1 = IntVector.fromMemorySegment(INTS, bytes, i + v, ByteOrder.nativeOrder()).add(s1);
+            s2 = IntVector.fromMemorySegment(INTS, bytes, i + 2L * v, ByteOrder.nativeOrder()).add(s2);
+            s3 = IntVector.fromMemorySegment(INTS, bytes, i + 3L * v, ByteOrder.nativeOrder()).add(s3);
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
     }
 
     private void plainDecode(int firstHead, int lastHead, float[] rowScores) {

@@ -11,6 +11,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,11 @@ import java.util.Optional;
  * elements gives the kernel's share of that ceiling, both timed in the same phases of one JVM. With a counter
  * ({@code flops}), calls doing different work compare as rates: {@code PeakBenchmark.fma} against
  * {@code AttentionBenchmark.prefill:scheme=alibi} with {@code flops} gives prefill's share of the FMA peak.
+ *
+ * <p>Two sides on the same class path that call different methods of one benchmark with the same fields call one
+ * object of it ({@link Side#of}): {@code DecodeBenchmark.decode} against {@code DecodeBenchmark.readCache}, or against
+ * {@code decodeTwoThreads}, over one cache, so that the pair holds what one call alone holds. Sides on two class paths
+ * (two builds), and a call paired with itself, each set up an object of their own in a loader of their own.
  */
 public final class PairedCalls {
     /** The least time of warm-up and of measurement: thousands of pairs for a call of a fraction of a millisecond. */
@@ -65,10 +71,18 @@ public final class PairedCalls {
 
     private PairedCalls() {}
 
-    /** One benchmark call of one build, ready to be timed. */
+    /**
+     * One benchmark call of one build, ready to be timed: a method of a benchmark object set up in a class loader of its
+     * own ({@link #Side(String, String)}), or of one that another side set up ({@link #of}).
+     */
     static final class Side implements AutoCloseable {
+        private final String classPath;
         private final URLClassLoader loader;
         private final Object benchmark;
+        /** The benchmark's fields as set, {@code impl} included where it has one. */
+        private final Map<String, String> fields;
+        /** Whether this side set the benchmark up, so tears it down and closes its loader (a side sharing it does not). */
+        private final boolean owner;
         private final Method method;
         private final Object[] states;
         private long calls;
@@ -81,36 +95,27 @@ public final class PairedCalls {
         /** The share of the last timing's wall time × {@link #threads} that its threads spent on a CPU ({@link #cpuTime}). */
         double onCpu;
 
+        /** A side of its own: the benchmark of {@code spec} set up in a new class loader over {@code classPath}. */
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
-            String[] parts = spec.split(":", 2);
-            int dot = parts[0].lastIndexOf('.');
-            if (dot < 0) {
-                throw new IllegalArgumentException("a side is Benchmark.method[:field=value,...], was " + spec);
-            }
-            Map<String, String> params = new LinkedHashMap<>(params(parts.length > 1 ? parts[1] : ""));
+            Spec s = Spec.of(spec);
+            this.classPath = classPath;
+            owner = true;
             loader = new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader());
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(loader); // the kernels' ServiceLoader looks here
             try {
-                Class<?> type = loader.loadClass("dev.posenc.bench." + parts[0].substring(0, dot));
+                Class<?> type = loader.loadClass(s.className());
+                method = s.methodOf(type);
                 benchmark = type.getConstructor().newInstance();
-                if (Arrays.stream(type.getFields()).anyMatch(f -> f.getName().equals("impl"))) {
-                    params.putIfAbsent("impl", "vector"); // kernels' benchmarks; probes have no implementation
-                }
-                for (Map.Entry<String, String> p : params.entrySet()) {
+                fields = s.fieldsOf(type);
+                for (Map.Entry<String, String> p : fields.entrySet()) {
                     Field field = type.getField(p.getKey());
                     field.set(benchmark, value(field.getType(), p.getValue()));
                 }
                 setUp(benchmark);
-                method = Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(parts[0].substring(dot + 1)))
-                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no method " + parts[0]));
                 threads = threads(method);
-                states = new Object[method.getParameterCount()];
-                for (int i = 0; i < states.length; i++) {
-                    states[i] = method.getParameterTypes()[i].getConstructor().newInstance();
-                    setUp(states[i]);
-                }
+                states = states(method);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 try {
                     loader.close();
@@ -123,9 +128,48 @@ public final class PairedCalls {
             }
         }
 
-        /** The benchmark's class, as this side's loader defined it. */
-        Class<?> benchmarkClass() {
-            return benchmark.getClass();
+        /** A side calling {@code method} of {@code shared}'s benchmark object, with counters of its own. */
+        private Side(Side shared, Method method) throws ReflectiveOperationException {
+            classPath = shared.classPath;
+            loader = shared.loader;
+            benchmark = shared.benchmark;
+            fields = shared.fields;
+            owner = false;
+            this.method = method;
+            threads = threads(method);
+            states = states(method);
+        }
+
+        /**
+         * The side of {@code spec} on {@code classPath}: one calling the benchmark object that a side of {@code others}
+         * set up, when {@code spec} calls another method of it with the same fields and that side runs over the same class
+         * path (the same build); else a side of its own. So a decode step and a read of that step's own cache
+         * ({@code DecodeBenchmark.decode} and {@code readCache}), or a step on two threads and on one, are timed over one
+         * cache, the footprint of one call alone. Sides of separate objects hold a copy each, and at 4096 positions
+         * (32 MiB of K/V; the report's curve: 28 GB/s from 4 to 64 MiB, 11–15 GB/s beyond) the copies crowded each other
+         * (2026-11-30, load 1.8–4, all sides on a CPU): the f32 step took a median 1.77–2.16 ms beside a separate 32 MiB
+         * read (and 3.10 ms in the report of 09:40), against 1.75–1.86 ms beside a read of its own cache, 1.75–1.81 ms
+         * beside reads of 1–16 MiB, 1.79–1.85 ms beside a 16 KiB one; the one-thread step beside the two-thread
+         * step over a second cache took 1.95–2.20 ms, against 1.71–1.76 ms over one. Not footprint alone: beside a second
+         * step over a cache of its own (64 MiB too) it took 1.79–1.89 ms; this VM exposes no cache counters to say more.
+         * A call paired with itself, and sides of two builds, keep an object each, in a loader each.
+         */
+        static Side of(String classPath, String spec, Collection<Side> others) throws ReflectiveOperationException,
+                MalformedURLException {
+            Spec s = Spec.of(spec);
+            for (Side other : others) {
+                Class<?> type = other.benchmark.getClass();
+                if (other.classPath.equals(classPath) && type.getName().equals(s.className())
+                        && !other.method.getName().equals(s.method()) && other.fields.equals(s.fieldsOf(type))) {
+                    return new Side(other, s.methodOf(type));
+                }
+            }
+            return new Side(classPath, spec);
+        }
+
+        /** The benchmark object this side calls. */
+        Object benchmark() {
+            return benchmark;
         }
 
         /**
@@ -202,14 +246,55 @@ public final class PairedCalls {
                     + Arrays.stream(states).map(st -> st.getClass().getSimpleName()).toList() + ")");
         }
 
+        /** A new instance of each of {@code method}'s parameters (its counters), set up. */
+        private static Object[] states(Method method) throws ReflectiveOperationException {
+            Object[] states = new Object[method.getParameterCount()];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = method.getParameterTypes()[i].getConstructor().newInstance();
+                setUp(states[i]);
+            }
+            return states;
+        }
+
+        /** Tears the benchmark down and closes its loader, if this side set them up. */
         @Override
         public void close() throws Exception {
+            if (!owner) {
+                return;
+            }
             for (Method m : benchmark.getClass().getMethods()) {
                 if (annotated(m, "TearDown") && m.getParameterCount() == 0) {
                     m.invoke(benchmark);
                 }
             }
             loader.close();
+        }
+    }
+
+    /** A side's {@code Benchmark.method[:field=value,...]}, parsed. */
+    private record Spec(String className, String method, Map<String, String> params) {
+        static Spec of(String spec) {
+            String[] parts = spec.split(":", 2);
+            int dot = parts[0].lastIndexOf('.');
+            if (dot < 0) {
+                throw new IllegalArgumentException("a side is Benchmark.method[:field=value,...], was " + spec);
+            }
+            return new Spec("dev.posenc.bench." + parts[0].substring(0, dot), parts[0].substring(dot + 1),
+                    PairedCalls.params(parts.length > 1 ? parts[1] : ""));
+        }
+
+        /** The fields to set on a {@code type}: the given ones, and {@code impl} = {@code vector} where it has one and none is given. */
+        Map<String, String> fieldsOf(Class<?> type) {
+            Map<String, String> fields = new LinkedHashMap<>(params);
+            if (Arrays.stream(type.getFields()).anyMatch(f -> f.getName().equals("impl"))) {
+                fields.putIfAbsent("impl", "vector"); // kernels' benchmarks; probes have no implementation
+            }
+            return fields;
+        }
+
+        Method methodOf(Class<?> type) {
+            return Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(method)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no method " + type.getSimpleName() + "." + method));
         }
     }
 
@@ -340,7 +425,7 @@ public final class PairedCalls {
         if (warm < 0 || pairs < 1) {
             throw new IllegalArgumentException("need warm >= 0 and pairs >= 1, was " + warm + " and " + pairs);
         }
-        try (Side a = new Side(classPathA, specA); Side b = new Side(classPathB, specB)) {
+        try (Side a = new Side(classPathA, specA); Side b = Side.of(classPathB, specB, List.of(a))) {
             long minNanos = (long) (minSeconds * 1e9);
             return counter.isPresent() ? run(a, b, warm, pairs, minNanos, counter.get()) : run(a, b, warm, pairs, minNanos);
         } catch (InvocationTargetException e) {
@@ -404,7 +489,8 @@ public final class PairedCalls {
         if (args.length != 4 && args.length != 6 && args.length != 7) {
             System.err.println("usage: PairedCalls <class path A> <Benchmark.method[:f=v,...]> <class path B>"
                     + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)] [counter, e.g. flops: compare rates]"
-                    + " (each phase at least " + MIN_SECONDS + " s)");
+                    + " (each phase at least " + MIN_SECONDS + " s; two methods of one benchmark with the same fields on one"
+                    + " class path call one object)");
             System.exit(2);
         }
         int warm = args.length >= 6 ? Integer.parseInt(args[4]) : 20;

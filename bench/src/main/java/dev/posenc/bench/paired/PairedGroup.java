@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * as the command line does, whatever ran before in the caller (the report's pairings used to run one after the other
  * in the report's JVM, after JMH). A side set up once saves its setup (a 32768-position cache is 256 MiB of Gaussian
  * draws, about 2 s) and its compilation in every pairing after its first; each pairing still alternates its own two
- * sides' calls and warms up as {@link PairedCalls#run} does.
+ * sides' calls and warms up as {@link PairedCalls#run} does. Sides calling different methods of one benchmark with the
+ * same fields call one object of it ({@link PairedCalls.Side#of}): a decode step, a read of its cache and the step on
+ * two threads read one cache.
  */
 public final class PairedGroup {
     /** The prefix of the line that carries one pairing's times from the group's JVM to the caller. */
@@ -157,8 +159,10 @@ public final class PairedGroup {
                 PairedCalls.Side b = pairings.get(p)[1];
                 PairedTimes t = counter.equals(PairedTimes.CALLS) ? PairedCalls.run(a, b, warm, pairs, minNanos)
                         : PairedCalls.run(a, b, warm, pairs, minNanos, counter);
-                System.out.printf(Locale.ROOT, "paired calls %s ÷ %s (%.1f s; %d sides set up for %d pairings): %s%n", args[3 + 3 * p + 1],
-                        args[3 + 3 * p], (System.nanoTime() - start) / 1e9, sides.size(), pairings.size(), t.summary());
+                long objects = sides.stream().map(PairedCalls.Side::benchmark).distinct().count();
+                System.out.printf(Locale.ROOT, "paired calls %s ÷ %s (%.1f s; %d sides calling %d benchmark object%s set up for %d"
+                        + " pairings): %s%n", args[3 + 3 * p + 1], args[3 + 3 * p], (System.nanoTime() - start) / 1e9, sides.size(),
+                        objects, objects == 1 ? "" : "s", pairings.size(), t.summary());
                 System.out.println(encode(p, t));
             }
         } finally {
@@ -168,12 +172,16 @@ public final class PairedGroup {
         }
     }
 
-    /** The side of {@code spec}, set up on its first use; a new one when it is {@code other} (a call paired with itself). */
+    /**
+     * The side of {@code spec}, made on its first use, calling the benchmark object of a side already made that calls
+     * another method of it with the same fields ({@link PairedCalls.Side#of}); a new one with an object of its own when
+     * it is {@code other} (a call paired with itself).
+     */
     private static PairedCalls.Side side(Map<String, PairedCalls.Side> bySpec, List<PairedCalls.Side> sides, String classPath,
                                          String spec, PairedCalls.Side other) throws Exception {
         PairedCalls.Side s = bySpec.get(spec);
         if (s == null || s == other) {
-            s = new PairedCalls.Side(classPath, spec);
+            s = s == null ? PairedCalls.Side.of(classPath, spec, sides) : new PairedCalls.Side(classPath, spec);
             sides.add(s);
             bySpec.putIfAbsent(spec, s);
         }

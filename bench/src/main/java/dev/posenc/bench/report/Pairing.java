@@ -7,7 +7,7 @@ import java.util.Optional;
  * each {@code Benchmark.method[:field=value,...]}, the denominator as side A, the numerator as B, timed when the report
  * runs catalogue entry {@code kernel}. With a {@code counter} ({@code flops}), each side's speed is its work per call
  * as its benchmark counts it ÷ its time, so that calls doing different work compare as rates; without one, calls
- * compare call for call (sides that do the same work, e.g. a decode step and a read probe over as many bytes).
+ * compare call for call (sides that do the same work, e.g. a decode step and a read of its own cache).
  */
 public record Pairing(String kernel, String numerator, String denominator, Optional<String> counter) {
     /** Calls compared call for call. */

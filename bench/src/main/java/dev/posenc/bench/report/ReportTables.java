@@ -17,10 +17,19 @@ final class ReportTables {
             tell from the code); each pairing also says what share of its time each call's threads spent on a CPU (a
             two-thread call: the Java threads' CPU time over 2 × its wall time), what it allocated per call and how long
             the JIT compiled meanwhile. The ratio is each
-            pair's speed ratio (decode ÷ a read of as many bytes, half precision ÷ f32, two threads ÷ one), or its
-            ratio of rates where the calls do different work (prefill's FLOP/s ÷ the FMA peak's, each side's FLOPs per
-            call as its benchmark counts them); MET when the lower quartile of those ratios reaches the target,
-            MISSED when the upper quartile does not, else INCONCLUSIVE; also INCONCLUSIVE when the probe side (the read
+            pair's speed ratio (f32 decode ÷ a read of the step's own K and V, half precision ÷ f32, two threads ÷ one
+            over one cache), or its ratio of rates where the calls do different work (prefill's FLOP/s ÷ the FMA peak's,
+            each side's FLOPs per call as its benchmark counts them). Two calls of one benchmark with the same parameters
+            share one set-up object, so the read side reads the bytes the decode step reads (the read probe's loop over
+            the cache), where the step alone finds them, and decode on two threads and on one read one cache. A copy
+            each doubles the footprint (64 MiB at 4096 positions; this VM's curve shows a level of 4–64 MiB), and
+            then the ratio depended on how the copies crowded each other: on 2026-11-30 the f32 step took 1.77–2.16 ms
+            beside a separate 32 MiB read (0.58–0.67 of the read in six pairings; 3.10 ms and 0.42 in that day's
+            09:40 report), against 1.75–1.86 ms (0.65–0.67) beside a read of its own cache and 1.79–1.85 ms beside a
+            16 KiB read; decode on two threads ÷ one gave 2.02–2.14 with a cache each (the one-thread side slowed)
+            and 1.54 in the 09:40 report, against 1.78–1.87 over one cache. F16 and BF16 cannot share f32's cache
+            and keep their own (48 MiB together; the f32 step beside them took 1.81–1.91 ms). MET when the lower
+            quartile of those ratios reaches the target, MISSED when the upper quartile does not, else INCONCLUSIVE; also INCONCLUSIVE when the probe side (the read
             or the FMA peak) ran below 0.75 of that probe's own rate in this run, since a slowed JVM moves the ratio
             either way, and when a side's threads were on a CPU for less than 90% of that time in a quarter of its
             timings (a two-thread call whose second thread did not get a CPU has about 50%) or a side allocated

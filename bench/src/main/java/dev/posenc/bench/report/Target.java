@@ -194,7 +194,7 @@ public sealed interface Target {
      * phase of a shared machine, must reach {@code rows}' minimum: MET, MISSED or INCONCLUSIVE on the quartiles of
      * the paired ratios ({@code ABOVE_HARDWARE} when not met and {@code rows} shows the machine cannot allow it). {@code rows}' own verdict on
      * the JMH rows (separate JVMs, often in different phases) is given beside it for context. {@code against} says
-     * what the numerator is set against, e.g. {@code a read of as many bytes}. Where the denominator is the probe of
+     * what the numerator is set against, e.g. {@code a read of the step's own K/V}. Where the denominator is the probe of
      * {@code rows}' ceiling, it must run at {@value #PROBE_SHARE} or more of that probe's rate in this run's own probes
      * (JMH, best iteration), else the pairs do not decide (INCONCLUSIVE): a JVM where both sides ran slow inflates or
      * deflates their ratio (the 22:07 run of 2026-11-29 paired prefill with an FMA probe at 6 µs per call, 0.42 of

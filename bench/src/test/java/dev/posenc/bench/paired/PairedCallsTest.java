@@ -2,9 +2,12 @@ package dev.posenc.bench.paired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +36,7 @@ class PairedCallsTest {
             PairedTimes t = PairedCalls.run(a, b, 1, 3, 0);
             assertEquals(3, t.pairs());
             assertTrue(t.a()[2] > 0 && t.b()[2] > 0);
-            assertNotSame(a.benchmarkClass(), b.benchmarkClass(), "two class loaders, two copies of the benchmark");
+            assertNotSame(a.benchmark().getClass(), b.benchmark().getClass(), "two class loaders, two copies of the benchmark");
         }
         assertThrows(NoSuchFieldException.class, () -> new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:nope=1"));
         // A probe (no impl field) against a kernel over as many elements: its share of that ceiling.
@@ -46,6 +49,41 @@ class PairedCallsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> PairedCalls.time(classPath, spec, classPath, spec, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new PairedTimes(new long[2], new long[3]));
+    }
+
+    @Test
+    void sidesCallingTwoMethodsOfOneBenchmarkSetUpAlikeInOneBuildCallOneObject() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        String fields = "keys=48,kv=f32,scheme=alibi,storage=offheap";
+        try (PairedCalls.Side read = new PairedCalls.Side(classPath, "DecodeBenchmark.readCache:" + fields);
+             PairedCalls.Side step = PairedCalls.Side.of(classPath, "DecodeBenchmark.decode:impl=vector,storage=offheap,keys=48,"
+                     + "kv=f32,scheme=alibi", List.of(read));
+             PairedCalls.Side two = PairedCalls.Side.of(classPath, "DecodeBenchmark.decodeTwoThreads:" + fields, List.of(step));
+             PairedCalls.Side itself = PairedCalls.Side.of(classPath, "DecodeBenchmark.readCache:" + fields, List.of(read));
+             PairedCalls.Side otherFields = PairedCalls.Side.of(classPath, "DecodeBenchmark.decode:" + fields.replace("48", "64"),
+                     List.of(read));
+             PairedCalls.Side otherBuild = PairedCalls.Side.of(classPath + File.pathSeparator, "DecodeBenchmark.decode:" + fields,
+                     List.of(read))) {
+            // The same fields in another order, impl given or left to its default: one object, one cache.
+            assertSame(read.benchmark(), step.benchmark());
+            assertSame(read.benchmark(), two.benchmark(), "the step on two threads reads the one-thread step's cache");
+            assertEquals(2, two.threads);
+            // A call paired with itself, other fields, another class path (another build): an object of its own.
+            assertNotSame(read.benchmark(), itself.benchmark());
+            assertNotSame(read.benchmark().getClass(), itself.benchmark().getClass(), "in a loader of its own");
+            assertNotSame(read.benchmark(), otherFields.benchmark());
+            assertNotSame(read.benchmark().getClass(), otherBuild.benchmark().getClass());
+            // Each side counts its own calls' work.
+            PairedTimes t = PairedCalls.run(read, step, 0, 2, 0);
+            assertEquals(2, t.pairs());
+            assertEquals(2.0 * 48 * 8 * 128 * Float.BYTES, read.perCall("bytes"), "K and V: 8 kv heads × 128 floats per position");
+            assertThrows(IllegalArgumentException.class, () -> step.perCall("bytes"), "the step counts no bytes");
+            // A side sharing the object leaves it to the side that set it up: closing it tears nothing down.
+            step.close();
+            two.close();
+            PairedCalls.run(read, otherFields, 0, 1, 0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> PairedCalls.Side.of(classPath, "DecodeBenchmark.nope:" + fields, List.of()));
     }
 
     @Test

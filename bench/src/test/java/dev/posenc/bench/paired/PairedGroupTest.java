@@ -59,7 +59,17 @@ class PairedGroupTest {
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("paired calls " + softmax + " ÷ " + softmax), printed);
         assertTrue(printed.contains("on a CPU in 3 timings of 4: A "), "each pairing says what it ran beside: " + printed);
-        assertTrue(printed.contains("3 sides set up for 2 pairings"), "softmax set up once for both pairings, and once more beside itself: " + printed);
+        assertTrue(printed.contains("3 sides calling 3 benchmark objects set up for 2 pairings"),
+                "softmax set up once for both pairings, and once more beside itself: " + printed);
+        // A decode step, a read of its cache and the step on two threads: three sides, one object, one cache.
+        String fields = ":impl=reference,keys=48,kv=f32,scheme=alibi,storage=offheap";
+        PairedGroup.Pair read = pair("DecodeBenchmark.readCache" + fields, "DecodeBenchmark.decode" + fields);
+        PairedGroup.Pair two = pair("DecodeBenchmark.decode" + fields, "DecodeBenchmark.decodeTwoThreads" + fields);
+        log.reset();
+        assertEquals(List.of(read, two), List.copyOf(PairedGroup.time(classPath, List.of(read, two), 0, 1, 0,
+                new PrintStream(log, true, StandardCharsets.UTF_8)).keySet()));
+        printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("3 sides calling 1 benchmark object set up for 2 pairings"), printed);
         // A side that cannot load fails the group, naming it.
         PairedGroup.Pair bad = pair(softmax, "SoftmaxBenchmark.softmax:nope=1");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> PairedGroup.time(classPath, List.of(bad), 0, 1, 0,

@@ -1,0 +1,72 @@
+package dev.posenc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.posenc.attention.KvCache;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The read of a decode step's own cache, the denominator of the paired target "f32 decode reads K/V at the read bandwidth". */
+class DecodeBenchmarkTest {
+    @Test
+    void readCacheReadsEveryByteOfTheCachesKeysAndValuesOnce() {
+        for (String kv : List.of("f32", "f16", "bf16")) {
+            for (String storage : List.of("offheap", "heap")) {
+                DecodeBenchmark b = benchmark(kv, storage, 48);
+                try {
+                    KvCache cache = b.cache();
+                    long bytes = DecodeBenchmark.cacheValues(48) * DecodeBenchmark.precision(kv).bytes();
+                    assertEquals(bytes, cache.keys().byteSize() + cache.values().byteSize(), "K and V are the whole cache");
+                    Bytes counter = new Bytes();
+                    Object sum = b.readCache(counter);
+                    assertEquals(bytes, counter.bytes, kv + " " + storage + ": counts the cache's bytes");
+                    // Every int of K and V summed once: a byte skipped or read twice changes the sum (Gaussian bits).
+                    assertEquals(intSum(cache.keys()) + intSum(cache.values()), sum, kv + " " + storage);
+                    b.readCache(counter);
+                    assertEquals(2 * bytes, counter.bytes, "per call");
+                } finally {
+                    b.tearDown();
+                }
+            }
+        }
+    }
+
+    @Test
+    void readCacheNeedsACacheAndWholeVectors() {
+        DecodeBenchmark plain = new DecodeBenchmark();
+        plain.impl = Implementation.plain;
+        plain.scheme = "alibi";
+        plain.kv = "f32";
+        plain.keys = 48;
+        plain.storage = "offheap";
+        plain.setUp();
+        try {
+            assertThrows(IllegalStateException.class, () -> plain.readCache(new Bytes()), "plain Java reads arrays, not a KvCache");
+        } finally {
+            plain.tearDown();
+        }
+        assertThrows(IllegalArgumentException.class, () -> DecodeBenchmark.sum(MemorySegment.ofArray(new int[3])));
+    }
+
+    private static DecodeBenchmark benchmark(String kv, String storage, int keys) {
+        DecodeBenchmark b = new DecodeBenchmark();
+        b.impl = Implementation.vector;
+        b.scheme = "alibi";
+        b.kv = kv;
+        b.keys = keys;
+        b.storage = storage;
+        b.setUp();
+        return b;
+    }
+
+    private static int intSum(MemorySegment s) {
+        int sum = 0;
+        for (long i = 0; i < s.byteSize() / Integer.BYTES; i++) {
+            sum += s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+        }
+        return sum;
+    }
+}
