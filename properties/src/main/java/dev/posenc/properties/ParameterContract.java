@@ -65,7 +65,12 @@ import org.junit.jupiter.api.function.Executable;
  */
 @ExtendWith(ShortStackTraces.class)
 public abstract class ParameterContract {
-    static final int SECONDS = 5;
+    /**
+     * Long enough that only a hang fails, on a loaded machine too: an accepted call may do millions of steps in its
+     * first, interpreted run ({@code MropeIndex.qwen2vl(1).image(1048577, 4, 4)} appends 4.2 M tokens: 0.6–3.4 s alone at
+     * load 6 on this project's 2-vCPU VM, and more than the former 5 s once in a full test at load 10).
+     */
+    static final int SECONDS = 30;
     /** Sizes: both ends of int, each type's documented limits and one past them, and small ones. */
     private static final int[] SIZES = {Integer.MIN_VALUE, -1, 0, 1, 2, 3, 5, 1 << 16, (1 << 16) + 1, 1 << 20,
             (1 << 20) + 1, 100_000_000, (1 << 28) + 1, 1 << 30, Integer.MAX_VALUE - 1, Integer.MAX_VALUE};
