@@ -2,8 +2,11 @@ package dev.posenc.vector;
 
 import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The narrow decode block: up to {@value #KV_HEADS} neighbouring kv heads, every query row of each one's group,
@@ -64,8 +67,31 @@ import java.util.Arrays;
  * is paid after the compute, not under it: BF16's 82.1 ns is its 46 + 32.8 (no overlap), f32's 101 ns is 11 ns under
  * 47 + 63.9. Fully overlapped, BF16 would take max(46, 32.8) ns, 2.2× f32's step as measured; 1.8× there needs the
  * reads hidden under the products, which the prefetch experiments above did not achieve.
+ *
+ * <p>Where an f32 step's time goes at 4096 keys (2026-11-30; timing mocks with wrong outputs, each paired against the
+ * code before them: bench's PairedCalls, speed ratio median and quartiles, 290–480 pairs, load 1.7–6.7): skipping the
+ * logits' loop over the head width (its key loads and fused multiply-adds) 1.807× (1.727–1.901), the values' loop
+ * 1.678× (1.612–1.783) (at 64 keys, rows in L2: 1.288× and 1.265×); every pass reading the rows of the first 32
+ * positions instead (the same arithmetic, rows from L2) 1.444× (1.405–1.487), and that step ran at 0.312 of the FMA
+ * peak (0.305–0.319, paired against PeakBenchmark.fma). Less arithmetic inside the loops gained nothing: values
+ * without their {@code 2⁻ᴷ} multiply 0.990× (0.953–1.024), the logits' loop unrolled twice 1.001× (0.965–1.032; 1.001×
+ * with the rows from L2). Less work between the loops counted in full: the logits' fold without its 30 permutes
+ * 1.043× (0.994–1.081), the guard's scalar pass over the stored norms skipped 1.030× (1.003–1.063). perf (cpu-clock,
+ * the rows-from-L2 mock, leaf kernels kept out of line): the logits' kernel 42% (its loop 70%, fold 15%, stores 11%,
+ * entry 4%), the values' 31%, the guard 4.6%, the tile sums 3.5%, the logits' dispatch per quad 3.3%, exponentials
+ * 3.0%, the values' dispatch 1.9%, the softmax 1.4%, the logits' pipeline 1.2%. So at 4096 keys (32 MiB, in this
+ * Xeon's L3) the loops run at about the read bandwidth (their ~0.7 ms of arithmetic hides under ~1.3 ms of reads), and
+ * the ~0.5 ms between them (fold, stores, guard, softmax, sums, dispatch) adds to it: that is what f32's target
+ * needs cut, while the halves' loops, with half the bytes, are bound by their arithmetic too. Cut so far: the guard's
+ * pass over the stored norms as one vector per position ({@code Part.largestStored}) and the quads' kv heads counted
+ * instead of divided ({@link NarrowProducts}), the same bits (34938 decode outputs of every precision, storage and
+ * scheme, linear and ring caches, one and two threads, special values, hashed equal at 512, 256 and 128 bits):
+ * against the code before at 4096 keys (PairedCalls, 1000 pairs each, two runs, load 2.3–3.8, 100% on a CPU) f32
+ * 1.021× (0.980–1.062) and 1.062× (1.025–1.092), F16 1.011× and 0.986×, BF16 1.032× and 0.988× (quartiles within
+ * ±0.04); the code before against itself 1.007× (0.972–1.042); f32 at 32768 keys 1.038× (1.027–1.050, 60 pairs).
  */
 final class NarrowBlock {
+    private static final VectorSpecies<Float> F = Lanes.FLOAT;
     /** Kv heads walked together. */
     static final int KV_HEADS = 8;
     /** Keys whose logits, then values, are taken across the parts at a time. */
@@ -236,6 +262,8 @@ final class NarrowBlock {
         /** F16 rows of a pass of which one holds a subnormal half, as floats, and the segment over them ({@link NarrowProducts}). */
         private float[] converted = new float[0];
         private MemorySegment convertedRows = MemorySegment.ofArray(converted);
+        /** One vector's lanes ({@link #largestStored}). */
+        private final float[] lanes = new float[F.length()];
         private int tileRows;
         private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
@@ -380,11 +408,14 @@ final class NarrowBlock {
             }
             MemorySegment stored = call.keyNorms();
             float squared = 0;
-            for (int i = 0; i < heads; i++) {
-                float head = stored == null ? LogitGuard.largest(keyNorms, i * normsStride, tileEnd - tileStart)
-                        : largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead + i, call.kvHeads(),
-                                tileEnd - tileStart);
-                squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
+            if (stored != null) {
+                squared = largestStored(stored, (long) call.slot(tileStart) * call.kvHeads() + kvHead, heads, call.kvHeads(),
+                        tileEnd - tileStart);
+            } else {
+                for (int i = 0; i < heads; i++) {
+                    float head = LogitGuard.largest(keyNorms, i * normsStride, tileEnd - tileStart);
+                    squared = Float.isNaN(squared) ? squared : Float.isNaN(head) ? head : Math.max(squared, head);
+                }
             }
             if (!LogitGuard.allows(call, queryNorm + scheme.keyNormShare(), Math.sqrt(squared), extraNorm)) {
                 finishExactly(call, scratch);
@@ -404,14 +435,26 @@ final class NarrowBlock {
             return (long) call.headDim() * call.precision().bytes();
         }
 
-        /** The largest of {@code n} stored squared norms from index {@code at}, {@code stride} apart (NaN if one is). */
-        private static float largestStored(MemorySegment norms, long at, int stride, int n) {
-            float largest = 0;
+        /**
+         * The largest of the stored squared norms of {@code heads} neighbouring kv heads from index {@code at}, at
+         * {@code n} positions {@code stride} indices apart (NaN if one is): one vector of the kv heads' norms per
+         * position, lanes past them 0 ({@code heads} ≤ L: a part's entries fill at most one vector), then its lanes.
+         * A maximum is the same whatever the order, so this gives the bits of a scalar pass per kv head, which took 3%
+         * of an f32 decode step at 4096 keys (a timing mock without it ran 1.030× as fast, quartiles 1.003–1.063).
+         */
+        private float largestStored(MemorySegment norms, long at, int heads, int stride, int n) {
+            VectorMask<Float> mine = F.indexInRange(0, heads);
+            FloatVector largest = FloatVector.zero(F);
             for (long i = at; i < at + (long) n * stride; i += stride) {
-                float s = norms.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                largest = Float.isNaN(s) ? s : Math.max(largest, s);
+                FloatVector position = FloatVector.fromMemorySegment(F, norms, (long) Float.BYTES * i, ByteOrder.nativeOrder(), mine);
+                largest = position.max(largest);
             }
-            return largest;
+            largest.intoArray(lanes, 0);
+            float squared = 0;
+            for (int i = 0; i < heads; i++) {
+                squared = Float.isNaN(squared) ? squared : Float.isNaN(lanes[i]) ? lanes[i] : Math.max(squared, lanes[i]);
+            }
+            return squared;
         }
 
         /** The values of keys {@code [j, j + n)} (those of them in the tile), in key order, into the tile's sums. */

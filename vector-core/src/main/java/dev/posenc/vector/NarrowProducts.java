@@ -99,6 +99,11 @@ import jdk.incubator.vector.VectorSpecies;
  * entries (eight pages per pass, each row loaded twice) 0.95× at 4096 (0.92–0.98) and 0.92× at 512 (load 3.1–3.2);
  * a part's quads outermost (consecutive passes in eight pages) 1.00× at 4096 (0.97–1.03), with 16 keys per run of
  * logits 1.02× (0.99–1.06; load 1.8–3.6).
+ *
+ * <p>The logits' four masked stores per call (11% of {@code scoresF32}'s samples with the rows in L2) were tried as
+ * unmasked stores of 128-bit parts ({@code reinterpretShape(SPECIES_128, part)}, or {@code slice} then part 0): C2
+ * did not intrinsify either, and an f32 decode call at 4096 keys allocated 227 MB (2026-11-30). Where the time of a
+ * step goes: {@link NarrowBlock}.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -146,7 +151,8 @@ final class NarrowProducts {
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
                        long kHead, KvPrecision precision, MemorySegment flags, long flagAt, int flagStride, float[] converted,
                        MemorySegment convertedRows, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
-        int spread = (int) Math.max(1, Math.min(SPREAD, PAGE / kStride));
+        // No long division where rows take a page or more (f32 caches of 8 kv heads × 128; NarrowBlock's measurements).
+        int spread = kStride >= PAGE ? 1 : (int) Math.min(SPREAD, PAGE / kStride);
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
             for (int r = 0; r < apart; r++) {
@@ -157,11 +163,15 @@ final class NarrowProducts {
                 long last = row + (count - 1) * step;
                 long row1 = Math.min(row + step, last);
                 long row2 = Math.min(row + 2 * step, last);
-                for (int quad = 0; quad < quads; quad++) {
+                // The quad's kv head and place in it counted, not divided (an integer division per quad; NarrowBlock).
+                for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
+                    if (inHead == quadsPerHead) {
+                        head++;
+                        inHead = 0;
+                    }
                     int q0 = 4 * quad * d;
-                    int head = quad / quadsPerHead;
                     long shift = head * kHead;
-                    boolean first = quad % quadsPerHead == 0;
+                    boolean first = inHead == 0;
                     int n0 = normsAt + head * normsStride + j + r;
                     int totals = at + (j + r) * PANEL + 4 * quad;
                     int c = switch (precision) {
@@ -495,8 +505,11 @@ final class NarrowProducts {
     static void accumulate(float[] s, int at, int quads, int quadsPerHead, MemorySegment v, short[] vh, long vRow, long vStride,
                            long vHead, KvPrecision precision, MemorySegment flags, long flagAt, int flagStride, float[] converted,
                            MemorySegment convertedRows, int scale, int keys, int dv, float[] t) {
-        for (int quad = 0; quad < quads; quad++) {
-            int head = quad / quadsPerHead;
+        for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
+            if (inHead == quadsPerHead) {
+                head++;
+                inHead = 0;
+            }
             MemorySegment rows = v;
             short[] halves = vh;
             long headRow = vRow + head * vHead;
