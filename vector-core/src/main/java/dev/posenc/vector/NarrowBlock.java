@@ -89,6 +89,28 @@ import jdk.incubator.vector.VectorSpecies;
  * against the code before at 4096 keys (PairedCalls, 1000 pairs each, two runs, load 2.3–3.8, 100% on a CPU) f32
  * 1.021× (0.980–1.062) and 1.062× (1.025–1.092), F16 1.011× and 0.986×, BF16 1.032× and 0.988× (quartiles within
  * ±0.04); the code before against itself 1.007× (0.972–1.042); f32 at 32768 keys 1.038× (1.027–1.050, 60 pairs).
+ *
+ * <p>Where the reads go at 32768 keys (2026-11-30, 32 q / 8 kv heads × 128, no scheme, off-heap; bench's PairedCalls
+ * against this order, median speed ratio and quartiles, 30–100 pairs; loads given). Each pass pays its products and its
+ * reads one after the other: with the values' passes skipped a step took 0.54 of the time in f32 (1.848×, quartiles
+ * 1.83–1.86) and 0.51 in BF16, with the logits' passes skipped 0.50 and 0.52 (load 1.6–5), so the two halves add up to
+ * 1.04 of the step. The order is not what is slow: loads alone (one add per 64 bytes, a throw-away harness, load 2.2)
+ * in this block's order read f32 K in 1.17× the time of a sequential walk and V in 1.03×, while a pass with its
+ * products took 1.6–1.8× the time of a walk reading its bytes alone (K and V in 16.6 ms, load 5). Tried, with the same
+ * operations in the same order: the values of each tile taken between the logits' passes of the next (a second logits
+ * buffer per part, so that K and V rows are read together; 16398 outputs of every precision, storage, scheme, 1–5000
+ * keys, arrays with tiles of 16, 36 and 72, hashed equal at 512 and 256 bits), f32 0.977–1.042 and BF16 0.983–1.025 as
+ * either side of a pairing, where this order paired against itself gave 0.993–1.016 (load 2.5–3.9, on a CPU 95–100% of
+ * the time); its timing mock (the values of the same tile, wrong weights) at load 2.4–3.7, f32 1.017–1.021 and BF16
+ * 1.056 (1.046–1.063). Values over 32 keys per pass, f32 1.025 (1.012–1.037, load 2.2–2.7), then 1.024 as the second
+ * side and 0.996 as the first (load 2.5–2.7), BF16 0.98–1.02 in both orders at load 8–11; 24, 36 or 72 keys, 0.98–1.07
+ * (load 6–9, undecided). A part's quads outermost, passes over 8 pages, BF16 0.983 (0.967–0.994); over 16 keys (16
+ * pages), f32 0.998 (0.989–1.005; load 5–6). Slower: reading every cache line of the next tile's K and V rows ahead, 10
+ * to 40 lines before each products call (vector loads or'ed into a sink), f32 0.772 (0.762–0.780) at 40 and 0.892 at
+ * 20, BF16 0.952 and 0.964 (load 1.9–3.4): like the touches above, a load that misses holds the window. Not this code's
+ * to choose: the cache in 2 MiB pages (a harness arena of mmap and madvise(MADV_HUGEPAGE); this host's transparent huge
+ * pages are madvise-only, and an arena's memory is in 4 KiB pages) ran the f32 step 1.068× as fast (1.064–1.075, 40
+ * alternating calls, load 5) and its read 1.037×.
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
