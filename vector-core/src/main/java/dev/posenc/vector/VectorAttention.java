@@ -62,6 +62,16 @@ import dev.posenc.reference.WorkItemAttention;
  * 1.80 and 1.77 in the same window, as one part walked alone took 8% longer than the two together (the pool thread's
  * half of the work, 904 against 836 µs). Not tried: merging the two parts on the two threads (at most half the
  * 24 µs). The pool thread's late start belongs to the executor, which the call does not own.
+ *
+ * <p>The same harness at a68b6d4 (2026-11-30, other processes 0–2% of the CPUs) found that merge slow for its ~16 K
+ * products, 19–27 µs: it took each chunk's {@code β·O_c} into a buffer, then its compensated step, and cleared three
+ * buffers per part. Taking {@code β·O_c} into the step in registers ({@link CompensatedSums#merged}: the same
+ * operations in the same order, so the same bits) cut it to 12–15 µs; looping over the chunks outside the row's
+ * vectors instead was slower (17 µs). In 61% of 1 000 calls the pool thread ended last, and the parked caller took a
+ * median 33 µs to start the merge; spinning up to 100 µs first ({@code ParallelWork}), 1.6 µs. Both, two threads,
+ * paired in one JVM against the code before (bench's PairedCalls, 3 000 pairs each way, load 1.4–1.8): 1.031× (quartiles
+ * 0.993–1.080) with it second; with it first, the code before ran 0.959× as fast (0.914–0.998). Merging each chunk as it
+ * completes, by the worker that completed it, gained nothing over this (0.993, 1.021 and 0.994×, 643–671 pairs each).
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
