@@ -96,8 +96,8 @@ final class CompensatedSums {
             FloatVector carry = sum;
             for (int c = 0, i = rAt + k, ab = abAt; c < count; c++, i += rStride, ab += abStride) {
                 FloatVector a = FloatVector.broadcast(F, alpha[ab]);
-                FloatVector scaled = sum.mul(a);
-                FloatVector y = FloatVector.fromArray(F, r, i, m).mul(beta[ab]).sub(carry.mul(a));
+                FloatVector scaled = a.mul(sum); // the carried vectors only as arguments (the package's C2 rule)
+                FloatVector y = FloatVector.fromArray(F, r, i, m).mul(beta[ab]).sub(a.mul(carry));
                 sum = scaled.add(y);
                 carry = sum.sub(scaled).sub(y);
             }
