@@ -2,6 +2,7 @@ package dev.posenc.vector;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -78,6 +79,30 @@ final class CompensatedSums {
             }
         }
         Arrays.fill(t, 0, entries * dv, 0f);
+    }
+
+    /**
+     * A chunked decode's merge of {@code count} chunks' output rows into {@code o[oAt + k]}, {@code k < n}: from
+     * {@code o = 0}, {@code carry = 0}, for each chunk c in turn {@code o ← α_c·o + t} with {@code t = β_c·r[rAt + c·rStride
+     * + k]}, compensated, where {@code α_c = alpha[abAt + c·abStride]} and {@code β_c = beta[abAt + c·abStride]}: the
+     * operations, in the order, of {@code count} calls of {@link #rows} on {@code t} (so the same bits), a vector of o
+     * and its carry kept in registers over the chunks, t never stored.
+     */
+    static void merged(float[] r, int rAt, int rStride, int count, float[] alpha, float[] beta, int abAt, int abStride, int n,
+                       float[] o, int oAt) {
+        for (int k = 0; k < n; k += L) {
+            VectorMask<Float> m = F.indexInRange(k, n);
+            FloatVector sum = FloatVector.zero(F);
+            FloatVector carry = sum;
+            for (int c = 0, i = rAt + k, ab = abAt; c < count; c++, i += rStride, ab += abStride) {
+                FloatVector a = FloatVector.broadcast(F, alpha[ab]);
+                FloatVector scaled = a.mul(sum); // the carried vectors only as arguments (the package's C2 rule)
+                FloatVector y = FloatVector.fromArray(F, r, i, m).mul(beta[ab]).sub(a.mul(carry));
+                sum = scaled.add(y);
+                carry = sum.sub(scaled).sub(y);
+            }
+            sum.intoArray(o, oAt + k, m);
+        }
     }
 
     /**

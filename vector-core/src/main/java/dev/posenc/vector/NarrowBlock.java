@@ -183,9 +183,7 @@ final class NarrowBlock {
                 part.entries.computeExactly(call, scratch);
                 continue;
             }
-            for (int c = 0; c < chunks; c++) {
-                part.merge(call, this, slot + c * stride + i);
-            }
+            part.merge(call, this, chunks, slot + i, stride);
             part.write(call);
         }
     }
@@ -304,6 +302,9 @@ final class NarrowBlock {
         private AttentionCall chunkCall;
         private long chunkSerial;
         private int chunkTile;
+        /** Per merged chunk c, each entry e's factors α and β ({@link #merge}), {@code [c × Entries.WIDTH + e]}. */
+        private float[] mergeAlpha = new float[0];
+        private float[] mergeBeta = new float[0];
 
         /** Starts kv heads {@code [kvHead, kvHead + heads)}, with their sinks if {@code whole}. */
         void begin(AttentionCall call, int kvHead, int heads, boolean whole, int tile, VectorScratch scratch) {
@@ -367,22 +368,28 @@ final class NarrowBlock {
             chunkCall = null;
             whole = false;
             done = false;
-            clearOutput(call);
+            reserveOutput(call);
         }
 
         /** Output rows, and the arrays beside them, of the part's kv heads, at zero. */
         private void clearOutput(AttentionCall call) {
             quadsPerHead = (call.group() * call.queries() + 3) / 4;
             quads = heads * quadsPerHead;
+            int size = reserveOutput(call);
+            Arrays.fill(outputRows, 0, size, 0f);
+            Arrays.fill(tileSums, 0, size, 0f);
+            Arrays.fill(outputCarry, 0, size, 0f);
+        }
+
+        /** Makes room for the output rows, and the arrays beside them, of the part's kv heads; returns their size. */
+        private int reserveOutput(AttentionCall call) {
             int size = rows(call) * call.valueDim();
             if (outputRows.length < size) {
                 outputRows = new float[size];
                 tileSums = new float[size];
                 outputCarry = new float[size];
             }
-            Arrays.fill(outputRows, 0, size, 0f);
-            Arrays.fill(tileSums, 0, size, 0f);
-            Arrays.fill(outputCarry, 0, size, 0f);
+            return size;
         }
 
         /** Rows of the part (its entries padded to whole quads). */
@@ -532,18 +539,27 @@ final class NarrowBlock {
             }
         }
 
-        /** Takes in the chunk state {@code shared} holds in slot {@code slot}: {@code O = α·O + β·O'} (compensated). */
-        void merge(AttentionCall call, NarrowBlock shared, int slot) {
+        /**
+         * Takes in the states of {@code chunks} chunks that {@code shared} holds from slot {@code slot} on, {@code stride}
+         * apart, chunk after chunk: the maxima and sums ({@link OnlineSoftmax#merge}), then each entry's output row
+         * {@code O = α·O + β·O'} (compensated) from zero ({@link CompensatedSums#merged}).
+         */
+        void merge(AttentionCall call, NarrowBlock shared, int chunks, int slot, int stride) {
             int dv = call.valueDim();
-            int at = slot * Lanes.FLOAT.length();
-            softmax.merge(shared.chunkMax, shared.chunkSum, at, entries.count);
-            float[] beta = softmax.beta();
-            for (int e = 0; e < entries.count; e++) {
-                for (int c = 0, o = (at + e) * dv; c < dv; c++) {
-                    tileSums[e * dv + c] = beta[e] * shared.chunkRows[o + c];
-                }
+            int lanes = Lanes.FLOAT.length();
+            if (mergeAlpha.length < chunks * Entries.WIDTH) {
+                mergeAlpha = new float[chunks * Entries.WIDTH];
+                mergeBeta = new float[chunks * Entries.WIDTH];
             }
-            CompensatedSums.rows(outputRows, outputCarry, tileSums, entries.count, dv, softmax.alpha());
+            for (int c = 0; c < chunks; c++) {
+                softmax.merge(shared.chunkMax, shared.chunkSum, (slot + c * stride) * lanes, entries.count);
+                System.arraycopy(softmax.alpha(), 0, mergeAlpha, c * Entries.WIDTH, entries.count);
+                System.arraycopy(softmax.beta(), 0, mergeBeta, c * Entries.WIDTH, entries.count);
+            }
+            for (int e = 0; e < entries.count; e++) {
+                CompensatedSums.merged(shared.chunkRows, (slot * lanes + e) * dv, stride * lanes * dv, chunks, mergeAlpha,
+                        mergeBeta, e, Entries.WIDTH, dv, outputRows, e * dv);
+            }
         }
 
         /**

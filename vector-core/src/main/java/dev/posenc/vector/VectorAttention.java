@@ -62,6 +62,17 @@ import dev.posenc.reference.WorkItemAttention;
  * 1.80 and 1.77 in the same window, as one part walked alone took 8% longer than the two together (the pool thread's
  * half of the work, 904 against 836 µs). Not tried: merging the two parts on the two threads (at most half the
  * 24 µs). The pool thread's late start belongs to the executor, which the call does not own.
+ *
+ * <p>The same harness at a68b6d4 (2026-11-30, other processes 0–2% of the CPUs) found that merge slow for its ~16 K
+ * products, 19–27 µs: it took each chunk's {@code β·O_c} into a buffer, then its compensated step, and cleared three
+ * buffers per part. Taking {@code β·O_c} into the step in registers ({@link CompensatedSums#merged}: the same
+ * operations in the same order, so the same bits) cut it to 12–15 µs; looping over the chunks outside the row's
+ * vectors instead was slower (17 µs). In 61% of 1 000 calls the pool thread ended last, and the parked caller took a
+ * median 33 µs to start the merge; spinning up to 100 µs first ({@code ParallelWork}), 1.6 µs. Both, paired in one JVM
+ * against the code before (bench's PairedCalls, 2 000 pairs each, load 1.1–1.7; the second side of a pairing tends to
+ * gain 1–2%): two threads 1.029× (quartiles 0.983–1.079) with them second, the code before 0.996× (0.945–1.041) with
+ * them first; one thread (its chunks merged too) 1.037× (1.007–1.066); two threads ÷ one 1.840 (1.780–1.898). Merging
+ * each chunk as it completes, by the worker that completed it, gained nothing over this (0.993, 1.021 and 0.994×, 643–671 pairs each).
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
