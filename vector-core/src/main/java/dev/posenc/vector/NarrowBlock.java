@@ -90,6 +90,12 @@ import jdk.incubator.vector.VectorSpecies;
  * against the code before at 4096 keys (PairedCalls, 1000 pairs each, two runs, load 2.3–3.8, 100% on a CPU) f32
  * 1.021× (0.980–1.062) and 1.062× (1.025–1.092), F16 1.011× and 0.986×, BF16 1.032× and 0.988× (quartiles within
  * ±0.04); the code before against itself 1.007× (0.972–1.042); f32 at 32768 keys 1.038× (1.027–1.050, 60 pairs).
+ * Values over 32 keys per pass instead of 16 (half the loads and stores of the tile's sums and half the values'
+ * calls; the same operations in the same order), with the 14-argument logits' kernel of {@link NarrowProducts}, f32 at
+ * 4096 keys against the code before (PairedCalls, 800–1000 pairs each, load 1.5–3): 0.991×, 1.022× and 1.032× as the
+ * second side, 1.026×, 1.001× and 1.014× as the first (mean 1.014, each run's quartiles about ±0.03), F16 1.033× and
+ * BF16 1.034× (600 pairs, second side only); 32 keys alone 0.995× and 1.000×; 24, 36, 48 and 72 keys against 32 (second
+ * side) 0.993×, 0.980×, 1.015× and 0.958×. Not kept: within the spread between runs.
  *
  * <p>Where the reads go at 32768 keys (2026-11-30, 32 q / 8 kv heads × 128, no scheme, off-heap; bench's PairedCalls
  * against this order, median speed ratio and quartiles, 30–100 pairs; loads given). Each pass pays its products and its

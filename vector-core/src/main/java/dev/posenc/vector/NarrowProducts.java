@@ -104,6 +104,20 @@ import jdk.incubator.vector.VectorSpecies;
  * unmasked stores of 128-bit parts ({@code reinterpretShape(SPECIES_128, part)}, or {@code slice} then part 0): C2
  * did not intrinsify either, and an f32 decode call at 4096 keys allocated 227 MB (2026-11-30). Where the time of a
  * step goes: {@link NarrowBlock}.
+ *
+ * <p>Fewer calls of {@code scoresF32}, tried (2026-11-30; f32 decode, 32 q / 8 kv heads × 128, ALiBi, off-heap, 4096
+ * keys; bench's PairedCalls against the code before, median speed ratio and quartiles, 800–1000 pairs, load 1.5–3,
+ * sides 100% on a CPU). Every quad of a pass in one call (the quad loop inside the kernel: one entry per pass of four
+ * keys instead of four, no dispatch per quad; the same operations, so the same bits) ran, with C2 alone on both sides
+ * ({@code -XX:-TieredCompilation}), 1.019× as the second side (0.978–1.060) and 1.038× as the first (the code before
+ * 0.963×, 0.925–1.004). Under tiered compilation C2 left the fold's last add ({@code all}) to the Java fallback, a
+ * vector allocated per quad (655 360 B per call, 0.952×, 0.921–0.981), with the stores in a loop over the keys whether
+ * or not the vector stored was chosen per key; it allocated nothing without receiver profiles ({@code
+ * -XX:TypeProfileWidth=0}), and as much with on-stack replacement off. With the four stores written out instead of a
+ * loop, C1 gave up on the kernel ("out of virtual registers"), with the quad loop inside or not, C2 never compiled it,
+ * and a step allocated 190 MB (50–80 ms a step). So that ≈3% needs a form that both compilers take. No gain either: the
+ * kernel taking a pass's first row and the rows' step instead of four rows (14 arguments instead of 16), 1.021×
+ * (0.990–1.052) as the second side and 0.998× as the first.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
