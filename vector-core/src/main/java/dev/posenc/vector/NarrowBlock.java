@@ -90,6 +90,13 @@ import jdk.incubator.vector.VectorSpecies;
  * against the code before at 4096 keys (PairedCalls, 1000 pairs each, two runs, load 2.3–3.8, 100% on a CPU) f32
  * 1.021× (0.980–1.062) and 1.062× (1.025–1.092), F16 1.011× and 0.986×, BF16 1.032× and 0.988× (quartiles within
  * ±0.04); the code before against itself 1.007× (0.972–1.042); f32 at 32768 keys 1.038× (1.027–1.050, 60 pairs).
+ * Values over 32 keys per pass instead of 16 (half the loads and stores of the tile's sums and half the values'
+ * calls; the same operations in the same order), with the one-quad logits' kernel taking 14 arguments instead of 16
+ * ({@link NarrowProducts}), f32 at
+ * 4096 keys against the code before (PairedCalls, 800–1000 pairs each, load 1.5–3): 0.991×, 1.022× and 1.032× as the
+ * second side, 1.026×, 1.001× and 1.014× as the first (mean 1.014, each run's quartiles about ±0.03), F16 1.033× and
+ * BF16 1.034× (600 pairs, second side only); 32 keys alone 0.995× and 1.000×; 24, 36, 48 and 72 keys against 32 (second
+ * side) 0.993×, 0.980×, 1.015× and 0.958×. Not kept: within the spread between runs.
  *
  * <p>Where the reads go at 32768 keys (2026-11-30, 32 q / 8 kv heads × 128, no scheme, off-heap; bench's PairedCalls
  * against this order, median speed ratio and quartiles, 30–100 pairs; loads given). Each pass pays its products and its
@@ -283,6 +290,8 @@ final class NarrowBlock {
         /** F16 rows of a pass of which one holds a subnormal half, as floats, and the segment over them ({@link NarrowProducts}). */
         private float[] converted = new float[0];
         private MemorySegment convertedRows = MemorySegment.ofArray(converted);
+        /** A pass's logits, quad by quad, before they are placed in the tile's ({@link NarrowProducts#scores}). */
+        private float[] passTotals = new float[0];
         private int tileRows;
         private int normsStride;
         /** The current tile's keys {@code [tileStart, tileEnd)}; whether the part computes them; whether it is done. */
@@ -374,6 +383,10 @@ final class NarrowBlock {
         private void clearOutput(AttentionCall call) {
             quadsPerHead = (call.group() * call.queries() + 3) / 4;
             quads = heads * quadsPerHead;
+            int totals = 4 * NarrowProducts.KEYS * Math.max(quads, Lanes.FLOAT.length() / 4);
+            if (passTotals.length < totals) {
+                passTotals = new float[totals];
+            }
             int size = reserveOutput(call);
             Arrays.fill(outputRows, 0, size, 0f);
             Arrays.fill(tileSums, 0, size, 0f);
@@ -419,7 +432,7 @@ final class NarrowBlock {
             if (active && from < to) {
                 NarrowProducts.scores(queryRows, quads, quadsPerHead, call.headDim(), call.keyRows(), call.keyHalves(),
                         call.keyAt(from, kvHead), call.keyRowBytes(), headBytes(call), call.precision(), call.subnormalRows(),
-                        flagAt(call, from), call.kvHeads(), converted, convertedRows, to - from, logits,
+                        flagAt(call, from), call.kvHeads(), converted, convertedRows, passTotals, to - from, logits,
                         (from - tileStart) * TileProducts.PANEL, call.keyNorms() == null ? keyNorms : null, from - tileStart,
                         normsStride);
             }

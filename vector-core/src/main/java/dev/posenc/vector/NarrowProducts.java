@@ -104,6 +104,28 @@ import jdk.incubator.vector.VectorSpecies;
  * unmasked stores of 128-bit parts ({@code reinterpretShape(SPECIES_128, part)}, or {@code slice} then part 0): C2
  * did not intrinsify either, and an f32 decode call at 4096 keys allocated 227 MB (2026-11-30). Where the time of a
  * step goes: {@link NarrowBlock}.
+ *
+ * <p>F32 rows: one {@code scoresF32} call per pass of four keys for every quad of the part (the quad loop inside the
+ * kernel, not one call and one dispatch per quad), each quad's sixteen logits stored whole into a scratch of the
+ * part's, then placed by {@link #place}: at 16 lanes four loads, eight two-vector permutes and one store per key (of
+ * the part's quads' lanes) instead of four masked stores per quad (at 8 lanes four permutes, at 4 none; those widths
+ * were not timed: this machine runs 16). The same operations, so the same bits (10452 decode outputs of every
+ * precision and storage, ring, +∞/NaN, one to three workers, hashed equal at 512 and 256 bits). Measured
+ * (2026-11-30; f32 decode, 32 q / 8 kv heads × 128, ALiBi, off-heap; bench's PairedCalls against the code before,
+ * median speed ratio and quartiles, 800 pairs, load 3–4.2, sides 100% on a CPU): at 4096 keys 1.031× (0.997–1.067)
+ * and 1.023× (0.992–1.060) as the second side, 1.057× and 1.038× as the first (the code before 0.946×, 0.918–0.978,
+ * and 0.963×, 0.931–0.993); at 32768 keys 1.024× (1.014–1.045) and 1.009× (60 pairs); F16 1.016× and BF16 0.984× at
+ * 4096 (500 pairs, their kernels unchanged). Paired against a read of the step's own K/V ({@code
+ * DecodeBenchmark.readCache}, 500 pairs, load 4–4.2): 0.678 (0.655–0.701) and 0.691 (0.664–0.715), the code before
+ * 0.661 (0.641–0.678) and 0.647 (0.601–0.680). Forms that did not work (same measurements): the quad loop with the
+ * four masked stores per quad in a loop over the keys, with C2 alone on both sides ({@code -XX:-TieredCompilation})
+ * 1.019× and 1.038×, but under tiered compilation C2 left the fold's last add to the Java fallback, a vector allocated
+ * per quad (655 360 B per call, 0.952×, 0.921–0.981; nothing allocated without receiver profiles, {@code
+ * -XX:TypeProfileWidth=0}; as much with on-stack replacement off); the four masked stores written out instead of the
+ * loop, with or without the quad loop: C1 gave up on the kernel ("out of virtual registers"), C2 never compiled it,
+ * and a step allocated 190 MB (50–80 ms a step); the placement as sixteen four-float copies: 0.965× (0.931–0.997) and
+ * 0.942× (the code before 1.062×). No gain: the one-quad kernel taking a pass's first row and the rows' step
+ * instead of four rows (14 arguments instead of 16), 1.021× (0.990–1.052) as the second side and 0.998× as the first.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -122,8 +144,26 @@ final class NarrowProducts {
     private static final long PAGE = 4096;
     private static final FloatVector EVEN = PairSums.EVEN;
     private static final FloatVector ODD = PairSums.ODD;
+    /**
+     * Two-vector indices of four-lane blocks ({@link #place}): at 16 lanes blocks 0 and 1 of a and b interleaved
+     * ({@code a0 b0 a1 b1}), then 2 and 3; at 8 lanes block 0 of a and of b, then block 1.
+     */
+    private static final FloatVector LOW_BLOCKS = L == 16 ? blocks(0, 16, 4, 20) : blocks(0, 8);
+    private static final FloatVector HIGH_BLOCKS = L == 16 ? blocks(8, 24, 12, 28) : blocks(4, 12);
+    /** Two-vector indices of four-lane blocks ({@link #place}, 16 lanes): blocks 0 and 1 of a then of b, then 2 and 3. */
+    private static final FloatVector LOW_HALVES = blocks(0, 4, 16, 20);
+    private static final FloatVector HIGH_HALVES = blocks(8, 12, 24, 28);
 
     private NarrowProducts() {}
+
+    /** Lanes {@code 4b … 4b + 3} take elements {@code first[b] …} of two vectors (lanes past {@code 4·first.length}: 0). */
+    private static FloatVector blocks(int... first) {
+        float[] lanes = new float[L];
+        for (int lane = 0; lane < Math.min(L, 4 * first.length); lane++) {
+            lanes[lane] = first[lane / 4] + lane % 4;
+        }
+        return FloatVector.fromArray(F, lanes, 0);
+    }
 
     /**
      * {@code s[at + (j − first)·PANEL + e] = Σ_c q[e·d + c]·k_g[j][c]} for the {@code keys} key rows of
@@ -132,7 +172,8 @@ final class NarrowProducts {
      * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further (and whose flags, a cache's
      * {@link KvCache#subnormalRows()} or null, are at {@code flagAt + j·flagStride + g} for key j; a pass of F16 rows
      * of which one holds a subnormal half is converted into {@code converted}, {@value #KEYS} rows of d, whose segment
-     * is {@code convertedRows}, and computed as f32's: {@link #scoresF16}); unless {@code norms} is null
+     * is {@code convertedRows}, and computed as f32's: {@link #scoresF16}; f32's products leave each quad's logits of a
+     * pass in {@code passTotals}, {@code 16·quads} floats, before placing them); unless {@code norms} is null
      * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
      * norm in float (the logit guard's input, computed from the rows already loaded).
      *
@@ -150,7 +191,8 @@ final class NarrowProducts {
      */
     static void scores(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long kRow, long kStride,
                        long kHead, KvPrecision precision, MemorySegment flags, long flagAt, int flagStride, float[] converted,
-                       MemorySegment convertedRows, int keys, float[] s, int at, float[] norms, int normsAt, int normsStride) {
+                       MemorySegment convertedRows, float[] passTotals, int keys, float[] s, int at, float[] norms,
+                       int normsAt, int normsStride) {
         // No long division where rows take a page or more (f32 caches of 8 kv heads × 128; NarrowBlock's measurements).
         int spread = kStride >= PAGE ? 1 : (int) Math.min(SPREAD, PAGE / kStride);
         for (int j = 0; j < keys; ) {
@@ -163,6 +205,12 @@ final class NarrowProducts {
                 long last = row + (count - 1) * step;
                 long row1 = Math.min(row + step, last);
                 long row2 = Math.min(row + 2 * step, last);
+                // F32 rows: every quad's products in one call.
+                int whole = precision == KvPrecision.F32 ? scoresF32(q, 0, quads, quadsPerHead, d, k, row, step, kHead,
+                        passTotals, s, at + (j + r) * PANEL, apart * PANEL, count, norms, normsAt + j + r, normsStride, apart, L) : 0;
+                if (whole == d) {
+                    continue;
+                }
                 // The quad's kv head and place in it counted, not divided (an integer division per quad; NarrowBlock).
                 for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
                     if (inHead == quadsPerHead) {
@@ -175,8 +223,7 @@ final class NarrowProducts {
                     int n0 = normsAt + head * normsStride + j + r;
                     int totals = at + (j + r) * PANEL + 4 * quad;
                     int c = switch (precision) {
-                        case F32 -> scoresF32(q, q0, d, k, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count, first ? norms : null, n0, apart, L);
+                        case F32 -> whole;
                         case F16 -> {
                             if (!flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
                                     KvCache.KEY_SUBNORMAL)) {
@@ -185,9 +232,8 @@ final class NarrowProducts {
                             }
                             // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
                             TilePacks.pack(k, kh, row + shift, step, precision, 1f, count, d, d, converted, 1);
-                            long b = 4L * d;
-                            yield scoresF32(q, q0, d, convertedRows, 0, Math.min(1, count - 1) * b, Math.min(2, count - 1) * b,
-                                    (count - 1) * b, s, totals, apart * PANEL, count, null, n0, apart, L);
+                            yield scoresF32(q, q0, 1, 1, d, convertedRows, 0, 4L * d, 0, passTotals, s, totals, apart * PANEL,
+                                    count, null, 0, 0, apart, L);
                         }
                         case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
                                 apart * PANEL, count);
@@ -214,107 +260,178 @@ final class NarrowProducts {
     }
 
     /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * float rows (arrays, F32 caches), with their squared norms unless {@code norms} is null (row i's at
-     * {@code norms[normsAt + i·normsStep]}): sixteen lanewise accumulators folded in registers and stored at
-     * {@code s[at + key·step + e]} for {@code key < count} ({@link #scores}), stepping the head width by {@code lanes}
-     * (L, passed in: class comment); returns where the scalar tail starts.
+     * Each of {@code quads} quads' four entries' dot products (quad i's query rows from {@code q0 + 4·i·d}; its kv head
+     * {@code g = i / quadsPerHead}, whose rows are {@code g·kHead} bytes further) with four key rows from byte
+     * {@code row}, {@code rowStep} bytes apart (rows past the {@code count}th repeat it), over the whole vectors of the
+     * head width, for float rows (arrays, F32 caches), with the squared norms of each kv head's rows unless
+     * {@code norms} is null (kv head g's row i at {@code norms[normsFrom + g·normsStride + i·normsStep]}): per quad,
+     * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[16·i …]} (lane
+     * {@code 4·key + entry}), then placed at {@code s[at + key·step + 4·i + e]} for {@code key < count}
+     * ({@link #scores}); the head width is stepped by {@code lanes} (L, passed in: class comment). Returns where the
+     * scalar tail starts.
      */
-    private static int scoresF32(float[] q, int q0, int d, MemorySegment k, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, float[] norms, int normsAt, int normsStep, int lanes) {
-        boolean withNorms = norms != null;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0, a2 = a0, a3 = a0;
-        FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+    private static int scoresF32(float[] q, int q0, int quads, int quadsPerHead, int d, MemorySegment k, long row, long rowStep,
+                                 long kHead, float[] totals, float[] s, int at, int step, int count, float[] norms, int normsFrom,
+                                 int normsStride, int normsStep, int lanes) {
+        long last = (count - 1) * rowStep;
+        long step1 = Math.min(rowStep, last);
+        long step2 = Math.min(2 * rowStep, last);
         int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += lanes) {
-            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
+        for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++, q0 += 4 * d) {
+            if (inHead == quadsPerHead) {
+                head++;
+                inHead = 0;
+            }
+            long row0 = row + head * kHead;
+            long row1 = row0 + step1;
+            long row2 = row0 + step2;
+            long row3 = row0 + last;
+            int normsAt = normsFrom + head * normsStride;
+            boolean withNorms = norms != null && inHead == 0;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0, a2 = a0, a3 = a0;
+            FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+            FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+            c = 0;
+            for (int bound = F.loopBound(d); c < bound; c += lanes) {
+                FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+                FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+                FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+                FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+                FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
+                if (withNorms) {
+                    n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
+                }
+                a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+                a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+                a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+                a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+                FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
+                if (withNorms) {
+                    n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
+                }
+                b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+                b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+                b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+                b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+                FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
+                if (withNorms) {
+                    n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
+                }
+                c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+                c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+                c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+                c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+                FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
+                if (withNorms) {
+                    n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
+                }
+                e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+                e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+                e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+                e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+            }
             if (withNorms) {
-                n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
-            }
-            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
-            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
-            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
-            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
-            if (withNorms) {
-                n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
-            }
-            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
-            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
-            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
-            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
-            if (withNorms) {
-                n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
-            }
-            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
-            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
-            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
-            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
-            if (withNorms) {
-                n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
-            }
-            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
-            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
-            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
-            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
-        }
-        if (withNorms) {
-            // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
-            FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
-            FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
-            FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
-            for (int span = L / 4; span > 1; span /= 2) {
-                squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
-            }
-            if (normsStep == 1) {
-                squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
-            } else {
-                for (int i = 0; i < count; i++) {
-                    norms[normsAt + i * normsStep] = squares.lane(i);
+                // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
+                FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
+                FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
+                FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
+                for (int span = L / 4; span > 1; span /= 2) {
+                    squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
+                }
+                if (normsStep == 1) {
+                    squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        norms[normsAt + i * normsStep] = squares.lane(i);
+                    }
                 }
             }
-        }
-        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
-        // holds that dot product's total.
-        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
-        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
-        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
-        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
-        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
-        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
-        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
-        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
-        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
-        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
-        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
-        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
-        if (L == 4) {
-            for (int key = 0; key < count; key++) {
-                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+            // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
+            // holds that dot product's total.
+            FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
+            FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
+            FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
+            FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
+            FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
+            FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
+            FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
+            FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
+            FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
+            FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
+            FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
+            FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+            // The quad's sixteen totals, lane 4·key + entry, unmasked into totals[16·quad …]; placed after the loop.
+            int t0 = 4 * KEYS * quad;
+            if (L == 4) {
+                key0.intoArray(totals, t0);
+                key1.intoArray(totals, t0 + 4);
+                key2.intoArray(totals, t0 + 8);
+                key3.intoArray(totals, t0 + 12);
+                continue;
             }
-            return c;
+            FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
+            FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
+            if (L == 8) {
+                keys01.intoArray(totals, t0);
+                keys23.intoArray(totals, t0 + 8);
+                continue;
+            }
+            EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23)).intoArray(totals, t0);
         }
-        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
-        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
-        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
-        int perVector = L / 4;
-        for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
-            int i = key % perVector;
-            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
-            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
-        }
+        place(totals, quads, count, s, at, step);
         return c;
+    }
+
+    /**
+     * Key i's logits of every quad, {@code totals[16·quad + 4·i + e]}, to {@code s[at + i·step + 4·quad + e]} for
+     * {@code i < count}, one store per key of the part's quads' lanes (at most L / 4 quads: a part's entries fill at most
+     * one vector): at 16 lanes a transpose of the four quads' four-lane blocks (two levels of two-vector permutes), at 8
+     * one level over the two quads' halves, at 4 a copy.
+     */
+    private static void place(float[] totals, int quads, int count, float[] s, int at, int step) {
+        VectorMask<Float> mine = VectorMask.fromLong(F, (1L << 4 * quads) - 1);
+        FloatVector key0, key1, key2, key3;
+        if (L == 16) {
+            FloatVector t0 = FloatVector.fromArray(F, totals, 0);
+            FloatVector t1 = FloatVector.fromArray(F, totals, L);
+            FloatVector t2 = FloatVector.fromArray(F, totals, 2 * L);
+            FloatVector t3 = FloatVector.fromArray(F, totals, 3 * L);
+            FloatVector low01 = LOW_BLOCKS.selectFrom(t0, t1);
+            FloatVector low23 = LOW_BLOCKS.selectFrom(t2, t3);
+            FloatVector high01 = HIGH_BLOCKS.selectFrom(t0, t1);
+            FloatVector high23 = HIGH_BLOCKS.selectFrom(t2, t3);
+            key0 = LOW_HALVES.selectFrom(low01, low23);
+            key1 = HIGH_HALVES.selectFrom(low01, low23);
+            key2 = LOW_HALVES.selectFrom(high01, high23);
+            key3 = HIGH_HALVES.selectFrom(high01, high23);
+        } else if (L == 8) {
+            FloatVector keys01 = FloatVector.fromArray(F, totals, 0);
+            FloatVector keys23 = FloatVector.fromArray(F, totals, L);
+            FloatVector next01 = FloatVector.fromArray(F, totals, 2 * L);
+            FloatVector next23 = FloatVector.fromArray(F, totals, 3 * L);
+            key0 = LOW_BLOCKS.selectFrom(keys01, next01);
+            key1 = HIGH_BLOCKS.selectFrom(keys01, next01);
+            key2 = LOW_BLOCKS.selectFrom(keys23, next23);
+            key3 = HIGH_BLOCKS.selectFrom(keys23, next23);
+        } else {
+            key0 = FloatVector.fromArray(F, totals, 0);
+            key1 = FloatVector.fromArray(F, totals, L);
+            key2 = FloatVector.fromArray(F, totals, 2 * L);
+            key3 = FloatVector.fromArray(F, totals, 3 * L);
+        }
+        key0.intoArray(s, at, mine);
+        if (count > 1) {
+            key1.intoArray(s, at + step, mine);
+        }
+        if (count > 2) {
+            key2.intoArray(s, at + 2 * step, mine);
+        }
+        if (count > 3) {
+            key3.intoArray(s, at + 3 * step, mine);
+        }
     }
 
     /**
