@@ -20,6 +20,7 @@ import dev.posenc.attention.KvCache;
 import dev.posenc.attention.KvCacheSpec;
 import dev.posenc.attention.KvPrecision;
 import dev.posenc.attention.Tokens;
+import dev.posenc.bias.AlibiBias;
 import dev.posenc.bias.DenseBias;
 import dev.posenc.rope.RopeKernel;
 import dev.posenc.rope.RopeLayout;
@@ -561,6 +562,83 @@ public abstract class KvCacheContract {
                         outputs[offHeap ? 1 : 0] = out;
                     }
                     assertArrayEquals(outputs[0], outputs[1], p + (ring ? ", ring" : "") + ": heap against off-heap");
+                }
+            }
+        }
+    }
+
+    /**
+     * An F16 cache gives the bits of an F32 cache holding the same (rounded) values, heap and off-heap, decode and three
+     * queries, ALiBi: a kernel may convert halves by scaling their bits by powers of two, which moves no bit of a
+     * product, and must fall back where that scaling would overflow or take a slow path. The cases: ordinary rows;
+     * query rows with an element of 2²⁰ (2¹⁷ once scaled by s = 1/8: times 2¹¹² it overflows), over keys of magnitude
+     * 2⁻¹¹…2⁻¹⁰ so that the logit guard still takes the float path; rows holding F16 subnormals (a fifth of the key
+     * rows and value rows); both. Every output also meets the bound of the stored values.
+     */
+    @Test
+    public void anF16CacheGivesTheBitsOfAnF32CacheOfTheSameValues() {
+        AttentionOptions options = AttentionOptions.of(8, 2, 64).withCausal(CausalMask.BOTTOM_RIGHT)
+                .withScheme(AlibiBias.of(8));
+        int heads = options.heads();
+        int kvHeads = options.kvHeads();
+        int d = options.headDim();
+        int keys = 150;
+        for (boolean largeQueries : new boolean[] {false, true}) {
+            for (boolean subnormals : new boolean[] {false, true}) {
+                SplittableRandom random = new SplittableRandom(largeQueries ? 53 : 59);
+                float[] k = PositionBiasContract.fill(keys * kvHeads * d, subnormals ? 61 : 67);
+                float[] v = PositionBiasContract.fill(keys * kvHeads * d, 71);
+                float[] q = PositionBiasContract.fill(3 * heads * d, 73);
+                if (largeQueries) {
+                    for (int i = 0; i < k.length; i++) {
+                        k[i] = (random.nextBoolean() ? 1 : -1) * (float) Math.scalb(1 + random.nextDouble(), -11);
+                    }
+                    for (int row = 0; row < 3 * heads; row++) {
+                        q[row * d + random.nextInt(d)] = random.nextBoolean() ? 0x1p20f : -0x1p20f;
+                    }
+                }
+                if (subnormals) {
+                    for (int row = 0; row < keys * kvHeads; row++) {
+                        if (random.nextInt(5) == 0) {
+                            k[row * d + random.nextInt(d)] = (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(1023)) * 0x1p-24f;
+                        }
+                        if (random.nextInt(5) == 0) {
+                            v[row * d + random.nextInt(d)] = -(1 + random.nextInt(1023)) * 0x1p-24f;
+                        }
+                    }
+                }
+                float[] kRounded = new float[k.length];
+                float[] vRounded = new float[v.length];
+                for (int i = 0; i < k.length; i++) {
+                    kRounded[i] = NearestEven.round(KvPrecision.F16, k[i]);
+                    vRounded[i] = NearestEven.round(KvPrecision.F16, v[i]);
+                }
+                String what = (largeQueries ? "query elements of 2^20" : "ordinary queries")
+                        + (subnormals ? ", rows holding subnormals" : "");
+                for (int queries : new int[] {1, 3}) {
+                    float[] expected = null;
+                    try (Arena arena = Arena.ofConfined()) {
+                        for (KvPrecision p : new KvPrecision[] {KvPrecision.F32, KvPrecision.F16}) {
+                            for (boolean offHeap : new boolean[] {false, true}) {
+                                KvCacheSpec spec = KvCacheSpec.of(keys, kvHeads, d, p);
+                                KvCache cache = offHeap ? KvCache.offHeap(spec, arena) : KvCache.onHeap(spec);
+                                float[] rows = p == KvPrecision.F32 ? kRounded : k;
+                                cache.append(Tokens.of(rows, keys, kvHeads, d),
+                                        Tokens.of(p == KvPrecision.F32 ? vRounded : v, keys, kvHeads, d));
+                                float[] out = new float[queries * heads * d];
+                                kernel().attend(options, null, (DenseBias) null, Tokens.of(q, queries, heads, d), cache,
+                                        Tokens.of(out, queries, heads, d), new AttentionWorkspace());
+                                String at = what + ", " + queries + " queries, " + p + (offHeap ? " off-heap" : " heap");
+                                if (expected == null) {
+                                    AttentionOracle.of(new AttentionCase.Inputs(options, queries, keys, null, null, q, kRounded,
+                                            vRounded, 0, 0)).assertFloatClose(at, out, 0);
+                                    expected = out;
+                                } else {
+                                    assertArrayEquals(expected, out, at + ": against the F32 cache");
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
