@@ -48,6 +48,15 @@ package dev.posenc.vector;
  * (0.917–0.983), of which reading them cost 0.959× (0.922–0.993: a build that read them and ignored them); the values'
  * form chosen per key (runs of keys of one form) instead of per pass, against per pass, 0.955× (0.919–0.989).
  *
+ * <p>Tried and not kept (2026-11-30, half12): F16's multiply by 2¹¹² moved onto the query rows (once per call) and the
+ * weights (by 2¹¹²⁻ᴷ, once per values pass), three operations per vector instead of four and the same bits (a fused
+ * multiply-add rounds the same exact product; a part whose scaled query rows would overflow, |s·q| ≥ 2¹⁶, took the
+ * converted route): against this form at 4096 keys 1.016× (0.990–1.045, 3 000 pairs) and 1.012× in the two orders,
+ * 1.036× and 0.988× in a repeat (2 000 pairs), load 1.6–1.8: about 1%, for a third route. Timing mocks against it
+ * (wrong outputs): skipping the flagged passes 1.079×, dropping the {@code and} 1.046×; those two make most of F16's
+ * gap to BF16 (BF16 ÷ F16 with it 1.098, 1.063–1.135). No flags at all: 1.041× and 1.057×, but 0.033× over the all-subnormal
+ * cache (a fused multiply-add with a subnormal operand takes the assist as a multiply does).
+ *
  * <p>A plain loop of {@link Float#float16ToFloat} over a {@code short[]}, which C2 compiles to
  * the hardware conversion ({@code vcvtph2ps}) where there is one, converts a long run of halves 2× faster than these
  * operations (0.08–0.11 against 0.18–0.20 ns per element, 1024 halves from L1, this project's Xeon), but row by

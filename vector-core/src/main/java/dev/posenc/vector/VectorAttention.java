@@ -73,6 +73,15 @@ import dev.posenc.reference.WorkItemAttention;
  * gain 1–2%): two threads 1.029× (quartiles 0.983–1.079) with them second, the code before 0.996× (0.945–1.041) with
  * them first; one thread (its chunks merged too) 1.037× (1.007–1.066); two threads ÷ one 1.840 (1.780–1.898). Merging
  * each chunk as it completes, by the worker that completed it, gained nothing over this (0.993, 1.021 and 0.994×, 643–671 pairs each).
+ *
+ * <p>Tried at 88ff454 (2026-11-30, threads12; same harness, other processes 0–1% of the CPUs): the two parts merged at
+ * once, one on each thread (finishing items that start once every chunk is done): the time after the last chunk went
+ * from 17.8–18.3 to 13.1–14.1 µs (median), about 4 µs of a 900 µs call, which pairings do not resolve: two threads ÷
+ * one 1.814 and 1.869 (the two orders), 1.819 and 1.869, against the code before's 1.850 and 1.808, 1.794 and 1.825
+ * in the same windows (1 000–1 500 pairs, load 1.1–2.9). Not kept. What bounds the target here: the caller reaches
+ * {@code ParallelWork} 4.5–5 µs into the call, {@code execute()} holds it 24–25 µs, and the pool task starts 28–30 µs
+ * after that; with the keys split perfectly, a call would end at (1 654 + 30 + 58) / 2 ≈ 871 µs before any merge,
+ * 1.85–1.90 of one thread's call, and the smallest item that keeps the bits (a part of a chunk) runs 8% slower alone.
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
