@@ -29,10 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Hand-off (threads12's throw-away timeline harness, 1 000 calls alternating with one-thread calls, others 0–1% of
  *       the CPUs): {@code execute()} held the caller 1.2 µs (the pool: 24.5) and the task started 1.2 µs after it
  *       (the pool: 28.8). The two-thread call took 837 µs (median) against 858 with the pool; one thread 1 583–1 588.
- *   <li>Two threads ÷ one ({@code PairedCalls}, 1 000 pairs each, load 1.4–2.2, every side 94–101% on its CPUs): with
- *       this executor 1.884, 1.864 and 1.910 with the two-thread call second, 1.883, 1.931 and 1.901 with it first
- *       (quartiles 1.79–2.00); with the pool in the same windows 1.802 and 1.833 second, 1.786 and 1.786 first. In a
- *       report run ({@code --kernels 'decode|attention'}, load 1.9–2.1): 1.975 (1.913–2.033), the pool's 1.833.
+ *   <li>Two threads ÷ one ({@code PairedCalls}, 1 000 pairs each, three windows, load 1.4–2.2, every side 94–101% on
+ *       its CPUs): with this executor 1.884, 1.864, 1.910 and 1.891 with the two-thread call second, 1.883, 1.931,
+ *       1.901 and 1.898 with it first (quartiles 1.79–2.00; mean 1.895); with the pool in the same windows 1.802, 1.833
+ *       and 1.760 second, 1.786, 1.786 and 1.832 first (mean 1.800). In two report runs: 1.975 (1.913–2.033) and
+ *       1.849 (1.776–1.895), the pool's 1.833 and 1.785. So the kernel's own scaling here is about 1.9, not clearly
+ *       above it.
  *   <li>What is left below 2 is the kernel's: the chunks, cut at tiles, hold 1 008, 1 008, 1 080 and 1 000 keys, so
  *       the caller's two hold 80 more than the worker's once both start at once; chunks on two threads ran about 2–3%
  *       slower than on one (both threads' chunks, calls back to back); the merge after the last chunk (14 µs) is
