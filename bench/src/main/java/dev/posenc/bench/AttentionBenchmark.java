@@ -8,9 +8,10 @@ import dev.posenc.bench.paired.CallThreads;
 import dev.posenc.bench.plain.PlainAttention;
 import dev.posenc.bench.plain.PlainAttention.Terms;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -23,7 +24,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code prefill}: 8 heads of width 128, 512 queries (the last positions) over 4096 keys, with
  *       each scheme of {@link Schemes} ({@code none}: no position scheme);
- *   <li>{@code prefillTwoThreads}: the same on the calling thread and one pool thread.
+ *   <li>{@code prefillTwoThreads}: the same on the calling thread and a single-thread pool's
+ *       ({@link Executors#newSingleThreadExecutor()}), parked between calls;
+ *   <li>{@code prefillTwoThreadsPolling}: the same with a {@link PollingExecutor}, whose worker polls for
+ *       {@value #POLL_NANOS} ns after each task: the kernel's scaling with a hot caller's pool, not the standard row.
  * </ul>
  * Decode is {@link DecodeBenchmark}.
  * FLOPs count the work that the causal mask and the scheme leave, {@code 4·headDim} per visible (query,
@@ -42,6 +46,12 @@ public class AttentionBenchmark extends KernelBenchmark {
     static final int KEYS = 4096;
     private static final int PREFILL_HEADS = 8;
     static final int PREFILL_QUERIES = 512;
+    /**
+     * How long {@code prefillTwoThreadsPolling}'s worker polls after a task: 200 ms, over twice a one-thread prefill call
+     * (76 ms in the quick report of 2026-11-30), so that it still polls when the next two-thread call comes after a
+     * one-thread call in a pairing.
+     */
+    static final long POLL_NANOS = 200_000_000;
 
     @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "deberta", "kerple", "fire", "shaw", "xl"})
     public String scheme;
@@ -61,6 +71,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     private final AttentionWorkspace workspace = new AttentionWorkspace();
     private final AttentionWorkspace[] twoWorkspaces = {new AttentionWorkspace(), new AttentionWorkspace()};
     private ExecutorService pool;
+    private PollingExecutor polling;
 
     @Setup
     public void setUp() {
@@ -76,6 +87,7 @@ public class AttentionBenchmark extends KernelBenchmark {
         prefillBias = Schemes.biasByDistance(prefill, KEYS);
         prefillTerms = Schemes.terms(prefill);
         pool = Executors.newSingleThreadExecutor();
+        polling = new PollingExecutor("prefill-polling", POLL_NANOS);
         switch (impl) {
             case reference, vector -> kernel = impl.provider().attention();
             case plain -> { }
@@ -86,6 +98,7 @@ public class AttentionBenchmark extends KernelBenchmark {
     @TearDown
     public void tearDown() {
         pool.shutdownNow();
+        polling.close();
     }
 
     static float[] normal(SplittableRandom random, int n) {
@@ -110,12 +123,24 @@ public class AttentionBenchmark extends KernelBenchmark {
     @Benchmark
     @CallThreads(2)
     public float[] prefillTwoThreads(Elements elements, Flops flops) throws Exception {
+        return twoThreads(pool, elements, flops);
+    }
+
+    /** {@code prefillTwoThreads} with the bench's {@link PollingExecutor} as the caller's executor. */
+    @Benchmark
+    @CallThreads(2)
+    public float[] prefillTwoThreadsPolling(Elements elements, Flops flops) throws Exception {
+        return twoThreads(polling, elements, flops);
+    }
+
+    private float[] twoThreads(Executor executor, Elements elements, Flops flops) throws Exception {
         if (impl == Implementation.plain) {
-            Future<?> other = pool.submit(() -> plainPrefill(PREFILL_HEADS / 2, PREFILL_HEADS, 1));
+            FutureTask<?> other = new FutureTask<>(() -> plainPrefill(PREFILL_HEADS / 2, PREFILL_HEADS, 1), null);
+            executor.execute(other);
             plainPrefill(0, PREFILL_HEADS / 2, 0);
             other.get();
         } else {
-            kernel.attend(prefill, prefillRows, KEYS, prefillPositions, null, q, 0, k, 0, v, 0, out, 0, pool, twoWorkspaces);
+            kernel.attend(prefill, prefillRows, KEYS, prefillPositions, null, q, 0, k, 0, v, 0, out, 0, executor, twoWorkspaces);
         }
         countPrefill(elements, flops);
         return out;

@@ -100,6 +100,11 @@ public final class Catalog {
                     "softmax", "SoftmaxBenchmark.softmax:rows=512,cols=4096",
                     "SpecialFunctionBenchmark.apply:function=EXP,elements=2097152", 0.70, false));
 
+    /** The name of a two-thread target whose second thread is the bench's {@link PollingExecutor}'s. */
+    private static final String POLLING = ", polling executor";
+    private static final String POLLING_SIDE = "the second thread a bench-owned worker that polls between calls (PollingExecutor):"
+            + " the kernel's scaling with a hot caller's pool, not the standard row";
+
     /**
      * Issue 13's speed targets, decode 32 q / 8 kv heads × 128, causal, off-heap cache (ALiBi at 4096 positions, no
      * scheme at 32768, the shapes of the quick profile's rows), and prefill. Each is decided on calls alternating in
@@ -107,7 +112,11 @@ public final class Catalog {
      * machine, with the same target read from the JMH rows beside it: f32 decode ÷ a read of its own cache's K and V
      * (so bytes cancel), F16 and BF16 decode ÷ f32, prefill's FLOP/s ÷ the FMA peak's (each side's FLOPs per call as
      * its benchmark counts them), and two threads ÷ one over the same cache or arrays (a pairing's two calls of one
-     * benchmark with the same fields call one object: {@code PairedCalls.Side#of}).
+     * benchmark with the same fields call one object: {@code PairedCalls.Side#of}). The two-thread targets come twice:
+     * with the caller's executor a single-thread pool, parked between calls (the standard rows, as an engine's
+     * {@code Executors.newSingleThreadExecutor()} would be), and with the bench's {@link PollingExecutor}, whose worker
+     * polls between calls: the kernel's own scaling once the hand-off costs what a hot pool's does (on this VM the
+     * pool's wake-up took about 53 µs of a 0.86 ms two-thread decode call, the polling worker's about 2.4 µs).
      */
     public static final List<Target> TARGETS = List.of(
             readBandwidth("4096", "alibi"),
@@ -118,16 +127,13 @@ public final class Catalog {
             halfPrecision("BF16", "32768", "none"),
             fmaPeak("ALiBi", "alibi"),
             fmaPeak("T5", "t5"),
-            new Target.Paired(new Target.Scaling("decode on two threads: f32, 4096 pos, ALiBi",
-                    new RowId("decode/decodeTwoThreads", decodeShape(decodeParams("4096", "f32", "alibi"))),
-                    new RowId("decode/decode", decodeShape(decodeParams("4096", "f32", "alibi"))), 2, 1.9),
-                    Pairing.calls("decode", decodeCall("decodeTwoThreads", decodeParams("4096", "f32", "alibi")),
-                            decodeCall("decode", decodeParams("4096", "f32", "alibi"))), "the same step on one thread, over the same cache"),
-            new Target.Paired(new Target.Scaling("prefill on two threads: ALiBi",
-                    new RowId("attention/prefillTwoThreads", prefillShape(Map.of("scheme", "alibi"))),
-                    new RowId("attention/prefill", prefillShape(Map.of("scheme", "alibi"))), 2, 1.9),
-                    Pairing.calls("attention", "AttentionBenchmark.prefillTwoThreads:scheme=alibi", "AttentionBenchmark.prefill:scheme=alibi"),
-                    "the same prefill on one thread, over the same arrays"));
+            decodeTwoThreads("", "decodeTwoThreads", "the second thread a single-thread pool's, parked between calls"),
+            prefillTwoThreads("", "prefillTwoThreads", "the second thread a single-thread pool's, parked between calls"),
+            // The same two targets with the bench's PollingExecutor as the caller's executor: the kernel's own scaling when
+            // the hand-off costs what a hot engine pool's does, beside (not instead of) the rows above. Last, so that in
+            // their pairings' JVMs the polling worker spins during no other pairing.
+            decodeTwoThreads(POLLING, "decodeTwoThreadsPolling", POLLING_SIDE),
+            prefillTwoThreads(POLLING, "prefillTwoThreadsPolling", POLLING_SIDE));
 
     private Catalog() {}
 
@@ -154,6 +160,27 @@ public final class Catalog {
         return new Target.Paired(new Target.Speedup(kv + " decode ÷ f32: " + keys + " pos, " + schemeName(scheme),
                 new RowId("decode/decode", decodeShape(half)), new RowId("decode/decode", decodeShape(f32)), 1.8),
                 Pairing.calls("decode", decodeCall("decode", half), decodeCall("decode", f32)), "the f32 step");
+    }
+
+    /**
+     * Decode (f32, 4096 positions, ALiBi) on two threads ≥ 1.9× one: {@code method} ({@code decodeTwoThreads} or
+     * {@code decodeTwoThreadsPolling}, whose executors {@code executor} names) ÷ {@code decode}, over one cache.
+     */
+    private static Target decodeTwoThreads(String name, String method, String executor) {
+        Map<String, String> p = decodeParams("4096", "f32", "alibi");
+        return new Target.Paired(new Target.Scaling("decode on two threads" + name + ": f32, 4096 pos, ALiBi",
+                new RowId("decode/" + method, decodeShape(p)), new RowId("decode/decode", decodeShape(p)), 2, 1.9),
+                Pairing.calls("decode", decodeCall(method, p), decodeCall("decode", p)),
+                "the same step on one thread, over the same cache; " + executor);
+    }
+
+    /** Prefill (ALiBi) on two threads ≥ 1.9× one: {@code method} (whose executor {@code executor} names) ÷ {@code prefill}. */
+    private static Target prefillTwoThreads(String name, String method, String executor) {
+        return new Target.Paired(new Target.Scaling("prefill on two threads" + name + ": ALiBi",
+                new RowId("attention/" + method, prefillShape(Map.of("scheme", "alibi"))),
+                new RowId("attention/prefill", prefillShape(Map.of("scheme", "alibi"))), 2, 1.9),
+                Pairing.calls("attention", "AttentionBenchmark." + method + ":scheme=alibi", "AttentionBenchmark.prefill:scheme=alibi"),
+                "the same prefill on one thread, over the same arrays; " + executor);
     }
 
     /** Prefill with {@code scheme} at ≥ 0.70 of the FMA peak: its FLOP/s ÷ the peak's, each side's FLOPs per call counted. */

@@ -86,7 +86,7 @@ class CatalogTest {
                 assertEquals(1, callThreads(paired.calls().denominator()), paired.calls().denominator());
             }
         }
-        assertEquals(2, scaling, "decode and prefill on two threads");
+        assertEquals(4, scaling, "decode and prefill on two threads, each with the single-thread pool and the polling executor");
     }
 
     /** The {@link CallThreads} of a side's benchmark method, else 1. */

@@ -1,5 +1,6 @@
 package dev.posenc.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,7 +10,10 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The read of a decode step's own cache, the denominator of the paired target "f32 decode reads K/V at the read bandwidth". */
+/**
+ * The read of a decode step's own cache, the denominator of the paired target "f32 decode reads K/V at the read bandwidth";
+ * the step on two threads with either executor.
+ */
 class DecodeBenchmarkTest {
     @Test
     void readCacheReadsEveryByteOfTheCachesKeysAndValuesOnce() {
@@ -51,9 +55,39 @@ class DecodeBenchmarkTest {
         assertThrows(IllegalArgumentException.class, () -> DecodeBenchmark.sum(MemorySegment.ofArray(new int[3])));
     }
 
+    @Test
+    void bothTwoThreadStepsGiveTheOneThreadStepsBits() throws Exception {
+        // 2 100 positions: the kernels' parallel form hands a worker to the executor; the plain baseline splits its heads.
+        // The scalar reference's parallel form shares the vector kernel's ParallelWork, and runs fast before the JIT has
+        // compiled anything: the vector side's own bits on any number of workers are the kernel suites' properties.
+        for (Implementation impl : List.of(Implementation.reference, Implementation.plain, Implementation.vector)) {
+            DecodeBenchmark b = benchmark(impl, "f32", "offheap", 2100);
+            try {
+                float[] one = ((float[]) b.decode(new Elements(), new Flops())).clone();
+                for (int call = 0; call < 3; call++) {
+                    assertArrayEquals(one, ((float[]) b.decodeTwoThreads(new Elements(), new Flops())).clone(), impl + ", pool");
+                    assertArrayEquals(one, ((float[]) b.decodeTwoThreadsPolling(new Elements(), new Flops())).clone(), impl + ", polling");
+                }
+                Elements tokens = new Elements();
+                Flops flops = new Flops();
+                b.decodeTwoThreadsPolling(tokens, flops);
+                Flops oneFlops = new Flops();
+                b.decode(new Elements(), oneFlops);
+                assertEquals(1, tokens.elements, "one token per call");
+                assertEquals(oneFlops.flops, flops.flops, "the step's FLOPs, as on one thread");
+            } finally {
+                b.tearDown();
+            }
+        }
+    }
+
     private static DecodeBenchmark benchmark(String kv, String storage, int keys) {
+        return benchmark(Implementation.vector, kv, storage, keys);
+    }
+
+    private static DecodeBenchmark benchmark(Implementation impl, String kv, String storage, int keys) {
         DecodeBenchmark b = new DecodeBenchmark();
-        b.impl = Implementation.vector;
+        b.impl = impl;
         b.scheme = "alibi";
         b.kv = kv;
         b.keys = keys;

@@ -11,7 +11,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
  * reference, which no headline depends on, in one fork; each probe in one fork of shorter iterations, and
  * the bandwidth curve in one; the paired guards' and targets' calls in a fresh JVM per group of pairings that share a
- * side (five groups for thirteen pairings), each side set up once, each pairing in 5 pairs of warm-up and 20 measured,
+ * side (five groups for fifteen pairings), each side set up once, each pairing in 5 pairs of warm-up and 20 measured,
  * each phase at least 0.5 s (the warm-up also until both calls are allocation-free with the JIT idle; a prefill pair
  * takes about 0.2 s). A fork
  * costs about a second before it measures anything, so the quick profile also runs fewer rows

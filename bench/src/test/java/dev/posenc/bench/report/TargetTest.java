@@ -272,6 +272,34 @@ class TargetTest {
     }
 
     @Test
+    void eachTwoThreadTargetHasAPollingTwinThatSaysWhichExecutorEachUsed() {
+        for (String target : List.of("decode on two threads", "prefill on two threads")) {
+            Target.Paired pool = target(target + ":");
+            Target.Paired polling = target(target + ", polling executor:");
+            assertEquals(pool.name().replace(target, target + ", polling executor"), polling.name());
+            // The same pairing but for the two-thread method: the same step, the same one-thread side, one object.
+            assertEquals(pool.calls().denominator(), polling.calls().denominator());
+            assertEquals(pool.calls().numerator().replace("TwoThreads:", "TwoThreadsPolling:"), polling.calls().numerator());
+            assertEquals(pool.minimum(), polling.minimum());
+            assertTrue(pool.needs().endsWith("the second thread a single-thread pool's, parked between calls"), pool.needs());
+            assertTrue(polling.needs().endsWith("the second thread a bench-owned worker that polls between calls (PollingExecutor):"
+                    + " the kernel's scaling with a hot caller's pool, not the standard row"), polling.needs());
+            // Each is decided on its own pairs only.
+            Measured none = run(READ, List.of(), List.of());
+            assertEquals(Target.Status.MET, polling.check(paired(none, polling, near(2.05))).status(), target);
+            assertEquals(Target.Status.NOT_MEASURED, polling.check(paired(none, pool, near(2.05))).status(), target);
+            assertEquals(Target.Status.NOT_MEASURED, pool.check(paired(none, polling, near(2.05))).status(), target);
+        }
+        // Its rows are the polling method's.
+        Rate half = around(0.46 * AT_READ, 0.02);
+        Target.Verdict rows = rows("decode on two threads, polling executor").check(run(new Rate(44e9, 42e9, 46e9),
+                List.of(decode("decode", "f32", half), decode("decodeTwoThreadsPolling", "f32", half.times(1.98))), List.of()));
+        assertEquals(Target.Status.MET, rows.status(), rows.detail());
+        assertEquals(Target.Status.NOT_MEASURED, rows("decode on two threads:").check(run(new Rate(44e9, 42e9, 46e9),
+                List.of(decode("decode", "f32", half), decode("decodeTwoThreadsPolling", "f32", half.times(1.98))), List.of())).status());
+    }
+
+    @Test
     void theTableShowsThePairsDecisionAndTheRowsBesideIt() {
         Target.Paired target = target("f32 decode reads K/V at the read bandwidth: 32768");
         Target.Verdict v = target.check(paired(run(READ, List.of(), List.of()), target, near(0.75)));
