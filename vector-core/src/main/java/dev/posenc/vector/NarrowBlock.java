@@ -98,6 +98,18 @@ import jdk.incubator.vector.VectorSpecies;
  * BF16 1.034× (600 pairs, second side only); 32 keys alone 0.995× and 1.000×; 24, 36, 48 and 72 keys against 32 (second
  * side) 0.993×, 0.980×, 1.015× and 0.958×. Not kept: within the spread between runs.
  *
+ * <p>The work between the loops after those cuts (2026-11-30, f32 at 4096 keys; perf, cpu-clock, of a loop of steps in
+ * one JVM, the last 13 s of samples, C2's own inlining): the logits' kernel 41.5% and the values' 41.3% of the samples,
+ * then {@link #tile} 4.7% (most of it the tile sums added to the output rows, {@link CompensatedSums#rows}, inlined there),
+ * the guard's stored norms 2.5%, the exponentials 2.4%, the values' dispatch 1.5%, the softmax 1.2%, the logits'
+ * placement 0.9%, {@code Part.begin} 0.9%. A timing mock without the tile sums (wrong outputs) ran 1.029× (quartiles
+ * 0.988–1.067) and 1.022× as fast (600 pairs each, both orders, load 2.8–3): their loads of the output rows and their
+ * carry come from L2, the tile's reads of K and V having evicted them from L1. Tried, the same operations in the same
+ * order (so the same bits), and not kept: the sums left pending at the end of a tile and added two entries after each
+ * of the next tile's logits passes, so that those loads overlap the pass's reads of K, 1.004×, 0.984×, 0.980× and
+ * 1.009× (mean 0.994, 600 pairs each, both orders, load 3.2–3.3); the output rows, the tile sums and the carry each
+ * 2 KiB longer (against 4K aliasing between their loads and stores), 1.006× and 0.990×.
+ *
  * <p>Where the reads go at 32768 keys (2026-11-30, 32 q / 8 kv heads × 128, no scheme, off-heap; bench's PairedCalls
  * against this order, median speed ratio and quartiles, 30–100 pairs; loads given). Each pass pays its products and its
  * reads one after the other: with the values' passes skipped a step took 0.54 of the time in f32 (1.848×, quartiles
