@@ -98,6 +98,18 @@ import jdk.incubator.vector.VectorSpecies;
  * BF16 1.034× (600 pairs, second side only); 32 keys alone 0.995× and 1.000×; 24, 36, 48 and 72 keys against 32 (second
  * side) 0.993×, 0.980×, 1.015× and 0.958×. Not kept: within the spread between runs.
  *
+ * <p>The work between the loops after those cuts (2026-11-30, f32 at 4096 keys; perf, cpu-clock, of a loop of steps in
+ * one JVM, the last 13 s of samples, C2's own inlining): the logits' kernel 41.5% and the values' 41.3% of the samples,
+ * then {@link #tile} 4.7% (most of it the tile sums added to the output rows, {@link CompensatedSums#rows}, inlined there),
+ * the guard's stored norms 2.5%, the exponentials 2.4%, the values' dispatch 1.5%, the softmax 1.2%, the logits'
+ * placement 0.9%, {@code Part.begin} 0.9%. A timing mock without the tile sums (wrong outputs) ran 1.029× (quartiles
+ * 0.988–1.067) and 1.022× as fast (600 pairs each, both orders, load 2.8–3): their loads of the output rows and their
+ * carry come from L2, the tile's reads of K and V having evicted them from L1. Tried, the same operations in the same
+ * order (so the same bits), and not kept: the sums left pending at the end of a tile and added two entries after each
+ * of the next tile's logits passes, so that those loads overlap the pass's reads of K, 1.004×, 0.984×, 0.980× and
+ * 1.009× (mean 0.994, 600 pairs each, both orders, load 3.2–3.3); the output rows, the tile sums and the carry each
+ * 2 KiB longer (against 4K aliasing between their loads and stores), 1.006× and 0.990×.
+ *
  * <p>Where the reads go at 32768 keys (2026-11-30, 32 q / 8 kv heads × 128, no scheme, off-heap; bench's PairedCalls
  * against this order, median speed ratio and quartiles, 30–100 pairs; loads given). Each pass pays its products and its
  * reads one after the other: with the values' passes skipped a step took 0.54 of the time in f32 (1.848×, quartiles
@@ -478,19 +490,39 @@ final class NarrowBlock {
 
         /**
          * The largest of the stored squared norms of {@code heads} neighbouring kv heads from index {@code at}, at
-         * {@code n} positions {@code stride} indices apart (NaN if one is): one vector of the kv heads' norms per
-         * position, lanes past them 0 ({@code heads} ≤ L: a part's entries fill at most one vector), then the largest lane.
-         * A maximum is the same whatever the order, so this gives the bits of a scalar pass per kv head, which took 3%
-         * of an f32 decode step at 4096 keys (a timing mock without it ran 1.030× as fast, quartiles 1.003–1.063).
+         * {@code n} positions {@code stride} indices apart (NaN if one is): as many positions' norms per vector as it
+         * spans whole ({@code heads} ≤ stride; lanes of other kv heads 0), into four running maxima, then the largest
+         * lane. A maximum is the same whatever the order, so this gives the bits of a scalar pass per kv head, which took
+         * 3% of an f32 decode step at 4096 keys (a timing mock without it ran 1.030× as fast, quartiles 1.003–1.063); one
+         * position per vector into one running maximum waited on the maximum's latency (its NaN-propagating blends)
+         * each position: 2.5% of the step's samples, 1.5% in this form (perf, f32 at 4096 keys). One load in the loop: C1
+         * gave up on four written out ("out of virtual registers"), and in a pairing each call then allocated 843 kB
+         * (0.847× as fast). Against the code before (f32 decode, 32 q / 8 kv heads × 128, ALiBi, off-heap, 4096 keys; bench's
+         * PairedCalls, median speed ratio and quartiles, 800 pairs, load 1.4–2.5, sides 100% on a CPU): 1.021×
+         * (0.986–1.056) as the second side, 1.014× as the first (the code before 0.986×, 0.957–1.017).
          */
         private static float largestStored(MemorySegment norms, long at, int heads, int stride, int n) {
-            VectorMask<Float> mine = F.indexInRange(0, heads);
-            FloatVector largest = FloatVector.zero(F);
-            for (long i = at; i < at + (long) n * stride; i += stride) {
-                FloatVector position = FloatVector.fromMemorySegment(F, norms, (long) Float.BYTES * i, ByteOrder.nativeOrder(), mine);
-                largest = position.max(largest);
+            int per = Math.max(1, F.length() / stride);
+            long bits = 0;
+            for (int lane = 0; lane < Math.min(F.length(), per * stride); lane++) {
+                bits |= lane % stride < heads ? 1L << lane : 0;
             }
-            return largest.reduceLanes(VectorOperators.MAX); // Math.max's: NaN if a lane is
+            long rest = bits & (1L << n % per * stride) - 1;
+            long step = (long) Float.BYTES * per * stride;
+            FloatVector m0 = FloatVector.zero(F);
+            FloatVector m1 = m0;
+            FloatVector m2 = m0;
+            FloatVector m3 = m0;
+            // One load in the loop, the maxima rotated.
+            for (long i = (long) Float.BYTES * at, left = n; left > 0; i += step, left -= per) {
+                VectorMask<Float> mine = VectorMask.fromLong(F, left >= per ? bits : rest);
+                FloatVector next = FloatVector.fromMemorySegment(F, norms, i, ByteOrder.nativeOrder(), mine).max(m0);
+                m0 = m1;
+                m1 = m2;
+                m2 = m3;
+                m3 = next;
+            }
+            return m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX); // Math.max's: NaN if a lane is
         }
 
         /** The values of keys {@code [j, j + n)} (those of them in the tile), in key order, into the tile's sums. */

@@ -126,6 +126,22 @@ import jdk.incubator.vector.VectorSpecies;
  * and a step allocated 190 MB (50–80 ms a step); the placement as sixteen four-float copies: 0.965× (0.931–0.997) and
  * 0.942× (the code before 1.062×). No gain: the one-quad kernel taking a pass's first row and the rows' step
  * instead of four rows (14 arguments instead of 16), 1.021× (0.990–1.052) as the second side and 0.998× as the first.
+ *
+ * <p>{@code scoresF32} loads the fold's index vectors once, before its quad loop. Used as the static constants, each
+ * use unboxed them inside the loop (the loop's stores into {@code totals} may write any {@code float[]}, their payload's
+ * too), and C2 converted their float lanes to int indices (a conversion, a compare for NaN, a mask) quad after quad;
+ * loaded before the loop, the conversions are hoisted out of it (C2's code mapped with perf: 2 conversions per quad
+ * before, none after). The same operations, so the same bits. Against the code before (f32 decode, 32 q / 8 kv heads ×
+ * 128, ALiBi, off-heap, 4096 keys; bench's PairedCalls, median speed ratio and quartiles, 800 pairs, load 1.8–2.3,
+ * sides 100% on a CPU): 1.015× (0.984–1.042) as the second side, 1.003× as the first. Tried and not kept (same
+ * measurements, 2026-11-30): the fold as levels of a blend and one two-vector permute ({@code x = a.blend(b, m)},
+ * {@code y = i.selectFrom(a, b)}, {@code x + y}, pairs δ = 1, 2, 4, 8 lanes apart: lane j sums {@code a[j] + a[j + δ]}
+ * where bit δ of j is clear, {@code b[j] + b[j − δ]} where set), 15 permutes and 15 blends per quad instead of 30
+ * permutes: the same pairs in the same tree and the same lanes at the end, half of the additions with their operands
+ * swapped (the same values; where both operands are NaN, the payload may be the other one's). With its four index
+ * vectors as static constants (four conversions per quad) 0.973× (0.944–1.007) and 0.988×; with them loaded before the
+ * loop 0.970× (0.939–1.003), 1.040×, 1.006× and 0.994× against this code, in both orders: at 4096 keys a pass does not
+ * wait on the permutes' port.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -144,6 +160,8 @@ final class NarrowProducts {
     private static final long PAGE = 4096;
     private static final FloatVector EVEN = PairSums.EVEN;
     private static final FloatVector ODD = PairSums.ODD;
+    private static final float[] EVEN_LANES = EVEN.toArray();
+    private static final float[] ODD_LANES = ODD.toArray();
     /**
      * Two-vector indices of four-lane blocks ({@link #place}): at 16 lanes blocks 0 and 1 of a and b interleaved
      * ({@code a0 b0 a1 b1}), then 2 and 3; at 8 lanes block 0 of a and of b, then block 1.
@@ -276,6 +294,10 @@ final class NarrowProducts {
         long last = (count - 1) * rowStep;
         long step1 = Math.min(rowStep, last);
         long step2 = Math.min(2 * rowStep, last);
+        // The fold's indices loaded here, not unboxed from the constants at each use: there, in the quad loop, C2 converted
+        // their float lanes to int indices quad after quad.
+        FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
+        FloatVector odd = FloatVector.fromArray(F, ODD_LANES, 0);
         int c = 0;
         for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++, q0 += 4 * d) {
             if (inHead == quadsPerHead) {
@@ -335,11 +357,11 @@ final class NarrowProducts {
             }
             if (withNorms) {
                 // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
-                FloatVector n01 = EVEN.selectFrom(n0, n1).add(ODD.selectFrom(n0, n1));
-                FloatVector n23 = EVEN.selectFrom(n2, n3).add(ODD.selectFrom(n2, n3));
-                FloatVector squares = EVEN.selectFrom(n01, n23).add(ODD.selectFrom(n01, n23));
+                FloatVector n01 = even.selectFrom(n0, n1).add(odd.selectFrom(n0, n1));
+                FloatVector n23 = even.selectFrom(n2, n3).add(odd.selectFrom(n2, n3));
+                FloatVector squares = even.selectFrom(n01, n23).add(odd.selectFrom(n01, n23));
                 for (int span = L / 4; span > 1; span /= 2) {
-                    squares = EVEN.selectFrom(squares, squares).add(ODD.selectFrom(squares, squares));
+                    squares = even.selectFrom(squares, squares).add(odd.selectFrom(squares, squares));
                 }
                 if (normsStep == 1) {
                     squares.intoArray(norms, normsAt, VectorMask.fromLong(F, (1L << count) - 1));
@@ -351,18 +373,18 @@ final class NarrowProducts {
             }
             // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
             // holds that dot product's total.
-            FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
-            FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
-            FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
-            FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
-            FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
-            FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
-            FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
-            FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
-            FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
-            FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
-            FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
-            FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+            FloatVector h0 = even.selectFrom(a0, a1).add(odd.selectFrom(a0, a1));
+            FloatVector h1 = even.selectFrom(a2, a3).add(odd.selectFrom(a2, a3));
+            FloatVector h2 = even.selectFrom(b0, b1).add(odd.selectFrom(b0, b1));
+            FloatVector h3 = even.selectFrom(b2, b3).add(odd.selectFrom(b2, b3));
+            FloatVector h4 = even.selectFrom(c0, c1).add(odd.selectFrom(c0, c1));
+            FloatVector h5 = even.selectFrom(c2, c3).add(odd.selectFrom(c2, c3));
+            FloatVector h6 = even.selectFrom(e0, e1).add(odd.selectFrom(e0, e1));
+            FloatVector h7 = even.selectFrom(e2, e3).add(odd.selectFrom(e2, e3));
+            FloatVector key0 = even.selectFrom(h0, h1).add(odd.selectFrom(h0, h1));
+            FloatVector key1 = even.selectFrom(h2, h3).add(odd.selectFrom(h2, h3));
+            FloatVector key2 = even.selectFrom(h4, h5).add(odd.selectFrom(h4, h5));
+            FloatVector key3 = even.selectFrom(h6, h7).add(odd.selectFrom(h6, h7));
             // The quad's sixteen totals, lane 4·key + entry, unmasked into totals[16·quad …]; placed after the loop.
             int t0 = 4 * KEYS * quad;
             if (L == 4) {
@@ -372,14 +394,14 @@ final class NarrowProducts {
                 key3.intoArray(totals, t0 + 12);
                 continue;
             }
-            FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
-            FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
+            FloatVector keys01 = even.selectFrom(key0, key1).add(odd.selectFrom(key0, key1));
+            FloatVector keys23 = even.selectFrom(key2, key3).add(odd.selectFrom(key2, key3));
             if (L == 8) {
                 keys01.intoArray(totals, t0);
                 keys23.intoArray(totals, t0 + 8);
                 continue;
             }
-            EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23)).intoArray(totals, t0);
+            even.selectFrom(keys01, keys23).add(odd.selectFrom(keys01, keys23)).intoArray(totals, t0);
         }
         place(totals, quads, count, s, at, step);
         return c;
