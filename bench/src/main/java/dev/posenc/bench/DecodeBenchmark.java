@@ -208,7 +208,11 @@ public class DecodeBenchmark extends KernelBenchmark {
      * int lanes, so that any precision's bits add alike: the denominator of the paired target "f32 decode reads K/V at
      * the read bandwidth", which reads the bytes the decode step reads, where they live, when both sides call one
      * object ({@code PairedCalls.Side#of}). Not a JMH benchmark: the report's rows and probes do not run it. posenc's
-     * sides only (plain Java and Jlama read arrays).
+     * sides only (plain Java and Jlama read arrays). Reading the bytes as interleaved streams instead was no faster
+     * beyond the spread between runs (a throw-away harness, this loop over 2 × 16 MiB off-heap split into 2 to 32
+     * streams read 256 B to 2 KiB per stream per turn, medians of 100–200 alternating rounds, this project's Xeon,
+     * 2026-11-30, load 0.8–1.6): in two runs the one stream took 1.21 and 1.14 ms, the fastest interleaving 1.13 ms
+     * both times (the slowest 1.47 ms); over 2 × 128 MiB the one stream took 17.7 ms, the interleavings 20.6–27.2 ms.
      */
     public Object readCache(Bytes counter) {
         if (cache == null) {
