@@ -96,7 +96,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 4096 keys against the code before (PairedCalls, 800–1000 pairs each, load 1.5–3): 0.991×, 1.022× and 1.032× as the
  * second side, 1.026×, 1.001× and 1.014× as the first (mean 1.014, each run's quartiles about ±0.03), F16 1.033× and
  * BF16 1.034× (600 pairs, second side only); 32 keys alone 0.995× and 1.000×; 24, 36, 48 and 72 keys against 32 (second
- * side) 0.993×, 0.980×, 1.015× and 0.958×. Not kept: within the spread between runs.
+ * side) 0.993×, 0.980×, 1.015× and 0.958×. Not kept then: within the spread between runs (kept since: the last
+ * paragraph).
  *
  * <p>The work between the loops after those cuts (2026-11-30, f32 at 4096 keys; perf, cpu-clock, of a loop of steps in
  * one JVM, the last 13 s of samples, C2's own inlining): the logits' kernel 41.5% and the values' 41.3% of the samples,
@@ -131,6 +132,31 @@ import jdk.incubator.vector.VectorSpecies;
  * to choose: the cache in 2 MiB pages (a harness arena of mmap and madvise(MADV_HUGEPAGE); this host's transparent huge
  * pages are madvise-only, and an arena's memory is in 4 KiB pages) ran the f32 step 1.068× as fast (1.064–1.075, 40
  * alternating calls, load 5) and its read 1.037×.
+ *
+ * <p>Values over 32 keys per pass, measured again after the cuts above (2026-11-30, f32, 32 q / 8 kv heads × 128,
+ * off-heap; bench's PairedCalls, median speed ratio, sides 100% on a CPU, 0 B per call): against 16 keys at 4096 keys
+ * (ALiBi, 600 pairs, load 1.2–1.8) 1.020× (0.994–1.048), 0.997× and 1.005× as the second side, 16 keys 0.975×, 0.988×
+ * and 0.998× as the second side; at 32768 keys (no scheme, 60 pairs, load 1.6–1.8) 1.054× (1.044–1.064) and 1.033×,
+ * against 1.017× and 1.003×: about 1% at 4096 keys and 1.5–2% at 32768 once each side's position is taken out (the same
+ * operations in the same order, so the same bits). So the values take 32 keys per pass, with the f32 values' dispatch
+ * cut ({@link NarrowProducts}). Both against the code before (f32, 800 pairs at 4096 keys, 60 at 32768, load 0.8–1.4):
+ * at 4096 keys 1.038× (1.008–1.076), 1.037×, 1.023×, 1.004× and 1.027× as the second side, the code before 0.975×,
+ * 0.993×, 0.991×, 0.961× and 0.996× as the second side (about 2%); at 32768 keys 1.053× (1.042–1.059), 1.051× and
+ * 1.051× against 0.988×, 1.010× and 1.021× (about 2%); F16 at 4096 keys 1.007× and 0.994× against 0.976× and 1.010×,
+ * BF16 1.054× and 1.020× against 0.988× and 1.024× (500 pairs). The step ÷ a read of its own K/V ({@code
+ * DecodeBenchmark.readCache} paired in one JVM, 500 pairs, load 1.1–1.3): at 4096 keys 0.735 (0.711–0.756), 0.748
+ * (0.728–0.767) and 0.739 (0.719–0.760) against the code before's 0.739 (0.721–0.759), 0.712 (0.689–0.735) and 0.709
+ * (0.685–0.732); at 32768 keys 0.705 (0.701–0.708) and 0.683 (0.679–0.686) against 0.662 (0.658–0.666) and 0.681
+ * (0.677–0.685), the read itself taking 16.7–17.7 ms: the read moves the ratio as much as the step. Values over 36 keys
+ * (two equal passes per tile) against 32: 0.987–1.011× in both orders at 4096 keys, 1.029× and 1.036× against 1.019×
+ * and 1.027× at 32768. Tried on this code, the same bits, and not kept (f32, 4096 keys unless said, same measurements,
+ * load 1.0–1.8): the values of each tile between the logits passes of the next (the version above, a second logits
+ * buffer per part), 0.974× (0.951–1.006) as the second side and the code before 1.031× as the second; at 32768 keys
+ * 1.026× and 1.018×; the guard's stored norms read as the tile starts, before its logits passes, so that their misses
+ * overlap the passes' reads, 1.008× and 0.994× as the second side, the code before 0.991× and 1.017×; the tile sums
+ * zeroed in the compensated sums' loop instead of filled after it, with two dispatch cuts of {@link NarrowProducts},
+ * 0.987×, 0.997× and 1.001× as the second side against 1.003×, 0.998× and 0.998× (those cuts alone 1.036×, 0.990× and
+ * 0.996× against 0.982×, 0.993× and 0.962×).
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -138,7 +164,7 @@ final class NarrowBlock {
     static final int KV_HEADS = 8;
     /** Keys whose logits, then values, are taken across the parts at a time. */
     private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
-    private static final int VALUE_KEYS = 16;
+    private static final int VALUE_KEYS = 32;
 
     private final Part[] parts = new Part[KV_HEADS];
     /**

@@ -142,6 +142,25 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors as static constants (four conversions per quad) 0.973× (0.944–1.007) and 0.988×; with them loaded before the
  * loop 0.970× (0.939–1.003), 1.040×, 1.006× and 0.994× against this code, in both orders: at 4096 keys a pass does not
  * wait on the permutes' port.
+ *
+ * <p>F32 value rows of whole groups of four vectors (the benchmarks' head widths): {@link #accumulate} calls {@code
+ * accumulateF32} for each quad and group from a loop of its own, without the per-quad check for converted F16 rows, the
+ * per-group switch over the precision and the call for a column tail that is not there: that dispatch took 1.65% of an
+ * f32 step's samples at 4096 keys and the tail's call 0.36% (perf as in {@link NarrowBlock}). The same kernel calls in
+ * the same order, so the same bits (10452 decode outputs of every precision and storage, ring, +∞/NaN, one to three
+ * workers, hashed equal at 512 and 256 bits). Measured in two steps (f32 decode, 32 q / 8 kv heads × 128, ALiBi,
+ * off-heap, 4096 keys; bench's PairedCalls, median speed ratio, 600 pairs each, sides 100% on a CPU, 0 B per call): the
+ * kernel taking every quad and group of a pass itself (its loops around its body; the dispatch's profile 0.06%, the
+ * tail's none), against values over 32 keys alone ({@link NarrowBlock}; load 0.6–1.6): 1.011× (0.982–1.040), 1.025×,
+ * 1.018× and 1.007× as the second side, the code before 0.975×, 0.988×, 0.985× and 0.998× as the second side; at 32768
+ * keys (no scheme, 60 pairs) 1.028× and 1.026× against 1.024× and 1.026× (no change there); then this form against that
+ * one (load 1.3–2.0): 1.007×, 0.987×, 1.025× and 1.021× as the second side against 1.004×, 1.006×, 0.999× and 1.001×; at
+ * 32768 keys 1.038× and 1.001× against 1.029×. So the dispatch was the cost, not the calls, and the kernel stays one
+ * call per quad and group. The F32 logits passes need not compute the rows a half-precision pass repeats ({@code
+ * row1}, {@code row2} of {@link #scores}). Tried and not kept (same measurements, load 0.8–1.5): {@code scoresF32}
+ * taking a part's whole run of keys in one call (its quad loop inside a loop over groups of four keys, {@link #place}
+ * per group), 0.986×, 0.995×, 0.983× and 1.033× as the second side against 1.008×, 0.979×, 1.037× and 1.028× for the
+ * code before; at 32768 keys 1.013× and 1.016× against 1.026× and 1.024×.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -219,16 +238,16 @@ final class NarrowProducts {
                 int count = Math.min(KEYS, keys - j - r);
                 long step = apart * kStride;
                 long row = kRow + (j + r) * kStride;
-                // Rows past the last key repeat it; their logits and norms are not stored.
-                long last = row + (count - 1) * step;
-                long row1 = Math.min(row + step, last);
-                long row2 = Math.min(row + 2 * step, last);
                 // F32 rows: every quad's products in one call.
                 int whole = precision == KvPrecision.F32 ? scoresF32(q, 0, quads, quadsPerHead, d, k, row, step, kHead,
                         passTotals, s, at + (j + r) * PANEL, apart * PANEL, count, norms, normsAt + j + r, normsStride, apart, L) : 0;
                 if (whole == d) {
                     continue;
                 }
+                // Rows past the last key repeat it; their logits and norms are not stored.
+                long last = row + (count - 1) * step;
+                long row1 = Math.min(row + step, last);
+                long row2 = Math.min(row + 2 * step, last);
                 // The quad's kv head and place in it counted, not divided (an integer division per quad; NarrowBlock).
                 for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
                     if (inHead == quadsPerHead) {
@@ -644,6 +663,19 @@ final class NarrowProducts {
     static void accumulate(float[] s, int at, int quads, int quadsPerHead, MemorySegment v, short[] vh, long vRow, long vStride,
                            long vHead, KvPrecision precision, MemorySegment flags, long flagAt, int flagStride, float[] converted,
                            MemorySegment convertedRows, int scale, int keys, int dv, float[] t) {
+        if (precision == KvPrecision.F32 && dv % (4 * L) == 0) {
+            // F32 rows of whole groups of four vectors: the kernel for each quad and group, no dispatch (class comment).
+            for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
+                if (inHead == quadsPerHead) {
+                    head++;
+                    inHead = 0;
+                }
+                for (int c = 0; c < dv; c += 4 * L) {
+                    accumulateF32(s, at + 4 * quad, v, vRow + head * vHead + 4L * c, vStride, scale, keys, dv, t, 4 * quad * dv + c);
+                }
+            }
+            return;
+        }
         for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
             if (inHead == quadsPerHead) {
                 head++;
@@ -674,7 +706,9 @@ final class NarrowProducts {
                     case BF16 -> accumulateBf16(s, at + 4 * quad, rows, halves, row, stride, scale, keys, dv, t, o0);
                 }
             }
-            accumulate4(s, at + 4 * quad, rows, halves, headRow, stride, read, scale, keys, c, dv, t, 4 * quad * dv);
+            if (c < dv) {
+                accumulate4(s, at + 4 * quad, rows, halves, headRow, stride, read, scale, keys, c, dv, t, 4 * quad * dv);
+            }
         }
     }
 
