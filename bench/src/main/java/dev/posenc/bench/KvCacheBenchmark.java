@@ -1,0 +1,186 @@
+package dev.posenc.bench;
+
+import dev.posenc.attention.KeyRotation;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
+import dev.posenc.bench.plain.PlainKvAppend;
+import dev.posenc.bench.plain.PlainRope;
+import dev.posenc.rope.RopeKernel;
+import dev.posenc.rope.RopeLayout;
+import dev.posenc.rope.RotaryEmbedding;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Appending token rows to a KV cache: {@code rows} rows of K and V (1: a decode step; 512: a prompt) of decode's shape,
+ * {@value DecodeBenchmark#KV_HEADS} kv heads × {@value DecodeBenchmark#HEAD_DIM} ({@link DecodeBenchmark}), from float
+ * arrays into a cache of {@code kv} precision, off-heap or on the heap ({@code storage}), the keys rotated on append by
+ * RoPE ({@code rotation=rope}: half-split pairs over the whole head, base 500 000, from a cos/sin table of the rows'
+ * positions) or not ({@code none}). One token per row counted ({@link Elements}); the report derives the bytes moved
+ * from the row's cost (each float read once, written once in the precision).
+ *
+ * <p>Each call first truncates the cache to position 0, which only moves its next position (finite rows: nothing to
+ * scan), so that every call appends at positions {@code 0 … rows − 1}, into the same memory: the rows written stay in
+ * the cache level that holds them (8 KiB of K and V per f32 row), where an engine's decode step writes a row it has
+ * not touched before.
+ *
+ * <p>Sides: {@code vector} is {@link KvCache#append(Tokens, Tokens, KeyRotation)} with the chosen provider's RoPE
+ * ({@link KeyRotation#of(RopeKernel, dev.posenc.rope.RopeCache)}), {@code reference} the same call with the reference
+ * provider's RoPE: without rotation the two run the same code. {@code plain} is what an engine writes by hand
+ * ({@link PlainKvAppend}): RoPE from a float table into a scratch array ({@link PlainRope}), then each row stored
+ * element by element, rounded; it keeps none of what the cache writes beside each row (key norms, subnormal flags, the
+ * last non-finite position) and checks no value for overflow, so its speed-up is what posenc's append costs an engine
+ * over its own loop.
+ */
+public class KvCacheBenchmark extends KernelBenchmark {
+    static final int KV_HEADS = DecodeBenchmark.KV_HEADS;
+    static final int HEAD_DIM = DecodeBenchmark.HEAD_DIM;
+    /** Floats per token row of K (and of V). */
+    static final int WIDTH = KV_HEADS * HEAD_DIM;
+
+    @Param({"1", "512"})
+    public int rows;
+
+    /** The cache's element type: {@code f32}, {@code f16} or {@code bf16}. */
+    @Param({"f32", "f16", "bf16"})
+    public String kv;
+
+    /** {@code rope}: keys rotated on append; {@code none}: stored as given. */
+    @Param({"none", "rope"})
+    public String rotation;
+
+    /** Where the cache lives: {@code offheap} (a shared {@link Arena}'s segment) or {@code heap} (arrays). */
+    @Param({"offheap", "heap"})
+    public String storage;
+
+    private float[] k;
+    private float[] v;
+    private Tokens keys;
+    private Tokens values;
+    private Arena arena;
+    private KvCache cache;
+    private KeyRotation keyRotation;
+    private KvPrecision precision;
+    private float[] cos;
+    private float[] sin;
+    private float[] rotated;
+    private MemorySegment plainKeys;
+    private MemorySegment plainValues;
+
+    /** Values (K and V) a call appends per token. */
+    static long valuesPerToken() {
+        return 2L * WIDTH;
+    }
+
+    @Setup
+    public void setUp() {
+        if (impl == Implementation.jlama) {
+            throw Implementation.noPeer("KV-cache append");
+        }
+        precision = DecodeBenchmark.precision(kv);
+        boolean rope = switch (rotation) {
+            case "rope" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("rotation must be none or rope, was " + rotation);
+        };
+        arena = switch (storage) {
+            case "offheap" -> Arena.ofShared();
+            case "heap" -> null;
+            default -> throw new IllegalArgumentException("storage must be offheap or heap, was " + storage);
+        };
+        SplittableRandom random = new SplittableRandom(42);
+        k = AttentionBenchmark.normal(random, rows * WIDTH);
+        v = AttentionBenchmark.normal(random, rows * WIDTH);
+        RotaryEmbedding embedding = RotaryEmbedding.of(HEAD_DIM, 500_000, RopeLayout.HALF_SPLIT);
+        switch (impl) {
+            case reference, vector -> {
+                KvCacheSpec spec = KvCacheSpec.of(rows, KV_HEADS, HEAD_DIM, precision);
+                cache = arena != null ? KvCache.offHeap(spec, arena) : KvCache.onHeap(spec);
+                keys = Tokens.of(k, rows, KV_HEADS, HEAD_DIM);
+                values = Tokens.of(v, rows, KV_HEADS, HEAD_DIM);
+                if (rope) {
+                    RopeKernel kernel = impl.provider().rope();
+                    keyRotation = KeyRotation.of(kernel, kernel.cache(embedding, rows));
+                }
+            }
+            case plain -> {
+                long bytes = (long) rows * WIDTH * precision.bytes();
+                plainKeys = plainStorage(bytes);
+                plainValues = plainStorage(bytes);
+                if (rope) {
+                    float[] invFreq = new float[HEAD_DIM / 2];
+                    for (int i = 0; i < invFreq.length; i++) {
+                        invFreq[i] = (float) embedding.frequencies().invFreq(i);
+                    }
+                    cos = new float[rows * invFreq.length];
+                    sin = new float[rows * invFreq.length];
+                    PlainRope.angles(invFreq, rows, cos, sin);
+                    rotated = new float[k.length];
+                }
+            }
+        }
+    }
+
+    private MemorySegment plainStorage(long bytes) {
+        if (arena != null) {
+            return arena.allocate(bytes, 64);
+        }
+        return precision == KvPrecision.F32 ? MemorySegment.ofArray(new float[(int) (bytes / Float.BYTES)])
+                : MemorySegment.ofArray(new short[(int) (bytes / Short.BYTES)]);
+    }
+
+    @Benchmark
+    public Object append(Elements tokens) {
+        tokens.elements += rows;
+        if (impl == Implementation.plain) {
+            float[] rowKeys = k;
+            if (rotated != null) {
+                PlainRope.rotate(cos, sin, true, rows, KV_HEADS, HEAD_DIM, HEAD_DIM, k, rotated);
+                rowKeys = rotated;
+            }
+            store(rowKeys, plainKeys);
+            store(v, plainValues);
+            return plainKeys;
+        }
+        cache.truncate(0);
+        cache.append(keys, values, keyRotation);
+        return cache;
+    }
+
+    private void store(float[] x, MemorySegment into) {
+        switch (precision) {
+            case F32 -> PlainKvAppend.f32(x, 0, x.length, into, 0);
+            case F16 -> PlainKvAppend.f16(x, 0, x.length, into, 0);
+            case BF16 -> PlainKvAppend.bf16(x, 0, x.length, into, 0);
+        }
+    }
+
+    /** The cache posenc's sides append to (null for plain Java), once set up. */
+    KvCache cache() {
+        return cache;
+    }
+
+    /** The keys plain Java stores (null for posenc's sides), once set up. */
+    MemorySegment plainKeys() {
+        return plainKeys;
+    }
+
+    /** The values plain Java stores (null for posenc's sides), once set up. */
+    MemorySegment plainValues() {
+        return plainValues;
+    }
+
+    @TearDown
+    public void tearDown() {
+        if (arena != null) {
+            arena.close();
+        }
+    }
+}
