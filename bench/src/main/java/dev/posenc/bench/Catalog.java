@@ -229,12 +229,12 @@ public final class Catalog {
 
     /** A decode step's cost: one read of the cache's K and V in its precision. */
     private static Cost decode(Map<String, String> p) {
-        return Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.precision(p.get("kv")).bytes());
+        return Cost.decode(DecodeBenchmark.cacheValues(keys(p)), KvCacheStorage.precision(p.get("kv")).bytes());
     }
 
     /** Appending rows: each token's K and V values read as floats, written in the cache's precision. */
     private static Cost append(Map<String, String> p) {
-        return Cost.append(KvCacheBenchmark.valuesPerToken(), DecodeBenchmark.precision(p.get("kv")).bytes());
+        return Cost.append(KvCacheBenchmark.valuesPerToken(), KvCacheStorage.precision(p.get("kv")).bytes());
     }
 
     /** An append's shape, e.g. {@code 8kv×128, 512 rows, f16 offheap, rope}. */
@@ -260,6 +260,6 @@ public final class Catalog {
     }
 
     private static String mebibytes(Map<String, String> p) {
-        return (DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.precision(p.get("kv")).bytes() >> 20) + " MiB";
+        return (DecodeBenchmark.cacheValues(keys(p)) * KvCacheStorage.precision(p.get("kv")).bytes() >> 20) + " MiB";
     }
 }

@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * last non-finite position) and checks no value for overflow, so its speed-up is what posenc's append costs an engine
  * over its own loop.
  */
-public class KvCacheBenchmark extends KernelBenchmark {
+public class KvCacheBenchmark extends KvCacheStorage {
     static final int KV_HEADS = DecodeBenchmark.KV_HEADS;
     static final int HEAD_DIM = DecodeBenchmark.HEAD_DIM;
     /** Floats per token row of K (and of V). */
@@ -48,31 +48,25 @@ public class KvCacheBenchmark extends KernelBenchmark {
     @Param({"1", "512"})
     public int rows;
 
-    /** The cache's element type: {@code f32}, {@code f16} or {@code bf16}. */
-    @Param({"f32", "f16", "bf16"})
-    public String kv;
-
     /** {@code rope}: keys rotated on append; {@code none}: stored as given. */
     @Param({"none", "rope"})
     public String rotation;
-
-    /** Where the cache lives: {@code offheap} (a shared {@link Arena}'s segment) or {@code heap} (arrays). */
-    @Param({"offheap", "heap"})
-    public String storage;
 
     private float[] k;
     private float[] v;
     private Tokens keys;
     private Tokens values;
     private Arena arena;
-    private KvCache cache;
+    /** The cache posenc's sides append to (null for plain Java). */
+    KvCache cache;
     private KeyRotation keyRotation;
     private KvPrecision precision;
     private float[] cos;
     private float[] sin;
     private float[] rotated;
-    private MemorySegment plainKeys;
-    private MemorySegment plainValues;
+    /** The keys and values plain Java stores (null for posenc's sides). */
+    MemorySegment plainKeys;
+    MemorySegment plainValues;
 
     /** Values (K and V) a call appends per token. */
     static long valuesPerToken() {
@@ -84,25 +78,20 @@ public class KvCacheBenchmark extends KernelBenchmark {
         if (impl == Implementation.jlama) {
             throw Implementation.noPeer("KV-cache append");
         }
-        precision = DecodeBenchmark.precision(kv);
+        precision = precision(kv);
         boolean rope = switch (rotation) {
             case "rope" -> true;
             case "none" -> false;
             default -> throw new IllegalArgumentException("rotation must be none or rope, was " + rotation);
         };
-        arena = switch (storage) {
-            case "offheap" -> Arena.ofShared();
-            case "heap" -> null;
-            default -> throw new IllegalArgumentException("storage must be offheap or heap, was " + storage);
-        };
+        arena = storageArena();
         SplittableRandom random = new SplittableRandom(42);
         k = AttentionBenchmark.normal(random, rows * WIDTH);
         v = AttentionBenchmark.normal(random, rows * WIDTH);
         RotaryEmbedding embedding = RotaryEmbedding.of(HEAD_DIM, 500_000, RopeLayout.HALF_SPLIT);
         switch (impl) {
             case reference, vector -> {
-                KvCacheSpec spec = KvCacheSpec.of(rows, KV_HEADS, HEAD_DIM, precision);
-                cache = arena != null ? KvCache.offHeap(spec, arena) : KvCache.onHeap(spec);
+                cache = cache(KvCacheSpec.of(rows, KV_HEADS, HEAD_DIM, precision), arena);
                 keys = Tokens.of(k, rows, KV_HEADS, HEAD_DIM);
                 values = Tokens.of(v, rows, KV_HEADS, HEAD_DIM);
                 if (rope) {
@@ -160,21 +149,6 @@ public class KvCacheBenchmark extends KernelBenchmark {
             case F16 -> PlainKvAppend.f16(x, 0, x.length, into, 0);
             case BF16 -> PlainKvAppend.bf16(x, 0, x.length, into, 0);
         }
-    }
-
-    /** The cache posenc's sides append to (null for plain Java), once set up. */
-    KvCache cache() {
-        return cache;
-    }
-
-    /** The keys plain Java stores (null for posenc's sides), once set up. */
-    MemorySegment plainKeys() {
-        return plainKeys;
-    }
-
-    /** The values plain Java stores (null for posenc's sides), once set up. */
-    MemorySegment plainValues() {
-        return plainValues;
     }
 
     @TearDown

@@ -66,7 +66,7 @@ class CatalogTest {
             b.rotation = "none";
             b.storage = "heap";
             b.setUp();
-            KvCache cache = b.cache();
+            KvCache cache = b.cache;
             // Per token: its K and V floats read, and the cache's bytes of its row written.
             double moved = 2.0 * KvCacheBenchmark.WIDTH * Float.BYTES + (cache.keys().byteSize() + cache.values().byteSize()) / 2.0;
             assertEquals(moved, cost.traffic().orElseThrow().moved(), kv);

@@ -45,7 +45,7 @@ class KvCacheBenchmarkTest {
     @Test
     void plainJavaStoresTheRowsTheCacheStores() {
         for (String kv : List.of("f32", "f16", "bf16")) {
-            KvPrecision precision = DecodeBenchmark.precision(kv);
+            KvPrecision precision = KvCacheStorage.precision(kv);
             for (String storage : List.of("offheap", "heap")) {
                 KvCacheBenchmark vector = benchmark(Implementation.vector, kv, "none", storage);
                 KvCacheBenchmark plain = benchmark(Implementation.plain, kv, "none", storage);
@@ -55,11 +55,11 @@ class KvCacheBenchmarkTest {
                     String name = kv + " " + storage;
                     KvCache cache = (KvCache) vector.append(new Elements());
                     plain.append(new Elements());
-                    assertEquals(-1, cache.keys().mismatch(plain.plainKeys()), name + ": keys, bit for bit");
-                    assertEquals(-1, cache.values().mismatch(plain.plainValues()), name + ": values, bit for bit");
+                    assertEquals(-1, cache.keys().mismatch(plain.plainKeys), name + ": keys, bit for bit");
+                    assertEquals(-1, cache.values().mismatch(plain.plainValues), name + ": values, bit for bit");
                     KvCache rotatedCache = (KvCache) rotated.append(new Elements());
                     plainRotated.append(new Elements());
-                    assertEquals(-1, rotatedCache.values().mismatch(plainRotated.plainValues()), name + ", rope: values");
+                    assertEquals(-1, rotatedCache.values().mismatch(plainRotated.plainValues), name + ", rope: values");
                     // Keys: RoPE from a float table (angle p·f in float, p ≤ 2) and the kernel's cache differ by a few
                     // float roundings of |x| ≤ 6 (≤ 1e-5); rounded to the precision, each may land one step (2u_p|k|) apart.
                     double step = switch (precision) {
@@ -70,7 +70,7 @@ class KvCacheBenchmarkTest {
                     for (int i = 0; i < ROWS * KvCacheBenchmark.WIDTH; i++) {
                         float expected = rotatedCache.key(i / KvCacheBenchmark.WIDTH, i / KvCacheBenchmark.HEAD_DIM % KvCacheBenchmark.KV_HEADS,
                                 i % KvCacheBenchmark.HEAD_DIM);
-                        float actual = precision.read(plainRotated.plainKeys(), (long) i * precision.bytes());
+                        float actual = precision.read(plainRotated.plainKeys, (long) i * precision.bytes());
                         assertEquals(expected, actual, 1e-5 + step * Math.abs(expected), name + ", rope: key " + i);
                     }
                 } finally {
