@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <p>Memory accounting per float element ({@link AccessPattern}): an out-of-place map {@code x → y}
  * moves 8 bytes and keeps 8 resident; an in-place update moves 8 and keeps 4; a generated table writes
- * 4; adding a table row in place moves 12 and keeps 8. Small per-row or per-column vectors (weights,
+ * 4; adding a table row in place moves 12 and keeps 8; appending a float to a 16-bit KV cache moves and keeps 6. Small per-row or per-column vectors (weights,
  * biases, frequencies, RoPE's cos/sin cache of 256 KiB at most) are not counted.
  */
 public final class Catalog {
