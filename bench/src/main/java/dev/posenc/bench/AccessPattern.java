@@ -16,7 +16,12 @@ public enum AccessPattern {
     /** {@code Σ x}: read only (decode streaming its KV cache). */
     READ(4, 4),
     /** {@code y = c}: write only (generating a table). */
-    WRITE(4, 4);
+    WRITE(4, 4),
+    /**
+     * {@code y = (16-bit) x}: read a float, write a 16-bit value (appending F16 or BF16 rows to a KV cache): 6 bytes
+     * per float read.
+     */
+    NARROW(6, 6);
 
     private final int moved;
     private final int resident;

@@ -2,7 +2,9 @@ package dev.posenc.bench;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
@@ -20,6 +22,8 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 public class BandwidthBenchmark extends ProbeBenchmark {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** As many 16-bit lanes as {@link #F} has floats, in half its width. */
+    private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     /** Loops step four vectors at a time. */
     private static final int STEP = 4 * F.length();
 
@@ -32,18 +36,19 @@ public class BandwidthBenchmark extends ProbeBenchmark {
 
     private float[] x;
     private float[] y;
+    private short[] halves;
     private long moved;
 
     @Setup
     public void setUp() {
-        int arrays = pattern.bytesResident() / Float.BYTES;
-        long perArray = bytes / arrays / Float.BYTES;
-        int n = (int) Math.min(perArray - perArray % STEP, Integer.MAX_VALUE - 2L * STEP);
+        long elements = bytes / pattern.bytesResident();
+        int n = (int) Math.min(elements - elements % STEP, Integer.MAX_VALUE - 2L * STEP);
         if (n < STEP) {
             throw new IllegalArgumentException("bytes must hold at least " + STEP * pattern.bytesResident() + " bytes, was " + bytes);
         }
         x = new float[n];
-        y = arrays == 2 ? new float[n] : x;
+        y = pattern.bytesResident() == 2 * Float.BYTES ? new float[n] : x;
+        halves = pattern == AccessPattern.NARROW ? new short[n] : null;
         Arrays.fill(x, 1.5f);
         Arrays.fill(y, 0.5f);
         moved = (long) n * pattern.bytesMoved();
@@ -57,6 +62,7 @@ public class BandwidthBenchmark extends ProbeBenchmark {
             case ACCUMULATE -> accumulate(x, y);
             case READ -> sum(x);
             case WRITE -> fill(y);
+            case NARROW -> narrow(x, halves);
         };
     }
 
@@ -94,6 +100,15 @@ public class BandwidthBenchmark extends ProbeBenchmark {
             s3 = FloatVector.fromArray(F, x, i + 3 * F.length()).add(s3);
         }
         return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code y} = the top 16 bits of each {@code x} (BF16 truncated): a float read and a 16-bit value written per element. */
+    private static short[] narrow(float[] x, short[] y) {
+        for (int i = 0; i < x.length; i += F.length()) {
+            ((ShortVector) FloatVector.fromArray(F, x, i).reinterpretAsInts().lanewise(VectorOperators.LSHR, 16)
+                    .convertShape(VectorOperators.I2S, HALVES, 0)).intoArray(y, i);
+        }
+        return y;
     }
 
     /** {@code y = c}. */

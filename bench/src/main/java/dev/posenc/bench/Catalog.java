@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <p>Memory accounting per float element ({@link AccessPattern}): an out-of-place map {@code x → y}
  * moves 8 bytes and keeps 8 resident; an in-place update moves 8 and keeps 4; a generated table writes
- * 4; adding a table row in place moves 12 and keeps 8. Small per-row or per-column vectors (weights,
+ * 4; adding a table row in place moves 12 and keeps 8; appending a float to a 16-bit KV cache moves and keeps 6. Small per-row or per-column vectors (weights,
  * biases, frequencies, RoPE's cos/sin cache of 256 KiB at most) are not counted.
  */
 public final class Catalog {
@@ -72,7 +72,14 @@ public final class Catalog {
                     .quickMethod(Set.of(Implementation.vector), "decodeTwoThreads", "scheme", "alibi")
                     // plain and Jlama read f32 arrays (storage is posenc's): their rows sit beside the off-heap f32 row.
                     .side(Implementation.plain, "kv", "f32").side(Implementation.plain, "storage", "offheap")
-                    .peer(Implementation.jlama, "decode", "scheme", "none", "kv", "f32", "storage", "offheap"));
+                    .peer(Implementation.jlama, "decode", "scheme", "none", "kv", "f32", "storage", "offheap"),
+            // Appending K/V rows: each float read once and written once in the cache's precision. Quick: a decode step's
+            // row and a prompt's 512, in F16, keys rotated on append, off-heap. The reference side only rotates with the
+            // reference RoPE: without rotation it runs the vector side's code.
+            KernelEntry.of("kv-append", KvCacheBenchmark.class, Catalog::append)
+                    .shape(Catalog::appendShape)
+                    .quick("kv", "f16").quick("rotation", "rope").quick("storage", "offheap")
+                    .side(Implementation.reference, "rotation", "rope"));
 
     /** Checks on the rows that keep explained anomalies from coming back (see the README's Performance section). */
     public static final List<Guard> GUARDS = List.of(
@@ -222,7 +229,18 @@ public final class Catalog {
 
     /** A decode step's cost: one read of the cache's K and V in its precision. */
     private static Cost decode(Map<String, String> p) {
-        return Cost.decode(DecodeBenchmark.cacheValues(keys(p)), DecodeBenchmark.precision(p.get("kv")).bytes());
+        return Cost.decode(DecodeBenchmark.cacheValues(keys(p)), KvCacheStorage.precision(p.get("kv")).bytes());
+    }
+
+    /** Appending rows: each token's K and V values read as floats, written in the cache's precision. */
+    private static Cost append(Map<String, String> p) {
+        return Cost.append(KvCacheBenchmark.valuesPerToken(), KvCacheStorage.precision(p.get("kv")).bytes());
+    }
+
+    /** An append's shape, e.g. {@code 8kv×128, 512 rows, f16 offheap, rope}. */
+    private static String appendShape(Map<String, String> p) {
+        return KvCacheBenchmark.KV_HEADS + "kv×" + KvCacheBenchmark.HEAD_DIM + ", " + p.get("rows") + (p.get("rows").equals("1") ? " row, " : " rows, ")
+                + p.get("kv") + " " + p.get("storage") + ", " + p.get("rotation");
     }
 
     /** Prefill's shape, e.g. {@code 8×128, 512 q over 4096 k, alibi}. */
@@ -242,6 +260,6 @@ public final class Catalog {
     }
 
     private static String mebibytes(Map<String, String> p) {
-        return (DecodeBenchmark.cacheValues(keys(p)) * DecodeBenchmark.precision(p.get("kv")).bytes() >> 20) + " MiB";
+        return (DecodeBenchmark.cacheValues(keys(p)) * KvCacheStorage.precision(p.get("kv")).bytes() >> 20) + " MiB";
     }
 }

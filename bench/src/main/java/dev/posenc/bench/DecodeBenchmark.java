@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * ({@value #POLL_NANOS} ns after each task): the kernel's scaling once the caller's executor hands off as a hot
  * engine pool's does, not the standard row.
  */
-public class DecodeBenchmark extends KernelBenchmark {
+public class DecodeBenchmark extends KvCacheStorage {
     static final int HEADS = 32;
     static final int KV_HEADS = 8;
     static final int HEAD_DIM = 128;
@@ -58,16 +58,8 @@ public class DecodeBenchmark extends KernelBenchmark {
     @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "kerple", "fire"})
     public String scheme;
 
-    /** The K/V cache's element type: {@code f32}, {@code f16} or {@code bf16} (posenc's sides only). */
-    @Param({"f32", "f16", "bf16"})
-    public String kv;
-
     @Param({"4096", "32768"})
     public int keys;
-
-    /** Where posenc's cache lives: {@code offheap} (a shared {@link Arena}'s segment) or {@code heap} (arrays). */
-    @Param({"offheap", "heap"})
-    public String storage;
 
     private AttentionKernel kernel;
     private JlamaDecode jlama;
@@ -95,16 +87,6 @@ public class DecodeBenchmark extends KernelBenchmark {
         return 2L * keys * KV_HEADS * HEAD_DIM;
     }
 
-    /** The precision of a {@code kv} name. */
-    static KvPrecision precision(String kv) {
-        return switch (kv) {
-            case "f32" -> KvPrecision.F32;
-            case "f16" -> KvPrecision.F16;
-            case "bf16" -> KvPrecision.BF16;
-            default -> throw new IllegalArgumentException("kv must be f32, f16 or bf16, was " + kv);
-        };
-    }
-
     @Setup
     public void setUp() {
         KvPrecision precision = precision(kv);
@@ -129,15 +111,8 @@ public class DecodeBenchmark extends KernelBenchmark {
         switch (impl) {
             case reference, vector -> {
                 kernel = impl.provider().attention();
-                KvCacheSpec spec = KvCacheSpec.of(keys, KV_HEADS, HEAD_DIM, precision);
-                switch (storage) {
-                    case "offheap" -> {
-                        arena = Arena.ofShared();
-                        cache = KvCache.offHeap(spec, arena);
-                    }
-                    case "heap" -> cache = KvCache.onHeap(spec);
-                    default -> throw new IllegalArgumentException("storage must be offheap or heap, was " + storage);
-                }
+                arena = storageArena();
+                cache = cache(KvCacheSpec.of(keys, KV_HEADS, HEAD_DIM, precision), arena);
                 cache.append(Tokens.of(k, keys, KV_HEADS, HEAD_DIM), Tokens.of(v, keys, KV_HEADS, HEAD_DIM));
                 query = Tokens.of(q, 1, HEADS, HEAD_DIM);
                 output = Tokens.of(out, 1, HEADS, HEAD_DIM);

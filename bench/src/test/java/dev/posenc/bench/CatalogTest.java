@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.posenc.bench.paired.CallThreads;
 import dev.posenc.bench.paired.PairedCalls;
 import dev.posenc.bench.paired.PairedTimes;
+import dev.posenc.attention.KvCache;
+import dev.posenc.bench.report.Cost;
 import dev.posenc.bench.report.Guard;
 import dev.posenc.bench.report.KernelEntry;
 import dev.posenc.bench.report.Pairing;
 import dev.posenc.bench.report.Target;
+import dev.posenc.bench.report.Units;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
 
 /** What the catalogue's quick profile keeps, and that its paired guards and targets can run. */
 class CatalogTest {
@@ -28,6 +32,48 @@ class CatalogTest {
         // The reference never runs the long cache in the quick profile (a call there takes about a second).
         assertEquals(false, decode.runsOf(Implementation.reference, true).stream()
                 .anyMatch(r -> r.params().get("keys").contains("32768")));
+    }
+
+    @Test
+    void theQuickAppendRowsAreADecodeStepsRowAndAPromptsInF16WithRopeOffHeapOnEverySide() throws NoSuchFieldException {
+        KernelEntry append = entry("kv-append");
+        assertEquals(List.of("1", "512"), List.of(KvCacheBenchmark.class.getField("rows").getAnnotation(Param.class).value()));
+        for (Implementation impl : List.of(Implementation.reference, Implementation.plain, Implementation.vector)) {
+            List<KernelEntry.Run> runs = append.runsOf(impl, true);
+            assertEquals(1, runs.size(), impl.name());
+            Map<String, List<String>> p = runs.get(0).params();
+            assertEquals(false, p.containsKey("rows"), impl + ": every rows value");
+            assertEquals(List.of("f16"), p.get("kv"), impl.name());
+            assertEquals(List.of("rope"), p.get("rotation"), impl.name());
+            assertEquals(List.of("offheap"), p.get("storage"), impl.name());
+        }
+        // The reference side differs from the vector side by its RoPE only.
+        assertEquals(List.of("rope"), append.runsOf(Implementation.reference, false).get(0).params().get("rotation"));
+        assertEquals(false, append.runsOf(Implementation.vector, false).get(0).params().containsKey("rotation"));
+        assertEquals("8kv×128, 1 row, f16 offheap, rope", append.shape().apply(Map.of("rows", "1", "kv", "f16", "rotation", "rope",
+                "storage", "offheap")));
+    }
+
+    @Test
+    void anAppendMovesEachFloatOnceReadAndOnceWrittenInTheCachesPrecision() {
+        KernelEntry append = entry("kv-append");
+        for (String kv : List.of("f32", "f16", "bf16")) {
+            Cost cost = append.costOf("append", Map.of("rows", "512", "kv", kv, "rotation", "none", "storage", "heap"));
+            KvCacheBenchmark b = new KvCacheBenchmark();
+            b.impl = Implementation.vector;
+            b.rows = 2;
+            b.kv = kv;
+            b.rotation = "none";
+            b.storage = "heap";
+            b.setUp();
+            KvCache cache = b.cache;
+            // Per token: its K and V floats read, and the cache's bytes of its row written.
+            double moved = 2.0 * KvCacheBenchmark.WIDTH * Float.BYTES + (cache.keys().byteSize() + cache.values().byteSize()) / 2.0;
+            assertEquals(moved, cost.traffic().orElseThrow().moved(), kv);
+            assertEquals(moved, cost.traffic().orElseThrow().resident(), kv + ": every byte moved is a byte of the working set");
+            assertEquals(Units.TOKENS, cost.unit(), kv);
+            assertEquals(false, cost.flops(), kv);
+        }
     }
 
     @Test
@@ -87,6 +133,10 @@ class CatalogTest {
             }
         }
         assertEquals(4, scaling, "decode and prefill on two threads, each with the single-thread pool and the polling executor");
+    }
+
+    private static KernelEntry entry(String name) {
+        return Catalog.KERNELS.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** The {@link CallThreads} of a side's benchmark method, else 1. */

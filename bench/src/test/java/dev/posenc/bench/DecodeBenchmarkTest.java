@@ -22,7 +22,7 @@ class DecodeBenchmarkTest {
                 DecodeBenchmark b = benchmark(kv, storage, 48);
                 try {
                     KvCache cache = b.cache();
-                    long bytes = DecodeBenchmark.cacheValues(48) * DecodeBenchmark.precision(kv).bytes();
+                    long bytes = DecodeBenchmark.cacheValues(48) * KvCacheStorage.precision(kv).bytes();
                     assertEquals(bytes, cache.keys().byteSize() + cache.values().byteSize(), "K and V are the whole cache");
                     Bytes counter = new Bytes();
                     Object sum = b.readCache(counter);

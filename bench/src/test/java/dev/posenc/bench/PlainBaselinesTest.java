@@ -9,7 +9,12 @@ import dev.posenc.absolute.SinusoidalEncoding;
 import dev.posenc.absolute.SinusoidalLayout;
 import dev.posenc.attention.AttentionOptions;
 import dev.posenc.attention.AttentionWorkspace;
+import dev.posenc.attention.KvCache;
+import dev.posenc.attention.KvCacheSpec;
+import dev.posenc.attention.KvPrecision;
+import dev.posenc.attention.Tokens;
 import dev.posenc.bench.plain.PlainAttention;
+import dev.posenc.bench.plain.PlainKvAppend;
 import dev.posenc.bench.plain.PlainLearned;
 import dev.posenc.bench.plain.PlainNorms;
 import dev.posenc.bench.plain.PlainRope;
@@ -19,6 +24,8 @@ import dev.posenc.norm.RmsNormWeighting;
 import dev.posenc.rope.RopeCache;
 import dev.posenc.rope.RopeLayout;
 import dev.posenc.rope.RotaryEmbedding;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +114,32 @@ class PlainBaselinesTest {
                 // cos, sin rounded to float (u each), two products and a sum rounded (3u), |a|, |b| ≤ 1: ≤ 2·4u.
                 assertClose(expected, into, 8 * U, 0);
                 assertClose(expected, inPlace, 8 * U, 0);
+            }
+        }
+    }
+
+    @Test
+    void kvRowsStoredWithTheCachesBits() {
+        // Two rows of 2 heads × 8: Gaussian values at scales from subnormal to near F16's largest, halfway cases of F16
+        // and BF16 (round to even, up and down), ±0, ±∞ and NaNs (one quiet, one signalling with low payload bits only).
+        float[] x = uniform(new SplittableRandom(3), 32, 1);
+        float[] special = {1 + 0x1p-11f, 1 + 3 * 0x1p-11f, 1 + 0x1p-8f, 1 + 3 * 0x1p-8f, 0x1p-20f, -0x1p-130f, 60000, -0.0f, 0,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0x7f800001), 0x1.fffffep-1f};
+        System.arraycopy(special, 0, x, 0, special.length);
+        for (int i = special.length; i < x.length; i++) {
+            x[i] *= (float) Math.pow(2, i % 24 - 20);
+        }
+        for (KvPrecision precision : KvPrecision.values()) {
+            KvCache cache = KvCache.onHeap(KvCacheSpec.of(2, 2, 8, precision));
+            cache.append(Tokens.of(x, 2, 2, 8), Tokens.of(x, 2, 2, 8));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment stored = arena.allocate(x.length * precision.bytes() + 4, Float.BYTES);
+                switch (precision) {
+                    case F32 -> PlainKvAppend.f32(x, 0, x.length, stored, 4);
+                    case F16 -> PlainKvAppend.f16(x, 0, x.length, stored, 4);
+                    case BF16 -> PlainKvAppend.bf16(x, 0, x.length, stored, 4);
+                }
+                assertEquals(-1, cache.keys().mismatch(stored.asSlice(4)), precision + ": byte where plain Java differs");
             }
         }
     }

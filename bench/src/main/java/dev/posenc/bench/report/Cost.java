@@ -59,6 +59,20 @@ public record Cost(Units unit, Optional<Traffic> traffic, Optional<Special> spec
         return new Cost(Units.TOKENS, Optional.of(new Traffic(AccessPattern.READ, values, bytesPerValue)), Optional.empty(), true, 1);
     }
 
+    /**
+     * Appending token rows (an element is a token) to a KV cache of {@code bytesPerValue}-byte elements: each of its
+     * {@code values} floats read once and written once in the cache's precision, out of place for 4-byte elements,
+     * {@link AccessPattern#NARROW} for 2-byte ones.
+     */
+    public static Cost append(double values, int bytesPerValue) {
+        AccessPattern pattern = switch (bytesPerValue) {
+            case Float.BYTES -> AccessPattern.OUT_OF_PLACE;
+            case Short.BYTES -> AccessPattern.NARROW;
+            default -> throw new IllegalArgumentException("a KV cache's elements have 4 or 2 bytes, not " + bytesPerValue);
+        };
+        return new Cost(Units.TOKENS, Optional.of(new Traffic(pattern, values, Float.BYTES)), Optional.empty(), false, 1);
+    }
+
     /** This cost on {@code threads} threads: bound by the probes run on as many. */
     public Cost onThreads(int threads) {
         return new Cost(unit, traffic, special, flops, threads);
