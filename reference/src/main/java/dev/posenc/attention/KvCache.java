@@ -74,7 +74,9 @@ public final class KvCache {
     /** Appends copy, rotate and check their rows here before writing them. */
     private float[] keyRows = new float[0];
     private float[] valueRows = new float[0];
-    private short[] encoded = new short[0];
+    /** A row's F16 elements, and its BF16 elements two to an int, on their way to storage ({@link RowRounding}). */
+    private short[] halves = new short[0];
+    private int[] pairs = new int[0];
     private final short[] keyHalves;
     private final short[] valueHalves;
 
@@ -476,24 +478,23 @@ public final class KvCache {
      * storage row {@code slot}; returns whether every element is finite.
      */
     private boolean write(MemorySegment storage, float[] rows, int from, long slot, int width) {
+        long at = slot * width * spec.precision().bytes();
         switch (spec.precision()) {
-            case F32 -> {
-                MemorySegment.copy(rows, from, storage, ValueLayout.JAVA_FLOAT, slot * width * Float.BYTES, width);
-                return RowRounding.finite(rows, from, width);
+            case F32 -> MemorySegment.copy(rows, from, storage, ValueLayout.JAVA_FLOAT, at, width);
+            case F16 -> {
+                if (halves.length < width) {
+                    halves = new short[width];
+                }
+                RowRounding.roundF16(rows, from, width, halves, storage, at);
             }
-            case F16 -> RowRounding.roundF16(rows, from, width, halves(width));
-            case BF16 -> RowRounding.roundBf16(rows, from, width, halves(width));
+            case BF16 -> {
+                if (pairs.length < width / 2) {
+                    pairs = new int[width / 2];
+                }
+                RowRounding.roundBf16(rows, from, width, pairs, storage, at);
+            }
         }
-        MemorySegment.copy(encoded, 0, storage, ValueLayout.JAVA_SHORT, slot * width * Short.BYTES, width);
         return RowRounding.finite(rows, from, width);
-    }
-
-    /** The scratch for a row's 16-bit elements, {@code width} long at least. */
-    private short[] halves(int width) {
-        if (encoded.length < width) {
-            encoded = new short[width];
-        }
-        return encoded;
     }
 
     private boolean finiteRow(int position) {

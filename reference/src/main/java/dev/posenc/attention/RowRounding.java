@@ -18,11 +18,12 @@ import java.lang.foreign.ValueLayout;
  * F16 and 3.15–3.27 instead of 13.8–15.5 in BF16 (keys rotated or not); 512 tokens 1.26–1.41 ms instead of
  * 2.74–3.00, 1.33–1.53 instead of 7.59–7.75 and 2.06–2.31 instead of 8.63–9.10. The same bytes, norms, flags and
  * messages (3000 seeded appends of every precision, storage, ring and rotation, special values and rejected rows
- * included, hashed equal; a NaN norm's payload aside, which Java leaves open). What it costs now (1024 floats in L1,
- * ns): the rows' squared norms 440 (three operations per element in double, four rows side by side, each sum in its
- * own order), BF16's rounding 600 (of which 450 its narrowing to shorts, a conversion C2 leaves scalar), the subnormal
- * tests of eight kv heads 220 (so only a row holding one is tested head by head), the overflow and finiteness tests 60–90,
- * F16's two conversions 130.
+ * included, hashed equal; a NaN norm's payload aside, which Java leaves open). BF16's halves then went to storage two
+ * to an int ({@link #roundBf16}): one token 1.81–1.95 µs instead of 3.11–3.22, 512 tokens 1.36–1.54 ms instead of
+ * 1.90–2.25 (same harness, alternating twice, load 2.1–4.3). What it costs now (1024 floats in L1, ns): the rows'
+ * squared norms 450 (three operations per element in double, four rows side by side, each sum in its own order), the
+ * subnormal tests of eight kv heads 250 (so only a row holding one is tested head by head), BF16's rounding and
+ * packing 220, F16's two conversions 80, the overflow and finiteness tests 70–90.
  */
 final class RowRounding {
     private static final ValueLayout.OfInt BITS = ValueLayout.JAVA_INT;
@@ -51,25 +52,30 @@ final class RowRounding {
     }
 
     /**
-     * Rounds {@code x[from, from + n)} in place to F16 and puts their bits in {@code halves[0, n)}: round to nearest
-     * even, a NaN stays NaN, a magnitude beyond the range ∞ ({@link #overflows} rejects those first).
+     * Rounds {@code x[from, from + n)} in place to F16 (round to nearest even, a NaN stays NaN, a magnitude beyond the
+     * range ∞: {@link #overflows} rejects those first) and writes their bits to {@code storage} from byte {@code at},
+     * through {@code halves[0, n)}.
      */
-    static void roundF16(float[] x, int from, int n, short[] halves) {
+    static void roundF16(float[] x, int from, int n, short[] halves, MemorySegment storage, long at) {
         for (int i = 0; i < n; i++) {
             halves[i] = Float.floatToFloat16(x[from + i]);
         }
         for (int i = 0; i < n; i++) {
             x[from + i] = Float.float16ToFloat(halves[i]);
         }
+        MemorySegment.copy(halves, 0, storage, ValueLayout.JAVA_SHORT_UNALIGNED, at, n);
     }
 
     /**
-     * Rounds {@code x[from, from + n)} in place to BF16 and puts their top 16 bits in {@code halves[0, n)}: a float's
-     * bits plus {@code 0x7fff} plus bit 16 (round to nearest even), the low 16 bits cleared; a NaN
-     * ({@code a > 0x7f800000}) keeps its top bits with the quiet bit set. (In place: C2 vectorizes a loop that reads and
-     * writes one element through the segment, not one that writes another array at another index.)
+     * Rounds {@code x[from, from + n)} in place to BF16 and writes their top 16 bits to {@code storage} from byte
+     * {@code at}: a float's bits plus {@code 0x7fff} plus bit 16 (round to nearest even), the low 16 bits cleared; a NaN
+     * ({@code a > 0x7f800000}) keeps its top bits with the quiet bit set. In place, because C2 vectorizes a loop that
+     * reads and writes one element through the segment, not one that writes another array at another index. Then two
+     * elements' top halves to an int, {@code pairs[0, n / 2)}, read as one long: C2 leaves a narrowing of each int to a
+     * short scalar (450 ns per 1024 elements against 100). Long, int and storage all in native byte order, the int holds
+     * the two halves in element order on either order.
      */
-    static void roundBf16(float[] x, int from, int n, short[] halves) {
+    static void roundBf16(float[] x, int from, int n, int[] pairs, MemorySegment storage, long at) {
         MemorySegment bits = MemorySegment.ofArray(x);
         for (int i = from; i < from + n; i++) {
             int b = bits.getAtIndex(BITS, i);
@@ -78,8 +84,14 @@ final class RowRounding {
             int quiet = b & 0xffff0000 | 0x00400000;
             bits.setAtIndex(BITS, i, nearest & ~nan | quiet & nan);
         }
-        for (int i = 0; i < n; i++) {
-            halves[i] = (short) (bits.getAtIndex(BITS, from + i) >>> 16);
+        long first = (long) from * Integer.BYTES;
+        for (int j = 0; j < n / 2; j++) {
+            long two = bits.get(ValueLayout.JAVA_LONG_UNALIGNED, first + (long) j * Long.BYTES);
+            pairs[j] = (int) (two >>> 16) & 0xffff | (int) (two >>> 32) & 0xffff0000;
+        }
+        MemorySegment.copy(pairs, 0, storage, ValueLayout.JAVA_INT_UNALIGNED, at, n / 2);
+        if (n % 2 == 1) {
+            storage.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + 2L * (n - 1), (short) (bits.getAtIndex(BITS, from + n - 1) >>> 16));
         }
     }
 
