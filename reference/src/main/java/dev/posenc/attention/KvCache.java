@@ -74,6 +74,9 @@ public final class KvCache {
     /** Appends copy, rotate and check their rows here before writing them. */
     private float[] keyRows = new float[0];
     private float[] valueRows = new float[0];
+    /** The staged rows' bits, read as ints ({@link RowRounding}). */
+    private MemorySegment keyBits = MemorySegment.ofArray(keyRows);
+    private MemorySegment valueBits = MemorySegment.ofArray(valueRows);
     /** A row's F16 elements, and its BF16 elements two to an int, on their way to storage ({@link RowRounding}). */
     private short[] halves = new short[0];
     private int[] pairs = new int[0];
@@ -412,9 +415,11 @@ public final class KvCache {
         int valueFloats = rows * spec.valueWidth();
         if (keyRows.length < keyFloats) {
             keyRows = new float[keyFloats];
+            keyBits = MemorySegment.ofArray(keyRows);
         }
         if (valueRows.length < valueFloats) {
             valueRows = new float[valueFloats];
+            valueBits = MemorySegment.ofArray(valueRows);
         }
     }
 
@@ -424,10 +429,10 @@ public final class KvCache {
             rotation.rotate(Positions.range(next, rows), spec.kvHeads(), keyRows, 0);
         }
         KvPrecision p = spec.precision();
-        if (RowRounding.overflows(p, keyRows, 0, rows * spec.keyWidth())) {
+        if (RowRounding.overflows(p, keyBits, 0, rows * spec.keyWidth())) {
             rejectOverflow(keyRows, rows * spec.keyWidth(), spec.headDim(), "key");
         }
-        if (RowRounding.overflows(p, valueRows, 0, rows * spec.valueWidth())) {
+        if (RowRounding.overflows(p, valueBits, 0, rows * spec.valueWidth())) {
             rejectOverflow(valueRows, rows * spec.valueWidth(), spec.valueDim(), "value");
         }
         for (int r = 0; r < rows; r++) {
@@ -435,16 +440,16 @@ public final class KvCache {
             long slot = slotOf(position);
             int key = r * spec.keyWidth();
             int value = r * spec.valueWidth();
-            boolean finite = write(keys, keyRows, key, slot, spec.keyWidth());
-            finite &= write(values, valueRows, value, slot, spec.valueWidth());
+            boolean finite = write(keys, keyRows, keyBits, key, slot, spec.keyWidth());
+            finite &= write(values, valueRows, valueBits, value, slot, spec.valueWidth());
             RowRounding.squaredNorms(keyRows, key, spec.kvHeads(), spec.headDim(), keyNorms, slot * spec.kvHeads());
             // Rows rarely hold a subnormal: each kv head's rows are looked at only when the whole row holds one.
-            boolean someKey = RowRounding.holdsSubnormal(p, keyRows, key, spec.keyWidth());
-            boolean someValue = RowRounding.holdsSubnormal(p, valueRows, value, spec.valueWidth());
+            boolean someKey = RowRounding.holdsSubnormal(p, keyBits, key, spec.keyWidth());
+            boolean someValue = RowRounding.holdsSubnormal(p, valueBits, value, spec.valueWidth());
             for (int h = 0; h < spec.kvHeads(); h++) {
-                boolean subnormalKey = someKey && RowRounding.holdsSubnormal(p, keyRows, key + h * spec.headDim(), spec.headDim());
+                boolean subnormalKey = someKey && RowRounding.holdsSubnormal(p, keyBits, key + h * spec.headDim(), spec.headDim());
                 boolean subnormalValue = someValue
-                        && RowRounding.holdsSubnormal(p, valueRows, value + h * spec.valueDim(), spec.valueDim());
+                        && RowRounding.holdsSubnormal(p, valueBits, value + h * spec.valueDim(), spec.valueDim());
                 subnormals.set(ValueLayout.JAVA_BYTE, slot * spec.kvHeads() + h,
                         (byte) ((subnormalKey ? KEY_SUBNORMAL : 0) | (subnormalValue ? VALUE_SUBNORMAL : 0)));
             }
@@ -474,10 +479,10 @@ public final class KvCache {
     }
 
     /**
-     * Rounds the staged row of {@code width} floats from {@code rows[from]} in place to the precision and writes it to
-     * storage row {@code slot}; returns whether every element is finite.
+     * Rounds the staged row of {@code width} floats from {@code rows[from]} (whose bits {@code bits} reads) in place to
+     * the precision and writes it to storage row {@code slot}; returns whether every element is finite.
      */
-    private boolean write(MemorySegment storage, float[] rows, int from, long slot, int width) {
+    private boolean write(MemorySegment storage, float[] rows, MemorySegment bits, int from, long slot, int width) {
         long at = slot * width * spec.precision().bytes();
         switch (spec.precision()) {
             case F32 -> MemorySegment.copy(rows, from, storage, ValueLayout.JAVA_FLOAT, at, width);
@@ -491,10 +496,10 @@ public final class KvCache {
                 if (pairs.length < width / 2) {
                     pairs = new int[width / 2];
                 }
-                RowRounding.roundBf16(rows, from, width, pairs, storage, at);
+                RowRounding.roundBf16(bits, from, width, pairs, storage, at);
             }
         }
-        return RowRounding.finite(rows, from, width);
+        return RowRounding.finite(bits, from, width);
     }
 
     private boolean finiteRow(int position) {

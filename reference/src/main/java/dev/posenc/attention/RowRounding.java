@@ -7,8 +7,10 @@ import java.lang.foreign.ValueLayout;
  * What {@link KvCache#append} does to the float rows it stages: rounds them to the cache's precision
  * ({@link KvPrecision#round}) and finds what the cache records of each (finite or not, the key rows' squared norms,
  * which rows hold a subnormal). Each step is a plain loop over one row that C2 compiles to vector instructions: the
- * elements' bits are read as ints through a {@link MemorySegment} over the float array ({@code Float.floatToRawIntBits}
- * in a loop stays scalar), every test on them is integer arithmetic without a branch, and the F16 conversions are
+ * elements' bits are read as ints through {@code bits}, a {@link MemorySegment} over the staged float array that the
+ * cache keeps beside it ({@code Float.floatToRawIntBits} in a loop stays scalar; a segment made per call is an
+ * allocation wherever C2 does not inline the call: 192 B per row of 512), every test on them is integer arithmetic
+ * without a branch, and the F16 conversions are
  * {@link Float#floatToFloat16} and {@link Float#float16ToFloat}, which C2 vectorizes. A predicate "lo ≤ a < hi" on
  * the magnitude bits {@code a} is the sign bit of {@code ~t & (t − (hi − lo))} with {@code t = a − lo}.
  *
@@ -33,16 +35,15 @@ final class RowRounding {
     private RowRounding() {}
 
     /**
-     * Whether an element of {@code x[from, from + n)} is finite but rounds beyond the precision's range (to ±∞): its
+     * Whether an element of {@code bits[from, from + n)} is finite but rounds beyond the precision's range (to ±∞): its
      * magnitude at least F16's 65520 (the tie above 65504, which rounds to even, ∞) or BF16's {@code 0x1.ffp127}.
      */
-    static boolean overflows(KvPrecision p, float[] x, int from, int n) {
+    static boolean overflows(KvPrecision p, MemorySegment bits, int from, int n) {
         if (p == KvPrecision.F32) {
             return false;
         }
         int lo = p == KvPrecision.F16 ? 0x477ff000 : 0x7f7f8000;
         int span = INFINITY - lo;
-        MemorySegment bits = MemorySegment.ofArray(x);
         int hit = 0;
         for (int i = from; i < from + n; i++) {
             int t = (bits.getAtIndex(BITS, i) & MAGNITUDE) - lo;
@@ -67,7 +68,7 @@ final class RowRounding {
     }
 
     /**
-     * Rounds {@code x[from, from + n)} in place to BF16 and writes their top 16 bits to {@code storage} from byte
+     * Rounds {@code bits[from, from + n)} (floats) in place to BF16 and writes their top 16 bits to {@code storage} from byte
      * {@code at}: a float's bits plus {@code 0x7fff} plus bit 16 (round to nearest even), the low 16 bits cleared; a NaN
      * ({@code a > 0x7f800000}) keeps its top bits with the quiet bit set. In place, because C2 vectorizes a loop that
      * reads and writes one element through the segment, not one that writes another array at another index. Then two
@@ -75,8 +76,7 @@ final class RowRounding {
      * short scalar (450 ns per 1024 elements against 100). Long, int and storage all in native byte order, the int holds
      * the two halves in element order on either order.
      */
-    static void roundBf16(float[] x, int from, int n, int[] pairs, MemorySegment storage, long at) {
-        MemorySegment bits = MemorySegment.ofArray(x);
+    static void roundBf16(MemorySegment bits, int from, int n, int[] pairs, MemorySegment storage, long at) {
         for (int i = from; i < from + n; i++) {
             int b = bits.getAtIndex(BITS, i);
             int nan = (INFINITY - (b & MAGNITUDE)) >> 31;
@@ -95,9 +95,8 @@ final class RowRounding {
         }
     }
 
-    /** Whether every element of {@code x[from, from + n)} is finite: the largest magnitude's bits below ∞'s. */
-    static boolean finite(float[] x, int from, int n) {
-        MemorySegment bits = MemorySegment.ofArray(x);
+    /** Whether every element of {@code bits[from, from + n)} is finite: the largest magnitude's bits below ∞'s. */
+    static boolean finite(MemorySegment bits, int from, int n) {
         int largest = 0;
         for (int i = from; i < from + n; i++) {
             largest = Math.max(largest, bits.getAtIndex(BITS, i) & MAGNITUDE);
@@ -106,12 +105,11 @@ final class RowRounding {
     }
 
     /**
-     * Whether {@code x[from, from + n)} holds a subnormal of the precision ({@link KvPrecision}: not zero, smaller in
+     * Whether {@code bits[from, from + n)} holds a subnormal of the precision ({@link KvPrecision}: not zero, smaller in
      * magnitude than 2⁻¹⁴ in F16, than 2⁻¹²⁶ in BF16 and F32): {@code 1 ≤ a <} that normal's bits.
      */
-    static boolean holdsSubnormal(KvPrecision p, float[] x, int from, int n) {
+    static boolean holdsSubnormal(KvPrecision p, MemorySegment bits, int from, int n) {
         int span = (p == KvPrecision.F16 ? 0x38800000 : 0x00800000) - 1;
-        MemorySegment bits = MemorySegment.ofArray(x);
         int hit = 0;
         for (int i = from; i < from + n; i++) {
             int t = (bits.getAtIndex(BITS, i) & MAGNITUDE) - 1;
