@@ -214,6 +214,81 @@ public abstract class KvCacheContract {
         }
     }
 
+    /**
+     * What an append records of each row, read back against its stored elements: the key rows' squared norms
+     * ({@link KvCache#keySquaredNorm}: {@code Σ_c k[c]²} of the stored row, summed in double in column order and
+     * rounded up to float; NaN where the row holds one, +∞ where it holds ±∞), the subnormal flags, and the last position holding a
+     * NaN or an infinity. Random shapes (1–9 kv heads, so that the rows' sums are taken in groups of every size), rows
+     * appended one or several at a time, elements of every magnitude with zeros, subnormals of both kinds, NaN and ±∞.
+     */
+    @Test
+    public void appendRecordsEachRowsNormsSubnormalsAndNonFiniteElements() {
+        Gen<int[]> shapes = integers().between(1, 9).zip(integers().between(1, 40), integers().between(1, 4),
+                integers().between(1, 3), (heads, d, rows, calls) -> new int[] {heads, d, rows, calls});
+        qt(300).forAll(arbitrary().enumValues(KvPrecision.class), shapes, longs().all()).checkAssert((p, shape, seed) -> {
+            int kvHeads = shape[0];
+            int d = shape[1];
+            int rows = shape[2];
+            int calls = shape[3];
+            SplittableRandom random = new SplittableRandom(seed);
+            KvCache cache = KvCache.onHeap(KvCacheSpec.of(rows * calls, kvHeads, d, p));
+            int lastNonFinite = -1;
+            for (int call = 0; call < calls; call++) {
+                float[] k = new float[rows * kvHeads * d];
+                float[] v = new float[k.length];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = element(random);
+                    v[i] = element(random);
+                    if (!Float.isFinite(k[i]) || !Float.isFinite(v[i])) {
+                        lastNonFinite = call * rows + i / (kvHeads * d);
+                    }
+                }
+                cache.append(Tokens.of(k, rows, kvHeads, d), Tokens.of(v, rows, kvHeads, d));
+            }
+            String what = p + ", " + kvHeads + " kv heads × " + d + ", " + calls + " × " + rows + " rows";
+            assertEquals(lastNonFinite, cache.lastNonFinitePosition(), "lastNonFinitePosition, " + what);
+            assertSubnormalRows(cache, what);
+            for (int t = 0; t < cache.nextPosition(); t++) {
+                for (int h = 0; h < kvHeads; h++) {
+                    double sum = 0;
+                    for (int c = 0; c < d; c++) {
+                        double x = cache.key(t, h, c);
+                        sum += x * x;
+                    }
+                    double total = sum;
+                    float up = (float) total < total ? Math.nextUp((float) total) : (float) total;
+                    int position = t;
+                    int head = h;
+                    float norm = cache.keySquaredNorm(t, h);
+                    // Java leaves a NaN result's bits open (which operand's NaN an add returns): NaN is what is stated.
+                    if (Float.isNaN(up)) {
+                        assertTrue(Float.isNaN(norm), () -> "squared norm of position " + position + ", kv head " + head
+                                + ", " + what + ": " + norm + " but the row holds a NaN");
+                    } else {
+                        assertBits(up, norm, () -> "squared norm of position " + position + ", kv head " + head + ", " + what
+                                + " (Σ in double " + total + ")");
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * A float of any magnitude and sign (those F16 and BF16 round beyond their range left out: append rejects them),
+     * or now and then ±0, a subnormal of F16 (±m·2⁻²⁴) or of float, a NaN or ±∞.
+     */
+    private static float element(SplittableRandom random) {
+        float sign = random.nextBoolean() ? 1 : -1;
+        return switch (random.nextInt(40)) {
+            case 0 -> sign * 0f;
+            case 1 -> sign * (1 + random.nextInt(1023)) * 0x1p-24f;
+            case 2 -> sign * Float.MIN_VALUE * (1 + random.nextInt(1 << 22));
+            case 3 -> Float.intBitsToFloat(0x7f800001 + random.nextInt(0x7fffff)) * sign;
+            case 4 -> sign * Float.POSITIVE_INFINITY;
+            default -> sign * (float) Math.scalb(1 + random.nextDouble(), random.nextInt(-149, 15));
+        };
+    }
+
     /** Every scheme but DeBERTa, an encoder's, which attention over a cache rejects (AttentionContract checks that). */
     private static final AttentionCase.SchemeKind[] CACHE_SCHEMES = java.util.Arrays.stream(AttentionCase.SchemeKind.values())
             .filter(k -> k != AttentionCase.SchemeKind.DEBERTA).toArray(AttentionCase.SchemeKind[]::new);

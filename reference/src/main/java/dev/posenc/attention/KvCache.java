@@ -74,7 +74,12 @@ public final class KvCache {
     /** Appends copy, rotate and check their rows here before writing them. */
     private float[] keyRows = new float[0];
     private float[] valueRows = new float[0];
-    private short[] encoded = new short[0];
+    /** The staged rows' bits, read as ints ({@link RowRounding}). */
+    private MemorySegment keyBits = MemorySegment.ofArray(keyRows);
+    private MemorySegment valueBits = MemorySegment.ofArray(valueRows);
+    /** A row's F16 elements, and its BF16 elements two to an int, on their way to storage ({@link RowRounding}). */
+    private short[] halves = new short[0];
+    private int[] pairs = new int[0];
     private final short[] keyHalves;
     private final short[] valueHalves;
 
@@ -410,9 +415,11 @@ public final class KvCache {
         int valueFloats = rows * spec.valueWidth();
         if (keyRows.length < keyFloats) {
             keyRows = new float[keyFloats];
+            keyBits = MemorySegment.ofArray(keyRows);
         }
         if (valueRows.length < valueFloats) {
             valueRows = new float[valueFloats];
+            valueBits = MemorySegment.ofArray(valueRows);
         }
     }
 
@@ -421,19 +428,30 @@ public final class KvCache {
         if (rotation != null) {
             rotation.rotate(Positions.range(next, rows), spec.kvHeads(), keyRows, 0);
         }
-        requireRepresentable(keyRows, rows, spec.headDim(), "key");
-        requireRepresentable(valueRows, rows, spec.valueDim(), "value");
+        KvPrecision p = spec.precision();
+        if (RowRounding.overflows(p, keyBits, 0, rows * spec.keyWidth())) {
+            rejectOverflow(keyRows, rows * spec.keyWidth(), spec.headDim(), "key");
+        }
+        if (RowRounding.overflows(p, valueBits, 0, rows * spec.valueWidth())) {
+            rejectOverflow(valueRows, rows * spec.valueWidth(), spec.valueDim(), "value");
+        }
         for (int r = 0; r < rows; r++) {
             int position = next + r;
             long slot = slotOf(position);
-            boolean finite = write(keys, keyRows, r, slot, spec.keyWidth());
-            finite &= write(values, valueRows, r, slot, spec.valueWidth());
+            int key = r * spec.keyWidth();
+            int value = r * spec.valueWidth();
+            boolean finite = write(keys, keyRows, keyBits, key, slot, spec.keyWidth());
+            finite &= write(values, valueRows, valueBits, value, slot, spec.valueWidth());
+            RowRounding.squaredNorms(keyRows, key, spec.kvHeads(), spec.headDim(), keyNorms, slot * spec.kvHeads());
+            // Rows rarely hold a subnormal: each kv head's rows are looked at only when the whole row holds one.
+            boolean someKey = RowRounding.holdsSubnormal(p, keyBits, key, spec.keyWidth());
+            boolean someValue = RowRounding.holdsSubnormal(p, valueBits, value, spec.valueWidth());
             for (int h = 0; h < spec.kvHeads(); h++) {
-                int key = (r * spec.kvHeads() + h) * spec.headDim();
-                int value = (r * spec.kvHeads() + h) * spec.valueDim();
-                keyNorms.setAtIndex(ValueLayout.JAVA_FLOAT, slot * spec.kvHeads() + h, squaredNorm(keyRows, key, spec.headDim()));
-                subnormals.set(ValueLayout.JAVA_BYTE, slot * spec.kvHeads() + h, (byte) ((subnormal(keyRows, key, spec.headDim())
-                        ? KEY_SUBNORMAL : 0) | (subnormal(valueRows, value, spec.valueDim()) ? VALUE_SUBNORMAL : 0)));
+                boolean subnormalKey = someKey && RowRounding.holdsSubnormal(p, keyBits, key + h * spec.headDim(), spec.headDim());
+                boolean subnormalValue = someValue
+                        && RowRounding.holdsSubnormal(p, valueBits, value + h * spec.valueDim(), spec.valueDim());
+                subnormals.set(ValueLayout.JAVA_BYTE, slot * spec.kvHeads() + h,
+                        (byte) ((subnormalKey ? KEY_SUBNORMAL : 0) | (subnormalValue ? VALUE_SUBNORMAL : 0)));
             }
             if (!finite) {
                 lastNonFinite = position;
@@ -443,13 +461,13 @@ public final class KvCache {
         first = Math.max(first, next - spec.capacity());
     }
 
-    /** Requires every finite element to stay finite once rounded (F16 and BF16 have a smaller range or round up to ∞). */
-    private void requireRepresentable(float[] rows, int count, int dim, String what) {
+    /**
+     * Rejects staged rows (of {@code dim} columns per head) holding a finite element that rounds beyond the precision's
+     * range (F16's 65504 and BF16's {@code 0x1.fep127} are the largest) among their first {@code n}, naming the first.
+     */
+    private void rejectOverflow(float[] rows, int n, int dim, String what) {
         KvPrecision p = spec.precision();
-        if (p == KvPrecision.F32) {
-            return;
-        }
-        for (int i = 0; i < count * dim * spec.kvHeads(); i++) {
+        for (int i = 0; i < n; i++) {
             float x = rows[i];
             if (Float.isFinite(x) && Float.isInfinite(p.round(x))) {
                 int row = i / (dim * spec.kvHeads());
@@ -457,50 +475,31 @@ public final class KvCache {
                         + ", column " + i % dim + ") overflows " + p + ": nothing was appended");
             }
         }
+        throw new AssertionError("RowRounding.overflows found a " + what + " element that rounding keeps finite");
     }
 
-    /** Writes row r of {@code rows} (width floats) into storage row {@code slot}, rounded; returns whether every element is finite. */
-    private boolean write(MemorySegment storage, float[] rows, int r, long slot, int width) {
-        KvPrecision p = spec.precision();
-        int from = r * width;
-        boolean finite = true;
-        if (p == KvPrecision.F32) {
-            MemorySegment.copy(rows, from, storage, ValueLayout.JAVA_FLOAT, slot * width * Float.BYTES, width);
-            for (int i = from; i < from + width; i++) {
-                finite &= Float.isFinite(rows[i]);
+    /**
+     * Rounds the staged row of {@code width} floats from {@code rows[from]} (whose bits {@code bits} reads) in place to
+     * the precision and writes it to storage row {@code slot}; returns whether every element is finite.
+     */
+    private boolean write(MemorySegment storage, float[] rows, MemorySegment bits, int from, long slot, int width) {
+        long at = slot * width * spec.precision().bytes();
+        switch (spec.precision()) {
+            case F32 -> MemorySegment.copy(rows, from, storage, ValueLayout.JAVA_FLOAT, at, width);
+            case F16 -> {
+                if (halves.length < width) {
+                    halves = new short[width];
+                }
+                RowRounding.roundF16(rows, from, width, halves, storage, at);
             }
-            return finite;
-        }
-        if (encoded.length < width) {
-            encoded = new short[width];
-        }
-        for (int i = 0; i < width; i++) {
-            encoded[i] = p.encode(rows[from + i]);
-            rows[from + i] = p.decode(encoded[i]);
-            finite &= Float.isFinite(rows[from + i]);
-        }
-        MemorySegment.copy(encoded, 0, storage, ValueLayout.JAVA_SHORT, slot * width * Short.BYTES, width);
-        return finite;
-    }
-
-    /** {@code Σ x²} of the (rounded) row in double, rounded up to float. */
-    private static float squaredNorm(float[] row, int from, int d) {
-        double sum = 0;
-        for (int c = from; c < from + d; c++) {
-            sum += (double) row[c] * row[c];
-        }
-        float f = (float) sum;
-        return f < sum ? Math.nextUp(f) : f;
-    }
-
-    /** Whether the (rounded) row holds a subnormal element of the precision. */
-    private boolean subnormal(float[] row, int from, int d) {
-        for (int c = from; c < from + d; c++) {
-            if (spec.precision().subnormal(row[c])) {
-                return true;
+            case BF16 -> {
+                if (pairs.length < width / 2) {
+                    pairs = new int[width / 2];
+                }
+                RowRounding.roundBf16(bits, from, width, pairs, storage, at);
             }
         }
-        return false;
+        return RowRounding.finite(bits, from, width);
     }
 
     private boolean finiteRow(int position) {

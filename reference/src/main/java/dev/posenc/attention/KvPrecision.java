@@ -59,24 +59,6 @@ public enum KvPrecision {
         };
     }
 
-    /** The bits of x in this 16-bit precision, rounded to nearest even (F16 or BF16 only). */
-    short encode(float x) {
-        return this == F16 ? Float.floatToFloat16(x) : (short) bfloat16(x);
-    }
-
-    /** The float a stored 16-bit element holds (F16 or BF16 only). */
-    float decode(short bits) {
-        return this == F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
-    }
-
-    /**
-     * Whether a stored value is subnormal in this precision: not zero, and smaller in magnitude than its smallest
-     * normal number (2⁻¹⁴ in F16, 2⁻¹²⁶ in BF16 and F32).
-     */
-    boolean subnormal(float stored) {
-        return stored != 0 && Math.abs(stored) < (this == F16 ? 0x1p-14f : Float.MIN_NORMAL);
-    }
-
     /** The top 16 bits of x rounded to nearest even; a NaN stays a (quiet) NaN. */
     private static int bfloat16(float x) {
         int bits = Float.floatToRawIntBits(x);
