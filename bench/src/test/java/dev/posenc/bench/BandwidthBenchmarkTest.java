@@ -19,6 +19,22 @@ class BandwidthBenchmarkTest {
         }
     }
 
+    /** An in-place probe swept as often as a long run sweeps a small working set keeps its values normal. */
+    @Test
+    void inPlaceSweepsKeepTheFillsMagnitude() {
+        BandwidthBenchmark b = new BandwidthBenchmark();
+        b.pattern = AccessPattern.IN_PLACE;
+        b.bytes = 4096;
+        b.setUp();
+        float[] x = null;
+        for (int sweep = 0; sweep < 100_000; sweep++) {
+            x = (float[]) b.sweep(new Bytes());
+        }
+        for (float v : x) {
+            assertEquals(0.5f, Math.abs(v), "after 100 000 in-place sweeps");
+        }
+    }
+
     @Test
     void theNarrowSweepWritesEachFloatsTopSixteenBits() {
         BandwidthBenchmark b = new BandwidthBenchmark();
