@@ -9,10 +9,7 @@ class BandwidthBenchmarkTest {
     @Test
     void eachPatternMovesItsBytesPerElementOverItsWorkingSet() {
         for (AccessPattern pattern : AccessPattern.values()) {
-            BandwidthBenchmark b = new BandwidthBenchmark();
-            b.pattern = pattern;
-            b.bytes = 3L * 4096 * 16;
-            b.setUp();
+            BandwidthBenchmark b = probe(pattern, 3L * 4096 * 16);
             Bytes counter = new Bytes();
             b.sweep(counter);
             assertEquals(b.bytes / pattern.bytesResident() * pattern.bytesMoved(), counter.bytes, pattern.name());
@@ -22,10 +19,7 @@ class BandwidthBenchmarkTest {
     /** An in-place probe swept as often as a long run sweeps a small working set keeps its values normal. */
     @Test
     void inPlaceSweepsKeepTheFillsMagnitude() {
-        BandwidthBenchmark b = new BandwidthBenchmark();
-        b.pattern = AccessPattern.IN_PLACE;
-        b.bytes = 4096;
-        b.setUp();
+        BandwidthBenchmark b = probe(AccessPattern.IN_PLACE, 4096);
         float[] x = null;
         for (int sweep = 0; sweep < 100_000; sweep++) {
             x = (float[]) b.sweep(new Bytes());
@@ -37,15 +31,21 @@ class BandwidthBenchmarkTest {
 
     @Test
     void theNarrowSweepWritesEachFloatsTopSixteenBits() {
-        BandwidthBenchmark b = new BandwidthBenchmark();
-        b.pattern = AccessPattern.NARROW;
-        b.bytes = 12288;
-        b.setUp();
+        BandwidthBenchmark b = probe(AccessPattern.NARROW, 12288);
         short[] halves = (short[]) b.sweep(new Bytes());
         assertEquals(2048, halves.length, "12 KiB of working set: 2048 floats and as many 16-bit values");
         // One float array, filled last with y's value (y is x when a pattern keeps a single float array).
         for (short h : halves) {
             assertEquals((short) (Float.floatToRawIntBits(0.5f) >>> 16), h);
         }
+    }
+
+    /** A probe of {@code pattern} over {@code bytes}, set up. */
+    private static BandwidthBenchmark probe(AccessPattern pattern, long bytes) {
+        BandwidthBenchmark b = new BandwidthBenchmark();
+        b.pattern = pattern;
+        b.bytes = bytes;
+        b.setUp();
+        return b;
     }
 }
