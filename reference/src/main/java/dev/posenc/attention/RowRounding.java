@@ -14,18 +14,17 @@ import java.lang.foreign.ValueLayout;
  * {@link Float#floatToFloat16} and {@link Float#float16ToFloat}, which C2 vectorizes. A predicate "lo ≤ a < hi" on
  * the magnitude bits {@code a} is the sign bit of {@code ~t & (t − (hi − lo))} with {@code t = a − lo}.
  *
- * <p>Measured (8 kv heads × 128, off-heap, this project's Xeon, JDK 25, 2026-11-30; a throw-away harness, the best
- * of 3 s of appends, the two builds alternating twice, load 1.9–2.4): against the element-by-element form this
- * replaces, one token's K and V rows took 0.93–1.08 µs instead of 3.4–4.0 in F32, 1.19–1.34 instead of 7.6–8.2 in
- * F16 and 3.15–3.27 instead of 13.8–15.5 in BF16 (keys rotated or not); 512 tokens 1.26–1.41 ms instead of
- * 2.74–3.00, 1.33–1.53 instead of 7.59–7.75 and 2.06–2.31 instead of 8.63–9.10. The same bytes, norms, flags and
- * messages (3000 seeded appends of every precision, storage, ring and rotation, special values and rejected rows
- * included, hashed equal; a NaN norm's payload aside, which Java leaves open). BF16's halves then went to storage two
- * to an int ({@link #roundBf16}): one token 1.81–1.95 µs instead of 3.11–3.22, 512 tokens 1.36–1.54 ms instead of
- * 1.90–2.25 (same harness, alternating twice, load 2.1–4.3). What it costs now (1024 floats in L1, ns): the rows'
+ * <p>Measured in JMH (bench's {@code KvCacheBenchmark.append}, 8 kv heads × 128, keys rotated by RoPE, off-heap, this
+ * project's Xeon, JDK 25, 2026-11-30 20:48–20:50, load 0.5–0.9; {@code java -jar benchmarks.jar 'KvCacheBenchmark.append'
+ * -p impl=vector -p kv=f32,f16,bf16 -p rows=1,512 -p rotation=rope -p storage=offheap -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc},
+ * the build before this class, then this one), µs per token row, F32 / F16 / BF16: one row 1.03 / 1.37 / 1.66 against
+ * 3.90 / 8.44 / 9.42 element by element; per row of 512, 2.32 / 2.57 / 2.63 against 5.62 / 9.80 / 10.88; 32 B per call in
+ * both (the rotation's {@code Positions}). The same bytes, norms, flags and messages (3000 seeded appends of every
+ * precision, storage, ring and rotation, special values and rejected rows included, hashed equal; a NaN norm's payload
+ * aside, which Java leaves open). What a row's steps cost now (a throw-away loop timing, 1024 floats in L1, ns): the
  * squared norms 450 (three operations per element in double, four rows side by side, each sum in its own order), the
- * subnormal tests of eight kv heads 250 (so only a row holding one is tested head by head), BF16's rounding and
- * packing 220, F16's two conversions 80, the overflow and finiteness tests 70–90.
+ * subnormal tests of eight kv heads 250 (so only a row holding one is tested head by head), BF16's rounding and packing
+ * 220, F16's two conversions 80, the overflow and finiteness tests 70–90.
  */
 final class RowRounding {
     private static final ValueLayout.OfInt BITS = ValueLayout.JAVA_INT;
@@ -73,8 +72,8 @@ final class RowRounding {
      * ({@code a > 0x7f800000}) keeps its top bits with the quiet bit set. In place, because C2 vectorizes a loop that
      * reads and writes one element through the segment, not one that writes another array at another index. Then two
      * elements' top halves to an int, {@code pairs[0, n / 2)}, read as one long: C2 leaves a narrowing of each int to a
-     * short scalar (450 ns per 1024 elements against 100). Long, int and storage all in native byte order, the int holds
-     * the two halves in element order on either order.
+     * short scalar (in a throw-away loop timing, 450 ns per 1024 elements against 100). Long, int and storage all in
+     * native byte order, the int holds the two halves in element order on either order.
      */
     static void roundBf16(MemorySegment bits, int from, int n, int[] pairs, MemorySegment storage, long at) {
         for (int i = from; i < from + n; i++) {
