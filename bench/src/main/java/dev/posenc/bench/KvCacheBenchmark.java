@@ -52,6 +52,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * 2.57 per row of 512; plain Java 0.52 / 0.53 / 2.46 and 1.18 / 1.00 / 2.71 in the same run; 32 B per call as before.
  * Paired against main's {@code KvCache} in one JVM ({@code PairedCalls}, this benchmark in both jars, load 1.4–1.5):
  * 3.89× / 6.12× / 5.94× as fast for one row (quartiles within ±0.2), 2.47× / 4.12× / 4.40× for 512 (200–281 pairs).
+ * With the rotation handed a view of the cache's own positions array instead of a new {@code Positions} (the same JMH
+ * command, main's 0aea0a8 then the change, 2026-11-30 21:15–21:17, load 1.3–2.2): 0.01 B per call for one row against
+ * 32.0 (JMH's own bookkeeping: 0 B in AllocationContract's count per call), 10–11 B per call of 512 rows against 42–43,
+ * and the same speed within the runs' spread (one row 958 k / 751 k / 623 k calls/s against 973 k / 730 k / 618 k).
  */
 public class KvCacheBenchmark extends KvCacheStorage {
     static final int KV_HEADS = DecodeBenchmark.KV_HEADS;

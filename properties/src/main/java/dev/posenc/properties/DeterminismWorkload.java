@@ -248,7 +248,8 @@ public final class DeterminismWorkload {
      * Attention over KV caches of each precision, filled once: a decode step over a ring that has wrapped, on the
      * heap and off-heap (sliding window, ALiBi at the stored positions, keys rotated on append; rows read in place, half precision
      * converted in registers), a decode step over 300 keys of an off-heap cache in tiles of 4 keys (read in chunks
-     * whose states are merged), and a prefill over a linear cache (rows packed per tile).
+     * whose states are merged), a prefill over a linear cache (rows packed per tile), and one rotated row appended
+     * to an off-heap cache.
      */
     private static void kvCache(KernelProvider k, Map<String, Case> out) {
         int heads = 4;
@@ -294,6 +295,22 @@ public final class DeterminismWorkload {
             Tokens chunkedView = Tokens.of(chunkedOut, 1, heads, d);
             out.put("attention decode over " + LONG_KEYS + " keys of an off-heap " + p + " cache in chunks",
                     new Case(chunkedOut, y -> k.attention().attend(longDecode, ringQuery, chunked, chunkedView, shortTiles)));
+            // A decode loop's append: one row at position 37, its key rotated, again and again (the row before dropped
+            // first); the output is the row as stored, read back.
+            KvCache appended = KvCache.offHeap(KvCacheSpec.of(64, kvHeads, d, p), Arena.ofAuto());
+            appended.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d), rotation);
+            Tokens rowK = Tokens.of(kk, 37 * kvHeads * d, 1, kvHeads, d);
+            Tokens rowV = Tokens.of(v, 37 * kvHeads * d, 1, kvHeads, d);
+            out.put("rope of a key row appended to an off-heap " + p + " cache", apply(y -> {
+                appended.truncate(37);
+                appended.append(rowK, rowV, rotation);
+                for (int h = 0, i = 0; h < kvHeads; h++) {
+                    for (int c = 0; c < d; c++, i++) {
+                        y[i] = appended.key(37, h, c);
+                        y[kvHeads * d + i] = appended.value(37, h, c);
+                    }
+                }
+            }, 2 * kvHeads * d));
             KvCache linear = KvCache.onHeap(KvCacheSpec.of(64, kvHeads, d, p));
             linear.append(Tokens.of(kk, 37, kvHeads, d), Tokens.of(v, 37, kvHeads, d));
             float[] linearOut = new float[37 * heads * d];

@@ -21,7 +21,9 @@ public interface KeyRotation {
 
     /**
      * Rotates {@code positions.count()} rows of {@code heads × headDim} floats of {@code keys} from
-     * {@code offset}, in place, row r by position {@code positions.at(r)}.
+     * {@code offset}, in place, row r by position {@code positions.at(r)}. A {@link KvCache} passes a
+     * {@linkplain Positions#view view} of an array it owns and reuses for its next append (so that an append
+     * allocates nothing): the positions hold during the call, not after it.
      */
     void rotate(Positions positions, int heads, float[] keys, int offset);
 

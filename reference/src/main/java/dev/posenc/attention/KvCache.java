@@ -80,6 +80,12 @@ public final class KvCache {
     /** A row's F16 elements, and its BF16 elements two to an int, on their way to storage ({@link RowRounding}). */
     private short[] halves = new short[0];
     private int[] pairs = new int[0];
+    /**
+     * The staged rows' positions, which a {@link KeyRotation} is handed as a view ({@link #stagedPositions}): made anew
+     * only when an append's row count changes, so that a decode loop's appends of one row allocate nothing.
+     */
+    private int[] positions = new int[0];
+    private Positions positionsView;
     private final short[] keyHalves;
     private final short[] valueHalves;
 
@@ -423,10 +429,25 @@ public final class KvCache {
         }
     }
 
+    /** A view of {@code next, …, next + rows − 1} in {@link #positions}. */
+    private Positions stagedPositions(int rows) {
+        if (positions.length < rows) {
+            positions = new int[rows];
+            positionsView = null;
+        }
+        for (int r = 0; r < rows; r++) {
+            positions[r] = next + r;
+        }
+        if (positionsView == null || positionsView.count() != rows) {
+            positionsView = Positions.view(positions, 0, rows);
+        }
+        return positionsView;
+    }
+
     /** Rotates, checks and writes the staged rows at positions {@code next …}, then moves the positions on. */
     private void commit(int rows, KeyRotation rotation) {
         if (rotation != null) {
-            rotation.rotate(Positions.range(next, rows), spec.kvHeads(), keyRows, 0);
+            rotation.rotate(stagedPositions(rows), spec.kvHeads(), keyRows, 0);
         }
         KvPrecision p = spec.precision();
         if (RowRounding.overflows(p, keyBits, 0, rows * spec.keyWidth())) {
