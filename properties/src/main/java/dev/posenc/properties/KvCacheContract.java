@@ -568,6 +568,53 @@ public abstract class KvCacheContract {
     }
 
     /**
+     * A cache copied from another ({@link KvCache#copyFrom}: from the heap off it or back, linear or a ring that has
+     * wrapped, into a cache that held other rows) holds the source's positions and the same bits in every held row,
+     * key norms and flags included, as a cache the same rows were appended to does; the two live apart (rows appended
+     * to the source afterwards do not reach the copy), and the same rows appended to both keep them equal, attention
+     * over them too, bit for bit.
+     */
+    @Test
+    public void aCopyHoldsItsSourcesRowsAndLivesApart() {
+        qt(60).forAll(KvCacheCase.cases(8, 60, 40, false), integers().between(0, 1000), arbitrary().pick(List.of(false, true)))
+                .checkAssert((c, cut, ring) -> {
+            KvCacheCase.Built b = c.build();
+            AttentionCase.Inputs in = b.inputs();
+            int n = in.keys();
+            int split = cut % (n + 1);
+            int capacity = ring ? Math.max(1, (n + 1) / 2 + cut % 7) : n + c.storage().spare();
+            String what = c + (ring ? ", ring of " + capacity : "") + ", copied after " + split + " rows";
+            KvCacheCase.Storage s = c.storage();
+            KvCacheCase elsewhere = new KvCacheCase(c.attention(), new KvCacheCase.Storage(s.precision(), !s.offHeap(),
+                    s.spare(), s.keys(), s.values(), s.seed()));
+            SplittableRandom random = new SplittableRandom(s.seed());
+            try (Arena arena = Arena.ofConfined()) {
+                KvCache source = c.emptyCache(b, capacity, ring, arena);
+                KvCacheCase.appendInChunks(source, b, 0, split, null, random);
+                KvCache appended = elsewhere.emptyCache(b, capacity, ring, arena);
+                KvCacheCase.appendInChunks(appended, b, 0, split, null, random);
+                KvCache copy = elsewhere.emptyCache(b, capacity, ring, arena);
+                KvCacheCase.appendInChunks(copy, b, split, ring ? split + Math.min(n - split, capacity) : n, null, random);
+                if (ring || copy.nextPosition() < capacity) {   // a NaN row, which the copy must forget
+                    int kvHeads = in.options().kvHeads();
+                    float[] nan = new float[kvHeads * Math.max(in.options().headDim(), in.options().valueDim())];
+                    nan[random.nextInt(nan.length)] = Float.NaN;
+                    copy.append(Tokens.of(nan, 1, kvHeads, in.options().headDim()), Tokens.of(nan, 1, kvHeads, in.options().valueDim()));
+                }
+                copy.copyFrom(source);
+                assertSameCache(source, copy, what);
+                KvCacheCase.appendInChunks(source, b, split, n, null, random);
+                assertSameCache(appended, copy, "the copy after rows appended to its source, " + what);
+                KvCacheCase.appendInChunks(copy, b, split, n, null, random);
+                assertSameCache(source, copy, "both after the same rows, " + what);
+                if (!ring || capacity >= n) {
+                    assertArrayEquals(run(kernel(), b, source, in.workspace()), run(kernel(), b, copy, in.workspace()), what);
+                }
+            }
+        });
+    }
+
+    /**
      * Rows holding subnormal elements among rows that hold none, in every precision, heap and off-heap, linear and a
      * ring that has overwritten, truncated and rolled back rows: the cache flags exactly the rows holding one
      * ({@link KvCache#subnormalRows()}; the vector kernels convert such F16 rows another way), a decode step and a
@@ -731,7 +778,10 @@ public abstract class KvCacheContract {
         MemorySegment segment = other.allocate(2 * 2 * 4 * Float.BYTES);
         other.close();
         assertState(() -> cache.append(segment, segment, 1), "k's arena is closed");
+        KvCache copy = KvCache.onHeap(spec);
         arena.close();
+        assertState(() -> copy.copyFrom(cache), "source KvCache's arena is closed");
+        assertState(() -> cache.copyFrom(copy), "arena is closed");
         assertTrue(!cache.isAlive());
         float[] out = Arrays2.sentinels(4 * 4);
         float[] before = out.clone();
@@ -909,6 +959,12 @@ public abstract class KvCacheContract {
         KvCache ring = KvCache.onHeap(spec.asRing());
         BadInput.rejects(() -> ring.append(segment, segment, 6), null, "appending 6 rows", "ring of capacity 5");
         assertEquals(3, cache.nextPosition(), "rejected appends append nothing");
+        // Copying: only between caches of one spec.
+        BadInput.rejects(() -> ring.copyFrom(cache), null, "ring=false", "ring=true", "same spec");
+        BadInput.rejects(() -> cache.copyFrom(KvCache.onHeap(KvCacheSpec.of(5, 2, 8, KvPrecision.BF16).withValueDim(3))),
+                null, "precision=BF16", "precision=F16", "same spec");
+        BadInput.rejects(() -> cache.copyFrom(null), null, "source");
+        assertEquals(3, cache.nextPosition(), "a rejected copy copies nothing");
         // Truncating and rolling back, reading positions.
         BadInput.rejects(() -> cache.truncate(4), null, "position", "4", "nextPosition() = 3");
         BadInput.rejects(() -> cache.truncate(-1), null, "position", "-1", "firstPosition() = 0");

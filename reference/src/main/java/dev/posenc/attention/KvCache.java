@@ -38,6 +38,7 @@ import java.lang.foreign.ValueLayout;
  * and {@link #rollBack} drop the newest rows (speculative decoding): appending again then gives the same
  * cache as if they had never been appended — in a ring, as long as the dropped rows overwrote no row it held
  * (an overwritten row is gone: {@link #firstPosition()} stays where the dropped rows moved it).
+ * {@link #copyFrom} forks a sequence: another cache of the same spec then holds the same positions and rows.
  *
  * <p><b>Rounding.</b> A row is rounded to the precision once, when appended ({@link KvPrecision#round}),
  * after the optional {@link KeyRotation} of its keys; attention over the cache equals attention over float
@@ -45,7 +46,7 @@ import java.lang.foreign.ValueLayout;
  * F16) is rejected; NaN and infinities are stored as they are.
  *
  * <p><b>Threads.</b> Reads — attention calls, {@link #key}, {@link #value} — may run on many threads at
- * once. Appending, truncating and clearing change the cache: they must not overlap one another or a read
+ * once. Appending, truncating, clearing and copying into it change the cache: they must not overlap one another or a read
  * (an engine's decode loop does them in turn). The off-heap storage lives as long as its arena; once the
  * arena is closed every method that touches the rows throws {@link IllegalStateException}.
  */
@@ -367,6 +368,55 @@ public final class KvCache {
         first = 0;
         next = 0;
         lastNonFinite = -1;
+    }
+
+    /**
+     * Makes this cache hold what {@code source} holds: its positions ({@link #firstPosition()}, {@link #nextPosition()},
+     * {@link #lastNonFinitePosition()}) and every held row, bit for bit, with its key norms and subnormal flags; what
+     * this cache held before is dropped. For an engine that forks a sequence (parallel sampling, beam search, a prompt
+     * shared by several continuations): the two caches then live apart, and appending the same rows to both keeps them
+     * equal. Copies the {@code source.size()} rows held, in at most two runs of slots (a ring that has wrapped).
+     * It writes this cache and reads {@code source}: it must not overlap a write of {@code source} or any use of this cache.
+     *
+     * @throws IllegalArgumentException if the two caches' specs differ (capacity, kv heads, widths, precision, ring)
+     * @throws IllegalStateException    if either cache's arena is closed
+     */
+    public void copyFrom(KvCache source) {
+        Checks.notNull(source, "source");
+        if (!source.spec.equals(spec)) {
+            throw new IllegalArgumentException("copying a cache of " + source.spec + " into one of " + spec
+                    + ": a copy needs the same spec");
+        }
+        if (!source.isAlive()) {
+            throw new IllegalStateException("the source KvCache's arena is closed: its rows are gone");
+        }
+        requireAlive();
+        if (source == this) {
+            return;
+        }
+        int held = source.size();
+        if (held > 0) {
+            int start = source.slotOf(source.first);
+            int run = Math.min(held, spec.capacity() - start);
+            copySlots(source, start, run);
+            copySlots(source, 0, held - run);
+        }
+        first = source.first;
+        next = source.next;
+        lastNonFinite = source.lastNonFinite;
+    }
+
+    /** Copies {@code count} slots' rows, key norms and flags from {@code source}, from slot {@code from}. */
+    private void copySlots(KvCache source, long from, long count) {
+        long bytes = spec.precision().bytes();
+        copyRows(source.keys, keys, from, count, spec.keyWidth() * bytes);
+        copyRows(source.values, values, from, count, spec.valueWidth() * bytes);
+        copyRows(source.keyNorms, keyNorms, from, count, spec.kvHeads() * (long) Float.BYTES);
+        copyRows(source.subnormals, subnormals, from, count, spec.kvHeads());
+    }
+
+    private static void copyRows(MemorySegment from, MemorySegment to, long slot, long count, long rowBytes) {
+        MemorySegment.copy(from, slot * rowBytes, to, slot * rowBytes, count * rowBytes);
     }
 
     private void requireShape(Tokens view, String name, int dim, String dimName) {
