@@ -12,10 +12,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The memory probe: the bandwidth of one {@link AccessPattern} over a working set of {@code bytes} per
@@ -26,14 +28,16 @@ import org.openjdk.jmh.annotations.State;
  *
  * <p>A probe is a bound, so it sweeps its arrays where the machine is fastest: off the heap, each array starting on a
  * page ({@link #ALIGNMENT}), so every vector lies within one cache line and the i-th elements of two arrays share their
- * page offset (a load never matches the low 12 address bits of a store still in flight: no 4K aliasing). Heap arrays
+ * page offset (a load matches the low 12 address bits of an earlier store only a whole 4 KiB later in the sweep, not
+ * the stores just before it: no 4K aliasing). Heap arrays
  * lie where the allocator put them: a large one 16 B past a G1 region's start, a small one at any 8-byte boundary,
  * two small ones back to back (the second 16 B past the first's page offset). Placed like that, with the same loops, the probe
  * measured a level of the allocator's choosing. Paired calls in one JVM (PairedCalls, sweeps of 16 MiB per call,
  * 2026-11-30 21:23–21:30, load 1.4–2.8) of heap arrays placed on purpose, 64-byte aligned against: 16 B off, out of
  * place 0.418 and accumulate 0.473 of the aligned speed at 16 KiB; the second array 16 B past the first's page offset,
  * 0.370 and 0.671; in place, read, write 0.43–0.66 as the allocator placed them. The report's curve moved with it:
- * 135 GB/s at 16 KiB at 18:38, 227 at 20:09, the same out-of-place loop. The learned kernel
+ * its 16 KiB point read 121–152 GB/s in six of 2026-11-30's reports and 227 in the seventh (20:09), the same
+ * out-of-place loop. The learned kernel
  * ({@code LearnedPositionBenchmark.addLearned}, 512×4096, heap arrays) paired against this probe at its 16 MiB ran 0.975
  * (0.966–0.983) and 0.995 (0.980–1.009) of it, 3000 pairs each (21:36, load 2.7), and 0.999–1.005 of the heap probe.
  *
@@ -77,6 +81,7 @@ public class BandwidthBenchmark extends ProbeBenchmark {
     private MemorySegment halves;
     private int n;
     private long moved;
+    private final AllocationFreeWarmup warmup = new AllocationFreeWarmup();
 
     @Setup
     public void setUp() {
@@ -92,6 +97,20 @@ public class BandwidthBenchmark extends ProbeBenchmark {
         fill(x, n, 1.5f);
         fill(y, n, 0.5f);
         moved = (long) n * pattern.bytesMoved();
+    }
+
+    /**
+     * Warms the probe before its first JMH iteration, once per fork, until its calls stop allocating
+     * ({@link AllocationFreeWarmup}), as the kernels' vector side is: a ceiling is the probe's best iteration, and one
+     * measured before C2 has compiled the sweep is not a bound. The narrow sweep took longest: JMH iterations of 0.1 s
+     * from the fork's start, 12 KiB (2026-11-30 21:49, load 3.0), allocated 101 kB per call (boxed vectors) for five
+     * iterations and reached its steady 10 M calls/s only in the eighth; in the report of 21:40 (load 1.2 before, 3.9
+     * after), after the quick profile's 2 × 0.25 s of warm-up, its first measured iterations ran at 0.1 and 39 GB/s
+     * and its best at 118.
+     */
+    @Setup(Level.Iteration)
+    public void warmUntilAllocationFree(BenchmarkParams params) throws ReflectiveOperationException {
+        warmup.once(this, params);
     }
 
     /** The arrays a sweep reads or writes, each once. */
