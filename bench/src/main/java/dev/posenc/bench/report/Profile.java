@@ -9,7 +9,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Java and peers in two forks of 2 × 0.3 s warm-up and 3 × 0.2 s measurement; the vector side in two forks,
  * each warmed until its calls stop allocating (see {@code KernelBenchmark#warmUntilAllocationFree}: C2's
  * compilations take longer on a busy machine) then 1 × 0.2 s more and 3 × 0.2 s measured; the scalar
- * reference, which no headline depends on, in one fork; each probe in two forks of shorter iterations (a ceiling is
+ * reference, which no headline depends on, in one fork; each probe in two forks of shorter iterations (the memory probe
+ * first warmed until allocation-free too: {@code BandwidthBenchmark#warmUntilAllocationFree}; a ceiling is
  * its probe's best iteration, and on this VM the level of a whole fork moves with the machine's phase: twelve forks of
  * the accumulate probe at 16 MiB, back to back, 2026-11-30 21:36, load 2.1–2.2, had best iterations of 3.32–3.59 G
  * elem/s, while the learned kernel it bounds, paired with it in one JVM, ran 0.975–0.995 of it; against two forks of
