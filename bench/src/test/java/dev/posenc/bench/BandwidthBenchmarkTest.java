@@ -2,6 +2,8 @@ package dev.posenc.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 /** The memory probe's sweeps hold and move the bytes their pattern says per element. */
@@ -20,11 +22,11 @@ class BandwidthBenchmarkTest {
     @Test
     void inPlaceSweepsKeepTheFillsMagnitude() {
         BandwidthBenchmark b = probe(AccessPattern.IN_PLACE, 4096);
-        float[] x = null;
+        MemorySegment x = null;
         for (int sweep = 0; sweep < 100_000; sweep++) {
-            x = (float[]) b.sweep(new Bytes());
+            x = (MemorySegment) b.sweep(new Bytes());
         }
-        for (float v : x) {
+        for (float v : x.toArray(ValueLayout.JAVA_FLOAT)) {
             assertEquals(0.5f, Math.abs(v), "after 100 000 in-place sweeps");
         }
     }
@@ -32,11 +34,23 @@ class BandwidthBenchmarkTest {
     @Test
     void theNarrowSweepWritesEachFloatsTopSixteenBits() {
         BandwidthBenchmark b = probe(AccessPattern.NARROW, 12288);
-        short[] halves = (short[]) b.sweep(new Bytes());
+        short[] halves = ((MemorySegment) b.sweep(new Bytes())).toArray(ValueLayout.JAVA_SHORT);
         assertEquals(2048, halves.length, "12 KiB of working set: 2048 floats and as many 16-bit values");
         // One float array, filled last with y's value (y is x when a pattern keeps a single float array).
         for (short h : halves) {
             assertEquals((short) (Float.floatToRawIntBits(0.5f) >>> 16), h);
+        }
+    }
+
+    /** Every array a sweep moves starts on a page, whatever the working set: the probe's level is not the allocator's choice. */
+    @Test
+    void eachArrayStartsOnAPage() {
+        for (AccessPattern pattern : AccessPattern.values()) {
+            for (long bytes : new long[] {12288, 16384, 3L * 4096 * 16 + 192}) {
+                for (MemorySegment array : probe(pattern, bytes).arrays()) {
+                    assertEquals(0, array.address() % BandwidthBenchmark.ALIGNMENT, pattern + " over " + bytes + " B");
+                }
+            }
         }
     }
 
