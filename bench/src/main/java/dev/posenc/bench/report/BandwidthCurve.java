@@ -2,16 +2,18 @@ package dev.posenc.bench.report;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Single-thread out-of-place bandwidth measured over working sets from 16 KiB to 1 GiB, and the memory
  * levels read from it: runs of neighbouring working sets with about the same bandwidth (plateaus),
  * separated where the bandwidth drops. Levels are read from each point's best iteration, which other
  * work on the machine disturbs least. A level is named after the sysfs cache whose size lies in the
- * step that ends it; where no sysfs size explains a step, or a sysfs size lies inside a plateau, the
- * report says so rather than trusting either.
+ * step that ends it, each cache naming one level (the first); where no sysfs size explains a step, or a
+ * sysfs size lies inside a plateau, the report says so rather than trusting either.
  */
 record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
     /** A step: bandwidth below this fraction of the previous point's, or of the level's best. */
@@ -55,13 +57,14 @@ record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
             }
         }
         List<Level> levels = new ArrayList<>();
+        Set<String> named = new HashSet<>();
         for (int i = 0; i < runs.size(); i++) {
             List<Point> run = runs.get(i);
             long from = run.get(0).bytes();
             long to = run.get(run.size() - 1).bytes();
             double best = run.stream().mapToDouble(p -> p.bandwidth().max()).max().orElseThrow();
             long next = i + 1 < runs.size() ? runs.get(i + 1).get(0).bytes() : Long.MAX_VALUE;
-            levels.add(name(i, from, to, next, best));
+            levels.add(name(i, from, to, next, best, named));
         }
         return levels;
     }
@@ -88,12 +91,20 @@ record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
         return b < STEP * previous || b < LEVEL_DROP * best;
     }
 
-    /** Names level {@code index} measured over {@code [from, to]}, followed by a level starting at {@code next}. */
-    private Level name(int index, long from, long to, long next, double best) {
-        Optional<SysfsCache> inStep = sysfs.stream().filter(c -> c.bytes() >= to && c.bytes() <= next).findFirst();
+    /**
+     * Names level {@code index} measured over {@code [from, to]}, followed by a level starting at {@code next}, after a
+     * sysfs cache whose size lies in that step and that names no level before it ({@code named}, to which it is added):
+     * where a cache's size is a measured working set, the steps on both sides of that point hold it, and the point at
+     * the cache's full size is a level of its own only in part.
+     */
+    private Level name(int index, long from, long to, long next, double best, Set<String> named) {
+        List<SysfsCache> step = sysfs.stream().filter(c -> c.bytes() >= to && c.bytes() <= next).toList();
+        Optional<SysfsCache> inStep = step.stream().filter(c -> !named.contains(cache(c))).findFirst();
+        List<SysfsCache> taken = step.stream().filter(c -> named.contains(cache(c))).toList();
+        inStep.ifPresent(c -> named.add(cache(c)));
+        String takenNote = "; sysfs " + listed(taken) + " names the level before";
         List<SysfsCache> inside = sysfs.stream().filter(c -> c.bytes() >= from && c.bytes() < to).toList();
-        String insideNote = inside.isEmpty() ? "" : "; sysfs " + String.join(", ", inside.stream().map(SysfsCache::describe).toList())
-                + " lies inside this plateau, with no step seen there";
+        String insideNote = inside.isEmpty() ? "" : "; sysfs " + listed(inside) + " lies inside this plateau, with no step seen there";
         if (next == Long.MAX_VALUE) {
             boolean beyondCaches = sysfs.stream().allMatch(c -> c.bytes() <= from);
             return new Level(beyondCaches ? "DRAM" : "beyond the last step", from, to, best,
@@ -105,7 +116,16 @@ record BandwidthCurve(List<Point> points, List<SysfsCache> sysfs) {
                     + Units.bytes(next) + " matches sysfs " + inStep.get().describe() + insideNote);
         }
         return new Level("level " + (index + 1), from, to, best, "step between " + Units.bytes(to) + " and "
-                + Units.bytes(next) + ", where sysfs lists no cache size" + insideNote);
+                + Units.bytes(next) + (taken.isEmpty() ? ", where sysfs lists no cache size" : takenNote) + insideNote);
+    }
+
+    private static String listed(List<SysfsCache> caches) {
+        return String.join(", ", caches.stream().map(SysfsCache::describe).toList());
+    }
+
+    /** A cache as the CPUs see it, whichever of them sysfs listed it for. */
+    private static String cache(SysfsCache c) {
+        return "L" + c.level() + " " + c.type() + " " + c.bytes();
     }
 
     private static List<Long> workingSets() {

@@ -46,6 +46,28 @@ class BandwidthCurveTest {
         assertEquals("DRAM", curve.levelOf(2L << 30));
     }
 
+    /**
+     * Where a cache's size is a measured working set that runs between two levels (the 2 MiB point of this project's
+     * Xeon on 2026-11-30 22:02: 79 GB/s up to 1 MiB, 55 at 2 MiB, 29 from 4 MiB), the steps on both sides hold that size:
+     * the cache names the first level only, and the point between is a level of its own with a note saying so.
+     */
+    @Test
+    void aSysfsCacheNamesOneLevelOnly() {
+        List<BandwidthCurve.Point> points = new ArrayList<>();
+        for (long bytes : BandwidthCurve.WORKING_SETS) {
+            double gbs = bytes <= 32 * K ? 342 : bytes <= M ? 79 : bytes <= 2 * M ? 55 : bytes <= 64 * M ? 29 : bytes <= 128 * M ? 17 : 13.5;
+            points.add(new BandwidthCurve.Point(bytes, new Rate(gbs * 1e9, gbs * 0.97e9, gbs * 1.02e9)));
+        }
+        List<SysfsCache> sysfs = List.of(cache(1, 48 * K), cache(2, 2 * M), new SysfsCache(2, "Unified", 2 * M, "1"),
+                cache(3, 260 * M));
+        List<BandwidthCurve.Level> levels = new BandwidthCurve(points, sysfs).levels();
+        assertEquals(List.of("L1", "L2", "level 3", "level 4", "level 5", "beyond the last step"),
+                levels.stream().map(BandwidthCurve.Level::name).toList());
+        assertEquals(2 * M, levels.get(2).from());
+        assertTrue(levels.get(2).note().contains("L2 2 MiB (CPUs 0), L2 2 MiB (CPUs 1) names the level before"), levels.get(2).note());
+        assertTrue(levels.get(3).note().contains("where sysfs lists no cache size"), levels.get(3).note());
+    }
+
     @Test
     void aVmWhoseSysfsUnderstatesTheCachesGetsNeutralNamesAndNotes() {
         // The chip's L2 is 1 MiB and L3 32 MiB; this VM's sysfs says 256 KiB and 8 MiB.
