@@ -58,7 +58,9 @@ final class WideBlock extends Block {
      * ({@value VectorScratch#DEFAULT_TILE} keys × 128 floats, 36 KiB) stay in L1 between the steps that walk them.
      * Against blocks of 256 entries at 512 bits (72 KiB of logits), the benchmark's prefill (8 heads × 128, 512
      * queries over 4096 keys) ran 1.03× as fast under ALiBi (paired in one JVM, quartiles 0.96–1.13, 120 pairs at
-     * load 6–8; 1.02× in a three-way run, 80 pairs) and 1.01× under T5; blocks of 64 entries, 1.03× (0.93–1.15).
+     * load 6–8; 1.02× in a three-way run, 80 pairs) and 1.01× under T5; blocks of 64 entries, 1.03× (0.93–1.15), and
+     * again on 2026-11-30 under ALiBi 1.005× (0.985–1.022, 80 pairs at load 1.3–1.9; main against itself 0.990):
+     * within the noise.
      */
     static final int ENTRIES = Math.min(Entries.WIDTH, 128);
 
