@@ -40,6 +40,25 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
  * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
  * is its own method (the package's C2 rule).
+ *
+ * <p>The machine code, as C2 (JDK 25) compiles these kernels at 512 bits on this Xeon (hsdis, 2026-11-30; the instructions
+ * of one step counted): a step of {@code scores4x6} is 44 instructions, its 24 fused multiply-adds on registers, four
+ * loads of Qᵀ, six {@code vbroadcastss} from memory and ten of index and loop (C2 forms {@code q0 + 64c} and
+ * {@code k0 + 6c} from the counter every step); its ten range checks are hoisted before the loop, no vector is spilled,
+ * and the loop is not unrolled. A step of {@code accumulate4x6} is 48: the same 34 vector instructions and 14 others,
+ * among them two range checks of the value rows (at {@code row} and {@code row + 5}), which C2 cannot hoist because their
+ * stride dv is not a constant, and P's index formed from the counter (C2 replaced the second induction variable);
+ * {@code accumulate4x4}, 39 per 16 multiply-adds, one of them moving P's base back from an XMM register every step. No
+ * load that should be folded is left apart: each loaded vector feeds six multiply-adds and each broadcast four, so ten
+ * loads per 24 are the fewest (a {@code {1to16}} operand per multiply-add would load 24 times). The scalar instructions
+ * are not what slows these kernels (the benchmark's ALiBi prefill, paired in one JVM, 80 pairs each at load 1.2–2.9;
+ * main against itself ran 0.990×, quartiles 0.974–1.012): {@code scores4x6} unrolled by two by hand (48 multiply-adds a
+ * step, 12 instructions of index and loop for them instead of 20, no spills) ran 0.990× as fast (0.977–1.005); C2's own
+ * unrolling ({@code -XX:LoopUnrollLimit=400}, a diagnostic) unrolled it by eight, loaded every operand first and spilled
+ * about twenty vectors a step, and the prefill fell from 0.62 to 0.56 of the FMA probe; the sums' value rows at a
+ * constant stride (128: a mock, right for this head width only) let C2 hoist their two checks, but it then scheduled the
+ * broadcasts earlier and spilled an accumulator (a load and a store every step), 0.968× (0.947–0.984). Where the products'
+ * time goes instead: {@link WideBlock}.
  */
 final class TileProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

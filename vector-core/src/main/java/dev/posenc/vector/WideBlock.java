@@ -36,7 +36,20 @@ import java.util.Arrays;
  * call's samples: likely waits on Oᵀ lines that packing's traffic evicts, not verified). 0.70 needs the call at 1.19×
  * the products' time instead of 1.34×: even with no packing, guard or interleave it reaches only 0.72.
  * (Paired against 7f1691a instead, 08:35–08:37 at load 2.0–3.1, the mocks ran 1.369×, 1.284× and 1.161× as fast: the
- * adds' 5% there is the difference between two pairings, not one.) Where the guard refuses a tile, the block is
+ * adds' 5% there is the difference between two pairings, not one.) Measured again on 2026-11-30 by taking parts away
+ * (timing mocks, wrong outputs: the calls of {@link TileProducts#scores} or of {@link TileProducts#accumulate} left out
+ * of {@link #run}, or the sums' compensated adds; each paired against the FMA probe with {@code flops}, 60 pairs, load
+ * 1.1–2.3, every side on a CPU 100% of the time): the call ran at 0.610 of the probe (quartiles 0.599–0.621), without the
+ * sums at 1.091 (1.071–1.119), without the scores at 0.938 (0.923–0.964), without both at 2.576 (2.522–2.658), and without
+ * the adds alone at 0.641 (0.630–0.656) against 0.625 (0.611–0.632) with them in the same build. In units of the probe's
+ * time for the call's counted work, the call takes 1.64: the scores 0.57, which for their multiply-adds (1.010× the
+ * counted ones: causal panels end on whole register tiles) is 0.88 of the probe; the sums 0.72 with their adds, 0.70 of
+ * the probe, of which the adds are 0.04 (2.5% of the call); the rest 0.39 (the parts sum to 1.68). The sums take 1.26× the
+ * scores' time for as many multiply-adds; sums as fast as the scores would leave the call at 1.49 (0.67 of the probe),
+ * and 0.70 needs 1.43. perf (cpu-clock, one JVM, the samples placed on the printed code): 97% of {@code scores4x6}'s
+ * samples fall in its loop, 92% of {@code accumulate4x6}'s (7% on the 24 stores of its register tile), 78% of
+ * {@link TilePacks}' {@code pack} on the two instructions after its loads of K/V rows; perf gave the compensated adds
+ * 6.9% of the prefill's samples, against the 2.5% that leaving them out saved. Where the guard refuses a tile, the block is
  * computed exactly instead ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
@@ -45,7 +58,9 @@ final class WideBlock extends Block {
      * ({@value VectorScratch#DEFAULT_TILE} keys × 128 floats, 36 KiB) stay in L1 between the steps that walk them.
      * Against blocks of 256 entries at 512 bits (72 KiB of logits), the benchmark's prefill (8 heads × 128, 512
      * queries over 4096 keys) ran 1.03× as fast under ALiBi (paired in one JVM, quartiles 0.96–1.13, 120 pairs at
-     * load 6–8; 1.02× in a three-way run, 80 pairs) and 1.01× under T5; blocks of 64 entries, 1.03× (0.93–1.15).
+     * load 6–8; 1.02× in a three-way run, 80 pairs) and 1.01× under T5; blocks of 64 entries, 1.03× (0.93–1.15), and
+     * again on 2026-11-30 under ALiBi 1.005× (0.985–1.022, 80 pairs at load 1.3–1.9; main against itself 0.990):
+     * within the noise.
      */
     static final int ENTRIES = Math.min(Entries.WIDTH, 128);
 
