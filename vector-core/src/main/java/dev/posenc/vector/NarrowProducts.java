@@ -124,6 +124,20 @@ import jdk.incubator.vector.VectorSpecies;
  * at 4096 keys (load 1.1–1.4), 1.028× (1.021–1.032, 80 pairs) and 1.034× (1.019–1.047) at 32768 (load 1.3–3.4), 0.988×
  * and 0.966× at 64 keys (29 000 pairs): no gain; at 4096 keys its loops wait on memory (above).
  *
+ * <p>Tried on this code and not kept (2026-11-30): BF16 rows through {@code scoresF32} (every quad of a pass in one
+ * call, each key load converted when a flag says BF16; {@code scoresBf16} removed): one call per pass instead of 4
+ * (each about 137 instructions before its loop) and one placement of the logits instead of 16 masked stores that built
+ * their masks, the same bits (Hash2 as above, equal at 512 and 256 bits); in a BF16 step C2 compiled only the BF16
+ * branch (58 instructions per 16 fused multiply-adds, the counter in a register). Against this code (PairedCalls as
+ * above): off-heap BF16 1.035× (0.995–1.075, 800 pairs) and 0.957× (0.924–0.996) at 4096 keys, 1.016× (1.002–1.028, 100
+ * pairs) and 0.996× (0.980–1.013) at 32768, on the heap 1.042× (1.002–1.084) and 0.950× at 4096, f32 1.007× and 0.991×
+ * (load 2.6–3.8); against 608d027, BF16 1.217× (1.177–1.260) and 0.855× at 4096 keys. But in a JVM running every family
+ * (AllocationContract's mixed families, 512 bits, {@code -Xbatch}), {@code scoresF32}'s vectors were boxed: 19 of its
+ * attention and decode cases allocated 80–12000 B per call. F16 rows through it too ({@code scoresF16} removed; a pass
+ * whose rows hold a subnormal half still quad by quad): in an F16 step the kernel reads the cache's native segment and
+ * the converted rows' heap segment, and C2 then loads and checks the segment's type, size and liveness at every key
+ * load inside the loop (about 15 instructions per load instead of 4); not timed.
+ *
  * <p>The counted loop's cost before {@code scoresF32} left it (2026-11-30): with the rows in L2 (32 keys; {@code perf
  * record} of bench's PairedCalls, samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's
  * {@code scoresF32} spent 41% of its samples in the main loop (about 9 cycles per iteration of 16 fused multiply-adds,
