@@ -73,22 +73,84 @@ import jdk.incubator.vector.VectorSpecies;
  * logits' pass (about 3% of a step): the ≈50 ns per key row measured with the rows in L2 is not what bounds a step
  * at 4096 keys.
  *
- * <p>{@code scoresF32} steps its loop over the head width by a lane count passed in ({@code lanes}, always {@code L}),
- * not by the constant: with a constant stride C2 compiles a counted loop, and for it peels the first iteration off and
- * builds the range-check nest of the long offsets at every call (clamps of four rows' offsets, a pre-loop, a
- * strip-mined outer loop), for 8 iterations per call at head width 128; the plain loop checks each key load in the
- * loop with one compare. The same operations in the same order, so the same bits (720 decode outputs of every
- * precision and storage hashed equal). With the rows in L2 (32 keys; {@code perf record} of bench's PairedCalls,
- * samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's {@code scoresF32} spent 41% of
- * its samples in the main loop (about 9 cycles per iteration of 16 fused multiply-adds, the FMA ports' 8), 21% in the
- * peeled iteration, 29% in the fold and stores, 9% at entry; at 512 keys 43%, 30%, 18% and 7%, gathered on the
- * instructions right after the key loads. Whole f32 decode steps (32 q / 8 kv heads × 128, ALiBi) paired against the
- * counted loop (PairedCalls, median speed ratio and quartiles): off-heap 1.058× at 4096 keys (1.027–1.090, 180 pairs,
- * load 2.7–3.0), at 512 keys 1.050, 1.024 and 1.041× (the last 0.985–1.100 over 8000 pairs, load 4.5–6.6); on the
- * heap 1.044× at 4096 (1.017–1.068, load 1.3–3). The half-precision kernels keep the constant stride: with the same
- * plain loop their heap caches' {@code short[]} loads lost the checks' elimination, BF16 heap 0.884× at 512 keys
- * (0.84–0.92) and 0.943× at 4096 (0.92–0.97), F16 heap 0.975× (0.95–1.00), although off-heap BF16 ran 1.040–1.107× at
- * 4096 (quartiles from 0.996 to 1.33 in two runs) and 1.049× at 512, F16 1.016× (load 1.3–6.6).
+ * <p>The logits' kernels ({@code scoresF32}, {@link #scoresF16}, {@link #scoresBf16}) count their loop over the head
+ * width by the constant {@code L}, and advance the rows' byte offset in a long of its own by a lane count passed in
+ * ({@code lanes}, always {@code L}): C2 compiles a counted loop, with the query rows' bounds checks (and those of a
+ * heap cache's {@code short[]}) hoisted out of it and its safepoint poll in a strip-mined outer loop, but does not see
+ * the offset as a function of the counter, so it checks each key load in the loop with one compare instead of building
+ * the range-check nest of long offsets at every call. Before (2026-11-30), {@code scoresF32} stepped its counter by
+ * {@code lanes} (a loop C2 does not count: every key and query load checked in the loop, and a safepoint poll per
+ * iteration), and the half-precision kernels by the constant with the offsets computed from it ({@code row + 2L·c}),
+ * for which C2 peels the first iteration off and builds the nest at every call (clamps of four rows' offsets, a
+ * pre-loop, a strip-mined outer loop), for 8 iterations per call at head width 128. The same operations in the same
+ * order, so the same bits (Hash2: 10452 decode outputs of every precision, storage and scheme, linear and ring caches,
+ * +∞/NaN, one to three workers, hashed equal to the code before at 512 and 256 bits). C2's code, and what the change
+ * gained: the next two paragraphs.
+ *
+ * <p>C2's code of the decode kernels (JDK 25.0.3, 512 bits, off-heap caches; {@code -XX:CompileCommand=print} with the
+ * hsdis plugin during a JMH run of {@code DecodeBenchmark.decode}, 32 q / 8 kv heads × 128, ALiBi, 4096 keys;
+ * 2026-11-30), instructions per iteration of 16 fused multiply-adds; each kernel is compiled on its own and called:
+ * <ul>
+ *   <li>{@code scoresF32}: 51 (8 loads, 4 compares of a key offset with the segment's size); stepped by
+ *       {@code lanes} before, 64: the 4 query loads checked as well, a safepoint poll, and 3 moves between general
+ *       and vector registers (the query array's base and an index kept in vector registers for want of general ones);
+ *   <li>{@code scoresBf16}: 58 (8 loads, 4 widening conversions and 4 shifts, 4 checks, the counter kept on the
+ *       stack); before, 43 without checks for 7 of the 8 iterations, and 241 per call for the peeled first iteration
+ *       and the nest (22 conditional moves); {@code scoresF16}: 66, before 50 and 249 (its conversion adds an and and a
+ *       multiply per vector);
+ *   <li>{@code accumulateF32}: 47 per key (the 4 multiplies by {@code 2⁻ᴷ}, each with its load folded in, 4
+ *       broadcasts of the weights, whose bounds are checked before the loop, 4 checks of the value offsets, no poll:
+ *       strip-mined), {@code accumulateBf16} 60, {@code accumulateF16} 63;
+ *   <li>the fold, per quad: 75 (30 two-vector permutes, each after a copy of its index vector, which the permute
+ *       overwrites, and 15 adds); in the half-precision kernels, each key's store builds its mask from bits (about 20
+ *       instructions with the masked store's checks), 4 per call.
+ * </ul>
+ * No loop spills a vector (the 16 accumulators go to the stack only on the paths that leave the compiled code when a
+ * check fails; in the loops, general registers run short: a few row offsets are read from the stack, and the
+ * half-precision kernels keep their counter there), each segment's liveness and type are checked once per call, before
+ * the loops, and nothing falls back to scalar code or allocates. Vector operations on the two ports of the 512-bit
+ * fused multiply-adds (the instruction tables' assignment, not measured here), per 16 fused multiply-adds: the logits'
+ * loop 16 in f32, 24 in BF16 and 32 in F16, the values' loop 20, 28 and 32.
+ *
+ * <p>What the counted loop with the offset of its own gained (whole decode steps, 32 q / 8 kv heads × 128, ALiBi;
+ * bench's PairedCalls against the code before, median speed ratio and quartiles, each order once: this code as the
+ * second side, then the code before as the second; sides 100% on a CPU, 0 B per call; 2026-11-30): off-heap BF16 at
+ * 4096 keys 1.100× (1.057–1.141, 800 pairs) and 0.900× (0.870–0.930), F16 1.045× (1.005–1.086) and 0.942× (0.913–0.973;
+ * load 2.3–2.8); at 32768 keys, where the second side gains about 2%, BF16 1.026× and 1.006× (80 pairs), 1.038×
+ * (1.030–1.047) and 0.994× (120 pairs), F16 1.093× and 1.006×, 1.051× (1.040–1.058) and 0.996× (load 1.2–2.6); with the
+ * rows in L2 (64 keys, about 25 000 pairs, load 1.7–1.9) BF16 1.089× (1.079–1.096) and 0.916×. On the heap: BF16 1.006×
+ * and 0.976× at 4096 keys, 1.010× and 0.994× at 512 (3300 pairs), F16 1.000× and 1.001× at 4096, 1.037× and 0.973× at
+ * 512 (load 1.9–3.0). f32, whose loop only loses its query checks and poll: 1.000× (0.968–1.034, 1500 pairs) and 1.012×
+ * at 4096 keys (load 1.1–1.4), 1.028× (1.021–1.032, 80 pairs) and 1.034× (1.019–1.047) at 32768 (load 1.3–3.4), 0.988×
+ * and 0.966× at 64 keys (29 000 pairs): no gain; at 4096 keys its loops wait on memory (above).
+ *
+ * <p>Tried on this code and not kept (2026-11-30): BF16 rows through {@code scoresF32} (every quad of a pass in one
+ * call, each key load converted when a flag says BF16; {@code scoresBf16} removed): one call per pass instead of 4
+ * (each about 137 instructions before its loop) and one placement of the logits instead of 16 masked stores that built
+ * their masks, the same bits (Hash2 as above, equal at 512 and 256 bits); in a BF16 step C2 compiled only the BF16
+ * branch (58 instructions per 16 fused multiply-adds, the counter in a register). Against this code (PairedCalls as
+ * above): off-heap BF16 1.035× (0.995–1.075, 800 pairs) and 0.957× (0.924–0.996) at 4096 keys, 1.016× (1.002–1.028, 100
+ * pairs) and 0.996× (0.980–1.013) at 32768, on the heap 1.042× (1.002–1.084) and 0.950× at 4096, f32 1.007× and 0.991×
+ * (load 2.6–3.8); against 608d027, BF16 1.217× (1.177–1.260) and 0.855× at 4096 keys. But in a JVM running every family
+ * (AllocationContract's mixed families, 512 bits, {@code -Xbatch}), {@code scoresF32}'s vectors were boxed: 19 of its
+ * attention and decode cases allocated 80–12000 B per call. F16 rows through it too ({@code scoresF16} removed; a pass
+ * whose rows hold a subnormal half still quad by quad): in an F16 step the kernel reads the cache's native segment and
+ * the converted rows' heap segment, and C2 then loads and checks the segment's type, size and liveness at every key
+ * load inside the loop (about 15 instructions per load instead of 4); not timed.
+ *
+ * <p>The counted loop's cost before {@code scoresF32} left it (2026-11-30): with the rows in L2 (32 keys; {@code perf
+ * record} of bench's PairedCalls, samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's
+ * {@code scoresF32} spent 41% of its samples in the main loop (about 9 cycles per iteration of 16 fused multiply-adds,
+ * the FMA ports' 8), 21% in the peeled iteration, 29% in the fold and stores, 9% at entry; at 512 keys 43%, 30%, 18%
+ * and 7%, gathered on the instructions right after the key loads. Whole f32 decode steps (32 q / 8 kv heads × 128,
+ * ALiBi) with the loop stepped by {@code lanes}, paired against the counted loop (PairedCalls, median speed ratio and
+ * quartiles): off-heap 1.058× at 4096 keys (1.027–1.090, 180 pairs, load 2.7–3.0), at 512 keys 1.050, 1.024 and 1.041×
+ * (the last 0.985–1.100 over 8000 pairs, load 4.5–6.6); on the heap 1.044× at 4096 (1.017–1.068, load 1.3–3); the same
+ * bits (720 decode outputs of every precision and storage hashed equal). The half-precision kernels then kept the
+ * constant stride: stepped by {@code lanes} too, their heap caches' {@code short[]} loads lost the checks' elimination,
+ * BF16 heap 0.884× at 512 keys (0.84–0.92) and 0.943× at 4096 (0.92–0.97), F16 heap 0.975× (0.95–1.00), although
+ * off-heap BF16 ran 1.040–1.107× at 4096 (quartiles from 0.996 to 1.33 in two runs) and 1.049× at 512, F16 1.016× (load
+ * 1.3–6.6).
  *
  * <p>Each side of a pairing holds its own cache: at 128 keys the two sides' K/V (1 MiB each in f32) fill the core's
  * 2 MiB L2 and evict each other, so paired per-key costs at 128 and 512 keys are costs from L3. Marginal cost of
@@ -265,7 +327,7 @@ final class NarrowProducts {
                             if (!flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
                                     KvCache.KEY_SUBNORMAL)) {
                                 yield scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s,
-                                        totals, apart * PANEL, count);
+                                        totals, apart * PANEL, count, L);
                             }
                             // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
                             TilePacks.pack(k, kh, row + shift, step, precision, 1f, count, d, d, converted, 1);
@@ -273,7 +335,7 @@ final class NarrowProducts {
                                     count, null, 0, 0, apart, L);
                         }
                         case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count);
+                                apart * PANEL, count, L);
                     };
                     for (int key = 0; c < d && key < count; key++) {
                         long o = row + shift + key * step;
@@ -304,8 +366,8 @@ final class NarrowProducts {
      * {@code norms} is null (kv head g's row i at {@code norms[normsFrom + g·normsStride + i·normsStep]}): per quad,
      * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[16·i …]} (lane
      * {@code 4·key + entry}), then placed at {@code s[at + key·step + 4·i + e]} for {@code key < count}
-     * ({@link #scores}); the head width is stepped by {@code lanes} (L, passed in: class comment). Returns where the
-     * scalar tail starts.
+     * ({@link #scores}); the rows' offset is advanced by {@code lanes} (L, passed in: class comment). Returns where
+     * the scalar tail starts.
      */
     private static int scoresF32(float[] q, int q0, int quads, int quadsPerHead, int d, MemorySegment k, long row, long rowStep,
                                  long kHead, float[] totals, float[] s, int at, int step, int count, float[] norms, int normsFrom,
@@ -336,12 +398,13 @@ final class NarrowProducts {
             FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
             c = 0;
-            for (int bound = F.loopBound(d); c < bound; c += lanes) {
+            long o = 0;
+            for (int bound = F.loopBound(d); c < bound; c += L, o += 4L * lanes) {
                 FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
                 FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
                 FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
                 FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-                FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + 4L * c, NATIVE);
+                FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + o, NATIVE);
                 if (withNorms) {
                     n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
                 }
@@ -349,7 +412,7 @@ final class NarrowProducts {
                 a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
                 a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
                 a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-                FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + 4L * c, NATIVE);
+                FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + o, NATIVE);
                 if (withNorms) {
                     n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
                 }
@@ -357,7 +420,7 @@ final class NarrowProducts {
                 b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
                 b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
                 b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-                FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + 4L * c, NATIVE);
+                FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + o, NATIVE);
                 if (withNorms) {
                     n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
                 }
@@ -365,7 +428,7 @@ final class NarrowProducts {
                 c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
                 c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
                 c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-                FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + 4L * c, NATIVE);
+                FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + o, NATIVE);
                 if (withNorms) {
                     n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
                 }
@@ -492,40 +555,42 @@ final class NarrowProducts {
      * 1.019× at 4096 (0.96–1.09), 1.022× at 32768 (1.005–1.04).
      */
     private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count) {
+                                 float[] s, int at, int step, int count, int lanes) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
         int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L) {
+        long o = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + c) : ShortVector.fromMemorySegment(H, k, row0 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
             FloatVector k0 = k0Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + c) : ShortVector.fromMemorySegment(H, k, row1 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
             FloatVector k1 = k1Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + c) : ShortVector.fromMemorySegment(H, k, row2 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
             FloatVector k2 = k2Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + c) : ShortVector.fromMemorySegment(H, k, row3 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
             FloatVector k3 = k3Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
             e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
@@ -572,37 +637,39 @@ final class NarrowProducts {
      * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
      */
     private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count) {
+                                 float[] s, int at, int step, int count, int lanes) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
         int c = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L) {
+        long o = 0;
+        for (int bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
             FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row0 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row0 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + c) : ShortVector.fromMemorySegment(H, k, row0 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
             a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
             a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
             a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row1 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row1 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + c) : ShortVector.fromMemorySegment(H, k, row1 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
             b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
             b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
             b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row2 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row2 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + c) : ShortVector.fromMemorySegment(H, k, row2 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
             c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
             c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
             c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, (int) ((row3 + 2L * c) >>> 1)) : ShortVector.fromMemorySegment(H, k, row3 + 2L * c, NATIVE)).convertShape(S2I, I, 0))
+            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + c) : ShortVector.fromMemorySegment(H, k, row3 + o, NATIVE)).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 16).reinterpretAsFloats();
             e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
             e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
