@@ -271,9 +271,9 @@ final class NarrowProducts {
      * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further (and whose flags, a cache's
      * {@link KvCache#subnormalRows()} or null, are at {@code flagAt + j·flagStride + g} for key j; a pass of F16 rows
      * of which one holds a subnormal half is converted into {@code converted}, {@value #KEYS} rows of d, whose segment
-     * is {@code convertedRows}, and computed as f32's: {@link #scoresF16}; f32's products leave each quad's logits of a
-     * pass in {@code passTotals}, {@code 16·quads} floats, before placing them); unless {@code norms} is null
-     * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
+     * is {@code convertedRows}, and computed as f32's: {@link #scoresF16}; every precision's products leave each quad's
+     * logits of a pass in {@code passTotals}, {@code 16·quads} floats, placed once per pass); unless {@code norms} is
+     * null (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
      * norm in float (the logit guard's input, computed from the rows already loaded).
      *
      * <p>A pass's four key rows lie in four memory pages where they can: when a position's rows take less than a
@@ -294,58 +294,65 @@ final class NarrowProducts {
                        int normsAt, int normsStride) {
         // No long division where rows take a page or more (f32 caches of 8 kv heads × 128; NarrowBlock's measurements).
         int spread = kStride >= PAGE ? 1 : (int) Math.min(SPREAD, PAGE / kStride);
+        int whole = F.loopBound(d);
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
             for (int r = 0; r < apart; r++) {
                 int count = Math.min(KEYS, keys - j - r);
                 long step = apart * kStride;
                 long row = kRow + (j + r) * kStride;
-                // F32 rows: every quad's products in one call.
-                int whole = precision == KvPrecision.F32 ? scoresF32(q, 0, quads, quadsPerHead, d, k, row, step, kHead,
-                        passTotals, s, at + (j + r) * PANEL, apart * PANEL, count, norms, normsAt + j + r, normsStride, apart, L) : 0;
+                if (precision == KvPrecision.F32) {
+                    // F32 rows: every quad's products in one call.
+                    scoresF32(q, 0, quads, quadsPerHead, d, k, row, step, kHead, passTotals, 0, count, norms, normsAt + j + r,
+                            normsStride, apart, L);
+                } else {
+                    // Rows past the last key repeat it; their logits are not placed.
+                    long last = row + (count - 1) * step;
+                    long row1 = Math.min(row + step, last);
+                    long row2 = Math.min(row + 2 * step, last);
+                    // The quad's kv head counted, not divided (an integer division per quad; NarrowBlock).
+                    for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
+                        if (inHead == quadsPerHead) {
+                            head++;
+                            inHead = 0;
+                        }
+                        int q0 = 4 * quad * d;
+                        long shift = head * kHead;
+                        int t0 = 4 * KEYS * quad;
+                        if (precision == KvPrecision.BF16) {
+                            scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, passTotals, t0, L);
+                        } else if (!flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
+                                KvCache.KEY_SUBNORMAL)) {
+                            scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, passTotals, t0, L);
+                        } else {
+                            // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
+                            TilePacks.pack(k, kh, row + shift, step, precision, 1f, count, d, d, converted, 1);
+                            scoresF32(q, q0, 1, 1, d, convertedRows, 0, 4L * d, 0, passTotals, t0, count, null, 0, 0, apart, L);
+                        }
+                    }
+                }
+                // Every quad's logits of the pass placed at once (their sixteen totals each, unmasked in passTotals).
+                place(passTotals, quads, count, s, at + (j + r) * PANEL, apart * PANEL);
                 if (whole == d) {
                     continue;
                 }
-                // Rows past the last key repeat it; their logits and norms are not stored.
-                long last = row + (count - 1) * step;
-                long row1 = Math.min(row + step, last);
-                long row2 = Math.min(row + 2 * step, last);
-                // The quad's kv head and place in it counted, not divided (an integer division per quad; NarrowBlock).
                 for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
                     if (inHead == quadsPerHead) {
                         head++;
                         inHead = 0;
                     }
-                    int q0 = 4 * quad * d;
                     long shift = head * kHead;
                     boolean first = inHead == 0;
                     int n0 = normsAt + head * normsStride + j + r;
-                    int totals = at + (j + r) * PANEL + 4 * quad;
-                    int c = switch (precision) {
-                        case F32 -> whole;
-                        case F16 -> {
-                            if (!flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
-                                    KvCache.KEY_SUBNORMAL)) {
-                                yield scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s,
-                                        totals, apart * PANEL, count, L);
-                            }
-                            // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
-                            TilePacks.pack(k, kh, row + shift, step, precision, 1f, count, d, d, converted, 1);
-                            yield scoresF32(q, q0, 1, 1, d, convertedRows, 0, 4L * d, 0, passTotals, s, totals, apart * PANEL,
-                                    count, null, 0, 0, apart, L);
-                        }
-                        case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count, L);
-                    };
-                    for (int key = 0; c < d && key < count; key++) {
+                    for (int key = 0; key < count; key++) {
                         long o = row + shift + key * step;
                         for (int e = 0; e < 4; e++) {
                             int out = at + (j + r + key * apart) * PANEL + 4 * quad + e;
-                            s[out] = tail(q, (4 * quad + e) * d, k, o, precision, c, d, s[out]);
+                            s[out] = tail(q, (4 * quad + e) * d, k, o, precision, whole, d, s[out]);
                         }
                         if (first && norms != null) {
                             float norm = norms[n0 + key * apart];
-                            for (int i = c; i < d; i++) {
+                            for (int i = whole; i < d; i++) {
                                 float x = precision.read(k, o + (long) i * precision.bytes());
                                 norm += x * x;
                             }
@@ -364,14 +371,13 @@ final class NarrowProducts {
      * {@code row}, {@code rowStep} bytes apart (rows past the {@code count}th repeat it), over the whole vectors of the
      * head width, for float rows (arrays, F32 caches), with the squared norms of each kv head's rows unless
      * {@code norms} is null (kv head g's row i at {@code norms[normsFrom + g·normsStride + i·normsStep]}): per quad,
-     * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[16·i …]} (lane
-     * {@code 4·key + entry}), then placed at {@code s[at + key·step + 4·i + e]} for {@code key < count}
-     * ({@link #scores}); the rows' offset is advanced by {@code lanes} (L, passed in: class comment). Returns where
-     * the scalar tail starts.
+     * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[totalsAt + 16·i …]} (lane
+     * {@code 4·key + entry}), which {@link #scores} places once per pass ({@link #place}); the rows' offset is advanced
+     * by {@code lanes} (L, passed in: class comment).
      */
-    private static int scoresF32(float[] q, int q0, int quads, int quadsPerHead, int d, MemorySegment k, long row, long rowStep,
-                                 long kHead, float[] totals, float[] s, int at, int step, int count, float[] norms, int normsFrom,
-                                 int normsStride, int normsStep, int lanes) {
+    private static void scoresF32(float[] q, int q0, int quads, int quadsPerHead, int d, MemorySegment k, long row, long rowStep,
+                                  long kHead, float[] totals, int totalsAt, int count, float[] norms, int normsFrom,
+                                  int normsStride, int normsStep, int lanes) {
         long last = (count - 1) * rowStep;
         long step1 = Math.min(rowStep, last);
         long step2 = Math.min(2 * rowStep, last);
@@ -379,7 +385,6 @@ final class NarrowProducts {
         // their float lanes to int indices quad after quad.
         FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
         FloatVector odd = FloatVector.fromArray(F, ODD_LANES, 0);
-        int c = 0;
         for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++, q0 += 4 * d) {
             if (inHead == quadsPerHead) {
                 head++;
@@ -397,9 +402,8 @@ final class NarrowProducts {
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-            c = 0;
             long o = 0;
-            for (int bound = F.loopBound(d); c < bound; c += L, o += 4L * lanes) {
+            for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 4L * lanes) {
                 FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
                 FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
                 FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
@@ -468,7 +472,7 @@ final class NarrowProducts {
             FloatVector key2 = even.selectFrom(h4, h5).add(odd.selectFrom(h4, h5));
             FloatVector key3 = even.selectFrom(h6, h7).add(odd.selectFrom(h6, h7));
             // The quad's sixteen totals, lane 4·key + entry, unmasked into totals[16·quad …]; placed after the loop.
-            int t0 = 4 * KEYS * quad;
+            int t0 = totalsAt + 4 * KEYS * quad;
             if (L == 4) {
                 key0.intoArray(totals, t0);
                 key1.intoArray(totals, t0 + 4);
@@ -485,8 +489,6 @@ final class NarrowProducts {
             }
             even.selectFrom(keys01, keys23).add(odd.selectFrom(keys01, keys23)).intoArray(totals, t0);
         }
-        place(totals, quads, count, s, at, step);
-        return c;
     }
 
     /**
@@ -541,7 +543,7 @@ final class NarrowProducts {
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * F16 rows that hold no subnormal half, converted as they are loaded by a multiply ({@link HalfPrecision}): sixteen
-     * lanewise accumulators folded in registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     * lanewise accumulators folded in registers and stored whole into {@code totals[t0 …]} as {@link #scoresF32}'s.
      * A pass whose rows hold one ({@link KvCache#subnormalRows()}) has {@link TilePacks#pack} convert them the other
      * exact way into floats and runs {@link #scoresF32} over those: the same fused multiply-adds in the same order.
      *
@@ -554,17 +556,16 @@ final class NarrowProducts {
      * at 4096 keys (1.03–1.11; two runs of 150 and 200 pairs), 1.076× at 32768 (1.05–1.10, 60 pairs); on the heap
      * 1.019× at 4096 (0.96–1.09), 1.022× at 32768 (1.005–1.04).
      */
-    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, int lanes) {
+    private static void scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
+                                  float[] totals, int t0, int lanes) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
         int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
-        int c = 0;
         long o = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
+        for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
@@ -612,41 +613,39 @@ final class NarrowProducts {
         FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
         FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
         FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        // The sixteen totals, lane 4·key + entry, unmasked into totals[t0 …], as scoresF32's.
         if (L == 4) {
-            for (int key = 0; key < count; key++) {
-                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
-            }
-            return c;
+            key0.intoArray(totals, t0);
+            key1.intoArray(totals, t0 + 4);
+            key2.intoArray(totals, t0 + 8);
+            key3.intoArray(totals, t0 + 12);
+            return;
         }
         FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
         FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
-        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
-        int perVector = L / 4;
-        for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
-            int i = key % perVector;
-            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
-            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+        if (L == 8) {
+            keys01.intoArray(totals, t0);
+            keys23.intoArray(totals, t0 + 8);
+            return;
         }
-        return c;
+        EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23)).intoArray(totals, t0);
     }
 
     /**
      * The four entries' dot products with four key rows over the whole vectors of the head width, for
      * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
-     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
+     * registers and stored whole into {@code totals[t0 …]} as {@link #scoresF32}'s.
      */
-    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, int lanes) {
+    private static void scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
+                                  float[] totals, int t0, int lanes) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
         int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
-        int c = 0;
         long o = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
+        for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
             FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
             FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
             FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
@@ -690,23 +689,22 @@ final class NarrowProducts {
         FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
         FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
         FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
+        // The sixteen totals, lane 4·key + entry, unmasked into totals[t0 …], as scoresF32's.
         if (L == 4) {
-            for (int key = 0; key < count; key++) {
-                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
-            }
-            return c;
+            key0.intoArray(totals, t0);
+            key1.intoArray(totals, t0 + 4);
+            key2.intoArray(totals, t0 + 8);
+            key3.intoArray(totals, t0 + 12);
+            return;
         }
         FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
         FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
-        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
-        int perVector = L / 4;
-        for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
-            int i = key % perVector;
-            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
-            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
+        if (L == 8) {
+            keys01.intoArray(totals, t0);
+            keys23.intoArray(totals, t0 + 8);
+            return;
         }
-        return c;
+        EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23)).intoArray(totals, t0);
     }
 
     private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,
