@@ -73,19 +73,19 @@ import jdk.incubator.vector.VectorSpecies;
  * logits' pass (about 3% of a step): the ≈50 ns per key row measured with the rows in L2 is not what bounds a step
  * at 4096 keys.
  *
- * <p>The logits' kernels ({@code scoresF32}, {@link #scoresF16}, {@link #scoresBf16}) count their loop over the head
- * width by the constant {@code L}, and advance the rows' byte offset in a long of its own by a lane count passed in
- * ({@code lanes}, always {@code L}): C2 compiles a counted loop, with the query rows' bounds checks (and those of a
- * heap cache's {@code short[]}) hoisted out of it and its safepoint poll in a strip-mined outer loop, but does not see
- * the offset as a function of the counter, so it checks each key load in the loop with one compare instead of building
- * the range-check nest of long offsets at every call. Before (2026-11-30), {@code scoresF32} stepped its counter by
- * {@code lanes} (a loop C2 does not count: every key and query load checked in the loop, and a safepoint poll per
- * iteration), and the half-precision kernels by the constant with the offsets computed from it ({@code row + 2L·c}),
- * for which C2 peels the first iteration off and builds the nest at every call (clamps of four rows' offsets, a
- * pre-loop, a strip-mined outer loop), for 8 iterations per call at head width 128. The same operations in the same
- * order, so the same bits (Hash2: 10452 decode outputs of every precision, storage and scheme, linear and ring caches,
- * +∞/NaN, one to three workers, hashed equal to the code before at 512 and 256 bits). C2's code, and what the change
- * gained: the next two paragraphs.
+ * <p>The logits' kernels ({@code scoresF32}, {@code scoresF16} and {@code scoresBf16}, those two now {@link
+ * #scoresHalf}) count their loop over the head width by the constant {@code L}, and advance the rows' byte offset in a
+ * long of its own by a lane count passed in ({@code lanes}, always {@code L}): C2 compiles a counted loop, with the
+ * query rows' bounds checks (and those of a heap cache's {@code short[]}) hoisted out of it and its safepoint poll in a
+ * strip-mined outer loop, but does not see the offset as a function of the counter, so it checks each key load in the
+ * loop with one compare instead of building the range-check nest of long offsets at every call. Before (2026-11-30),
+ * {@code scoresF32} stepped its counter by {@code lanes} (a loop C2 does not count: every key and query load checked in
+ * the loop, and a safepoint poll per iteration), and the half-precision kernels by the constant with the offsets
+ * computed from it ({@code row + 2L·c}), for which C2 peels the first iteration off and builds the nest at every call
+ * (clamps of four rows' offsets, a pre-loop, a strip-mined outer loop), for 8 iterations per call at head width 128.
+ * The same operations in the same order, so the same bits (Hash2: 10452 decode outputs of every precision, storage and
+ * scheme, linear and ring caches, +∞/NaN, one to three workers, hashed equal to the code before at 512 and 256 bits).
+ * C2's code, and what the change gained: the next two paragraphs.
  *
  * <p>C2's code of the decode kernels (JDK 25.0.3, 512 bits, off-heap caches; {@code -XX:CompileCommand=print} with the
  * hsdis plugin during a JMH run of {@code DecodeBenchmark.decode}, 32 q / 8 kv heads × 128, ALiBi, 4096 keys;
@@ -137,6 +137,36 @@ import jdk.incubator.vector.VectorSpecies;
  * whose rows hold a subnormal half still quad by quad): in an F16 step the kernel reads the cache's native segment and
  * the converted rows' heap segment, and C2 then loads and checks the segment's type, size and liveness at every key
  * load inside the loop (about 15 instructions per load instead of 4); not timed.
+ *
+ * <p>The half-precision logits (2026-12-01): one kernel for F16 and BF16 rows, {@link #scoresHalf}, takes every quad of
+ * a pass in one call, as {@code scoresF32} does, and leaves each quad's sixteen totals whole in {@code passTotals},
+ * which {@link #place} puts in the tile once per pass; an F16 quad whose rows hold a subnormal half is computed first
+ * through {@code scoresF32} over its converted rows (into its own sixteen floats of {@code passTotals}) and skipped.
+ * Before, one call per quad ({@code scoresF16}, {@code scoresBf16}: 4 per pass at 32 q / 8 kv heads, each with an entry
+ * of about 130 instructions in C2's code of 2026-11-30), each key's four totals stored with a masked store that built
+ * its mask from bits (about 20 instructions with the store's checks, 4 per call). The kernels stay apart from {@code
+ * scoresF32} (the BF16 rows through it, above, boxed its vectors in a JVM running every family): AllocationSuiteTest
+ * and AllocationWithoutReceiverProfilesTest pass at 512, 256 and 128 bits and on the reference. The same operations in
+ * the same order, so the same bits (Hash2 as above: equal to the code before at 512 and 256 bits). Measured in two
+ * steps (decode 32 q / 8 kv heads × 128, ALiBi; bench's PairedCalls, median speed ratio and quartiles, this code as the
+ * second side, then the code before as the second; 800 pairs at 4096 keys, 120 at 32768; sides 100% on a CPU, 0 B per
+ * call; load 1.4–1.8): the totals into {@code passTotals} and one placement per pass, the kernels still one call per
+ * quad, against ab1f710: off-heap BF16 1.027× (0.991–1.063) and 0.977× at 4096 keys, F16 1.053× (1.021–1.086) and
+ * 0.945×; at 32768 keys, where the second side gains 1–2%, BF16 1.047× (1.039–1.055) and 1.010×, F16 1.040× and 0.999×;
+ * on the heap at 4096 BF16 1.065× (1.030–1.101) and 0.947×, F16 1.049× and 0.950×; f32 1.027× and 1.016× (no change).
+ * Then the one kernel over every quad against that: off-heap BF16 1.020× (0.988–1.055) and 0.979× at 4096, F16 1.034×
+ * and 1.010×; at 32768 BF16 1.033× (1.026–1.041) and 1.010×, F16 1.027× and 1.009×; heap BF16 1.028× and 1.018×, F16
+ * 1.004× and 1.003×; f32 1.006× and 1.008×. Both against ab1f710 (load 1.1–2.1): off-heap BF16 1.062× (1.025–1.097) and
+ * 0.951× (0.916–0.984) at 4096 keys, F16 1.012× (0.980–1.044) and 0.942× (0.909–0.971); at 32768 BF16 1.012× and
+ * 0.980×, F16 1.041× (1.024–1.056) and 1.007×; heap BF16 1.031× and 0.947×, F16 1.031× and 0.955×; f32 1.000× and
+ * 0.997×; a repeat at 4096 keys (1500 pairs, load 1.3–1.5) BF16 1.041× (1.007–1.077) and 0.972× (0.941–1.006), F16
+ * 1.042× (1.010–1.076) and 0.976× (0.942–1.009). Half ÷ f32 speed of this code in one JVM (the half side second, one
+ * order only; load 1.0–1.3): BF16 1.222 (1.181–1.257, 800 pairs) at 4096 keys and 1.360 (1.345–1.378, 60 pairs) at
+ * 32768, F16 1.029 (0.998–1.062) and 1.180 (1.167–1.192); the same measurement of ab1f710's code (load 0.9–1.8) 1.180
+ * (1.131–1.220), 1.258, 0.995 and 1.173. C2's code of {@code scoresHalf} ({@code -XX:CompileCommand=print} with the
+ * hsdis plugin during a JMH run of {@code DecodeBenchmark.decode}, BF16 off-heap, 4096 keys, 512 bits): per quad, 110
+ * instructions before the loop (the sixteen accumulators zeroed, eight offset checks), 60 per iteration of 16 fused
+ * multiply-adds (58 before), 98 for the fold and the one unmasked store; no mask is built.
  *
  * <p>The counted loop's cost before {@code scoresF32} left it (2026-11-30): with the rows in L2 (32 keys; {@code perf
  * record} of bench's PairedCalls, samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's
@@ -271,9 +301,9 @@ final class NarrowProducts {
      * {@code g = e / (4·quadsPerHead)}, whose rows are {@code g·kHead} bytes further (and whose flags, a cache's
      * {@link KvCache#subnormalRows()} or null, are at {@code flagAt + j·flagStride + g} for key j; a pass of F16 rows
      * of which one holds a subnormal half is converted into {@code converted}, {@value #KEYS} rows of d, whose segment
-     * is {@code convertedRows}, and computed as f32's: {@link #scoresF16}; f32's products leave each quad's logits of a
-     * pass in {@code passTotals}, {@code 16·quads} floats, before placing them); unless {@code norms} is null
-     * (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
+     * is {@code convertedRows}, and computed as f32's: {@link #scoresHalf}; every precision's products leave each quad's
+     * logits of a pass in {@code passTotals}, {@code 16·quads} floats, placed once per pass); unless {@code norms} is
+     * null (F32 rows only), {@code norms[normsAt + g·normsStride + j − first] = Σ_c k_g[j][c]²}, each key row's squared
      * norm in float (the logit guard's input, computed from the rows already loaded).
      *
      * <p>A pass's four key rows lie in four memory pages where they can: when a position's rows take less than a
@@ -294,58 +324,60 @@ final class NarrowProducts {
                        int normsAt, int normsStride) {
         // No long division where rows take a page or more (f32 caches of 8 kv heads × 128; NarrowBlock's measurements).
         int spread = kStride >= PAGE ? 1 : (int) Math.min(SPREAD, PAGE / kStride);
+        int whole = F.loopBound(d);
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
             for (int r = 0; r < apart; r++) {
                 int count = Math.min(KEYS, keys - j - r);
                 long step = apart * kStride;
                 long row = kRow + (j + r) * kStride;
-                // F32 rows: every quad's products in one call.
-                int whole = precision == KvPrecision.F32 ? scoresF32(q, 0, quads, quadsPerHead, d, k, row, step, kHead,
-                        passTotals, s, at + (j + r) * PANEL, apart * PANEL, count, norms, normsAt + j + r, normsStride, apart, L) : 0;
+                if (precision == KvPrecision.F32) {
+                    // F32 rows: every quad's products in one call.
+                    scoresF32(q, 0, quads, quadsPerHead, d, k, row, step, kHead, passTotals, 0, count, norms, normsAt + j + r,
+                            normsStride, apart, L);
+                } else {
+                    // Half rows: every quad in one call, but with F16 rows a quad whose kv head's rows hold a subnormal
+                    // half first, its rows converted the other exact way, then f32's products. The quad's kv head
+                    // counted, not divided (an integer division per quad; NarrowBlock).
+                    int done = 0;
+                    for (int quad = 0, head = 0, inHead = 0; precision == KvPrecision.F16 && quad < quads; quad++, inHead++) {
+                        if (inHead == quadsPerHead) {
+                            head++;
+                            inHead = 0;
+                        }
+                        if (flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
+                                KvCache.KEY_SUBNORMAL)) {
+                            TilePacks.pack(k, kh, row + head * kHead, step, precision, 1f, count, d, d, converted, 1);
+                            scoresF32(q, 4 * quad * d, 1, 1, d, convertedRows, 0, 4L * d, 0, passTotals, 4 * KEYS * quad, count,
+                                    null, 0, 0, apart, L);
+                            done |= 1 << quad;
+                        }
+                    }
+                    scoresHalf(q, quads, quadsPerHead, d, k, kh, row, step, kHead, count, precision == KvPrecision.BF16, done,
+                            passTotals, L);
+                }
+                // Every quad's logits of the pass placed at once (their sixteen totals each, unmasked in passTotals).
+                place(passTotals, quads, count, s, at + (j + r) * PANEL, apart * PANEL);
                 if (whole == d) {
                     continue;
                 }
-                // Rows past the last key repeat it; their logits and norms are not stored.
-                long last = row + (count - 1) * step;
-                long row1 = Math.min(row + step, last);
-                long row2 = Math.min(row + 2 * step, last);
-                // The quad's kv head and place in it counted, not divided (an integer division per quad; NarrowBlock).
                 for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
                     if (inHead == quadsPerHead) {
                         head++;
                         inHead = 0;
                     }
-                    int q0 = 4 * quad * d;
                     long shift = head * kHead;
                     boolean first = inHead == 0;
                     int n0 = normsAt + head * normsStride + j + r;
-                    int totals = at + (j + r) * PANEL + 4 * quad;
-                    int c = switch (precision) {
-                        case F32 -> whole;
-                        case F16 -> {
-                            if (!flagged(flags, flagAt + (long) (j + r) * flagStride + head, (long) apart * flagStride, count,
-                                    KvCache.KEY_SUBNORMAL)) {
-                                yield scoresF16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s,
-                                        totals, apart * PANEL, count, L);
-                            }
-                            // A row holds a subnormal half: the rows converted the other exact way, then f32's products.
-                            TilePacks.pack(k, kh, row + shift, step, precision, 1f, count, d, d, converted, 1);
-                            yield scoresF32(q, q0, 1, 1, d, convertedRows, 0, 4L * d, 0, passTotals, s, totals, apart * PANEL,
-                                    count, null, 0, 0, apart, L);
-                        }
-                        case BF16 -> scoresBf16(q, q0, d, k, kh, row + shift, row1 + shift, row2 + shift, last + shift, s, totals,
-                                apart * PANEL, count, L);
-                    };
-                    for (int key = 0; c < d && key < count; key++) {
+                    for (int key = 0; key < count; key++) {
                         long o = row + shift + key * step;
                         for (int e = 0; e < 4; e++) {
                             int out = at + (j + r + key * apart) * PANEL + 4 * quad + e;
-                            s[out] = tail(q, (4 * quad + e) * d, k, o, precision, c, d, s[out]);
+                            s[out] = tail(q, (4 * quad + e) * d, k, o, precision, whole, d, s[out]);
                         }
                         if (first && norms != null) {
                             float norm = norms[n0 + key * apart];
-                            for (int i = c; i < d; i++) {
+                            for (int i = whole; i < d; i++) {
                                 float x = precision.read(k, o + (long) i * precision.bytes());
                                 norm += x * x;
                             }
@@ -364,14 +396,13 @@ final class NarrowProducts {
      * {@code row}, {@code rowStep} bytes apart (rows past the {@code count}th repeat it), over the whole vectors of the
      * head width, for float rows (arrays, F32 caches), with the squared norms of each kv head's rows unless
      * {@code norms} is null (kv head g's row i at {@code norms[normsFrom + g·normsStride + i·normsStep]}): per quad,
-     * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[16·i …]} (lane
-     * {@code 4·key + entry}), then placed at {@code s[at + key·step + 4·i + e]} for {@code key < count}
-     * ({@link #scores}); the rows' offset is advanced by {@code lanes} (L, passed in: class comment). Returns where
-     * the scalar tail starts.
+     * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[totalsAt + 16·i …]} (lane
+     * {@code 4·key + entry}), which {@link #scores} places once per pass ({@link #place}); the rows' offset is advanced
+     * by {@code lanes} (L, passed in: class comment).
      */
-    private static int scoresF32(float[] q, int q0, int quads, int quadsPerHead, int d, MemorySegment k, long row, long rowStep,
-                                 long kHead, float[] totals, float[] s, int at, int step, int count, float[] norms, int normsFrom,
-                                 int normsStride, int normsStep, int lanes) {
+    private static void scoresF32(float[] q, int q0, int quads, int quadsPerHead, int d, MemorySegment k, long row, long rowStep,
+                                  long kHead, float[] totals, int totalsAt, int count, float[] norms, int normsFrom,
+                                  int normsStride, int normsStep, int lanes) {
         long last = (count - 1) * rowStep;
         long step1 = Math.min(rowStep, last);
         long step2 = Math.min(2 * rowStep, last);
@@ -379,7 +410,6 @@ final class NarrowProducts {
         // their float lanes to int indices quad after quad.
         FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
         FloatVector odd = FloatVector.fromArray(F, ODD_LANES, 0);
-        int c = 0;
         for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++, q0 += 4 * d) {
             if (inHead == quadsPerHead) {
                 head++;
@@ -397,9 +427,8 @@ final class NarrowProducts {
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-            c = 0;
             long o = 0;
-            for (int bound = F.loopBound(d); c < bound; c += L, o += 4L * lanes) {
+            for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 4L * lanes) {
                 FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
                 FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
                 FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
@@ -468,7 +497,7 @@ final class NarrowProducts {
             FloatVector key2 = even.selectFrom(h4, h5).add(odd.selectFrom(h4, h5));
             FloatVector key3 = even.selectFrom(h6, h7).add(odd.selectFrom(h6, h7));
             // The quad's sixteen totals, lane 4·key + entry, unmasked into totals[16·quad …]; placed after the loop.
-            int t0 = 4 * KEYS * quad;
+            int t0 = totalsAt + 4 * KEYS * quad;
             if (L == 4) {
                 key0.intoArray(totals, t0);
                 key1.intoArray(totals, t0 + 4);
@@ -485,8 +514,6 @@ final class NarrowProducts {
             }
             even.selectFrom(keys01, keys23).add(odd.selectFrom(keys01, keys23)).intoArray(totals, t0);
         }
-        place(totals, quads, count, s, at, step);
-        return c;
     }
 
     /**
@@ -539,13 +566,13 @@ final class NarrowProducts {
     }
 
     /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * F16 rows that hold no subnormal half, converted as they are loaded by a multiply ({@link HalfPrecision}): sixteen
-     * lanewise accumulators folded in registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
-     * A pass whose rows hold one ({@link KvCache#subnormalRows()}) has {@link TilePacks#pack} convert them the other
-     * exact way into floats and runs {@link #scoresF32} over those: the same fused multiply-adds in the same order.
+     * {@link #scoresF32}'s products (without norms) for half-precision rows, converted as they are loaded
+     * ({@link HalfPrecision}): BF16 rows if {@code bf16}, else F16 rows that hold no subnormal half, by a multiply; for
+     * the quads whose bit of {@code done} is clear. A quad whose F16 rows hold one ({@link KvCache#subnormalRows()})
+     * {@link #scores} computes first: {@link TilePacks#pack} converts them the other exact way into floats and
+     * {@link #scoresF32} runs over those, the same fused multiply-adds in the same order.
      *
-     * <p>The multiply (four operations instead of eight) gives the same bits: 9666 attention outputs (every precision,
+     * <p>F16's multiply (four operations instead of eight) gives the same bits: 9666 attention outputs (every precision,
      * heap and off-heap, linear and ring caches after roll-back, one and two threads, Gaussian, tiny, zero, −0,
      * subnormal, NaN and infinite elements, 512 and 256 bits; a throw-away harness) hashed equal to the code before.
      * Before it, a converted vector whose subnormal mask was empty skipped the fix-up (subtract, multiply, blend) of the
@@ -554,159 +581,99 @@ final class NarrowProducts {
      * at 4096 keys (1.03–1.11; two runs of 150 and 200 pairs), 1.076× at 32768 (1.05–1.10, 60 pairs); on the heap
      * 1.019× at 4096 (0.96–1.09), 1.022× at 32768 (1.005–1.04).
      */
-    private static int scoresF16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, int lanes) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-        int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
-        int c = 0;
-        long o = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
-            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            IntVector k0Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + c) : ShortVector.fromMemorySegment(H, k, row0 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector k0 = k0Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
-            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
-            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
-            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
-            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            IntVector k1Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + c) : ShortVector.fromMemorySegment(H, k, row1 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector k1 = k1Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
-            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
-            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
-            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
-            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            IntVector k2Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + c) : ShortVector.fromMemorySegment(H, k, row2 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector k2 = k2Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
-            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
-            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
-            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
-            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            IntVector k3Bits = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + c) : ShortVector.fromMemorySegment(H, k, row3 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector k3 = k3Bits.reinterpretAsFloats().mul(HalfPrecision.WIDEN);
-            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
-            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
-            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
-            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
-        }
-        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
-        // holds that dot product's total.
-        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
-        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
-        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
-        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
-        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
-        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
-        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
-        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
-        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
-        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
-        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
-        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
-        if (L == 4) {
-            for (int key = 0; key < count; key++) {
-                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+    private static void scoresHalf(float[] q, int quads, int quadsPerHead, int d, MemorySegment k, short[] kh, long row,
+                                   long rowStep, long kHead, int count, boolean bf16, int done, float[] totals, int lanes) {
+        long last = (count - 1) * rowStep;
+        long step1 = Math.min(rowStep, last);
+        long step2 = Math.min(2 * rowStep, last);
+        // The fold's indices loaded here, as scoresF32's.
+        FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
+        FloatVector odd = FloatVector.fromArray(F, ODD_LANES, 0);
+        for (int quad = 0, head = 0, inHead = 0, q0 = 0; quad < quads; quad++, inHead++, q0 += 4 * d) {
+            if (inHead == quadsPerHead) {
+                head++;
+                inHead = 0;
             }
-            return c;
-        }
-        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
-        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
-        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
-        int perVector = L / 4;
-        for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
-            int i = key % perVector;
-            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
-            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
-        }
-        return c;
-    }
-
-    /**
-     * The four entries' dot products with four key rows over the whole vectors of the head width, for
-     * BF16 rows, converted as they are loaded ({@link HalfPrecision}): sixteen lanewise accumulators folded in
-     * registers and stored as {@link #scoresF32}'s; returns where the scalar tail starts.
-     */
-    private static int scoresBf16(float[] q, int q0, int d, MemorySegment k, short[] kh, long row0, long row1, long row2, long row3,
-                                 float[] s, int at, int step, int count, int lanes) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-        int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
-        int c = 0;
-        long o = 0;
-        for (int bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
-            FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-            FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-            FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-            FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-            FloatVector k0 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + c) : ShortVector.fromMemorySegment(H, k, row0 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
-            a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
-            a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
-            a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-            FloatVector k1 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + c) : ShortVector.fromMemorySegment(H, k, row1 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
-            b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
-            b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
-            b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-            FloatVector k2 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + c) : ShortVector.fromMemorySegment(H, k, row2 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
-            c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
-            c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
-            c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-            FloatVector k3 = ((IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + c) : ShortVector.fromMemorySegment(H, k, row3 + o, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats();
-            e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
-            e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
-            e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
-            e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
-        }
-        // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
-        // holds that dot product's total.
-        FloatVector h0 = EVEN.selectFrom(a0, a1).add(ODD.selectFrom(a0, a1));
-        FloatVector h1 = EVEN.selectFrom(a2, a3).add(ODD.selectFrom(a2, a3));
-        FloatVector h2 = EVEN.selectFrom(b0, b1).add(ODD.selectFrom(b0, b1));
-        FloatVector h3 = EVEN.selectFrom(b2, b3).add(ODD.selectFrom(b2, b3));
-        FloatVector h4 = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
-        FloatVector h5 = EVEN.selectFrom(c2, c3).add(ODD.selectFrom(c2, c3));
-        FloatVector h6 = EVEN.selectFrom(e0, e1).add(ODD.selectFrom(e0, e1));
-        FloatVector h7 = EVEN.selectFrom(e2, e3).add(ODD.selectFrom(e2, e3));
-        FloatVector key0 = EVEN.selectFrom(h0, h1).add(ODD.selectFrom(h0, h1));
-        FloatVector key1 = EVEN.selectFrom(h2, h3).add(ODD.selectFrom(h2, h3));
-        FloatVector key2 = EVEN.selectFrom(h4, h5).add(ODD.selectFrom(h4, h5));
-        FloatVector key3 = EVEN.selectFrom(h6, h7).add(ODD.selectFrom(h6, h7));
-        if (L == 4) {
-            for (int key = 0; key < count; key++) {
-                (key == 0 ? key0 : key == 1 ? key1 : key == 2 ? key2 : key3).intoArray(s, at + key * step);
+            if ((done >>> quad & 1) != 0) {
+                continue;
             }
-            return c;
+            long row0 = row + head * kHead;
+            long row1 = row0 + step1;
+            long row2 = row0 + step2;
+            long row3 = row0 + last;
+            int t0 = 4 * KEYS * quad;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+            FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+            int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
+            long o = 0;
+            for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
+                FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
+                FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
+                FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
+                FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
+                IntVector k0Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + c) : ShortVector.fromMemorySegment(H, k, row0 + o, NATIVE)).convertShape(S2I, I, 0);
+                FloatVector k0 = bf16 ? k0Bits.lanewise(LSHL, 16).reinterpretAsFloats()
+                        : k0Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
+                a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
+                a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
+                a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
+                IntVector k1Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + c) : ShortVector.fromMemorySegment(H, k, row1 + o, NATIVE)).convertShape(S2I, I, 0);
+                FloatVector k1 = bf16 ? k1Bits.lanewise(LSHL, 16).reinterpretAsFloats()
+                        : k1Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
+                b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
+                b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
+                b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
+                IntVector k2Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + c) : ShortVector.fromMemorySegment(H, k, row2 + o, NATIVE)).convertShape(S2I, I, 0);
+                FloatVector k2 = bf16 ? k2Bits.lanewise(LSHL, 16).reinterpretAsFloats()
+                        : k2Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
+                c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
+                c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
+                c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
+                IntVector k3Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + c) : ShortVector.fromMemorySegment(H, k, row3 + o, NATIVE)).convertShape(S2I, I, 0);
+                FloatVector k3 = bf16 ? k3Bits.lanewise(LSHL, 16).reinterpretAsFloats()
+                        : k3Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
+                e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
+                e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
+                e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+            }
+            // Folded level by level (PairSums): after log2(L) levels, lane 4·key + entry of the 16 / L results
+            // holds that dot product's total.
+            FloatVector h0 = even.selectFrom(a0, a1).add(odd.selectFrom(a0, a1));
+            FloatVector h1 = even.selectFrom(a2, a3).add(odd.selectFrom(a2, a3));
+            FloatVector h2 = even.selectFrom(b0, b1).add(odd.selectFrom(b0, b1));
+            FloatVector h3 = even.selectFrom(b2, b3).add(odd.selectFrom(b2, b3));
+            FloatVector h4 = even.selectFrom(c0, c1).add(odd.selectFrom(c0, c1));
+            FloatVector h5 = even.selectFrom(c2, c3).add(odd.selectFrom(c2, c3));
+            FloatVector h6 = even.selectFrom(e0, e1).add(odd.selectFrom(e0, e1));
+            FloatVector h7 = even.selectFrom(e2, e3).add(odd.selectFrom(e2, e3));
+            FloatVector key0 = even.selectFrom(h0, h1).add(odd.selectFrom(h0, h1));
+            FloatVector key1 = even.selectFrom(h2, h3).add(odd.selectFrom(h2, h3));
+            FloatVector key2 = even.selectFrom(h4, h5).add(odd.selectFrom(h4, h5));
+            FloatVector key3 = even.selectFrom(h6, h7).add(odd.selectFrom(h6, h7));
+            // The sixteen totals, lane 4·key + entry, unmasked into totals[t0 …], as scoresF32's.
+            if (L == 4) {
+                key0.intoArray(totals, t0);
+                key1.intoArray(totals, t0 + 4);
+                key2.intoArray(totals, t0 + 8);
+                key3.intoArray(totals, t0 + 12);
+                continue;
+            }
+            FloatVector keys01 = even.selectFrom(key0, key1).add(odd.selectFrom(key0, key1));
+            FloatVector keys23 = even.selectFrom(key2, key3).add(odd.selectFrom(key2, key3));
+            if (L == 8) {
+                keys01.intoArray(totals, t0);
+                keys23.intoArray(totals, t0 + 8);
+                continue;
+            }
+            even.selectFrom(keys01, keys23).add(odd.selectFrom(keys01, keys23)).intoArray(totals, t0);
         }
-        FloatVector keys01 = EVEN.selectFrom(key0, key1).add(ODD.selectFrom(key0, key1));
-        FloatVector keys23 = EVEN.selectFrom(key2, key3).add(ODD.selectFrom(key2, key3));
-        FloatVector all = EVEN.selectFrom(keys01, keys23).add(ODD.selectFrom(keys01, keys23));
-        int perVector = L / 4;
-        for (int key = 0; key < count; key++) {
-            // Lanes [4i, 4i + 4) of the vector holding this key go to s[at + key·step …].
-            int i = key % perVector;
-            FloatVector totals = L == 16 ? all : key < 2 ? keys01 : keys23;
-            totals.intoArray(s, at + key * step - 4 * i, VectorMask.fromLong(F, 0xFL << 4 * i));
-        }
-        return c;
     }
 
     private static float tail(float[] q, int q0, MemorySegment k, long kRow, KvPrecision precision, int from, int d,
@@ -852,7 +819,7 @@ final class NarrowProducts {
      * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
      * the keys, for F16 value rows (scaled by {@code 2^−scale} in the conversion's multiply or rebias, at no cost): per
      * key, four weights broadcast and four value vectors loaded for sixteen fused multiply-adds. For rows that hold no
-     * subnormal half ({@link #accumulate} sends others through {@link #accumulateF32}, as {@link #scoresF16}).
+     * subnormal half ({@link #accumulate} sends others through {@link #accumulateF32}, as {@link #scoresHalf}).
      */
     private static void accumulateF16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale,
                                       int keys, int dv, float[] o, int o0) {
