@@ -15,10 +15,10 @@ import java.lang.foreign.ValueLayout;
  * <p>Which to choose: a half precision holds twice the positions in the same memory, but a decode step converts
  * every element it reads, so it is faster than F32 only where reading the cache, not computing with it, bounds the
  * step. BF16 converts in two vector operations per 16 elements, F16 in four (Java's Vector API has no half-precision
- * conversion). In posenc's report of 2026-11-30 22:23 ({@code ./posenc report --publish}, this project's Xeon, one
- * thread, 32 q / 8 kv heads × 128, off-heap, each ratio the median of paired calls in one JVM, load 0.6–1.6), the
- * half-precision step's speed ÷ F32's: at 4096 positions (32 MiB of F32 K/V, in the Xeon's L3) F16 0.84, BF16 1.02; at
- * 32768 (256 MiB, from DRAM) F16 1.12, BF16 1.25. Measure on your own CPU: {@code ./posenc report --kernels decode}.
+ * conversion). In posenc's report of 2026-12-01 01:06 ({@code ./posenc report --publish}, this project's Xeon, one
+ * thread, 32 q / 8 kv heads × 128, off-heap, each ratio the median of paired calls in one JVM, load 0.9–1.9), the
+ * half-precision step's speed ÷ F32's: at 4096 positions (32 MiB of F32 K/V, in the Xeon's L3) F16 0.92, BF16 1.19; at
+ * 32768 (256 MiB, from DRAM) F16 1.15, BF16 1.32. Measure on your own CPU: {@code ./posenc report --kernels decode}.
  */
 public enum KvPrecision {
     /** IEEE binary32: values are stored exactly. */
