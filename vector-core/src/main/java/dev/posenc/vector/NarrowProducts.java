@@ -269,10 +269,9 @@ final class NarrowProducts {
     private static final int SPREAD = 2;
     /** The memory page: a pass reads rows from as many pages as it can ({@link #scores}). */
     private static final long PAGE = 4096;
-    private static final FloatVector EVEN = PairSums.EVEN;
-    private static final FloatVector ODD = PairSums.ODD;
-    private static final float[] EVEN_LANES = EVEN.toArray();
-    private static final float[] ODD_LANES = ODD.toArray();
+    /** The fold's permute indices ({@link PairSums}), loaded into vectors once per call by the logits' kernels. */
+    private static final float[] EVEN_LANES = PairSums.EVEN.toArray();
+    private static final float[] ODD_LANES = PairSums.ODD.toArray();
     /**
      * Two-vector indices of four-lane blocks ({@link #place}): at 16 lanes blocks 0 and 1 of a and b interleaved
      * ({@code a0 b0 a1 b1}), then 2 and 3; at 8 lanes block 0 of a and of b, then block 1.
