@@ -29,7 +29,10 @@ import jdk.incubator.vector.VectorSpecies;
  * In timing mocks of that prefill on rows that stay in L2 (wrong outputs, {@code WideBlock}), its products alone ran
  * at 0.830 of the FMA probe and with these adds at 0.828 (quartiles 0.825–0.835 and 0.824–0.833, 60 pairs each, load
  * 1.6–1.9): alone, the adds cost little; the 8% of the full call's samples that perf gives them is likely waiting on
- * Oᵀ and its compensation (not verified).
+ * Oᵀ and its compensation (not verified). Nor is it the call per register tile and the checks of {@link #add}'s loop, which
+ * C2 does not inline into the kernels: with it inlined ({@code -XX:CompileCommand=inline,dev.posenc.vector.CompensatedSums::add},
+ * a diagnostic, 2026-12-01), the prefill ran at 0.624 of the FMA probe (PairedCalls against {@code PeakBenchmark.fma} with
+ * {@code flops}, quartiles 0.622–0.628, 40 pairs, load 1.2) and at 0.623 (0.621–0.628) without, in the JVM after.
  */
 final class CompensatedSums {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

@@ -37,7 +37,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 2, 4 or all 8 kv heads in lockstep (whose rows share each key's 4 KiB) packed 1.10×, 1.34× and 1.53× as fast, a lead
  * that needs that many bands' blocks (784 KiB each) kept beside each other. In the prefill itself, a timing mock that
  * packed the same L2-resident 72 rows for every tile (wrong outputs, the same work otherwise) ran 1.048× as fast
- * (quartiles 1.024–1.064, 60 pairs at load 3–7): that is all that hiding the rows' misses could win there.
+ * (quartiles 1.024–1.064, 60 pairs at load 3–7): that is all that hiding the rows' misses could win there. F32 rows read
+ * from the heap array behind a call's segment (as {@link #pack}'s half-precision rows are) instead of through the segment
+ * ran 0.997× as fast (PairedCalls against 71060b4, quartiles 0.981–1.003, 60 pairs, load 1.6–2.0, 2026-12-01): the copy
+ * waits on the rows' misses, not on the segment's checks; left out.
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

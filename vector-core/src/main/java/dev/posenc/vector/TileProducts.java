@@ -28,6 +28,16 @@ import jdk.incubator.vector.VectorSpecies;
  * 0.938× as fast with the columns rewritten by a scalar copy (quartiles 0.918–0.959, 80 pairs, load 2.4–4.2) and
  * 0.965× with gathers (0.930–1.017, 80 pairs, load 3.3–3.6), paired against the keys' interleave alone: left out;
  * the sums' loop on rows with a single induction variable (the values' range check stays), 0.994× (0.963–1.016).
+ * Packed straight into that layout instead (2026-12-01, PairedCalls against 71060b4: {@link TilePacks} writing six columns of each
+ * row at a time, a masked load and a whole-vector store, with the value width padded to a multiple of six, so that a full
+ * panel's sums run {@code scores4x6} itself, without range checks or spills, and a partial panel's a 1 × 6 tile; the
+ * same bits), the benchmark's ALiBi prefill ran 0.929× as fast (quartiles 0.920–0.942, 40 pairs, load 1.2–1.7) with the
+ * rows read through their {@code MemorySegment} (C2 kept the segment's checks in the copy's loop: 45 instructions per
+ * six floats), and 0.958× (0.944–0.967, 40 pairs, load 2.0–2.8; main ÷ it 1.029, 1.013–1.041, 80 pairs, load 1.3–1.7)
+ * with f32 rows read from the heap array behind it (T5's, 0.976×, 0.963–0.990, 40 pairs, load 1.4–1.9). perf (cpu-clock, one JVM each): the products took 40.8% of the
+ * samples, against main's 41.2% (scores 20.3%, sums 20.9%) for 1.5% more multiply-adds, and the values' copy 5.6%
+ * against about 2.9%: the sums' loops already run about as fast as the scores' ({@link WideBlock}), and six floats at a
+ * time the copy costs more than the checks it removes. Left out.
  * A full panel runs 4 × 6 register tiles: 24 accumulators, four vector loads and six broadcasts
  * per 24 FMAs, no horizontal reductions (the last 8 or 16 value columns when the width is not a multiple of 6
  * run 4 × 4 tiles); a partial panel (the last vectors of a block) runs each vector against eight keys

@@ -49,7 +49,11 @@ import java.util.Arrays;
  * and 0.70 needs 1.43. perf (cpu-clock, one JVM, the samples placed on the printed code): 97% of {@code scores4x6}'s
  * samples fall in its loop, 92% of {@code accumulate4x6}'s (7% on the 24 stores of its register tile), 78% of
  * {@link TilePacks}' {@code pack} on the two instructions after its loads of K/V rows; perf gave the compensated adds
- * 6.9% of the prefill's samples, against the 2.5% that leaving them out saved. Where the guard refuses a tile, the block is
+ * 6.9% of the prefill's samples, against the 2.5% that leaving them out saved. The sums' loops are not what makes them
+ * 1.26× the scores: on 2026-12-01 (71060b4, ALiBi, perf cpu-clock, one JVM, load 1.2) {@code accumulate4x6} and
+ * {@code accumulate4x4} took 20.9% of the samples and {@code scores4x6} 20.3%, the compensated adds 4.8%, the packing 5.8%;
+ * and the sums run by the scores' own kernel, on values packed interleaved by six, were not faster ({@link TileProducts}).
+ * What the mocks' removal of the sums saves is mostly outside their loops. Where the guard refuses a tile, the block is
  * computed exactly instead ({@link Entries#computeExactly}); ordinary data never takes that path.
  */
 final class WideBlock extends Block {
