@@ -263,6 +263,12 @@ final class NarrowProducts {
     private static final int L = F.length();
     private static final int PANEL = TileProducts.PANEL;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /**
+     * The class of off-heap segments ({@link MemorySegment#NULL}'s): a segment cast to it by this constant is typed as
+     * one for C2, so that its loads are compiled for native memory whatever kinds of segment the JVM has loaded from
+     * (class comment).
+     */
+    private static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     /** At most how many keys apart one pass's key rows lie ({@link #scores}). */
@@ -405,6 +411,8 @@ final class NarrowProducts {
         long last = (count - 1) * rowStep;
         long step1 = Math.min(rowStep, last);
         long step2 = Math.min(2 * rowStep, last);
+        // An off-heap k as such (OFF_HEAP), else null: its loads below need no profile of the segments' kinds.
+        MemorySegment kn = OFF_HEAP.isInstance(k) ? OFF_HEAP.cast(k) : null;
         // The fold's indices loaded here, not unboxed from the constants at each use: there, in the quad loop, C2 converted
         // their float lanes to int indices quad after quad.
         FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
@@ -432,7 +440,8 @@ final class NarrowProducts {
                 FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
                 FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
                 FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-                FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + o, NATIVE);
+                FloatVector k0 = kn != null ? FloatVector.fromMemorySegment(F, kn, row0 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row0 + o, NATIVE);
                 if (withNorms) {
                     n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
                 }
@@ -440,7 +449,8 @@ final class NarrowProducts {
                 a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
                 a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
                 a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-                FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + o, NATIVE);
+                FloatVector k1 = kn != null ? FloatVector.fromMemorySegment(F, kn, row1 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row1 + o, NATIVE);
                 if (withNorms) {
                     n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
                 }
@@ -448,7 +458,8 @@ final class NarrowProducts {
                 b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
                 b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
                 b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-                FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + o, NATIVE);
+                FloatVector k2 = kn != null ? FloatVector.fromMemorySegment(F, kn, row2 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row2 + o, NATIVE);
                 if (withNorms) {
                     n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
                 }
@@ -456,7 +467,8 @@ final class NarrowProducts {
                 c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
                 c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
                 c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-                FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + o, NATIVE);
+                FloatVector k3 = kn != null ? FloatVector.fromMemorySegment(F, kn, row3 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row3 + o, NATIVE);
                 if (withNorms) {
                     n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
                 }
@@ -753,6 +765,7 @@ final class NarrowProducts {
     private static void accumulateF32(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
                                       int dv, float[] o, int o0) {
         float factor = Math.scalb(1f, -scale);
+        MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -771,10 +784,14 @@ final class NarrowProducts {
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
-            FloatVector v1 = FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE).mul(factor);
-            FloatVector v2 = FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE).mul(factor);
-            FloatVector v3 = FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE).mul(factor);
+            FloatVector v0 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
+            FloatVector v1 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 4L * L, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE)).mul(factor);
+            FloatVector v2 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 8L * L, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE)).mul(factor);
+            FloatVector v3 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 12L * L, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE)).mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
