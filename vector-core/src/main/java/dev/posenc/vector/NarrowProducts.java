@@ -42,6 +42,32 @@ import jdk.incubator.vector.VectorSpecies;
  * of half caches made it fall back to allocating copies (a forked {@code -Xbatch} JVM running every family,
  * AllocationContract: 3968 B per decode call).
  *
+ * <p>{@code scoresF32} and {@code accumulateF32} load an off-heap segment through the segment cast to the class of
+ * off-heap segments ({@code OFF_HEAP}, that of {@link MemorySegment#NULL}; heap segments take each load's other
+ * branch). C2 intrinsifies {@code Class.cast} of a constant class and types the result as a native segment, so the
+ * inlined JDK load path needs no receiver profile of the segments' kinds. That profile is shared by every {@code
+ * FloatVector} load from a segment in the JVM: in an embedding that also runs attention over arrays or a heap F32 cache
+ * (the bench's {@code PairedCalls --first
+ * 'DecodeBenchmark.decode:kv=f32,storage=heap,keys=4096,scheme=alibi;AttentionBenchmark.prefill:scheme=alibi'}, in each
+ * side's loader before its warm-up), it held native and heap ({@code float[]}) segments, and C2 checked the segment's
+ * class, its array, size and session liveness at every key and value load of an off-heap decode: 192 instructions per
+ * iteration of 16 fused multiply-adds of {@code scoresF32} instead of 51, {@code accumulateF32} compiled to 2245
+ * instructions instead of 746 (hsdis, JDK 25.0.3, 512 bits, f32, 4096 keys; 2026-12-01). Measured (f32 decode, 32 q / 8
+ * kv heads × 128, ALiBi, off-heap; bench's PairedCalls, median speed ratio and quartiles; load 1.0–3.4): the step
+ * before this change ÷ a read of its own K/V ({@code DecodeBenchmark.readCache}), each JVM on its own, 0.750
+ * (0.732–0.768, 600 pairs) in a JVM that ran only that, 0.568 (0.554–0.583) in one that ran the heap paths first; at
+ * 32768 keys 0.685 (0.680–0.688, 100 pairs) and 0.604 (0.599–0.608). This code: 0.720 (0.702–0.742) pure and 0.712
+ * (0.692–0.736) mixed at 4096 keys, 0.673 (0.667–0.678) mixed at 32768. Against the code before (4096 keys, 800 pairs,
+ * this code as the second side, then the code before as the second): in the mixed JVM 1.316× (1.274–1.356) and 0.794×
+ * (0.763–0.830), in the pure one 1.010× (0.978–1.045) and 0.986× (0.959–1.017). The same operations in the same order,
+ * so the same bits (Hash3: 14907 decode and 24-query outputs of every precision, storage and scheme, linear and ring
+ * caches, +∞/NaN, subnormal halves, one to three workers, arrays, hashed equal to the code before at 512 and 256 bits,
+ * with the cast below in the half-precision kernels as well). Tried and not kept: the same cast in {@code scoresHalf},
+ * {@code accumulateF16}, {@code accumulateBf16} and {@code accumulate4}: in that mixed JVM the code before already
+ * compiled {@code scoresHalf} without per-load checks (902 instructions, one class check per call; its loads are {@code
+ * ShortVector}'s, which this package makes only from native segments and {@code short[]}), and BF16 decode ran alike
+ * (4096 keys, 800 pairs: 0.961× and 0.963×, the second side slower either way).
+ *
  * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
  * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
  * variants interleaved in one JVM, load 3–6): a kv head's key row took 4.6× the time of its 32 fused multiply-adds in
