@@ -42,6 +42,32 @@ import jdk.incubator.vector.VectorSpecies;
  * of half caches made it fall back to allocating copies (a forked {@code -Xbatch} JVM running every family,
  * AllocationContract: 3968 B per decode call).
  *
+ * <p>{@code scoresF32} and {@code accumulateF32} load an off-heap segment through the segment cast to the class of
+ * off-heap segments ({@code OFF_HEAP}, that of {@link MemorySegment#NULL}; heap segments take each load's other
+ * branch). C2 intrinsifies {@code Class.cast} of a constant class and types the result as a native segment, so the
+ * inlined JDK load path needs no receiver profile of the segments' kinds. That profile is shared by every {@code
+ * FloatVector} load from a segment in the JVM: in an embedding that also runs attention over arrays or a heap F32 cache
+ * (the bench's {@code PairedCalls --first
+ * 'DecodeBenchmark.decode:kv=f32,storage=heap,keys=4096,scheme=alibi;AttentionBenchmark.prefill:scheme=alibi'}, in each
+ * side's loader before its warm-up), it held native and heap ({@code float[]}) segments, and C2 checked the segment's
+ * class, its array, size and session liveness at every key and value load of an off-heap decode: 192 instructions per
+ * iteration of 16 fused multiply-adds of {@code scoresF32} instead of 51, {@code accumulateF32} compiled to 2245
+ * instructions instead of 746 (hsdis, JDK 25.0.3, 512 bits, f32, 4096 keys; 2026-12-01). Measured (f32 decode, 32 q / 8
+ * kv heads × 128, ALiBi, off-heap; bench's PairedCalls, median speed ratio and quartiles; load 1.0–3.4): the step
+ * before this change ÷ a read of its own K/V ({@code DecodeBenchmark.readCache}), each JVM on its own, 0.750
+ * (0.732–0.768, 600 pairs) in a JVM that ran only that, 0.568 (0.554–0.583) in one that ran the heap paths first; at
+ * 32768 keys 0.685 (0.680–0.688, 100 pairs) and 0.604 (0.599–0.608). This code: 0.720 (0.702–0.742) pure and 0.712
+ * (0.692–0.736) mixed at 4096 keys, 0.673 (0.667–0.678) mixed at 32768. Against the code before (4096 keys, 800 pairs,
+ * this code as the second side, then the code before as the second): in the mixed JVM 1.316× (1.274–1.356) and 0.794×
+ * (0.763–0.830), in the pure one 1.010× (0.978–1.045) and 0.986× (0.959–1.017). The same operations in the same order,
+ * so the same bits (Hash3: 14907 decode and 24-query outputs of every precision, storage and scheme, linear and ring
+ * caches, +∞/NaN, subnormal halves, one to three workers, arrays, hashed equal to the code before at 512 and 256 bits,
+ * with the cast below in the half-precision kernels as well). Tried and not kept: the same cast in {@code scoresHalf},
+ * {@code accumulateF16}, {@code accumulateBf16} and {@code accumulate4}: in that mixed JVM the code before already
+ * compiled {@code scoresHalf} without per-load checks (902 instructions, one class check per call; its loads are {@code
+ * ShortVector}'s, which this package makes only from native segments and {@code short[]}), and BF16 decode ran alike
+ * (4096 keys, 800 pairs: 0.961× and 0.963×, the second side slower either way).
+ *
  * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
  * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
  * variants interleaved in one JVM, load 3–6): a kv head's key row took 4.6× the time of its 32 fused multiply-adds in
@@ -263,6 +289,12 @@ final class NarrowProducts {
     private static final int L = F.length();
     private static final int PANEL = TileProducts.PANEL;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /**
+     * The class of off-heap segments ({@link MemorySegment#NULL}'s): a segment cast to it by this constant is typed as
+     * one for C2, so that its loads are compiled for native memory whatever kinds of segment the JVM has loaded from
+     * (class comment).
+     */
+    private static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     /** At most how many keys apart one pass's key rows lie ({@link #scores}). */
@@ -405,6 +437,8 @@ final class NarrowProducts {
         long last = (count - 1) * rowStep;
         long step1 = Math.min(rowStep, last);
         long step2 = Math.min(2 * rowStep, last);
+        // An off-heap k as such (OFF_HEAP), else null: its loads below need no profile of the segments' kinds.
+        MemorySegment kn = OFF_HEAP.isInstance(k) ? OFF_HEAP.cast(k) : null;
         // The fold's indices loaded here, not unboxed from the constants at each use: there, in the quad loop, C2 converted
         // their float lanes to int indices quad after quad.
         FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
@@ -432,7 +466,8 @@ final class NarrowProducts {
                 FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
                 FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
                 FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-                FloatVector k0 = FloatVector.fromMemorySegment(F, k, row0 + o, NATIVE);
+                FloatVector k0 = kn != null ? FloatVector.fromMemorySegment(F, kn, row0 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row0 + o, NATIVE);
                 if (withNorms) {
                     n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
                 }
@@ -440,7 +475,8 @@ final class NarrowProducts {
                 a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
                 a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
                 a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-                FloatVector k1 = FloatVector.fromMemorySegment(F, k, row1 + o, NATIVE);
+                FloatVector k1 = kn != null ? FloatVector.fromMemorySegment(F, kn, row1 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row1 + o, NATIVE);
                 if (withNorms) {
                     n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
                 }
@@ -448,7 +484,8 @@ final class NarrowProducts {
                 b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
                 b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
                 b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-                FloatVector k2 = FloatVector.fromMemorySegment(F, k, row2 + o, NATIVE);
+                FloatVector k2 = kn != null ? FloatVector.fromMemorySegment(F, kn, row2 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row2 + o, NATIVE);
                 if (withNorms) {
                     n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
                 }
@@ -456,7 +493,8 @@ final class NarrowProducts {
                 c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
                 c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
                 c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-                FloatVector k3 = FloatVector.fromMemorySegment(F, k, row3 + o, NATIVE);
+                FloatVector k3 = kn != null ? FloatVector.fromMemorySegment(F, kn, row3 + o, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row3 + o, NATIVE);
                 if (withNorms) {
                     n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
                 }
@@ -753,6 +791,7 @@ final class NarrowProducts {
     private static void accumulateF32(float[] s, int at, MemorySegment v, long vRow, long vStride, int scale, int keys,
                                       int dv, float[] o, int o0) {
         float factor = Math.scalb(1f, -scale);
+        MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -771,10 +810,14 @@ final class NarrowProducts {
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
-            FloatVector v1 = FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE).mul(factor);
-            FloatVector v2 = FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE).mul(factor);
-            FloatVector v3 = FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE).mul(factor);
+            FloatVector v0 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
+            FloatVector v1 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 4L * L, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE)).mul(factor);
+            FloatVector v2 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 8L * L, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE)).mul(factor);
+            FloatVector v3 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 12L * L, NATIVE)
+                    : FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE)).mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);

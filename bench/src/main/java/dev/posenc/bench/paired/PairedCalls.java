@@ -38,6 +38,11 @@ import java.util.Optional;
  * ({@code flops}), calls doing different work compare as rates: {@code PeakBenchmark.fma} against
  * {@code AttentionBenchmark.prefill:scheme=alibi} with {@code flops} gives prefill's share of the FMA peak.
  *
+ * <p>With {@code --first <Benchmark.method[:field=value,...]>[;...]} before the class paths, each side's build first
+ * runs those calls in its own loader ({@link Side#callFirst}), so that the measured calls are compiled in a JVM that has
+ * run other paths of the same kernels, as an embedding's would (attention over arrays and a heap cache's decode before an
+ * off-heap cache's decode).
+ *
  * <p>Two sides on the same class path that call different methods of one benchmark with the same fields call one
  * object of it ({@link Side#of}): {@code DecodeBenchmark.decode} against {@code DecodeBenchmark.readCache}, or against
  * {@code decodeTwoThreads}, over one cache, so that the pair holds what one call alone holds. Sides on two class paths
@@ -81,8 +86,10 @@ public final class PairedCalls {
         private final Object benchmark;
         /** The benchmark's fields as set, {@code impl} included where it has one. */
         private final Map<String, String> fields;
-        /** Whether this side set the benchmark up, so tears it down and closes its loader (a side sharing it does not). */
+        /** Whether this side set the benchmark up, so tears it down (a side sharing it does not). */
         private final boolean owner;
+        /** Whether this side made its loader, so closes it (a side sharing its object, or a {@link #callFirst} one, does not). */
+        private final boolean ownsLoader;
         private final Method method;
         private final Object[] states;
         private long calls;
@@ -97,10 +104,16 @@ public final class PairedCalls {
 
         /** A side of its own: the benchmark of {@code spec} set up in a new class loader over {@code classPath}. */
         Side(String classPath, String spec) throws ReflectiveOperationException, MalformedURLException {
+            this(classPath, new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader()), true, spec);
+        }
+
+        /** The benchmark of {@code spec} set up in {@code loader} (over {@code classPath}), closed with this side if it {@code ownsLoader}. */
+        private Side(String classPath, URLClassLoader loader, boolean ownsLoader, String spec) throws ReflectiveOperationException {
             Spec s = Spec.of(spec);
             this.classPath = classPath;
+            this.loader = loader;
+            this.ownsLoader = ownsLoader;
             owner = true;
-            loader = new URLClassLoader(urls(classPath), ClassLoader.getPlatformClassLoader());
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(loader); // the kernels' ServiceLoader looks here
@@ -118,7 +131,9 @@ public final class PairedCalls {
                 states = states(method);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 try {
-                    loader.close();
+                    if (ownsLoader) {
+                        loader.close();
+                    }
                 } catch (java.io.IOException closing) {
                     e.addSuppressed(closing);
                 }
@@ -135,6 +150,7 @@ public final class PairedCalls {
             benchmark = shared.benchmark;
             fields = shared.fields;
             owner = false;
+            ownsLoader = false;
             this.method = method;
             threads = threads(method);
             states = states(method);
@@ -267,7 +283,29 @@ public final class PairedCalls {
                     m.invoke(benchmark);
                 }
             }
-            loader.close();
+            if (ownsLoader) {
+                loader.close();
+            }
+        }
+
+        /**
+         * Calls {@code spec}'s method on an object of its own, set up in this side's loader (so the same classes, the
+         * kernels' profiles included), for at least {@code minNanos} and until {@link #FREE_PAIRS} calls in a row have been
+         * allocation-free with the JIT idle, or {@link #ALLOCATION_WAIT} × {@code minNanos} more have passed (as
+         * {@link #run}'s warm-up), then tears it down: what an embedding ran before the measured calls (prefill over
+         * arrays, a heap cache's decode, before an off-heap cache's decode), so that the JIT compiles the measured calls'
+         * kernels after having seen those paths.
+         */
+        void callFirst(String spec, long minNanos) throws Exception {
+            try (Side first = new Side(classPath, loader, false, spec)) {
+                long start = System.nanoTime();
+                int settled = 0;
+                for (int i = 0; warming(i, 0, System.nanoTime() - start, minNanos, settled); i++) {
+                    long compiling = JIT.getTotalCompilationTime();
+                    first.time();
+                    settled = settled(settled, first.allocated < ALLOCATION_FREE, JIT.getTotalCompilationTime() == compiling);
+                }
+            }
         }
     }
 
@@ -422,11 +460,25 @@ public final class PairedCalls {
      */
     public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs,
                                    double minSeconds, Optional<String> counter) throws Exception {
+        return time(classPathA, specA, classPathB, specB, warm, pairs, minSeconds, counter, List.of());
+    }
+
+    /**
+     * The same, and before the warm-up, each loader of a side that set its benchmark up runs the calls of {@code first}
+     * in order ({@link Side#callFirst}, at least {@code minSeconds} each).
+     */
+    public static PairedTimes time(String classPathA, String specA, String classPathB, String specB, int warm, int pairs,
+                                   double minSeconds, Optional<String> counter, List<String> first) throws Exception {
         if (warm < 0 || pairs < 1) {
             throw new IllegalArgumentException("need warm >= 0 and pairs >= 1, was " + warm + " and " + pairs);
         }
         try (Side a = new Side(classPathA, specA); Side b = Side.of(classPathB, specB, List.of(a))) {
             long minNanos = (long) (minSeconds * 1e9);
+            for (Side side : b.owner ? List.of(a, b) : List.of(a)) {
+                for (String spec : first) {
+                    side.callFirst(spec, minNanos);
+                }
+            }
             return counter.isPresent() ? run(a, b, warm, pairs, minNanos, counter.get()) : run(a, b, warm, pairs, minNanos);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
@@ -486,17 +538,26 @@ public final class PairedCalls {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> first = List.of();
+        if (args.length >= 2 && args[0].equals("--first")) {
+            first = List.of(args[1].split(";"));
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
         if (args.length != 4 && args.length != 6 && args.length != 7) {
-            System.err.println("usage: PairedCalls <class path A> <Benchmark.method[:f=v,...]> <class path B>"
-                    + " <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)] [counter, e.g. flops: compare rates]"
-                    + " (each phase at least " + MIN_SECONDS + " s; two methods of one benchmark with the same fields on one"
-                    + " class path call one object)");
+            System.err.println("usage: PairedCalls [--first <Benchmark.method[:f=v,...]>[;...]] <class path A>"
+                    + " <Benchmark.method[:f=v,...]> <class path B> <Benchmark.method[:f=v,...]> [warm-up pairs (20)] [pairs (60)]"
+                    + " [counter, e.g. flops: compare rates] (each phase at least " + MIN_SECONDS + " s; two methods of one"
+                    + " benchmark with the same fields on one class path call one object; --first: calls each side's build"
+                    + " runs before the warm-up, as an embedding would have)");
             System.exit(2);
         }
         int warm = args.length >= 6 ? Integer.parseInt(args[4]) : 20;
         int pairs = args.length >= 6 ? Integer.parseInt(args[5]) : 60;
         Optional<String> counter = args.length == 7 ? Optional.of(args[6]) : Optional.empty();
-        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs, MIN_SECONDS, counter);
+        PairedTimes t = time(args[0], args[1], args[2], args[3], warm, pairs, MIN_SECONDS, counter, first);
+        if (!first.isEmpty()) {
+            System.out.println("first, in each side's build: " + String.join("; ", first));
+        }
         System.out.println("A = " + args[0] + " " + args[1]);
         System.out.println("B = " + args[2] + " " + args[3]);
         System.out.println(t.summary());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posenc.bench.CountingBenchmark;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,25 @@ class PairedCallsTest {
             PairedCalls.run(read, otherFields, 0, 1, 0);
         }
         assertThrows(IllegalArgumentException.class, () -> PairedCalls.Side.of(classPath, "DecodeBenchmark.nope:" + fields, List.of()));
+    }
+
+    @Test
+    void firstCallsRunInTheSidesOwnLoaderOnAnObjectOfTheirOwn() throws Exception {
+        String classPath = System.getProperty("java.class.path");
+        try (PairedCalls.Side side = new PairedCalls.Side(classPath, "SoftmaxBenchmark.softmax:impl=reference,rows=2,cols=40");
+             PairedCalls.Side other = new PairedCalls.Side(classPath, "CountingBenchmark.call")) {
+            side.callFirst("CountingBenchmark.call", 1_000_000);
+            ClassLoader loader = side.benchmark().getClass().getClassLoader();
+            Class<?> counting = loader.loadClass(CountingBenchmark.class.getName());
+            assertNotSame(CountingBenchmark.class, counting, "the side's build, not the test's");
+            assertEquals(1, counting.getField("setUps").getInt(null));
+            assertEquals(1, counting.getField("tearDowns").getInt(null), "its object torn down when done");
+            assertTrue(counting.getField("calls").getInt(null) >= PairedCalls.FREE_PAIRS, "until settled");
+            assertEquals(0, CountingBenchmark.calls);
+            // The side's loader stays open for the side: it still loads classes.
+            assertEquals("SpinBenchmark", loader.loadClass("dev.posenc.bench.SpinBenchmark").getSimpleName());
+            assertEquals(1, PairedCalls.run(side, other, 0, 1, 0).pairs());
+        }
     }
 
     @Test
