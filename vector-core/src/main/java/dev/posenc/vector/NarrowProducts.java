@@ -126,7 +126,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       multiply per vector);
  *   <li>{@code accumulateF32}: 47 per key (the 4 multiplies by {@code 2⁻ᴷ}, each with its load folded in, 4
  *       broadcasts of the weights, whose bounds are checked before the loop, 4 checks of the value offsets, no poll:
- *       strip-mined), {@code accumulateBf16} 60, {@code accumulateF16} 63;
+ *       strip-mined), {@code accumulateBf16} 60, {@code accumulateF16} 63 (those two now {@link #accumulateHalf}:
+ *       below);
  *   <li>the fold, per quad: 75 (30 two-vector permutes, each after a copy of its index vector, which the permute
  *       overwrites, and 15 adds); in the half-precision kernels, each key's store builds its mask from bits (about 20
  *       instructions with the masked store's checks), 4 per call.
@@ -193,6 +194,37 @@ import jdk.incubator.vector.VectorSpecies;
  * hsdis plugin during a JMH run of {@code DecodeBenchmark.decode}, BF16 off-heap, 4096 keys, 512 bits): per quad, 110
  * instructions before the loop (the sixteen accumulators zeroed, eight offset checks), 60 per iteration of 16 fused
  * multiply-adds (58 before), 98 for the fold and the one unmasked store; no mask is built.
+ *
+ * <p>The half-precision values (2026-12-01): one kernel for F16 and BF16 rows, {@link #accumulateHalf}, in place of
+ * {@code accumulateF16} and {@code accumulateBf16}, called for each quad and group of four vectors of columns as {@code
+ * accumulateF32} is, with its factor ({@code 2^−scale}, for F16 times {@link HalfPrecision#WIDEN}) computed once per
+ * call of {@link #accumulate}, and its key loop counted by the weights' index (C2 computed the index from a key counter
+ * at every key). The same loads, conversions, multiplies and fused multiply-adds in the same order, so the same bits
+ * (Hash2 as above: equal to 71060b4's at 512 and 256 bits); AllocationSuiteTest and
+ * AllocationWithoutReceiverProfilesTest pass at 512, 256 and 128 bits and on the reference. C2's code (hsdis as above,
+ * 4096 keys off-heap, 512 bits; counted from the loop's head to its back branch): per key BF16 55 instructions, F16 59,
+ * where 71060b4's kernels took 59 and 62 (16 fused multiply-adds, 4 loads, 4 broadcasts, 12 conversion operations, 16
+ * for F16, and about 19 scalar instructions, of which 11 check the 4 value offsets against the segment's size and 3
+ * form the address); 164 and 170 instructions before the loop (170 and 176); no mask is built, nothing is stored
+ * masked. {@code Math.scalb} in those kernels was inlined in this run, but called ({@code Math.powerOfTwoD}) in the
+ * listing of 2026-11-30. Measured (decode 32 q / 8 kv heads × 128, ALiBi; bench's PairedCalls against 71060b4, median
+ * speed ratio and quartiles, this code as the second side, then 71060b4 as the second; 1000 pairs at 4096 keys, 120–160
+ * at 32768; sides 100% on a CPU, 0 B per call; load 2.6–3.7, then 0.7–2.4): off-heap BF16 1.009× (0.965–1.054) and
+ * 1.003× (0.967–1.042) at 4096 keys, F16 1.016× (0.984–1.051) and 1.000× (0.967–1.033); at 32768, where the second side
+ * gains 1–2%, BF16 1.040× (1.032–1.045) and 1.022× (1.015–1.030), F16 1.009× (0.993–1.023) and 1.003× (0.994–1.014); on
+ * the heap at 4096 BF16 1.015× (0.981–1.047) and 1.002×, F16 0.995× (0.962–1.021) and 0.997× (0.965–1.033), repeated
+ * with 2500 pairs 0.983× (0.954–1.012) and 1.004×, then 1.010× (0.980–1.040) and 0.953× (0.928–0.978), where 71060b4
+ * against a copy of itself gave 0.965× (0.938–0.992): within the pairing's noise at this size; f32 1.008× and 1.008×.
+ * No slower anywhere, so kept for the merge of the two near-twins. Tried and not kept (same bits and 0 B as well): the
+ * kernel taking every quad and group of a pass in one call, as {@link #scoresHalf} (an F16 quad whose rows hold a
+ * subnormal half computed first, through {@code accumulateF32} over its converted rows, and skipped; per key 55 and 60
+ * instructions, the segment's type and liveness checked once per quad): off-heap BF16 1.000× (0.967–1.038) and 1.000×
+ * (0.967–1.033) at 4096 keys, F16 1.036× (0.996–1.074) and 0.999×; at 32768 BF16 1.038× and 1.015×, but F16 1.013×
+ * (1.007–1.022) and 1.071× (1.065–1.077), again 1.006× and 1.051× (1.043–1.057): about 2.5% slower; heap BF16 1.011×
+ * and 0.975×, F16 1.011× and 1.008×; f32 1.004× and 1.004× (load 1.1–2.9). That form with a key counter as well (58 and
+ * 62 instructions per key): BF16 0.998× (0.964–1.037) and 1.018×, F16 1.014× and 0.996× at 4096 keys (load 1.8–2.3).
+ * This kernel with the key counter kept: F16 on the heap 0.995× and 0.989× (2500 pairs), off-heap 0.996× and 1.027×
+ * (1500 pairs) at 4096 keys (load 1.0–1.5).
  *
  * <p>The counted loop's cost before {@code scoresF32} left it (2026-11-30): with the rows in L2 (32 keys; {@code perf
  * record} of bench's PairedCalls, samples mapped onto C2's code printed with hsdis, load 3.2–3.5), the counted loop's
@@ -747,6 +779,11 @@ final class NarrowProducts {
             }
             return;
         }
+        // Rows with a column tail, or half rows (accumulateHalf for each quad and group, its factor computed here once);
+        // F16 rows of a quad whose kv head's rows hold a subnormal half converted the other exact way, then f32's products.
+        int whole = dv - dv % (4 * L);
+        boolean bf16 = precision == KvPrecision.BF16;
+        float factor = Math.scalb(bf16 ? 1f : HalfPrecision.WIDEN, -scale);
         for (int quad = 0, head = 0, inHead = 0; quad < quads; quad++, inHead++) {
             if (inHead == quadsPerHead) {
                 head++;
@@ -766,19 +803,15 @@ final class NarrowProducts {
                 stride = 4L * dv;
                 read = KvPrecision.F32;
             }
-            long bytes = read.bytes();
-            int c = 0;
-            for (; c + 4 * L <= dv; c += 4 * L) {
-                long row = headRow + c * bytes;
-                int o0 = 4 * quad * dv + c;
-                switch (read) {
-                    case F32 -> accumulateF32(s, at + 4 * quad, rows, row, stride, scale, keys, dv, t, o0);
-                    case F16 -> accumulateF16(s, at + 4 * quad, rows, halves, row, stride, scale, keys, dv, t, o0);
-                    case BF16 -> accumulateBf16(s, at + 4 * quad, rows, halves, row, stride, scale, keys, dv, t, o0);
+            for (int c = 0; c < whole; c += 4 * L) {
+                if (read == KvPrecision.F32) {
+                    accumulateF32(s, at + 4 * quad, rows, headRow + 4L * c, stride, scale, keys, dv, t, 4 * quad * dv + c);
+                } else {
+                    accumulateHalf(s, at + 4 * quad, v, vh, headRow + 2L * c, vStride, bf16, factor, keys, dv, t, 4 * quad * dv + c);
                 }
             }
-            if (c < dv) {
-                accumulate4(s, at + 4 * quad, rows, halves, headRow, stride, read, scale, keys, c, dv, t, 4 * quad * dv);
+            if (whole < dv) {
+                accumulate4(s, at + 4 * quad, rows, halves, headRow, stride, read, scale, keys, whole, dv, t, 4 * quad * dv);
             }
         }
     }
@@ -858,14 +891,16 @@ final class NarrowProducts {
     }
 
     /**
-     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
-     * the keys, for F16 value rows (scaled by {@code 2^−scale} in the conversion's multiply or rebias, at no cost): per
-     * key, four weights broadcast and four value vectors loaded for sixteen fused multiply-adds. For rows that hold no
-     * subnormal half ({@link #accumulate} sends others through {@link #accumulateF32}, as {@link #scoresHalf}).
+     * {@link #accumulateF32}'s sums for half-precision value rows, converted as they are loaded ({@link HalfPrecision}):
+     * BF16 rows if {@code bf16}, else F16 rows that hold no subnormal half ({@link #accumulate} sends others through
+     * {@link #accumulateF32}, as {@link #scores}), each vector multiplied by {@code factor} ({@code 2^−scale}, for F16
+     * times {@link HalfPrecision#WIDEN}: the conversion's multiply scales at no cost). Four entries' sums over four
+     * vectors of columns from {@code o0}, held in sixteen registers across the keys: per key, four weights broadcast and
+     * four value vectors loaded for sixteen fused multiply-adds; the key loop counted by the weights' index {@code p}
+     * (no key counter: class comment).
      */
-    private static void accumulateF16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale,
-                                      int keys, int dv, float[] o, int o0) {
-        float widen = Math.scalb(HalfPrecision.WIDEN, -scale);
+    private static void accumulateHalf(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, boolean bf16,
+                                       float factor, int keys, int dv, float[] o, int o0) {
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -883,92 +918,19 @@ final class NarrowProducts {
         FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
         FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
         long row = vRow;
-        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            IntVector v0Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector v0 = v0Bits.reinterpretAsFloats().mul(widen);
-            IntVector v1Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector v1 = v1Bits.reinterpretAsFloats().mul(widen);
-            IntVector v2Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector v2 = v2Bits.reinterpretAsFloats().mul(widen);
-            IntVector v3Bits = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 13).and(HalfPrecision.FIELDS);
-            FloatVector v3 = v3Bits.reinterpretAsFloats().mul(widen);
-            FloatVector p0 = FloatVector.broadcast(F, s[p]);
-            x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
-            x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
-            x02 = FMA ? p0.fma(v2, x02) : p0.mul(v2).add(x02);
-            x03 = FMA ? p0.fma(v3, x03) : p0.mul(v3).add(x03);
-            FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
-            x10 = FMA ? p1.fma(v0, x10) : p1.mul(v0).add(x10);
-            x11 = FMA ? p1.fma(v1, x11) : p1.mul(v1).add(x11);
-            x12 = FMA ? p1.fma(v2, x12) : p1.mul(v2).add(x12);
-            x13 = FMA ? p1.fma(v3, x13) : p1.mul(v3).add(x13);
-            FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
-            x20 = FMA ? p2.fma(v0, x20) : p2.mul(v0).add(x20);
-            x21 = FMA ? p2.fma(v1, x21) : p2.mul(v1).add(x21);
-            x22 = FMA ? p2.fma(v2, x22) : p2.mul(v2).add(x22);
-            x23 = FMA ? p2.fma(v3, x23) : p2.mul(v3).add(x23);
-            FloatVector p3 = FloatVector.broadcast(F, s[p + 3]);
-            x30 = FMA ? p3.fma(v0, x30) : p3.mul(v0).add(x30);
-            x31 = FMA ? p3.fma(v1, x31) : p3.mul(v1).add(x31);
-            x32 = FMA ? p3.fma(v2, x32) : p3.mul(v2).add(x32);
-            x33 = FMA ? p3.fma(v3, x33) : p3.mul(v3).add(x33);
-        }
-        x00.intoArray(o, o0);
-        x01.intoArray(o, o0 + L);
-        x02.intoArray(o, o0 + 2 * L);
-        x03.intoArray(o, o0 + 3 * L);
-        x10.intoArray(o, o0 + dv);
-        x11.intoArray(o, o0 + dv + L);
-        x12.intoArray(o, o0 + dv + 2 * L);
-        x13.intoArray(o, o0 + dv + 3 * L);
-        x20.intoArray(o, o0 + 2 * dv);
-        x21.intoArray(o, o0 + 2 * dv + L);
-        x22.intoArray(o, o0 + 2 * dv + 2 * L);
-        x23.intoArray(o, o0 + 2 * dv + 3 * L);
-        x30.intoArray(o, o0 + 3 * dv);
-        x31.intoArray(o, o0 + 3 * dv + L);
-        x32.intoArray(o, o0 + 3 * dv + 2 * L);
-        x33.intoArray(o, o0 + 3 * dv + 3 * L);
-    }
-
-    /**
-     * Four entries' sums over four vectors of columns from {@code o0}, held in sixteen registers across
-     * the keys, for BF16 value rows: per key, four weights broadcast and four value vectors loaded (each multiplied by
-     * {@code 2^−scale}) for sixteen fused multiply-adds.
-     */
-    private static void accumulateBf16(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, int scale, int keys,
-                                      int dv, float[] o, int o0) {
-        float factor = Math.scalb(1f, -scale);
-        FloatVector x00 = FloatVector.fromArray(F, o, o0);
-        FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
-        FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
-        FloatVector x03 = FloatVector.fromArray(F, o, o0 + 3 * L);
-        FloatVector x10 = FloatVector.fromArray(F, o, o0 + dv);
-        FloatVector x11 = FloatVector.fromArray(F, o, o0 + dv + L);
-        FloatVector x12 = FloatVector.fromArray(F, o, o0 + dv + 2 * L);
-        FloatVector x13 = FloatVector.fromArray(F, o, o0 + dv + 3 * L);
-        FloatVector x20 = FloatVector.fromArray(F, o, o0 + 2 * dv);
-        FloatVector x21 = FloatVector.fromArray(F, o, o0 + 2 * dv + L);
-        FloatVector x22 = FloatVector.fromArray(F, o, o0 + 2 * dv + 2 * L);
-        FloatVector x23 = FloatVector.fromArray(F, o, o0 + 2 * dv + 3 * L);
-        FloatVector x30 = FloatVector.fromArray(F, o, o0 + 3 * dv);
-        FloatVector x31 = FloatVector.fromArray(F, o, o0 + 3 * dv + L);
-        FloatVector x32 = FloatVector.fromArray(F, o, o0 + 3 * dv + 2 * L);
-        FloatVector x33 = FloatVector.fromArray(F, o, o0 + 3 * dv + 3 * L);
-        long row = vRow;
-        for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
-            FloatVector v0 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v1 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v2 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
-            FloatVector v3 = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
+        for (int p = at, end = p + keys * PANEL; p < end; p += PANEL, row += vStride) {
+            IntVector v0Bits = (IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0);
+            FloatVector v0 = (bf16 ? v0Bits.lanewise(LSHL, 16) : v0Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS))
+                    .reinterpretAsFloats().mul(factor);
+            IntVector v1Bits = (IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 2L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 2L * L, NATIVE)).convertShape(S2I, I, 0);
+            FloatVector v1 = (bf16 ? v1Bits.lanewise(LSHL, 16) : v1Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS))
+                    .reinterpretAsFloats().mul(factor);
+            IntVector v2Bits = (IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 4L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 4L * L, NATIVE)).convertShape(S2I, I, 0);
+            FloatVector v2 = (bf16 ? v2Bits.lanewise(LSHL, 16) : v2Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS))
+                    .reinterpretAsFloats().mul(factor);
+            IntVector v3Bits = (IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row + 6L * L) >>> 1)) : ShortVector.fromMemorySegment(H, v, row + 6L * L, NATIVE)).convertShape(S2I, I, 0);
+            FloatVector v3 = (bf16 ? v3Bits.lanewise(LSHL, 16) : v3Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS))
+                    .reinterpretAsFloats().mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
