@@ -311,6 +311,28 @@ import jdk.incubator.vector.VectorSpecies;
  * taking a part's whole run of keys in one call (its quad loop inside a loop over groups of four keys, {@link #place}
  * per group), 0.986×, 0.995×, 0.983× and 1.033× as the second side against 1.008×, 0.979×, 1.037× and 1.028× for the
  * code before; at 32768 keys 1.013× and 1.016× against 1.026× and 1.024×.
+ *
+ * <p>Key-in-lanes logits, measured and not landed (2026-12-01; a throw-away harness timing, not bench's PairedCalls).
+ * With K stored per kv head in blocks of B keys, column-interleaved (column c of the block's keys one vector), a quad's
+ * logits take, per column, B / L key loads, four broadcasts of the query columns and 4·B / L fused multiply-adds into
+ * accumulators whose lanes are keys: no fold, no horizontal stores. The harness (one JVM, the two sides' calls in
+ * pairs, each pair's order alternated) timed the logits of all 8 kv heads (32 q heads × 128, off-heap) over N keys:
+ * {@link #scores} called as {@link NarrowBlock} calls it, against key-in-lanes kernels written to this package's rules
+ * (C2: 45–55 instructions per 16 fused multiply-adds, nothing spilled in the loop, 0 B per call; two kv heads per loop,
+ * so two memory streams; BF16 read as two keys per int, {@code << 16} and {@code & 0xffff0000}), their logits
+ * transposed into this code's panel (64 two-vector permutes per 16 keys and part; C2 spilled there), so that the
+ * softmax and the values would not change; both within {@code γ_d·Σ|q·k|} of the exact sums. Speed ratio, median and
+ * quartiles (5000 calls at 128 keys, rows in L2; 400 at 4096; 100 at 32768; load 1.2–1.4): f32 (B = 32) 1.55×
+ * (1.52–1.59), 1.05× (1.04–1.10), 1.11× (1.10–1.11); BF16 (B = 32) 1.76× (1.74–1.77), 1.50× (1.46–1.56), 1.17×
+ * (1.16–1.18); F16 (B = 16) 1.37× (1.36–1.38), 1.30× (1.27–1.33), 1.08× (1.07–1.09); repeated at 4096 keys (600 pairs,
+ * load 1.4–2.0), 1.07×, 1.45× (1.41–1.48) and 1.29×. Per kv-head row at 4096 keys that saves about 1 ns in f32, 5 in
+ * BF16 and 4.5 in F16 of steps of about 50–56 ns ({@link NarrowBlock}): about 1.02×, 1.1× and 1.1× for a whole step (at
+ * most 1.18× for BF16 if the logits' 46% of a step's samples shrank by the same 1.5×), far from issue 13's 1.8×, while
+ * the layout would change the documented {@link KvCache#keys()} and every reader of key rows (prefill's packs, the
+ * reference, rings, F16's subnormal flags per block instead of per row). Slower or no gain in the same harness (load
+ * 1.3–2.4): one kv head per loop, one stream, 0.94–0.99× at 32768 keys in every precision; f32 with B = 16 (five loads
+ * per four fused multiply-adds) 0.90–0.98×; the logits left as vectors of keys instead of transposed, about 1 ns per
+ * row less.
  */
 final class NarrowProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
