@@ -324,9 +324,9 @@ final class NarrowProducts {
     /**
      * The class of off-heap segments ({@link MemorySegment#NULL}'s): a segment cast to it by this constant is typed as
      * one for C2, so that its loads are compiled for native memory whatever kinds of segment the JVM has loaded from
-     * (class comment).
+     * (class comment; {@link TilePacks#pack} uses it too).
      */
-    private static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
+    static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     /** At most how many keys apart one pass's key rows lie ({@link #scores}). */
