@@ -44,21 +44,22 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@link #pack} loads f32 rows of an off-heap segment through the segment cast to the class of off-heap segments
  * ({@link NarrowProducts}' {@code OFF_HEAP}, as its decode kernels do; heap segments take the load's other branch): the
- * JDK's profile of {@code FloatVector} segment loads is shared by the whole JVM, and in one that has also packed rows of
- * arrays (prefill over arrays wraps them in heap segments) C2 checked the segment's class, its {@code float[]}, size
- * and session at each load of an off-heap cache's prefill, about 45 instructions per 16 floats where a JVM that ran only
- * that took 15 (hsdis, JDK 25.0.3, 512 bits, 2026-12-01); with the cast the off-heap loop takes 16. Measured (bench's
- * PairedCalls, {@code DecodeBenchmark.prefillChunk}: 64 queries, 32 q / 8 kv heads × 128, ALiBi, 4096 keys of an f32
- * off-heap cache; median speed ratio and quartiles against 88f36cb with the same benchmark, this code as the second side,
- * then 88f36cb as the second; sides 95–100% on a CPU, 0 B per call; 2026-12-01, load 0.8–3.6): in a JVM that first ran
- * {@code --first 'DecodeBenchmark.decode:kv=f32,storage=heap,keys=4096,scheme=alibi;AttentionBenchmark.prefill:scheme=alibi'}
- * 1.131× (1.116–1.153) and 0.890× (0.873–0.907, 100 pairs); in one that ran only the chunk 0.990× (0.980–1.021) and
- * 1.018× (100 pairs), again 0.984× (0.968–1.000) and 1.013× (0.999–1.030, 200 pairs): about 1.5% slower, though C2's
- * loop there is the same instructions as 88f36cb's (not explained; {@code pack} is under a tenth of a prefill's time). A
- * throw-away harness class on the same PairedCalls, AttentionBenchmark's prefill shape over an off-heap cache (8 heads
- * × 128, 512 queries, 4096 keys): 1.067× (1.049–1.078) and 0.939× (0.931–0.951) mixed, 1.017× and 1.017× alone (60
- * pairs, load 1.6–2.1). The same operations, so the same bits (Hash3 of {@link NarrowProducts}' javadoc, its 24-query
- * cases over caches, equal to 88f36cb's at 512 and 256 bits).
+ * JDK's profile of {@code FloatVector} segment loads is shared by the whole JVM, and in one that has also packed rows
+ * of arrays (prefill over arrays wraps them in heap segments) C2 checked the segment's class, its {@code float[]}, size
+ * and session at each load of an off-heap cache's prefill, 44 instructions per 16 floats where a JVM that ran
+ * only that took 15 (hsdis, JDK 25.0.3, 512 bits, 2026-12-01); with the cast the off-heap loop takes 16. Measured
+ * (bench's PairedCalls, {@code DecodeBenchmark.prefillChunk}: 64 queries, 32 q / 8 kv heads × 128, ALiBi, 4096 keys of
+ * an f32 off-heap cache; median speed ratio and quartiles against 88f36cb with the same benchmark, this code as the
+ * second side, then 88f36cb as the second; sides 95–100% on a CPU, 0 B per call; 2026-12-01): in a JVM that first ran
+ * {@code --first
+ * 'DecodeBenchmark.decode:kv=f32,storage=heap,keys=4096,scheme=alibi;AttentionBenchmark.prefill:scheme=alibi'} 1.131×
+ * (1.116–1.153) and 0.890× (0.873–0.907, 100 pairs, load 0.8–2.6); in one that ran only the chunk 0.990× (0.980–1.021)
+ * and 1.018× (100 pairs), again 0.984× (0.968–1.000) and 1.013× (0.999–1.030, 200 pairs), at load 2.6–3.6, where C2's
+ * loop is the same instructions as 88f36cb's; a third time 0.998× (0.981–1.013) and 0.998× (0.984–1.012, 200 pairs,
+ * load 2.4–3.1): no change there. A throw-away harness class on the same PairedCalls, AttentionBenchmark's prefill
+ * shape over an off-heap cache (8 heads × 128, 512 queries, 4096 keys): 1.067× (1.049–1.078) and 0.939× (0.931–0.951)
+ * mixed, 1.017× and 1.017× alone (60 pairs, load 1.6–1.9). The same operations, so the same bits (Hash3 of {@link
+ * NarrowProducts}' javadoc, its 24-query cases over caches, equal to 88f36cb's at 512 and 256 bits).
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
