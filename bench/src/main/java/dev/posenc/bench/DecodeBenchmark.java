@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * ({@link Executors#newSingleThreadExecutor()}), parked between calls.
  * {@link #decodeTwoThreadsPolling} runs it with a {@link PollingExecutor} instead, whose worker polls between calls
  * ({@value #POLL_NANOS} ns after each task): the kernel's scaling once the caller's executor hands off as a hot
- * engine pool's does, not the standard row.
+ * engine pool's does, not the standard row. {@link #prefillChunk} (for PairedCalls, not a JMH row) attends a chunk of
+ * {@value #CHUNK} queries over the same cache.
  */
 public class DecodeBenchmark extends KvCacheStorage {
     static final int HEADS = 32;
@@ -53,6 +54,8 @@ public class DecodeBenchmark extends KvCacheStorage {
      * in a pairing; at 32768 positions a one-thread step (26 ms) outlasts it.
      */
     static final long POLL_NANOS = 10_000_000;
+    /** Queries of {@link #prefillChunk}: a chunk of a prompt, at the cache's last positions. */
+    static final int CHUNK = 64;
 
     /** Every scheme but DeBERTa's, an encoder's, which attention over a KvCache rejects (its row is in AttentionBenchmark). */
     @Param({"none", "alibi", "t5", "sinks", "streaming", "chunked", "temperature", "kerple", "fire"})
@@ -76,6 +79,10 @@ public class DecodeBenchmark extends KvCacheStorage {
     private KvCache cache;
     private Tokens query;
     private Tokens output;
+    private float[] chunkOut;
+    private Tokens chunkQuery;
+    private Tokens chunkOutput;
+    private long chunkFlops;
     private final AttentionWorkspace workspace = new AttentionWorkspace();
     private final AttentionWorkspace[] twoWorkspaces = {new AttentionWorkspace(), new AttentionWorkspace()};
     private float[] otherScores;
@@ -116,6 +123,14 @@ public class DecodeBenchmark extends KvCacheStorage {
                 cache.append(Tokens.of(k, keys, KV_HEADS, HEAD_DIM), Tokens.of(v, keys, KV_HEADS, HEAD_DIM));
                 query = Tokens.of(q, 1, HEADS, HEAD_DIM);
                 output = Tokens.of(out, 1, HEADS, HEAD_DIM);
+                if (keys >= CHUNK) {
+                    chunkOut = new float[CHUNK * HEADS * HEAD_DIM];
+                    chunkQuery = Tokens.of(AttentionBenchmark.normal(random, chunkOut.length), CHUNK, HEADS, HEAD_DIM);
+                    chunkOutput = Tokens.of(chunkOut, CHUNK, HEADS, HEAD_DIM);
+                    for (int position = keys - CHUNK; position < keys; position++) {
+                        chunkFlops += 4L * HEADS * Schemes.visibleKeys(options, position) * HEAD_DIM;
+                    }
+                }
                 k = null;
                 v = null;
             }
@@ -170,6 +185,24 @@ public class DecodeBenchmark extends KvCacheStorage {
             default -> kernel.attend(options, null, null, query, cache, output, executor, twoWorkspaces);
         }
         return out;
+    }
+
+    /**
+     * A chunk of prefill over the cache: {@value #CHUNK} queries at its last positions (as after appending the chunk's
+     * rows), each of the 32 q heads attending to the keys and values the cache holds, read in place. FLOPs as
+     * {@link #decode}'s, per visible key of each query. Not a JMH benchmark (the report's rows and probes do not run it): a
+     * side for PairedCalls, e.g. after {@code --first 'AttentionBenchmark.prefill:scheme=alibi'} (prefill over arrays
+     * first; what that changed: {@code TilePacks}' javadoc). posenc's sides only, at {@value #CHUNK} keys or more.
+     */
+    public Object prefillChunk(Elements tokens, Flops flops) {
+        if (chunkQuery == null) {
+            throw new IllegalStateException(impl + " at " + keys + " keys has no chunk: prefillChunk is posenc's sides' (reference,"
+                    + " vector), at " + CHUNK + " keys or more");
+        }
+        tokens.elements += CHUNK;
+        flops.flops += chunkFlops;
+        kernel.attend(options, chunkQuery, cache, chunkOutput, workspace);
+        return chunkOut;
     }
 
     /** The cache posenc's sides read (null for plain Java and Jlama), once set up. */

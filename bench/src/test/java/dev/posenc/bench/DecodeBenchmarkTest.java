@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The read of a decode step's own cache, the denominator of the paired target "f32 decode reads K/V at the read bandwidth";
- * the step on two threads with either executor.
+ * the step on two threads with either executor; a chunk of prefill over the cache.
  */
 class DecodeBenchmarkTest {
     @Test
@@ -53,6 +53,38 @@ class DecodeBenchmarkTest {
             plain.tearDown();
         }
         assertThrows(IllegalArgumentException.class, () -> DecodeBenchmark.sum(MemorySegment.ofArray(new int[3])));
+    }
+
+    @Test
+    void prefillChunkAttendsItsQueriesOverTheCache() {
+        int keys = 100;
+        List<String[]> sides = List.of(new String[] {"vector", "offheap"}, new String[] {"vector", "heap"},
+                new String[] {"reference", "offheap"});
+        float[][] outs = new float[sides.size()][];
+        for (int i = 0; i < sides.size(); i++) {
+            DecodeBenchmark b = benchmark(Implementation.valueOf(sides.get(i)[0]), "f32", sides.get(i)[1], keys);
+            try {
+                Elements tokens = new Elements();
+                Flops flops = new Flops();
+                outs[i] = ((float[]) b.prefillChunk(tokens, flops)).clone();
+                assertEquals(DecodeBenchmark.CHUNK, tokens.elements, "a token per query");
+                long visible = 0;
+                for (int position = keys - DecodeBenchmark.CHUNK; position < keys; position++) {
+                    visible += position + 1; // ALiBi: causal, every key up to the query's own
+                }
+                assertEquals(4L * DecodeBenchmark.HEADS * DecodeBenchmark.HEAD_DIM * visible, flops.flops);
+            } finally {
+                b.tearDown();
+            }
+        }
+        assertArrayEquals(outs[0], outs[1], "off-heap and heap caches, bit for bit");
+        assertArrayEquals(outs[2], outs[0], 1e-4f, "the vector side as the reference");
+        DecodeBenchmark small = benchmark("f32", "offheap", 48);
+        try {
+            assertThrows(IllegalStateException.class, () -> small.prefillChunk(new Elements(), new Flops()), "fewer keys than a chunk");
+        } finally {
+            small.tearDown();
+        }
     }
 
     @Test

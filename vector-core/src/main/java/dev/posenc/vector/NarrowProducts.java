@@ -66,7 +66,23 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code accumulateF16}, {@code accumulateBf16} and {@code accumulate4}: in that mixed JVM the code before already
  * compiled {@code scoresHalf} without per-load checks (902 instructions, one class check per call; its loads are {@code
  * ShortVector}'s, which this package makes only from native segments and {@code short[]}), and BF16 decode ran alike
- * (4096 keys, 800 pairs: 0.961× and 0.963×, the second side slower either way).
+ * (4096 keys, 800 pairs: 0.961× and 0.963×, the second side slower either way). That trial ran head width 128, which
+ * never calls {@code accumulate4}; it now loads its f32 vector columns the same way (value rows whose width is not a
+ * multiple of four vectors, 80 or 96 floats at 512 bits; C2's code in the mixed JVM: about 74 instructions per key of a
+ * column with the checks, 35 with the cast; hsdis as above; the same bits: Hash3 as above, whose head widths 40 and 24
+ * run these columns, equal to 88f36cb's at 512 and 256 bits). Measured (2026-12-01; f32 decode, 32 q / 8 kv heads × 96,
+ * ALiBi, 4096 keys off-heap, a throw-away harness class on bench's PairedCalls, which has no such head width; 800
+ * pairs, load 3.2–3.6): against 88f36cb, in the mixed JVM (the {@code --first} above and the same decode over a heap
+ * cache) 1.069× (1.029–1.111) and 0.917× (0.887–0.950), pure 0.988× (0.947–1.026) and 1.001× (0.962–1.041); at 128 (no
+ * column tail, the code unchanged) mixed 0.990× (0.954–1.028) and 1.005× (2500 pairs), pure 1.002× and 1.003×. Tried
+ * and not kept (the same measurements): the cast in the scalar reads ({@code tail}, the norms' tail, {@code
+ * accumulate4}'s last columns, through {@link KvPrecision#read}; head width 72), 0.989× (0.972–1.007) and 1.013×
+ * (0.996–1.029, 600 pairs, load 1.7–2.0): no gain (a step at 72 takes about 3.7× the time of one at 96); in {@link
+ * NarrowBlock}'s masked load of the cache's stored key norms, where in the mixed JVM C2 called the segment's {@code
+ * unsafeGetBase} and {@code unsafeGetOffset} at every load (the JDK's profile of masked segment loads held three kinds
+ * of segment, bimorphic without the heap paths) and the cast left the off-heap loop without calls, a step at 128 ran
+ * alike: 0.991× (0.959–1.024) and 1.000× (800 pairs), 1.008× and 1.003× (2500 pairs; one other run of 2500 gave 0.843×,
+ * 0.791–0.887, with the cast second, not seen again; load 1.6–2.1).
  *
  * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
  * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
@@ -346,9 +362,9 @@ final class NarrowProducts {
     /**
      * The class of off-heap segments ({@link MemorySegment#NULL}'s): a segment cast to it by this constant is typed as
      * one for C2, so that its loads are compiled for native memory whatever kinds of segment the JVM has loaded from
-     * (class comment).
+     * (class comment; {@link TilePacks#pack} uses it too).
      */
-    private static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
+    static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     /** At most how many keys apart one pass's key rows lie ({@link #scores}). */
@@ -1004,6 +1020,7 @@ final class NarrowProducts {
         float factor = Math.scalb(1f, -scale);
         int rebias = HalfPrecision.REBIAS - (scale << 23);
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
+        MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         int c = from;
         for (int bound = F.loopBound(dv); c < bound; c += L) {
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
@@ -1014,7 +1031,8 @@ final class NarrowProducts {
             for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
                 FloatVector value;
                 if (f32) {
-                    value = FloatVector.fromMemorySegment(F, v, row, NATIVE).mul(factor);
+                    value = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
+                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
                 } else if (bf16) {
                     value = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);

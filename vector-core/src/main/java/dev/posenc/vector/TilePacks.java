@@ -41,6 +41,25 @@ import jdk.incubator.vector.VectorSpecies;
  * from the heap array behind a call's segment (as {@link #pack}'s half-precision rows are) instead of through the segment
  * ran 0.997× as fast (PairedCalls against 71060b4, quartiles 0.981–1.003, 60 pairs, load 1.6–2.0, 2026-12-01): the copy
  * waits on the rows' misses, not on the segment's checks; left out.
+ *
+ * <p>{@link #pack} loads f32 rows of an off-heap segment through the segment cast to the class of off-heap segments
+ * ({@link NarrowProducts}' {@code OFF_HEAP}, as its decode kernels do; heap segments take the load's other branch): the
+ * JDK's profile of {@code FloatVector} segment loads is shared by the whole JVM, and in one that has also packed rows
+ * of arrays (prefill over arrays wraps them in heap segments) C2 checked the segment's class, its {@code float[]}, size
+ * and session at each load of an off-heap cache's prefill, 44 instructions per 16 floats where a JVM that ran
+ * only that took 15 (hsdis, JDK 25.0.3, 512 bits, 2026-12-01); with the cast the off-heap loop takes 16. Measured
+ * (bench's PairedCalls, {@code DecodeBenchmark.prefillChunk}: 64 queries, 32 q / 8 kv heads × 128, ALiBi, 4096 keys of
+ * an f32 off-heap cache; median speed ratio and quartiles against 88f36cb with the same benchmark, this code as the
+ * second side, then 88f36cb as the second; sides 95–100% on a CPU, 0 B per call; 2026-12-01): in a JVM that first ran
+ * {@code --first
+ * 'DecodeBenchmark.decode:kv=f32,storage=heap,keys=4096,scheme=alibi;AttentionBenchmark.prefill:scheme=alibi'} 1.131×
+ * (1.116–1.153) and 0.890× (0.873–0.907, 100 pairs, load 0.8–2.6); in one that ran only the chunk 0.990× (0.980–1.021)
+ * and 1.018× (100 pairs), again 0.984× (0.968–1.000) and 1.013× (0.999–1.030, 200 pairs), at load 2.6–3.6, where C2's
+ * loop is the same instructions as 88f36cb's; a third time 0.998× (0.981–1.013) and 0.998× (0.984–1.012, 200 pairs,
+ * load 2.4–3.1): no change there. A throw-away harness class on the same PairedCalls, AttentionBenchmark's prefill
+ * shape over an off-heap cache (8 heads × 128, 512 queries, 4096 keys): 1.067× (1.049–1.078) and 0.939× (0.931–0.951)
+ * mixed, 1.017× and 1.017× alone (60 pairs, load 1.6–1.9). The same operations, so the same bits (Hash3 of {@link
+ * NarrowProducts}' javadoc, its 24-query cases over caches, equal to 88f36cb's at 512 and 256 bits).
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -219,13 +238,16 @@ final class TilePacks {
         int bytes = precision.bytes();
         boolean f32 = precision == KvPrecision.F32;
         boolean bf16 = precision == KvPrecision.BF16;
+        // An off-heap x as such (NarrowProducts.OFF_HEAP), else null: its f32 loads need no profile of the segments' kinds.
+        MemorySegment offHeap = NarrowProducts.OFF_HEAP.isInstance(x) ? NarrowProducts.OFF_HEAP.cast(x) : null;
         int c = 0;
         for (int bound = F.loopBound(width); c < bound; c += L) {
             for (int r = 0; r < rows; r++) {
                 long o = at + r * stride + (long) c * bytes;
                 int to = r * packedWidth + c;
                 if (f32) {
-                    FloatVector.fromMemorySegment(F, x, o, NATIVE).mul(scale).intoArray(packed, to);
+                    (offHeap != null ? FloatVector.fromMemorySegment(F, offHeap, o, NATIVE) : FloatVector.fromMemorySegment(F, x, o, NATIVE))
+                            .mul(scale).intoArray(packed, to);
                     continue;
                 }
                 IntVector h = (IntVector) (xh != null ? ShortVector.fromArray(H, xh, (int) ((o) >>> 1)) : ShortVector.fromMemorySegment(H, x, o, NATIVE)).convertShape(VectorOperators.S2I, I, 0);
