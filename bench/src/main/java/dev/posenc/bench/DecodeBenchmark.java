@@ -205,6 +205,11 @@ public class DecodeBenchmark extends KvCacheStorage {
         return chunkOut;
     }
 
+    /** {@link #prefillChunk}'s queries (null below {@value #CHUNK} keys and for plain Java and Jlama), once set up. */
+    Tokens chunkQuery() {
+        return chunkQuery;
+    }
+
     /** The cache posenc's sides read (null for plain Java and Jlama), once set up. */
     KvCache cache() {
         return cache;

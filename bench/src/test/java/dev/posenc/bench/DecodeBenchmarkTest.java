@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.posenc.attention.KvCache;
+import dev.posenc.attention.Tokens;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -78,7 +79,12 @@ class DecodeBenchmarkTest {
             }
         }
         assertArrayEquals(outs[0], outs[1], "off-heap and heap caches, bit for bit");
-        assertArrayEquals(outs[2], outs[0], 1e-4f, "the vector side as the reference");
+        DecodeBenchmark reference = benchmark(Implementation.reference, "f32", "offheap", keys);
+        try {
+            assertWithinFloatBound(outs[2], outs[0], reference.chunkQuery(), reference.cache());
+        } finally {
+            reference.tearDown();
+        }
         DecodeBenchmark small = benchmark("f32", "offheap", 48);
         try {
             assertThrows(IllegalStateException.class, () -> small.prefillChunk(new Elements(), new Flops()), "fewer keys than a chunk");
@@ -109,6 +115,43 @@ class DecodeBenchmarkTest {
                 assertEquals(oneFlops.flops, flops.flops, "the step's FLOPs, as on one thread");
             } finally {
                 b.tearDown();
+            }
+        }
+    }
+
+    /**
+     * The vector side's chunk against the reference's (double sums, within 2⁻⁴⁰ of exact: taken as exact) within the
+     * properties suite's float bound ({@code AttentionOracle}): per query i, head h and column c,
+     * {@code expm1(2Δ + (4n + 16)u)·max_j|v_jc| + u·|ref|}, with n = i's visible keys, {@code Δ = γ_{d+6}·s·max_j Σ_c|q_c k_jc|
+     * + 4u·max|bias|} and ALiBi's bias below the keys' count (slopes ≤ 1). A wrong cache row, query row or chunk offset
+     * moves an output by about max|v| / n, far above it.
+     */
+    private static void assertWithinFloatBound(float[] expected, float[] actual, Tokens q, KvCache cache) {
+        double u = 0x1p-24;
+        int d = DecodeBenchmark.HEAD_DIM;
+        int group = DecodeBenchmark.HEADS / DecodeBenchmark.KV_HEADS;
+        int keys = cache.size();
+        for (int i = 0; i < q.tokens(); i++) {
+            int n = keys - q.tokens() + i + 1;
+            for (int h = 0; h < DecodeBenchmark.HEADS; h++) {
+                double products = 0;
+                for (int j = 0; j < n; j++) {
+                    double sum = 0;
+                    for (int c = 0; c < d; c++) {
+                        sum += Math.abs(q.array()[(i * DecodeBenchmark.HEADS + h) * d + c] * (double) cache.key(j, h / group, c));
+                    }
+                    products = Math.max(products, sum);
+                }
+                double delta = (d + 6) * u / (1 - (d + 6) * u) * products / Math.sqrt(d) + 4 * u * keys;
+                for (int c = 0; c < d; c++) {
+                    double largest = 0;
+                    for (int j = 0; j < n; j++) {
+                        largest = Math.max(largest, Math.abs(cache.value(j, h / group, c)));
+                    }
+                    int at = (i * DecodeBenchmark.HEADS + h) * d + c;
+                    double bound = Math.expm1(2 * delta + (4 * n + 16) * u) * largest + u * Math.abs(expected[at]) + 0x1p-126;
+                    assertEquals(expected[at], actual[at], bound, "query " + i + ", head " + h + ", column " + c);
+                }
             }
         }
     }
