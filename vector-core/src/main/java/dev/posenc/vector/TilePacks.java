@@ -58,7 +58,9 @@ import jdk.incubator.vector.VectorSpecies;
  * loop is the same instructions as 88f36cb's; a third time 0.998× (0.981–1.013) and 0.998× (0.984–1.012, 200 pairs,
  * load 2.4–3.1): no change there. A throw-away harness class on the same PairedCalls, AttentionBenchmark's prefill
  * shape over an off-heap cache (8 heads × 128, 512 queries, 4096 keys): 1.067× (1.049–1.078) and 0.939× (0.931–0.951)
- * mixed, 1.017× and 1.017× alone (60 pairs, load 1.6–1.9). The same operations, so the same bits (Hash3 of {@link
+ * mixed, 1.017× and 1.017× alone (60 pairs, load 1.6–1.9). Prefill over arrays (the heap branch; AttentionBenchmark.prefill,
+ * ALiBi, a JVM that ran only it; the merged tree cd3c03f against 88f36cb): 0.979×, 1.011× and 1.018× as the second side,
+ * 88f36cb 0.997×, 0.984× and 0.997× (60, 240 and 240 pairs, load 0.8–1.1): unchanged. The same operations, so the same bits (Hash3 of {@link
  * NarrowProducts}' javadoc, its 24-query cases over caches, equal to 88f36cb's at 512 and 256 bits).
  */
 final class TilePacks {
