@@ -383,6 +383,12 @@ final class NarrowProducts {
     /** Two-vector indices of four-lane blocks ({@link #place}, 16 lanes): blocks 0 and 1 of a then of b, then 2 and 3. */
     private static final FloatVector LOW_HALVES = blocks(0, 4, 16, 20);
     private static final FloatVector HIGH_HALVES = blocks(8, 12, 24, 28);
+    /** L zeros, then L all-ones lanes: from index {@code L − n}, the bits that keep the lanes from n ({@link #accumulate4}). */
+    private static final int[] KEEP = new int[2 * L];
+
+    static {
+        java.util.Arrays.fill(KEEP, L, 2 * L, -1);
+    }
 
     private NarrowProducts() {}
 
@@ -1010,7 +1016,12 @@ final class NarrowProducts {
 
     /**
      * Four entries' columns from {@code from} (those short of a group of four vectors), one vector column at a
-     * time held in registers across the keys, then the scalar tail.
+     * time held in registers across the keys, then the scalar tail; F32 rows at least L wide take their last partial
+     * vector as the vector of their last L columns, the values of the columns already summed ANDed to +0 (lanes below
+     * {@code shift}), so those sums are stored back unchanged (a weight is finite, or NaN and so is the sum) and each
+     * output gets the scalar tail's operations in its order. No masked load or store: with them (in this method, or in
+     * one of its own) C1 gave up on the kernel ("out of virtual registers"), it stayed at tier 2 and its vectors
+     * allocated, 35 MB per f32 decode call at head width 72.
      */
     private static void accumulate4(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, KvPrecision precision, int scale,
                                     int keys, int from, int dv, float[] o, int o0) {
@@ -1022,7 +1033,10 @@ final class NarrowProducts {
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         int c = from;
-        for (int bound = F.loopBound(dv); c < bound; c += L) {
+        for (int end = f32 && dv >= L ? dv : F.loopBound(dv); c < end; c += L) {
+            int shift = Math.max(0, c + L - dv);
+            c -= shift;
+            IntVector keep = IntVector.fromArray(I, KEEP, L - shift);
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
             FloatVector x1 = FloatVector.fromArray(F, o, o0 + dv + c);
             FloatVector x2 = FloatVector.fromArray(F, o, o0 + 2 * dv + c);
@@ -1032,7 +1046,8 @@ final class NarrowProducts {
                 FloatVector value;
                 if (f32) {
                     value = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
-                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
+                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor).reinterpretAsInts().and(keep)
+                            .reinterpretAsFloats();
                 } else if (bf16) {
                     value = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
@@ -1056,6 +1071,7 @@ final class NarrowProducts {
             x1.intoArray(o, o0 + dv + c);
             x2.intoArray(o, o0 + 2 * dv + c);
             x3.intoArray(o, o0 + 3 * dv + c);
+            c += shift;
         }
         for (; c < dv; c++) {
             for (int e = 0; e < 4; e++) {
