@@ -8,6 +8,7 @@ import dev.posenc.attention.KvPrecision;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -83,6 +84,34 @@ import jdk.incubator.vector.VectorSpecies;
  * of segment, bimorphic without the heap paths) and the cast left the off-heap loop without calls, a step at 128 ran
  * alike: 0.991× (0.959–1.024) and 1.000× (800 pairs), 1.008× and 1.003× (2500 pairs; one other run of 2500 gave 0.843×,
  * 0.791–0.887, with the cast second, not seen again; load 1.6–2.1).
+ *
+ * <p>Head widths that are not a multiple of L (2026-12-01). Where a step at width 72 went, 512 bits (16 lanes, so 64
+ * columns in vectors and 8 in scalar tails; f32 decode, 32 q / 8 kv heads, 4096 keys off-heap, ALiBi; {@code perf
+ * record -e cpu-clock} of bench's PairedCalls running the code before against itself, a throw-away harness class for
+ * the width (mixed19's), 1500 pairs, load 1.4): {@link #scores} (the logits' scalar {@code tail}, inlined) 19.6% of
+ * the samples, {@link #accumulate4} (the values' scalar tail) 17.2%, {@code scoresF32} 15.1%, {@code accumulateF32}
+ * 11.4%. {@link #accumulate4} now takes F32 rows' last partial vector of columns (rows at least L wide) as the vector
+ * of their last L columns, with the value lanes of the columns already summed ANDed to +0 ({@code KEEP}), so those
+ * sums are stored back unchanged, and every output gets the same fused multiply-adds in the same order as in the
+ * scalar tail: the same bits (below). C2's code of its F32 column (hsdis as above, width 72, off-heap): 21
+ * instructions per key (4 broadcasts of the weights, the value load folded into the multiply by {@code 2^−scale}, one
+ * {@code vpandd}, 4 fused multiply-adds, one check of the row's offset), no call but to uncommon traps. Tried first,
+ * and not kept: masked loads and stores of that partial vector (in
+ * {@link #accumulate4}, or in a method of its own for F32 rows): C1 gave up on its tier-3 (OSR) compile ("out of
+ * virtual registers in linear scan"), it stayed at tier 2, never reached C2, and its vectors allocated (35 451 872 B per call
+ * at width 72, 0.33× the speed of the code before); with the same masked last vector in {@code scoresF32} as well
+ * (the logits' tail, which would change the logits' bits at such widths), one class loader of a pairing ran a step
+ * in 1.6 ms with 0 B, the other allocated 167 MB per call ({@code scoresF32} and {@link #accumulate4} left to the
+ * Java fallbacks, JFR). The logits' scalar tail is still there (the same AND in {@code scoresF32}'s last iteration
+ * would serve it, not tried for want of time), and half rows keep both scalar tails.
+ * The same bits: Hash3 (as above; its head width 40 runs this column at 512 bits) equal to the code before's at 512 and 256
+ * bits; AllocationSuiteTest and AllocationWithoutReceiverProfilesTest pass at 512, 256 and 128 bits and on the
+ * reference. Measured (bench's PairedCalls against cd3c03f, median speed ratio and quartiles, 800 pairs, sides 100% on
+ * a CPU, 0 B per call; the decode above at width 72 through that harness class, load 1.3–2.5): this code as the second
+ * side 1.612× (1.548–1.690), cd3c03f as the second 0.767× (0.749–0.785), a step of about 2.6–3.0 ms instead of
+ * 3.9–4.1; at 128 ({@code DecodeBenchmark.decode}, f32 off-heap, 4096 keys; code not run) 1.012× (0.985–1.044) and
+ * 1.008× (0.971–1.049); at 96 (whole vector columns, each value vector now ANDed with all ones) 1.008× (0.967–1.046)
+ * and 0.998× (0.958–1.038; load 1.5–2.2, the last pairing as the full test started).
  *
  * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
  * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
@@ -383,6 +412,12 @@ final class NarrowProducts {
     /** Two-vector indices of four-lane blocks ({@link #place}, 16 lanes): blocks 0 and 1 of a then of b, then 2 and 3. */
     private static final FloatVector LOW_HALVES = blocks(0, 4, 16, 20);
     private static final FloatVector HIGH_HALVES = blocks(8, 12, 24, 28);
+    /** L zeros, then L all-ones lanes: from index {@code L − n}, the bits that keep the lanes from n ({@link #accumulate4}). */
+    private static final int[] KEEP = new int[2 * L];
+
+    static {
+        Arrays.fill(KEEP, L, 2 * L, -1);
+    }
 
     private NarrowProducts() {}
 
@@ -1010,7 +1045,12 @@ final class NarrowProducts {
 
     /**
      * Four entries' columns from {@code from} (those short of a group of four vectors), one vector column at a
-     * time held in registers across the keys, then the scalar tail.
+     * time held in registers across the keys, then the scalar tail; F32 rows at least L wide take their last partial
+     * vector as the vector of their last L columns, the values of the columns already summed ANDed to +0 (lanes below
+     * {@code shift}), so those sums are stored back unchanged (a weight is finite, or NaN and so is the sum) and each
+     * output gets the scalar tail's operations in its order. No masked load or store: with them (in this method, or in
+     * one of its own) C1 gave up on the kernel ("out of virtual registers"), it stayed at tier 2 and its vectors
+     * allocated, 35 MB per f32 decode call at head width 72.
      */
     private static void accumulate4(float[] s, int at, MemorySegment v, short[] vh, long vRow, long vStride, KvPrecision precision, int scale,
                                     int keys, int from, int dv, float[] o, int o0) {
@@ -1022,7 +1062,10 @@ final class NarrowProducts {
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         int c = from;
-        for (int bound = F.loopBound(dv); c < bound; c += L) {
+        for (int end = f32 && dv >= L ? dv : F.loopBound(dv); c < end; c += L) {
+            int shift = Math.max(0, c + L - dv);
+            c -= shift;
+            IntVector keep = IntVector.fromArray(I, KEEP, L - shift);
             FloatVector x0 = FloatVector.fromArray(F, o, o0 + c);
             FloatVector x1 = FloatVector.fromArray(F, o, o0 + dv + c);
             FloatVector x2 = FloatVector.fromArray(F, o, o0 + 2 * dv + c);
@@ -1032,7 +1075,8 @@ final class NarrowProducts {
                 FloatVector value;
                 if (f32) {
                     value = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
-                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
+                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor).reinterpretAsInts().and(keep)
+                            .reinterpretAsFloats();
                 } else if (bf16) {
                     value = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
@@ -1056,6 +1100,7 @@ final class NarrowProducts {
             x1.intoArray(o, o0 + dv + c);
             x2.intoArray(o, o0 + 2 * dv + c);
             x3.intoArray(o, o0 + 3 * dv + c);
+            c += shift;
         }
         for (; c < dv; c++) {
             for (int e = 0; e < 4; e++) {
