@@ -90,7 +90,7 @@ import jdk.incubator.vector.VectorSpecies;
  * record -e cpu-clock} of bench's PairedCalls running the code before against itself, a throw-away harness class for
  * the width (mixed19's), 1500 pairs, load 1.4): {@link #scores} (the logits' scalar {@code tail}, inlined) 19.6% of
  * the samples, {@link #accumulate4} (the values' scalar tail) 17.2%, {@code scoresF32} 15.1%, {@code accumulateF32}
- * 11.4%. {@link #accumulate4} now takes F32 rows' last partial vector of columns (rows at least L wide) as the vector
+ * 11.4%. {@link #accumulate4} now takes a row's last partial vector of columns (rows at least L wide) as the vector
  * of their last L columns, with the value lanes of the columns already summed ANDed to +0 ({@code KEEP}), so those
  * sums are stored back unchanged, and every output gets the same fused multiply-adds in the same order as in the
  * scalar tail: the same bits (below). C2's code of its F32 column (hsdis as above, width 72, off-heap): 21
@@ -103,7 +103,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (the logits' tail, which would change the logits' bits at such widths), one class loader of a pairing ran a step
  * in 1.6 ms with 0 B, the other allocated 167 MB per call ({@code scoresF32} and {@link #accumulate4} left to the
  * Java fallbacks, JFR). The logits' scalar tail is still there (the same AND in {@code scoresF32}'s last iteration
- * would serve it, not tried for want of time), and half rows keep both scalar tails.
+ * would serve it, not tried for want of time). Half-precision rows take the same last vector since (the AND after
+ * their conversion, which gives each element the value of the scalar tail's {@code read × 2^−scale}, ±0 aside, which
+ * reaches no sum): BF16 and F16 decode at width 72 (the harness class, 300 pairs each order, against tails19's build,
+ * 2026-12-01, load 1.0–1.5) 1.559× (1.522–1.609) and 1.514× (1.450–1.573) as the second side, the code before 0.619×
+ * (0.594–0.646) and 0.758× (0.743–0.773); Hash3 equal at 512 bits (the width-40 set) and at 256 bits.
  * The same bits: Hash3 (as above; its head width 40 runs this column at 512 bits) equal to the code before's at 512 and 256
  * bits; AllocationSuiteTest and AllocationWithoutReceiverProfilesTest pass at 512, 256 and 128 bits and on the
  * reference. Measured (bench's PairedCalls against cd3c03f, median speed ratio and quartiles, 800 pairs, sides 100% on
@@ -1045,7 +1049,7 @@ final class NarrowProducts {
 
     /**
      * Four entries' columns from {@code from} (those short of a group of four vectors), one vector column at a
-     * time held in registers across the keys, then the scalar tail; F32 rows at least L wide take their last partial
+     * time held in registers across the keys, then the scalar tail; rows at least L wide (any precision) take their last partial
      * vector as the vector of their last L columns, the values of the columns already summed ANDed to +0 (lanes below
      * {@code shift}), so those sums are stored back unchanged (a weight is finite, or NaN and so is the sum) and each
      * output gets the scalar tail's operations in its order. No masked load or store: with them (in this method, or in
@@ -1062,7 +1066,7 @@ final class NarrowProducts {
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         int c = from;
-        for (int end = f32 && dv >= L ? dv : F.loopBound(dv); c < end; c += L) {
+        for (int end = dv >= L ? dv : F.loopBound(dv); c < end; c += L) {
             int shift = Math.max(0, c + L - dv);
             c -= shift;
             IntVector keep = IntVector.fromArray(I, KEEP, L - shift);
@@ -1075,8 +1079,7 @@ final class NarrowProducts {
                 FloatVector value;
                 if (f32) {
                     value = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
-                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor).reinterpretAsInts().and(keep)
-                            .reinterpretAsFloats();
+                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
                 } else if (bf16) {
                     value = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);
@@ -1087,6 +1090,7 @@ final class NarrowProducts {
                     FloatVector f = a.reinterpretAsFloats();
                     value = f.blend(f.sub(lead).mul(2f), lead.abs().lt(subnormal));
                 }
+                value = value.reinterpretAsInts().and(keep).reinterpretAsFloats();
                 FloatVector p0 = FloatVector.broadcast(F, s[p]);
                 FloatVector p1 = FloatVector.broadcast(F, s[p + 1]);
                 FloatVector p2 = FloatVector.broadcast(F, s[p + 2]);
