@@ -63,7 +63,7 @@ final class KernelChart {
         d.line(x0 + 100 * scale, TOP - 12, x0 + 100 * scale, TOP + ROW * rows.size(), Drawing.LIMIT, Drawing.DASHED);
         d.text("100% = ceiling", x0 + 100 * scale, TOP - 14, Drawing.SMALL, Drawing.LIMIT, 0);
         d.text("% of the row's ceiling (bars past " + (int) maxPercent + "% are cut; a row whose every iteration beats its ceiling "
-                + "is labelled in red: a measurement problem)", x0, height - 16, Drawing.SMALL, Color.DARK_GRAY, -1);
+                + "by more than the probe's spread is labelled in red: a measurement problem)", x0, height - 16, Drawing.SMALL, Color.DARK_GRAY, -1);
         d.save(file);
     }
 

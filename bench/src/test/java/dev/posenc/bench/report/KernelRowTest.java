@@ -57,14 +57,21 @@ class KernelRowTest {
     }
 
     @Test
-    void aSideWhoseEveryIterationBeatsTheCeilingIsAMeasurementProblemNotAPercentage() {
-        ProbeResults probes = probes(new Rate(30e9, 25e9, 32e9), new Rate(50e9, 50e9, 50e9));   // 4 G elem/s at best
+    void aSideWhoseEveryIterationBeatsTheCeilingByMoreThanTheProbesSpreadIsAMeasurementProblemNotAPercentage() {
+        // Memory binds: 32 GB/s best ÷ 8 B/element = 4 G elem/s; the probe's spread (32 − 31) ÷ 31.5 = 3.2%.
+        ProbeResults probes = probes(new Rate(31.5e9, 31e9, 32e9), new Rate(50e9, 50e9, 50e9));
         KernelRow within = softmax(probes, side("vector", new Rate(4.1e9, 3.9e9, 4.3e9)));      // overlaps: noise
         assertFalse(within.aboveCeiling(Implementation.vector));
-        KernelRow above = softmax(probes, side("vector", new Rate(4.5e9, 4.2e9, 4.6e9)));       // even its slowest beats it
+        KernelRow atTheCeiling = softmax(probes, side("vector", new Rate(4.11e9, 4.1e9, 4.12e9))); // slowest 2.5% above
+        assertFalse(atTheCeiling.aboveCeiling(Implementation.vector));
+        assertTrue(ReportTables.kernels(List.of(atTheCeiling)).toString().contains("103%"));
+        assertTrue(ReportTables.flags(atTheCeiling).isEmpty());
+        KernelRow above = softmax(probes, side("vector", new Rate(4.5e9, 4.2e9, 4.6e9)));       // slowest 5% above
         assertTrue(above.aboveCeiling(Implementation.vector));
         assertTrue(ReportTables.kernels(List.of(above)).toString().contains("above ceiling: check"));
         assertTrue(ReportTables.flags(above).contains("vector above its ceiling: measurement problem"));
+        KernelRow aboveAQuietProbe = softmax(probes(Rate.of(32e9), Rate.of(50e9)), side("vector", new Rate(4.11e9, 4.1e9, 4.12e9)));
+        assertTrue(aboveAQuietProbe.aboveCeiling(Implementation.vector));                      // no spread: no margin
     }
 
     @Test
