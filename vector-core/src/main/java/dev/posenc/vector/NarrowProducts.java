@@ -138,29 +138,31 @@ import jdk.incubator.vector.VectorSpecies;
  * 72, 0.92% at 40, 1.5% at 24 and 2.5% at 20 (the code before: 0.60, 1.4, 1.8 and 2.5%), NaN exactly where the oracle
  * has NaN. C2's code (hsdis as above, f32 off-heap, 4096 keys): in a JVM that has run only whole-vector widths, the
  * {@code tailed} branch is a trap, the shift 0 and the loop the code before's, 50 instructions per 16 fused
- * multiply-adds at width 128 (as before); at width 72 about 100 (the shift, the mask, the query loads checked, five
- * tests), the loop run 5 times per quad instead of 4 plus 128 scalar fused multiply-adds. Measured (bench's PairedCalls
- * against 0743ed3, median speed ratio and quartiles, 800 pairs at width 72, 2500 at 128, 0 B per call; load 1.5–2.9, a
- * test run beside them): decode 32 q / 8 kv heads × 72, 4096 keys off-heap, ALiBi (mixed19's harness class) f32 2.140×
- * (2.040–2.242) as the second side, 0743ed3 as the second 0.456× (0.418–0.495), a step of about 1.3 ms instead of
- * 2.7–3.0 (at 128: 1.6–1.9); BF16 2.579× (2.386–2.836) and 0.433× (0.418–0.447); F16 2.197× (2.075–2.381) and 0.419×
- * (0.395–0.438); at 128 ({@code DecodeBenchmark.decode}, f32 off-heap, 4096 keys) 1.012× (0.976–1.052) and 0.980×
- * (0.943–1.019). Tried and not kept (same measurements): the AND of {@link #accumulate4} on query and key, behind
- * {@code back != 0} or on every vector: C2 could not unbox the ANDed keys at their fused multiply-adds where the key's
- * norm was folded first ("unbox failed", {@code -XX:+PrintIntrinsics}), 9600–28800 B per call of a decode over arrays
- * at widths 20 to 72 ({@code -Xbatch}; 36 kB at width 20 without receiver profiles; this code, blends and each norm
- * after its products: 0 B at 16, 20, 64 and 72 in both); the whole vectors and the last one as two rounds of an outer
- * loop (shift and mask constant within a round, so that C2 compiled the first round's loop without them): without
- * receiver profiles the sixteen accumulators, carried through two loops, boxed (75–690 kB per call, at widths 16 and 64
- * too), and with the outer loop left by a break the inner one was not counted at 128 (a poll and four query checks per
- * iteration); the shift computed at every iteration without the {@code tailed} branch: 90 instructions per iteration at
- * 128, and 0.958× (0.926–0.994) and 1.015× there (2500 pairs, load 2.6–2.7); query rows laid out {@code ⌈d/L⌉·L} apart
- * by {@link NarrowBlock} with their last vector already shifted and zeroed (no query blends, the query loads unchecked
- * at every width, the key offset jumping in the loop's update): 0 B with profiles, but 13–63 kB per call without
- * receiver profiles at widths 20 and 72 (the norms' fused multiply-adds on the blended keys), with the mask made per
- * call or per iteration. Where a step at width 72 goes now was not profiled. The two kernels' loop heads (the shift,
- * the mask, the four query loads and blends) are written twice, as their loads were: the package's rule forbids a
- * helper that returns vectors.
+ * multiply-adds at width 128 (as before); at width 72 102 (the shift, the mask, the query loads checked, five tests; no
+ * C1 compile skipped, 0 B per call), the loop run 5 times per quad instead of 4 plus 128 scalar fused multiply-adds.
+ * Measured (bench's PairedCalls against 0743ed3, median speed ratio and quartiles, 800 pairs at width 72, 2500 at 128,
+ * 0 B per call; load 1.5–2.9, a test run beside them): decode 32 q / 8 kv heads × 72, 4096 keys off-heap, ALiBi
+ * (mixed19's harness class) f32 2.140× (2.040–2.242) as the second side, 0743ed3 as the second 0.456× (0.418–0.495), a
+ * step of about 1.3 ms instead of 2.7–3.0 (at 128: 1.6–1.9); BF16 2.579× (2.386–2.836) and 0.433× (0.418–0.447); F16
+ * 2.197× (2.075–2.381) and 0.419× (0.395–0.438); at 128 ({@code DecodeBenchmark.decode}, f32 off-heap, 4096 keys)
+ * 1.012× (0.976–1.052) and 0.980× (0.943–1.019). Repeated with nothing else running (load 1.2–1.5): at 72 f32 2.073×
+ * (2.017–2.124) and 0.456× (0.441–0.471); at 40 f32 2.401× (2.335–2.475) and 0.416× (0.404–0.428), a step of 0.92 ms
+ * instead of 2.2; at 128 1.009× (0.976–1.041) and 1.010× (0.982–1.036). Tried and not kept (same measurements): the AND
+ * of {@link #accumulate4} on query and key, behind {@code back != 0} or on every vector: C2 could not unbox the ANDed
+ * keys at their fused multiply-adds where the key's norm was folded first ("unbox failed", {@code
+ * -XX:+PrintIntrinsics}), 9600–28800 B per call of a decode over arrays at widths 20 to 72 ({@code -Xbatch}; 36 kB at
+ * width 20 without receiver profiles; this code, blends and each norm after its products: 0 B at 16, 20, 64 and 72 in
+ * both); the whole vectors and the last one as two rounds of an outer loop (shift and mask constant within a round, so
+ * that C2 compiled the first round's loop without them): without receiver profiles the sixteen accumulators, carried
+ * through two loops, boxed (75–690 kB per call, at widths 16 and 64 too), and with the outer loop left by a break the
+ * inner one was not counted at 128 (a poll and four query checks per iteration); the shift computed at every iteration
+ * without the {@code tailed} branch: 90 instructions per iteration at 128, and 0.958× (0.926–0.994) and 1.015× there
+ * (2500 pairs, load 2.6–2.7); query rows laid out {@code ⌈d/L⌉·L} apart by {@link NarrowBlock} with their last vector
+ * already shifted and zeroed (no query blends, the query loads unchecked at every width, the key offset jumping in the
+ * loop's update): 0 B with profiles, but 13–63 kB per call without receiver profiles at widths 20 and 72 (the norms'
+ * fused multiply-adds on the blended keys), with the mask made per call or per iteration. Where a step at width 72 goes
+ * now was not profiled. The two kernels' loop heads (the shift, the mask, the four query loads and blends) are written
+ * twice, as their loads were: the package's rule forbids a helper that returns vectors.
  *
  * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
  * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
