@@ -24,7 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #scores}: {@code S[j][e] = Σ_c q_e[c]·k_j[c]} for four entries and four keys at a time,
  *       each key row loaded once per four entries and each query row once per four keys; the sixteen
  *       lanewise sums are folded together ({@link PairSums}), which leaves lane {@code 4·key + entry}
- *       holding that total, then the tail is added in order;
+ *       holding that total. A row at least L wide whose width is not a multiple of L takes its last
+ *       vector as the row's last L columns, the lanes of the columns already summed made +0 in the
+ *       query and in the key; in a row narrower than L the columns are added in order after the fold;
  *   <li>{@link #accumulate}: {@code T[e][c] += p_{j,e}·v_j[c]} over a run of keys, each value vector
  *       loaded once per four entries and sixteen output vectors (four entries × four columns) held in
  *       registers across the run; rows row-major {@code [entries × valueDim]}. The block sums a tile's keys
@@ -33,9 +35,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code accumulate} performs the same fused multiply-adds in the same order as
  * {@link TileProducts#accumulate} (per output, over the tile's keys), so outputs match a wide block's bit
  * for bit given the same weights; the logits' lane tree sums in another order than the wide
- * kernels' chains ({@code d/L} fused multiply-adds per lane, then {@code log₂L} pairwise sums, then
- * the tail), within the same error bound {@code γ_d}. Every operation here is exact IEEE arithmetic in
- * a fixed order, so the results do not depend on the JIT tier.
+ * kernels' chains ({@code ⌈d/L⌉} fused multiply-adds per lane, then {@code log₂L} pairwise sums; for rows
+ * narrower than L the columns one by one), within the same error bound {@code γ_d}. Every operation here is
+ * exact IEEE arithmetic in a fixed order, so the results do not depend on the JIT tier.
  *
  * <p>Half-precision rows of a heap cache are loaded from its {@code short[]} ({@code kh}, {@code vh}; {@code null}
  * off-heap), not through its segment: C2 compiles a vector load from a heap segment only when the JDK's shared
@@ -102,9 +104,9 @@ import jdk.incubator.vector.VectorSpecies;
  * at width 72, 0.33× the speed of the code before); with the same masked last vector in {@code scoresF32} as well
  * (the logits' tail, which would change the logits' bits at such widths), one class loader of a pairing ran a step
  * in 1.6 ms with 0 B, the other allocated 167 MB per call ({@code scoresF32} and {@link #accumulate4} left to the
- * Java fallbacks, JFR). The logits' scalar tail is still there (the same AND in {@code scoresF32}'s last iteration
- * would serve it, not tried for want of time). Half-precision rows take the same last vector since (the AND after
- * their conversion, which gives each element the value of the scalar tail's {@code read × 2^−scale}, ±0 aside, which
+ * Java fallbacks, JFR). The logits' scalar tail went later (the next paragraph). Half-precision rows take the same
+ * last vector since (the AND after their conversion, which gives each element the value of the scalar tail's {@code
+ * read × 2^−scale}, ±0 aside, which
  * reaches no sum): BF16 and F16 decode at width 72 (the harness class, 300 pairs each order, against tails19's build,
  * 2026-12-01, load 1.0–1.5) 1.559× (1.522–1.609) and 1.514× (1.450–1.573) as the second side, the code before 0.619×
  * (0.594–0.646) and 0.758× (0.743–0.773); Hash3 equal at 512 bits (the width-40 set) and at 256 bits.
@@ -116,6 +118,51 @@ import jdk.incubator.vector.VectorSpecies;
  * 3.9–4.1; at 128 ({@code DecodeBenchmark.decode}, f32 off-heap, 4096 keys; code not run) 1.012× (0.985–1.044) and
  * 1.008× (0.971–1.049); at 96 (whole vector columns, each value vector now ANDed with all ones) 1.008× (0.967–1.046)
  * and 0.998× (0.958–1.038; load 1.5–2.2, the last pairing as the full test started).
+ *
+ * <p>The logits' column tail (2026-12-01). {@code scoresF32} and {@link #scoresHalf} run their loop over the head width
+ * to {@link #columnVectors}: in a row at least L wide whose width is not a multiple of L (at 512 bits 20, 24, 40, 72,
+ * 88, 120 …; at 256 bits 20, 36, 44 …), the last iteration loads the row's last L columns of the query and of the key
+ * and blends the lanes of the columns already summed to +0 in both ({@code blend(zero, drop)}; half rows after their
+ * conversion), so that those lanes' sums take {@code fma(+0, +0, s) = s} whatever the key or query held there (zeroing
+ * the query alone would not do: 0·∞ is NaN); the keys' squared norms that the kernel folds for the guard (rows from
+ * arrays) the same way. Rows narrower than L keep the scalar tail in {@link #scores}. This changes the bits of the
+ * logits (and of those folded norms) at exactly those widths: the tail's products are summed in their lanes and folded
+ * with the rest, instead of added one by one after the fold, within the same {@code γ_d}; at widths that are multiples
+ * of L, or narrower than L, the operations are the code before's. Hash3 (as above, and a copy with head width 24 as
+ * well) against 0743ed3's outputs: at 512 bits the sets of widths 128 and 64 byte-identical, the width-40 set 1542 of
+ * its 2271 outputs different (the rest: the 24-query prefills, which take the wide kernels, and the NaN rows of the
+ * cases with a +∞ key), width 24 1890 of 2010 (the rest NaN rows); at 256 bits (every width a multiple of 8) all
+ * byte-identical. Against exact attention in double (a throw-away check: decode of 8 to 32 q heads over 5 to 4096 keys,
+ * every precision, heap and off-heap, ALiBi and none, +∞ keys in an overlapped and a tail column, a NaN value, the
+ * bound of the properties suite's {@code AttentionOracle} per output) the largest error was 0.60% of the bound at width
+ * 72, 0.92% at 40, 1.5% at 24 and 2.5% at 20 (the code before: 0.60, 1.4, 1.8 and 2.5%), NaN exactly where the oracle
+ * has NaN. C2's code (hsdis as above, f32 off-heap, 4096 keys): in a JVM that has run only whole-vector widths, the
+ * {@code tailed} branch is a trap, the shift 0 and the loop the code before's, 50 instructions per 16 fused
+ * multiply-adds at width 128 (as before); at width 72 102 (the shift, the mask, the query loads checked, five tests; no
+ * C1 compile skipped, 0 B per call), the loop run 5 times per quad instead of 4 plus 128 scalar fused multiply-adds.
+ * Measured (bench's PairedCalls against 0743ed3, median speed ratio and quartiles, 800 pairs at width 72, 2500 at 128,
+ * 0 B per call; load 1.5–2.9, a test run beside them): decode 32 q / 8 kv heads × 72, 4096 keys off-heap, ALiBi
+ * (mixed19's harness class) f32 2.140× (2.040–2.242) as the second side, 0743ed3 as the second 0.456× (0.418–0.495), a
+ * step of about 1.3 ms instead of 2.7–3.0 (at 128: 1.6–1.9); BF16 2.579× (2.386–2.836) and 0.433× (0.418–0.447); F16
+ * 2.197× (2.075–2.381) and 0.419× (0.395–0.438); at 128 ({@code DecodeBenchmark.decode}, f32 off-heap, 4096 keys)
+ * 1.012× (0.976–1.052) and 0.980× (0.943–1.019). Repeated with nothing else running (load 1.2–1.5): at 72 f32 2.073×
+ * (2.017–2.124) and 0.456× (0.441–0.471); at 40 f32 2.401× (2.335–2.475) and 0.416× (0.404–0.428), a step of 0.92 ms
+ * instead of 2.2; at 128 1.009× (0.976–1.041) and 1.010× (0.982–1.036). Tried and not kept (same measurements): the AND
+ * of {@link #accumulate4} on query and key, behind {@code back != 0} or on every vector: C2 could not unbox the ANDed
+ * keys at their fused multiply-adds where the key's norm was folded first ("unbox failed", {@code
+ * -XX:+PrintIntrinsics}), 9600–28800 B per call of a decode over arrays at widths 20 to 72 ({@code -Xbatch}; 36 kB at
+ * width 20 without receiver profiles; this code, blends and each norm after its products: 0 B at 16, 20, 64 and 72 in
+ * both); the whole vectors and the last one as two rounds of an outer loop (shift and mask constant within a round, so
+ * that C2 compiled the first round's loop without them): without receiver profiles the sixteen accumulators, carried
+ * through two loops, boxed (75–690 kB per call, at widths 16 and 64 too), and with the outer loop left by a break the
+ * inner one was not counted at 128 (a poll and four query checks per iteration); the shift computed at every iteration
+ * without the {@code tailed} branch: 90 instructions per iteration at 128, and 0.958× (0.926–0.994) and 1.015× there
+ * (2500 pairs, load 2.6–2.7); query rows laid out {@code ⌈d/L⌉·L} apart by {@link NarrowBlock} with their last vector
+ * already shifted and zeroed (no query blends, the query loads unchecked at every width, the key offset jumping in the
+ * loop's update): 0 B with profiles, but 13–63 kB per call without receiver profiles at widths 20 and 72 (the norms'
+ * fused multiply-adds on the blended keys), with the mask made per call or per iteration. Where a step at width 72 goes
+ * now was not profiled. The two kernels' loop heads (the shift, the mask, the four query loads and blends) are written
+ * twice, as their loads were: the package's rule forbids a helper that returns vectors.
  *
  * <p>The logits' sixteen sums are folded in registers where they were accumulated, not stored and reloaded. Measured
  * on this project's Xeon (f32 logits pass of 32 q / 8 kv heads × 128, 72 keys whose rows stay in L2, thread CPU time,
@@ -425,6 +472,16 @@ final class NarrowProducts {
 
     private NarrowProducts() {}
 
+    /**
+     * Where a loop over the columns of a row of width d in vectors of L stops: past the last partial vector ({@code d}
+     * rounded up to a multiple of L) for rows at least L wide, whose last vector is the row's last L columns with the
+     * lanes of the columns already summed made +0; at {@code F.loopBound(d)}, 0, for narrower rows, whose columns a
+     * scalar loop takes.
+     */
+    private static int columnVectors(int d) {
+        return d >= L ? (d + L - 1) / L * L : F.loopBound(d);
+    }
+
     /** Lanes {@code 4b … 4b + 3} take elements {@code first[b] …} of two vectors (lanes past {@code 4·first.length}: 0). */
     private static FloatVector blocks(int... first) {
         float[] lanes = new float[L];
@@ -464,7 +521,8 @@ final class NarrowProducts {
                        int normsAt, int normsStride) {
         // No long division where rows take a page or more (f32 caches of 8 kv heads × 128; NarrowBlock's measurements).
         int spread = kStride >= PAGE ? 1 : (int) Math.min(SPREAD, PAGE / kStride);
-        int whole = F.loopBound(d);
+        // Rows narrower than L: the kernels' vectors stop at 0 and each logit's columns are added in order after them.
+        int whole = Math.min(columnVectors(d), d);
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
             for (int r = 0; r < apart; r++) {
@@ -533,8 +591,11 @@ final class NarrowProducts {
     /**
      * Each of {@code quads} quads' four entries' dot products (quad i's query rows from {@code q0 + 4·i·d}; its kv head
      * {@code g = i / quadsPerHead}, whose rows are {@code g·kHead} bytes further) with four key rows from byte
-     * {@code row}, {@code rowStep} bytes apart (rows past the {@code count}th repeat it), over the whole vectors of the
-     * head width, for float rows (arrays, F32 caches), with the squared norms of each kv head's rows unless
+     * {@code row}, {@code rowStep} bytes apart (rows past the {@code count}th repeat it), over the head width in vectors
+     * ({@link #columnVectors}: the last vector of a row at least L wide whose width is not a multiple of L is its last L
+     * columns, the lanes of the columns already summed blended to +0 in the query and the key, so that {@code fma(+0,
+     * +0, sum)} leaves those sums as they were, whatever the key or query held there; no masked load: class comment), for
+     * float rows (arrays, F32 caches), with the squared norms of each kv head's rows unless
      * {@code norms} is null (kv head g's row i at {@code norms[normsFrom + g·normsStride + i·normsStep]}): per quad,
      * sixteen lanewise accumulators folded in registers and stored whole into {@code totals[totalsAt + 16·i …]} (lane
      * {@code 4·key + entry}), which {@link #scores} places once per pass ({@link #place}); the rows' offset is advanced
@@ -548,6 +609,8 @@ final class NarrowProducts {
         long step2 = Math.min(2 * rowStep, last);
         // An off-heap k as such (OFF_HEAP), else null: its loads below need no profile of the segments' kinds.
         MemorySegment kn = OFF_HEAP.isInstance(k) ? OFF_HEAP.cast(k) : null;
+        int end = columnVectors(d);
+        boolean tailed = end > d;
         // The fold's indices loaded here, not unboxed from the constants at each use: there, in the quad loop, C2 converted
         // their float lanes to int indices quad after quad.
         FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
@@ -563,54 +626,83 @@ final class NarrowProducts {
             long row3 = row0 + last;
             int normsAt = normsFrom + head * normsStride;
             boolean withNorms = norms != null && inHead == 0;
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = a0, a2 = a0, a3 = a0;
+            FloatVector zero = FloatVector.zero(F);
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
             FloatVector n0 = a0, n1 = a0, n2 = a0, n3 = a0;
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
             long o = 0;
-            for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 4L * lanes) {
-                FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-                FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-                FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-                FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-                FloatVector k0 = kn != null ? FloatVector.fromMemorySegment(F, kn, row0 + o, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row0 + o, NATIVE);
-                if (withNorms) {
-                    n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
+            // The whole vectors, then, in a row at least L wide with a column tail, its last L columns: the back lanes,
+            // already summed, blended to +0 in the query and the key, so that their sums do not change. A JVM that has
+            // run whole-vector widths only compiles the untaken branch as a trap: back is 0, the loop main's (class
+            // comment). Each key's norm after its products: a blended key as a receiver before them boxed vectors.
+            for (int c = 0; c < end; c += L, o += 4L * lanes) {
+                int back = 0;
+                if (tailed) {
+                    back = Math.max(0, c + L - d);
+                }
+                int col = c - back;
+                VectorMask<Float> drop = VectorMask.fromLong(F, (1L << back) - 1);
+                long ko = o - 4L * back;
+                FloatVector x0 = FloatVector.fromArray(F, q, q0 + col);
+                FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + col);
+                FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + col);
+                FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + col);
+                if (back != 0) {
+                    x0 = x0.blend(zero, drop);
+                    x1 = x1.blend(zero, drop);
+                    x2 = x2.blend(zero, drop);
+                    x3 = x3.blend(zero, drop);
+                }
+                FloatVector k0 = kn != null ? FloatVector.fromMemorySegment(F, kn, row0 + ko, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row0 + ko, NATIVE);
+                if (back != 0) {
+                    k0 = k0.blend(zero, drop);
                 }
                 a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
                 a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
                 a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
                 a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-                FloatVector k1 = kn != null ? FloatVector.fromMemorySegment(F, kn, row1 + o, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row1 + o, NATIVE);
                 if (withNorms) {
-                    n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
+                    n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
+                }
+                FloatVector k1 = kn != null ? FloatVector.fromMemorySegment(F, kn, row1 + ko, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row1 + ko, NATIVE);
+                if (back != 0) {
+                    k1 = k1.blend(zero, drop);
                 }
                 b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
                 b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
                 b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
                 b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-                FloatVector k2 = kn != null ? FloatVector.fromMemorySegment(F, kn, row2 + o, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row2 + o, NATIVE);
                 if (withNorms) {
-                    n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
+                    n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
+                }
+                FloatVector k2 = kn != null ? FloatVector.fromMemorySegment(F, kn, row2 + ko, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row2 + ko, NATIVE);
+                if (back != 0) {
+                    k2 = k2.blend(zero, drop);
                 }
                 c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
                 c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
                 c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
                 c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-                FloatVector k3 = kn != null ? FloatVector.fromMemorySegment(F, kn, row3 + o, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row3 + o, NATIVE);
                 if (withNorms) {
-                    n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
+                    n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
+                }
+                FloatVector k3 = kn != null ? FloatVector.fromMemorySegment(F, kn, row3 + ko, NATIVE)
+                        : FloatVector.fromMemorySegment(F, k, row3 + ko, NATIVE);
+                if (back != 0) {
+                    k3 = k3.blend(zero, drop);
                 }
                 e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
                 e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
                 e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
                 e3 = FMA ? x3.fma(k3, e3) : x3.mul(k3).add(e3);
+                if (withNorms) {
+                    n3 = FMA ? k3.fma(k3, n3) : k3.mul(k3).add(n3);
+                }
             }
             if (withNorms) {
                 // The key rows' squared norms: lanes [i·L/4, (i + 1)·L/4) hold row i's partials, halved to lane i.
@@ -714,8 +806,9 @@ final class NarrowProducts {
     /**
      * {@link #scoresF32}'s products (without norms) for half-precision rows, converted as they are loaded
      * ({@link HalfPrecision}): BF16 rows if {@code bf16}, else F16 rows that hold no subnormal half, by a multiply; for
-     * the quads whose bit of {@code done} is clear. A quad whose F16 rows hold one ({@link KvCache#subnormalRows()})
-     * {@link #scores} computes first: {@link TilePacks#pack} converts them the other exact way into floats and
+     * the quads whose bit of {@code done} is clear; the last vector of a row with a column tail as there (the key's
+     * lanes already summed blended to +0 after the conversion). A quad whose F16 rows hold one
+     * ({@link KvCache#subnormalRows()}) {@link #scores} computes first: {@link TilePacks#pack} converts them the other exact way into floats and
      * {@link #scoresF32} runs over those, the same fused multiply-adds in the same order.
      *
      * <p>F16's multiply (four operations instead of eight) gives the same bits: 9666 attention outputs (every precision,
@@ -735,6 +828,8 @@ final class NarrowProducts {
         // The fold's indices loaded here, as scoresF32's.
         FloatVector even = FloatVector.fromArray(F, EVEN_LANES, 0);
         FloatVector odd = FloatVector.fromArray(F, ODD_LANES, 0);
+        int end = columnVectors(d);
+        boolean tailed = end > d;
         for (int quad = 0, head = 0, inHead = 0, q0 = 0; quad < quads; quad++, inHead++, q0 += 4 * d) {
             if (inHead == quadsPerHead) {
                 head++;
@@ -748,42 +843,68 @@ final class NarrowProducts {
             long row2 = row0 + step2;
             long row3 = row0 + last;
             int t0 = 4 * KEYS * quad;
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = a0, a2 = a0, a3 = a0;
+            FloatVector zero = FloatVector.zero(F);
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
             FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
             int i0 = (int) (row0 >>> 1), i1 = (int) (row1 >>> 1), i2 = (int) (row2 >>> 1), i3 = (int) (row3 >>> 1);
             long o = 0;
-            for (int c = 0, bound = F.loopBound(d); c < bound; c += L, o += 2L * lanes) {
-                FloatVector x0 = FloatVector.fromArray(F, q, q0 + c);
-                FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + c);
-                FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + c);
-                FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + c);
-                IntVector k0Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + c) : ShortVector.fromMemorySegment(H, k, row0 + o, NATIVE)).convertShape(S2I, I, 0);
+            // The whole vectors, then the last L columns of a row with a column tail, as in scoresF32.
+            for (int c = 0; c < end; c += L, o += 2L * lanes) {
+                int back = 0;
+                if (tailed) {
+                    back = Math.max(0, c + L - d);
+                }
+                int col = c - back;
+                VectorMask<Float> drop = VectorMask.fromLong(F, (1L << back) - 1);
+                long ko = o - 2L * back;
+                FloatVector x0 = FloatVector.fromArray(F, q, q0 + col);
+                FloatVector x1 = FloatVector.fromArray(F, q, q0 + d + col);
+                FloatVector x2 = FloatVector.fromArray(F, q, q0 + 2 * d + col);
+                FloatVector x3 = FloatVector.fromArray(F, q, q0 + 3 * d + col);
+                if (back != 0) {
+                    x0 = x0.blend(zero, drop);
+                    x1 = x1.blend(zero, drop);
+                    x2 = x2.blend(zero, drop);
+                    x3 = x3.blend(zero, drop);
+                }
+                IntVector k0Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i0 + col) : ShortVector.fromMemorySegment(H, k, row0 + ko, NATIVE)).convertShape(S2I, I, 0);
                 FloatVector k0 = bf16 ? k0Bits.lanewise(LSHL, 16).reinterpretAsFloats()
                         : k0Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                if (back != 0) {
+                    k0 = k0.blend(zero, drop);
+                }
                 a0 = FMA ? x0.fma(k0, a0) : x0.mul(k0).add(a0);
                 a1 = FMA ? x1.fma(k0, a1) : x1.mul(k0).add(a1);
                 a2 = FMA ? x2.fma(k0, a2) : x2.mul(k0).add(a2);
                 a3 = FMA ? x3.fma(k0, a3) : x3.mul(k0).add(a3);
-                IntVector k1Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + c) : ShortVector.fromMemorySegment(H, k, row1 + o, NATIVE)).convertShape(S2I, I, 0);
+                IntVector k1Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i1 + col) : ShortVector.fromMemorySegment(H, k, row1 + ko, NATIVE)).convertShape(S2I, I, 0);
                 FloatVector k1 = bf16 ? k1Bits.lanewise(LSHL, 16).reinterpretAsFloats()
                         : k1Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                if (back != 0) {
+                    k1 = k1.blend(zero, drop);
+                }
                 b0 = FMA ? x0.fma(k1, b0) : x0.mul(k1).add(b0);
                 b1 = FMA ? x1.fma(k1, b1) : x1.mul(k1).add(b1);
                 b2 = FMA ? x2.fma(k1, b2) : x2.mul(k1).add(b2);
                 b3 = FMA ? x3.fma(k1, b3) : x3.mul(k1).add(b3);
-                IntVector k2Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + c) : ShortVector.fromMemorySegment(H, k, row2 + o, NATIVE)).convertShape(S2I, I, 0);
+                IntVector k2Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i2 + col) : ShortVector.fromMemorySegment(H, k, row2 + ko, NATIVE)).convertShape(S2I, I, 0);
                 FloatVector k2 = bf16 ? k2Bits.lanewise(LSHL, 16).reinterpretAsFloats()
                         : k2Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                if (back != 0) {
+                    k2 = k2.blend(zero, drop);
+                }
                 c0 = FMA ? x0.fma(k2, c0) : x0.mul(k2).add(c0);
                 c1 = FMA ? x1.fma(k2, c1) : x1.mul(k2).add(c1);
                 c2 = FMA ? x2.fma(k2, c2) : x2.mul(k2).add(c2);
                 c3 = FMA ? x3.fma(k2, c3) : x3.mul(k2).add(c3);
-                IntVector k3Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + c) : ShortVector.fromMemorySegment(H, k, row3 + o, NATIVE)).convertShape(S2I, I, 0);
+                IntVector k3Bits = (IntVector) (kh != null ? ShortVector.fromArray(H, kh, i3 + col) : ShortVector.fromMemorySegment(H, k, row3 + ko, NATIVE)).convertShape(S2I, I, 0);
                 FloatVector k3 = bf16 ? k3Bits.lanewise(LSHL, 16).reinterpretAsFloats()
                         : k3Bits.lanewise(LSHL, 13).and(HalfPrecision.FIELDS).reinterpretAsFloats().mul(HalfPrecision.WIDEN);
+                if (back != 0) {
+                    k3 = k3.blend(zero, drop);
+                }
                 e0 = FMA ? x0.fma(k3, e0) : x0.mul(k3).add(e0);
                 e1 = FMA ? x1.fma(k3, e1) : x1.mul(k3).add(e1);
                 e2 = FMA ? x2.fma(k3, e2) : x2.mul(k3).add(e2);
@@ -1066,7 +1187,7 @@ final class NarrowProducts {
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
         int c = from;
-        for (int end = dv >= L ? dv : F.loopBound(dv); c < end; c += L) {
+        for (int end = columnVectors(dv); c < end; c += L) {
             int shift = Math.max(0, c + L - dv);
             c -= shift;
             IntVector keep = IntVector.fromArray(I, KEEP, L - shift);
