@@ -157,6 +157,47 @@ import jdk.incubator.vector.VectorSpecies;
  * zeroed in the compensated sums' loop instead of filled after it, with two dispatch cuts of {@link NarrowProducts},
  * 0.987×, 0.997× and 1.001× as the second side against 1.003×, 0.998× and 0.998× (those cuts alone 1.036×, 0.990× and
  * 0.996× against 0.982×, 0.993× and 0.962×).
+ *
+ * <p>Where a row's compute goes (2026-12-01, 32 q / 8 kv heads × 128, ALiBi, off-heap, 512 bits, main 0743ed3; a
+ * throw-away loop of decode steps in one JVM, {@code perf record -e cpu-clock -F 1000} on its pid, the samples mapped
+ * onto C2's code of the kernels printed by hsdis in the same JVM: cpu-clock samples skid onto the instruction after a
+ * slow one, so a loop's samples sit on the fused multiply-adds right after its loads; load 0.3–3, another helper's
+ * unlocked job on the other vCPU at times; cycles at 2.7 GHz, the 512-bit FMA throughput of a throw-away loop alone,
+ * 2.67–2.72 GHz-equivalent). Per kv-head row, in ns, with the rows from L1 (a timing mock, wrong outputs: every pass
+ * reads the rows of position 0 with a 64-byte step), then as they are at 4096 keys (port bounds: f32 / BF16 / F16,
+ * two 512-bit ports; the fold's 30 two-vector permutes per 4 rows run on port 5 only; per tile: the tile sums, the
+ * exponentials, the guard's norms, the softmax, the placement and the kernels' dispatch):
+ * <pre>
+ *   per row, ns (cycles)        f32 L1 mock  BF16 L1 mock  f32 4096     BF16 4096    F16 4096  port bound, cycles
+ *   logits loop                  5.8 (15.7)   8.0 (21.5)   16.4 (44.2)  10.9 (29.3)  14.0      16 / 24 / 32
+ *   logits fold                  3.4 ( 9.3)   3.6 ( 9.8)    3.0          3.6          3.3      7.5 (port 5)
+ *   logits, the rest of kernel   1.6          1.9           1.7          1.8          2.1
+ *   values loop                  7.7 (20.8)  10.4 (28.1)   17.5 (47.3)  15.2 (41.0)  14.7      20 / 28 / 32
+ *   values, the rest of kernel   1.7          1.6           2.5          1.7          1.7
+ *   F16 rows converted first      -            -             -            -           6.5
+ *   per tile                     5.7          5.9           6.1          5.9          8.8
+ *   per call, other              1.1          1.4           1.8          1.8          1.7
+ *   step                        27.1 (73)    32.7 (88)     48.9 (132)   40.8 (110)   52.7</pre>
+ * So with their rows in L1 the loops of every precision run at their port bound (0.90–1.04 of it: the FMAs, f32's
+ * {@code 2⁻ᴷ} multiply, the halves' conversions); with the rows in L2 (128 keys), f32's ran at 1.2 and 1.3 of it (19.3
+ * and 25.1 cycles: 256 bytes of rows per 8 cycles from L2), BF16's at 0.97–1.05. The 12 ns of an f32 row's 64 fused
+ * multiply-adds are 32 of its 73 compute cycles; the rest: the values' multiply 4, the fold 9.3 (port 5 runs its 30
+ * two-vector permutes per quad of 4 rows: 7.5 at best, and they do not overlap the next quad's multiply-adds), the
+ * kernels' code outside their loops 8.9 (arguments from the stack, per-quad checks and zeroed accumulators, the values'
+ * accumulators loaded and stored per call), the per-tile work 15.5 (most of it {@link #tile}'s tile sums, then the
+ * exponentials, the guard's norms, the softmax), 3 more. At 256 keys a call also pays about 7 µs of set-up ({@code
+ * Part.begin}: the query rows' squared norms, one double chain per entry, 45% of it; {@link Entries#set} over all 256
+ * lanes at 16 lanes, of which a part uses 16; the query rows' transpose): 3.2–3.6 ns per row there (9%), 6.8 at 128
+ * keys, 0.1 at 4096; with f32's rows at 256 keys (2 MiB) not all in L2, that is most of why "What bounds a step" found
+ * 46–47 ns at 256 keys (38.9 f32 and 36.6 BF16 today, load 0.5–0.9). Timing mocks paired against main (bench's
+ * PairedCalls, 4096 keys, 400–600 pairs, load 1.9–3.8, the mock second, then first): all rows from L1, f32 1.837×
+ * (1.765–1.933) and 2.03× (first: main 0.492×), BF16 1.256× (1.209–1.303) and 1.233× (0.811×), F16 1.172× (1.128–1.214)
+ * and 1.225× (0.816×); only the keys from L1, f32 1.273×, BF16 1.081×, F16 1.017×; only the values, 1.306×, 1.143×,
+ * 1.114×. So BF16's compute alone is 32–33 ns per row, more than the 27 ns that 1.8× f32's 49 ns would need even with
+ * every read hidden (f32 ÷ BF16 with BF16's rows in L1: 1.54; F16's: 1.17); 1.8× needs the work outside the loops cut
+ * (fold, per-tile, kernel set-up: 34 of BF16's 88 cycles), not the reads. Tried, and not kept: each entry's query norm
+ * summed column-outer across the entries (the same additions in each entry's order, so that the chains overlap) ran
+ * slower (the method grew, was no longer inlined into {@code Part.begin}, and took 21% of a 128-key step's samples).
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
