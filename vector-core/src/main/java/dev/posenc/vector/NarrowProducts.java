@@ -521,8 +521,9 @@ final class NarrowProducts {
                        int normsAt, int normsStride) {
         // No long division where rows take a page or more (f32 caches of 8 kv heads × 128; NarrowBlock's measurements).
         int spread = kStride >= PAGE ? 1 : (int) Math.min(SPREAD, PAGE / kStride);
-        // Rows narrower than L: the kernels' vectors stop at 0 and each logit's columns are added in order after them.
-        int whole = Math.min(columnVectors(d), d);
+        // Where the columns left to the scalar loop start: none for rows at least L wide (the kernels' last vector takes
+        // their tail, columnVectors), all for narrower rows, whose columns are added in order after the kernels.
+        int whole = d >= L ? d : 0;
         for (int j = 0; j < keys; ) {
             int apart = keys - j >= KEYS * spread ? spread : 1;
             for (int r = 0; r < apart; r++) {
