@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * cache keeps beside it ({@code Float.floatToRawIntBits} in a loop stays scalar; a segment made per call is an
  * allocation wherever C2 does not inline the call: 192 B per row of 512), every test on them is integer arithmetic
  * without a branch, and the F16 conversions are
- * {@link Float#floatToFloat16} and {@link Float#float16ToFloat}, which C2 vectorizes. A predicate "lo ≤ a < hi" on
+ * {@link Float#floatToFloat16} and {@link Float#float16ToFloat}, which C2 vectorizes. A predicate "lo ≤ a &lt; hi" on
  * the magnitude bits {@code a} is the sign bit of {@code ~t & (t − (hi − lo))} with {@code t = a − lo}.
  *
  * <p>Measured in JMH (bench's {@code KvCacheBenchmark.append}, 8 kv heads × 128, keys rotated by RoPE, off-heap, this

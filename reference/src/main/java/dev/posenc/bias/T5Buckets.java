@@ -135,7 +135,7 @@ public final class T5Buckets {
      * The smallest integer a with {@code (n − e)·ln(a/e) ≥ t·ln(D/e)}, i.e. {@code a ≥ x = e·(D/e)^(t/(n−e))}.
      * {@code x} is formed in double: the quotient, the exponent and the product round by 2⁻⁵³ each and
      * {@link Math#pow} errs by 1 ulp, which moves x by at most {@code (4 + ln(D/e))·2⁻⁵³ ≤ 2.9e−15} relative
-     * (ln(D/e) < 22 for int distances). Unless x lies that close to an integer, its ceiling is the answer;
+     * (ln(D/e) &lt; 22 for int distances). Unless x lies that close to an integer, its ceiling is the answer;
      * next to an integer m (the real value may be m exactly, e.g. 32 buckets over 128 at r = 16), the
      * integer comparison of {@link #reaches} decides between m and m + 1.
      */

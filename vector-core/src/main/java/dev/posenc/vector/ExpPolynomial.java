@@ -5,7 +5,7 @@ package dev.posenc.vector;
  * (Cody–Waite reduction plus the Cephes {@code expf} polynomial):
  * <pre>  k = rint(x·log₂e),  r = x − k·ln2 (two parts),  exp(x) = 2^k · (1 + r + r²·P(r))</pre>
  * Measured against {@link Math#exp} over every third float in [−87.34, 0]: at most 1.01 ulp of
- * the exact value. Results for x < {@link #UNDERFLOW} (below 2⁻¹²⁶) are flushed to 0, and 2^k is
+ * the exact value. Results for x &lt; {@link #UNDERFLOW} (below 2⁻¹²⁶) are flushed to 0, and 2^k is
  * applied as 2^(k+1)·0.5 so that results just above that stay exact (or as {@code q·2^k + 2^k}, the same
  * bits in three fewer operations: {@link #BIASED_ROUNDER}). Kernels write these steps out
  * in their loops (the package's C2 rule); the Vector API's {@code EXP} (an SVML call) runs at two

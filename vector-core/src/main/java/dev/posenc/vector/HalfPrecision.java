@@ -36,7 +36,7 @@ package dev.posenc.vector;
  * 25.8 against 2.9 ms) over a cache whose halves are nearly all subnormal (Gaussian draws of standard deviation
  * 3·10⁻⁵); with the flags as committed, 1.133× at 4096 keys (1.097–1.171, 319 pairs, load 2–4), and 0.889×
  * (0.864–0.913, 236 pairs, load 1.9–2.3) over the all-subnormal cache, where every pass is converted first. The
- * benchmark's Gaussian rows hold a subnormal half in about 0.6% of rows of 128 (P(|x| < 2⁻¹⁴) ≈ 4.9·10⁻⁵ per
+ * benchmark's Gaussian rows hold a subnormal half in about 0.6% of rows of 128 (P(|x| &lt; 2⁻¹⁴) ≈ 4.9·10⁻⁵ per
  * element), so about 2.5% of the logits' passes (4 rows) and 9.5% of the values' (16 rows) take the second form.
  * The same with the second form in registers in both kernels (a branch per vector on a pass-wide flag) instead of
  * converting first: 1.146× at 4096 keys (1.107–1.190, 277 pairs, load 7–8), 1.098× at 32768 (1.086–1.108, 60 pairs,

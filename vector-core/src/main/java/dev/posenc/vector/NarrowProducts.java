@@ -1256,7 +1256,7 @@ final class NarrowProducts {
         return false;
     }
 
-    /** {@code a·b + c} exactly as a lane of {@link Lanes#fma} computes it. */
+    /** {@code a·b + c} exactly as a lane computes {@code Lanes.FMA ? a.fma(b, c) : a.mul(b).add(c)}. */
     private static float fma(float a, float b, float c) {
         return Lanes.FMA ? Math.fma(a, b, c) : a * b + c;
     }

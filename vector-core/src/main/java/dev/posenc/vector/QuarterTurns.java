@@ -23,9 +23,9 @@ final class QuarterTurns {
     static final double P3 = EXACT.subtract(new BigDecimal(P1)).subtract(new BigDecimal(P2))
             .round(MathContext.DECIMAL64).doubleValue();
     static final double TWO_OVER_PI = 1 / EXACT.doubleValue();
-    /** Adding 1.5·2⁵² rounds any |x| < 2⁵¹ to the nearest integer, held in the low mantissa bits. */
+    /** Adding 1.5·2⁵² rounds any |x| &lt; 2⁵¹ to the nearest integer, held in the low mantissa bits. */
     static final double ROUNDER = 0x1.8p52;
-    /** The largest |a| reduced exactly, with margin: |k| < 2³¹ needs |a| < 2³¹·π/2 ≈ 3.4e9. */
+    /** The largest |a| reduced exactly, with margin: |k| &lt; 2³¹ needs |a| &lt; 2³¹·π/2 ≈ 3.4e9. */
     static final double MAX_ANGLE = 0x1p31;
 
     private QuarterTurns() {}

@@ -44,7 +44,7 @@ final class TileExp {
     /** ln(2⁻¹⁴⁹): below it the result is under the least subnormal and is 0. */
     private static final float SUBNORMAL_UNDERFLOW = -103.27893f;
 
-    /** log₂e; ln 2 = LN2_HI + LN2_LO with k·LN2_HI exact for |k| < 2²⁰ (fdlibm's split); in double. */
+    /** log₂e; ln 2 = LN2_HI + LN2_LO with k·LN2_HI exact for |k| &lt; 2²⁰ (fdlibm's split); in double. */
     private static final double LOG2E = 1.4426950408889634;
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
