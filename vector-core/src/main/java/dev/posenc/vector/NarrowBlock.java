@@ -2,6 +2,7 @@ package dev.posenc.vector;
 
 import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -198,6 +199,30 @@ import jdk.incubator.vector.VectorSpecies;
  * (fold, per-tile, kernel set-up: 34 of BF16's 88 cycles), not the reads. Tried, and not kept: each entry's query norm
  * summed column-outer across the entries (the same additions in each entry's order, so that the chains overlap) ran
  * slower (the method grew, was no longer inlined into {@code Part.begin}, and took 21% of a 128-key step's samples).
+ * The same sums in the lanes of double vectors (the same operations per entry, so the same bits: 25507 norms checked
+ * against the scalar chain in the attention, cache and bias suites) were not faster either on a Zen 5 VM (2026-12-02,
+ * PairedCalls against main, 4000 pairs, load 1.2–2): f32 at 256 keys 0.954× (0.896–1.025) and 0.972× (0.930–1.012), at
+ * 4096 0.983×, prefill 0.987× (0.972–1.000); and C2 once left them boxed (98 KB per call in a BF16 pairing).
+ *
+ * <p>Touching pages ahead (2026-12-02, an AMD EPYC Zen 5 VM, 2 vCPUs, 512 bits; 32 q / 8 kv heads × 128, off-heap
+ * unless said; bench's PairedCalls against the code before, speed ratio median and quartiles, 500 pairs at 4096 keys,
+ * 40 at 32768, load 0.8–1.8, every side on a CPU 100% of the time, 0 B per call; the code before against itself
+ * 0.998× and 1.005×). Each tile reads one byte of every 4 KiB page of its value rows before its logits, and one byte
+ * of every page of the next tile's key rows before its values ({@link #touchPages}): a page's first miss (its address
+ * translation and first line) then starts a whole phase of products before the products reach it, where the
+ * hardware's prefetchers, which stop at a page boundary, leave it to the products' own loads; an f32 position's K (or
+ * V) rows of 8 kv heads × 128 are one page. On that VM the f32 cache at 4096 keys (32 MiB) is past its fast cache
+ * (the report's bandwidth curve: 90 GB/s to 16 MiB, 36 GB/s at 32 MiB), and an f32 step there took 2.4–3.2 ms
+ * against the 1.66 ms of this project's Xeon, whose L3 holds it. f32, ALiBi, at 4096 keys 1.081× (1.041–1.119),
+ * 1.120× (1.071–1.166), 1.052× and 1.050×, and main as the second side 0.928× (0.881–0.962); no scheme 1.095×; heap
+ * 1.073×; at 32768 keys 1.070× (1.051–1.094), 1.152× (1.139–1.174), 1.071× and 1.064× (no scheme), main second
+ * 0.952× (0.936–0.979); BF16 at 4096 1.045× (0.987–1.103), 1.048×, 1.033×, main second 0.957×; at 32768 1.029×; F16
+ * at 4096 1.003× (0.960–1.057), 1.027×, main second 0.927× (0.875–0.980); at 32768 1.041×; f32 at 256 keys 1.024×
+ * (1.000–1.048); two threads 1.042× (0.930–1.174, the sides on a CPU 88–90%). Reads only, so the same bits. Not
+ * better: the next tile's keys two tiles ahead (1.071×, 1.072× at 32768), with the next tile's values (1.076×,
+ * 1.043×), or a byte per 2 KiB (1.013×, 1.069×). Not measured on the Xeon, where the touches above ran slower: they read
+ * every kv head's row of the next pass (64 per pass of 8 keys, 8 to a page) or every line of the next tile, a pass or
+ * less ahead; these are one per page, a tile ahead.
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -206,8 +231,12 @@ final class NarrowBlock {
     /** Keys whose logits, then values, are taken across the parts at a time. */
     private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
     private static final int VALUE_KEYS = 32;
+    /** The page size that {@link #touchPages} steps by: the smallest x86 and Arm page, 4 KiB. */
+    private static final int PAGE = 4096;
 
     private final Part[] parts = new Part[KV_HEADS];
+    /** The sum of the bytes {@link #touchPages} read, kept so that the reads stay; never used. */
+    private long touched;
     /**
      * What the chunks of a call's keys leave for their merge, in the call's block ({@link #reserve}): per slot (a part
      * of one chunk) its entries' maxima and sums, {@code [slot × L + e]}, their scaled output rows with the value terms,
@@ -306,10 +335,23 @@ final class NarrowBlock {
             int tileEnd = Math.min(t + tile, to);
             for (int j0 = Math.max(t, k0); j0 < tileEnd; ) {
                 int j1 = Math.min(tileEnd, call.runEnd(j0));
-                tile(call, j0, j1, n, scratch);
+                tile(call, j0, j1, Math.min(Math.min(j1 + tile, to), call.runEnd(j1)), n, scratch);
                 j0 = j1;
             }
         }
+    }
+
+    /**
+     * Reads one byte of each {@value #PAGE}-byte page of {@code rows}' bytes {@code [at, at + bytes)}, well before the
+     * products read them: each read that misses starts that page's walk and its first line early, which the
+     * hardware's prefetchers, stopping at page boundaries, do not (the class's "Touching pages ahead").
+     */
+    private void touchPages(MemorySegment rows, long at, long bytes) {
+        long sum = 0;
+        for (long b = 0; b < bytes; b += PAGE) {
+            sum += rows.get(ValueLayout.JAVA_BYTE, at + b);
+        }
+        touched += sum;
     }
 
     /**
@@ -321,11 +363,15 @@ final class NarrowBlock {
         return perHead % 4 == 0 ? Math.max(1, Lanes.FLOAT.length() / perHead) : 1;
     }
 
-    /** Keys {@code [j0, j1)}, whose rows follow one another, for every part. */
-    private void tile(AttentionCall call, int j0, int j1, int n, VectorScratch scratch) {
+    /**
+     * Keys {@code [j0, j1)}, whose rows follow one another, for every part; {@code [j1, next)}, the next tile's (or
+     * none), whose key rows it touches ({@link #touchPages}) after its logits, as it touches its own value rows first.
+     */
+    private void tile(AttentionCall call, int j0, int j1, int next, int n, VectorScratch scratch) {
         for (int i = 0; i < n; i++) {
             parts[i].beginTile(j0, j1);
         }
+        touchPages(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes());
         for (int j = j0; j < j1; j += SCORE_KEYS) {
             for (int i = 0; i < n; i++) {
                 parts[i].scores(call, j, SCORE_KEYS);
@@ -333,6 +379,9 @@ final class NarrowBlock {
         }
         for (int i = 0; i < n; i++) {
             parts[i].probabilities(call, scratch);
+        }
+        if (next > j1) {
+            touchPages(call.keyRows(), call.keyAt(j1, 0), (next - j1) * call.keyRowBytes());
         }
         for (int j = j0; j < j1; j += VALUE_KEYS) {
             for (int i = 0; i < n; i++) {
