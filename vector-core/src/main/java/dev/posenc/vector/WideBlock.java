@@ -54,7 +54,10 @@ import java.util.Arrays;
  * {@code accumulate4x4} took 20.9% of the samples and {@code scores4x6} 20.3%, the compensated adds 4.8%, the packing 5.8%;
  * and the sums run by the scores' own kernel, on values packed interleaved by six, were not faster ({@link TileProducts}).
  * What the mocks' removal of the sums saves is mostly outside their loops. Where the guard refuses a tile, the block is
- * computed exactly instead ({@link Entries#computeExactly}); ordinary data never takes that path.
+ * computed exactly instead ({@link Entries#computeExactly}); ordinary data never takes that path. Tried, and not kept:
+ * a band reading one byte of the next tile's K and V row of every position before its blocks take the tile, as decode
+ * touches pages ahead ({@link NarrowBlock}), ran 0.997× (quartiles 0.989–1.005) with ALiBi, 0.982× (0.970–0.989) with
+ * T5, and the code without it 1.016× as the second side (a Zen 5 VM, 2026-12-02, PairedCalls, 60 pairs, load 1.1–1.2).
  */
 final class WideBlock extends Block {
     /**
