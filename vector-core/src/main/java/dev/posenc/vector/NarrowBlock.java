@@ -1,5 +1,6 @@
 package dev.posenc.vector;
 
+import dev.posenc.attention.KvPrecision;
 import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -223,6 +224,18 @@ import jdk.incubator.vector.VectorSpecies;
  * 1.043×), or a byte per 2 KiB (1.013×, 1.069×). Not measured on the Xeon, where the touches above ran slower: they read
  * every kv head's row of the next pass (64 per pass of 8 keys, 8 to a page) or every line of the next tile, a pass or
  * less ahead; these are one per page, a tile ahead.
+ * Half-precision rows read ahead line by line instead (a byte of every 64, the same two places; same harness against
+ * the page touches above, 14:34–14:42, load 0.6–2): BF16 at 4096 keys 1.218× (1.130–1.299), 1.250× (1.163–1.333),
+ * 1.256×, 1.306×, 1.206×, the page touches as the second side 0.889×; F16 1.179× (1.124–1.261), 1.185×, 0.954×
+ * (0.861–1.033); at 32768 keys BF16 1.158× (1.142–1.171) and 1.144×, F16 1.079× and 1.109×; heap BF16 1.182×; two
+ * threads BF16 1.215× (1.049–1.368). But f32 0.884× (4096) and 0.891× (32768), and half precision over small caches
+ * slower: BF16 at 256 keys 0.830× (0.795–0.913), 512 0.884×, 1024 0.850×, F16 1024 0.943×, where at 2048 (8 MiB of
+ * K and V) BF16 ran 1.081× (0.983–1.232). So the line step is taken for half precision from 8 MiB of K and V
+ * ({@link #touchStep}); with that rule, against the page touches: BF16 at 1024 keys 0.986×, 2048 0.945× and 1.189×,
+ * 4096 1.002× (0.919–1.134), 1.126× and 1.205×; F16 at 2048 1.174×, at 4096 1.163× (1.088–1.224). Only the first 2,
+ * 4, 16 or 32 lines of each page gained nothing (BF16 at 4096: 0.985×, 0.971×, 0.984×, 0.989×; f32 1.000×, 1.010×):
+ * the gain comes from reading all of the rows ahead, as independent loads that overlap one another, not from starting
+ * the prefetchers. Measured on this Zen 5 VM only; 8 MiB is where its gain began there, not a size read off its caches.
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -231,8 +244,11 @@ final class NarrowBlock {
     /** Keys whose logits, then values, are taken across the parts at a time. */
     private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
     private static final int VALUE_KEYS = 32;
-    /** The page size that {@link #touchPages} steps by: the smallest x86 and Arm page, 4 KiB. */
+    /** What {@link #touchPages} steps by: a page (the smallest x86 and Arm page) or a cache line ({@link #touchStep}). */
     private static final int PAGE = 4096;
+    private static final int LINE = 64;
+    /** The K and V bytes of a call from which {@link #touchStep} reads half-precision rows ahead line by line: 8 MiB. */
+    private static final long READ_AHEAD_BYTES = 8L << 20;
 
     private final Part[] parts = new Part[KV_HEADS];
     /** The sum of the bytes {@link #touchPages} read, kept so that the reads stay; never used. */
@@ -342,13 +358,24 @@ final class NarrowBlock {
     }
 
     /**
-     * Reads one byte of each {@value #PAGE}-byte page of {@code rows}' bytes {@code [at, at + bytes)}, well before the
-     * products read them: each read that misses starts that page's walk and its first line early, which the
-     * hardware's prefetchers, stopping at page boundaries, do not (the class's "Touching pages ahead").
+     * A line for half-precision rows when the call's K and V take {@value #READ_AHEAD_BYTES} bytes or more, else a page
+     * (the class's "Touching pages ahead": reading the rows ahead line by line made f32 slower, and half precision
+     * slower below that size, where the rows come from the caches anyway).
      */
-    private void touchPages(MemorySegment rows, long at, long bytes) {
+    private static int touchStep(AttentionCall call) {
+        long bytes = (long) call.keys() * (call.keyRowBytes() + call.valueRowBytes());
+        return call.precision() != KvPrecision.F32 && bytes >= READ_AHEAD_BYTES ? LINE : PAGE;
+    }
+
+    /**
+     * Reads one byte every {@code step} bytes of {@code rows}' bytes {@code [at, at + bytes)}, well before the products
+     * read them: with a page's step, each read that misses starts that page's walk and its first line early, which the
+     * hardware's prefetchers, stopping at page boundaries, do not; with a line's, it reads the rows ahead of the
+     * products, independent loads that overlap one another (the class's "Touching pages ahead").
+     */
+    private void touchPages(MemorySegment rows, long at, long bytes, int step) {
         long sum = 0;
-        for (long b = 0; b < bytes; b += PAGE) {
+        for (long b = 0; b < bytes; b += step) {
             sum += rows.get(ValueLayout.JAVA_BYTE, at + b);
         }
         touched += sum;
@@ -371,7 +398,8 @@ final class NarrowBlock {
         for (int i = 0; i < n; i++) {
             parts[i].beginTile(j0, j1);
         }
-        touchPages(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes());
+        int step = touchStep(call);
+        touchPages(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes(), step);
         for (int j = j0; j < j1; j += SCORE_KEYS) {
             for (int i = 0; i < n; i++) {
                 parts[i].scores(call, j, SCORE_KEYS);
@@ -381,7 +409,7 @@ final class NarrowBlock {
             parts[i].probabilities(call, scratch);
         }
         if (next > j1) {
-            touchPages(call.keyRows(), call.keyAt(j1, 0), (next - j1) * call.keyRowBytes());
+            touchPages(call.keyRows(), call.keyAt(j1, 0), (next - j1) * call.keyRowBytes(), step);
         }
         for (int j = j0; j < j1; j += VALUE_KEYS) {
             for (int i = 0; i < n; i++) {
