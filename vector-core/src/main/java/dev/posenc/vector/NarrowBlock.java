@@ -230,9 +230,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (0.861–1.033); at 32768 keys BF16 1.158× (1.142–1.171) and 1.144×, F16 1.079× and 1.109×; heap BF16 1.182×; two
  * threads BF16 1.215× (1.049–1.368). But f32 0.884× (4096) and 0.891× (32768), and half precision over small caches
  * slower: BF16 at 256 keys 0.830× (0.795–0.913), 512 0.884×, 1024 0.850×, F16 1024 0.943×, where at 2048 (8 MiB of
- * K and V) BF16 ran 1.081× (0.983–1.232). So the line step is taken for half precision from 8 MiB of K and V
- * ({@link #touchStep}); with that rule, against the page touches: BF16 at 1024 keys 0.986×, 2048 0.945× and 1.189×,
- * 4096 1.002× (0.919–1.134), 1.126× and 1.205×; F16 at 2048 1.174×, at 4096 1.163× (1.088–1.224). Only the first 2,
+ * K and V) BF16 ran 1.081× (0.983–1.232). So the line step is taken for half precision from 8 MiB of the K and V
+ * that the call's entries may see ({@link #touchStep}); with that rule, against the page touches: BF16 at 1024 keys
+ * 0.986× and 1.007×, 2048 0.945×, 1.189× and 1.118×, 4096 1.002× (0.919–1.134), 1.126×, 1.205× and 1.277×
+ * (1.197–1.351); F16 at 2048 1.174× and 1.114×, at 4096 1.163× (1.088–1.224) and 1.173×. Only the first 2,
  * 4, 16 or 32 lines of each page gained nothing (BF16 at 4096: 0.985×, 0.971×, 0.984×, 0.989×; f32 1.000×, 1.010×):
  * the gain comes from reading all of the rows ahead, as independent loads that overlap one another, not from starting
  * the prefetchers. Measured on this Zen 5 VM only; 8 MiB is where its gain began there, not a size read off its caches.
@@ -347,23 +348,25 @@ final class NarrowBlock {
             end = Math.max(end, parts[i].entries.hi);
         }
         int to = Math.min(end, k1);
+        int step = touchStep(call, end - first);
         for (int t = Math.max(first, k0 / tile * tile); t < to; t += tile) {
             int tileEnd = Math.min(t + tile, to);
             for (int j0 = Math.max(t, k0); j0 < tileEnd; ) {
                 int j1 = Math.min(tileEnd, call.runEnd(j0));
-                tile(call, j0, j1, Math.min(Math.min(j1 + tile, to), call.runEnd(j1)), n, scratch);
+                tile(call, j0, j1, Math.min(Math.min(j1 + tile, to), call.runEnd(j1)), step, n, scratch);
                 j0 = j1;
             }
         }
     }
 
     /**
-     * A line for half-precision rows when the call's K and V take {@value #READ_AHEAD_BYTES} bytes or more, else a page
+     * A line for half-precision rows when the K and V of the call's {@code keys} visible keys take {@value
+     * #READ_AHEAD_BYTES} bytes or more, else a page
      * (the class's "Touching pages ahead": reading the rows ahead line by line made f32 slower, and half precision
      * slower below that size, where the rows come from the caches anyway).
      */
-    private static int touchStep(AttentionCall call) {
-        long bytes = (long) call.keys() * (call.keyRowBytes() + call.valueRowBytes());
+    private static int touchStep(AttentionCall call, int keys) {
+        long bytes = (long) keys * (call.keyRowBytes() + call.valueRowBytes());
         return call.precision() != KvPrecision.F32 && bytes >= READ_AHEAD_BYTES ? LINE : PAGE;
     }
 
@@ -392,13 +395,13 @@ final class NarrowBlock {
 
     /**
      * Keys {@code [j0, j1)}, whose rows follow one another, for every part; {@code [j1, next)}, the next tile's (or
-     * none), whose key rows it touches ({@link #touchPages}) after its logits, as it touches its own value rows first.
+     * none), whose key rows it touches ({@link #touchPages}, every {@code step} bytes) after its logits, as it touches
+     * its own value rows first.
      */
-    private void tile(AttentionCall call, int j0, int j1, int next, int n, VectorScratch scratch) {
+    private void tile(AttentionCall call, int j0, int j1, int next, int step, int n, VectorScratch scratch) {
         for (int i = 0; i < n; i++) {
             parts[i].beginTile(j0, j1);
         }
-        int step = touchStep(call);
         touchPages(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes(), step);
         for (int j = j0; j < j1; j += SCORE_KEYS) {
             for (int i = 0; i < n; i++) {
