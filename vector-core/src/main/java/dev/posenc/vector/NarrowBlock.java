@@ -209,7 +209,7 @@ import jdk.incubator.vector.VectorSpecies;
  * unless said; bench's PairedCalls against the code before, speed ratio median and quartiles, 500 pairs at 4096 keys,
  * 40 at 32768, load 0.8–1.8, every side on a CPU 100% of the time, 0 B per call; the code before against itself
  * 0.998× and 1.005×). Each tile reads one byte of every 4 KiB page of its value rows before its logits, and one byte
- * of every page of the next tile's key rows before its values ({@link #touchPages}): a page's first miss (its address
+ * of every page of the next tile's key rows before its values ({@link #readAhead}): a page's first miss (its address
  * translation and first line) then starts a whole phase of products before the products reach it, where the
  * hardware's prefetchers, which stop at a page boundary, leave it to the products' own loads; an f32 position's K (or
  * V) rows of 8 kv heads × 128 are one page. On that VM the f32 cache at 4096 keys (32 MiB) is past its fast cache
@@ -231,7 +231,7 @@ import jdk.incubator.vector.VectorSpecies;
  * threads BF16 1.215× (1.049–1.368). But f32 0.884× (4096) and 0.891× (32768), and half precision over small caches
  * slower: BF16 at 256 keys 0.830× (0.795–0.913), 512 0.884×, 1024 0.850×, F16 1024 0.943×, where at 2048 (8 MiB of
  * K and V) BF16 ran 1.081× (0.983–1.232). So the line step is taken for half precision from 8 MiB of the K and V
- * that the call's entries may see ({@link #touchStep}); with that rule, against the page touches: BF16 at 1024 keys
+ * that the call's entries may see ({@link #readAheadStep}); with that rule, against the page touches: BF16 at 1024 keys
  * 0.986× and 1.007×, 2048 0.945×, 1.189× and 1.118×, 4096 1.002× (0.919–1.134), 1.126×, 1.205× and 1.277×
  * (1.197–1.351); F16 at 2048 1.174× and 1.114×, at 4096 1.163× (1.088–1.224) and 1.173×. Only the first 2,
  * 4, 16 or 32 lines of each page gained nothing (BF16 at 4096: 0.985×, 0.971×, 0.984×, 0.989×; f32 1.000×, 1.010×):
@@ -245,14 +245,14 @@ final class NarrowBlock {
     /** Keys whose logits, then values, are taken across the parts at a time. */
     private static final int SCORE_KEYS = 2 * NarrowProducts.KEYS;
     private static final int VALUE_KEYS = 32;
-    /** What {@link #touchPages} steps by: a page (the smallest x86 and Arm page) or a cache line ({@link #touchStep}). */
+    /** What {@link #readAhead} steps by: a page (the smallest x86 and Arm page) or a cache line ({@link #readAheadStep}). */
     private static final int PAGE = 4096;
     private static final int LINE = 64;
-    /** The K and V bytes of a call from which {@link #touchStep} reads half-precision rows ahead line by line: 8 MiB. */
+    /** The K and V bytes of a call from which {@link #readAheadStep} reads half-precision rows ahead line by line: 8 MiB. */
     private static final long READ_AHEAD_BYTES = 8L << 20;
 
     private final Part[] parts = new Part[KV_HEADS];
-    /** The sum of the bytes {@link #touchPages} read, kept so that the reads stay; never used. */
+    /** The sum of the bytes {@link #readAhead} read, kept so that the reads stay; never used. */
     private long touched;
     /**
      * What the chunks of a call's keys leave for their merge, in the call's block ({@link #reserve}): per slot (a part
@@ -348,7 +348,7 @@ final class NarrowBlock {
             end = Math.max(end, parts[i].entries.hi);
         }
         int to = Math.min(end, k1);
-        int step = touchStep(call, end - first);
+        int step = readAheadStep(call, end - first);
         for (int t = Math.max(first, k0 / tile * tile); t < to; t += tile) {
             int tileEnd = Math.min(t + tile, to);
             for (int j0 = Math.max(t, k0); j0 < tileEnd; ) {
@@ -360,12 +360,12 @@ final class NarrowBlock {
     }
 
     /**
-     * A line for half-precision rows when the K and V of the call's {@code keys} visible keys take {@value
-     * #READ_AHEAD_BYTES} bytes or more, else a page
-     * (the class's "Touching pages ahead": reading the rows ahead line by line made f32 slower, and half precision
-     * slower below that size, where the rows come from the caches anyway).
+     * The step of {@link #readAhead}: a line for half-precision rows when the K and V of the call's {@code keys}
+     * visible keys take {@value #READ_AHEAD_BYTES} bytes or more, else a page (the class's "Touching pages ahead":
+     * reading rows ahead line by line made f32 slower, and half precision slower below that size, where the rows come
+     * from the caches anyway).
      */
-    private static int touchStep(AttentionCall call, int keys) {
+    private static int readAheadStep(AttentionCall call, int keys) {
         long bytes = (long) keys * (call.keyRowBytes() + call.valueRowBytes());
         return call.precision() != KvPrecision.F32 && bytes >= READ_AHEAD_BYTES ? LINE : PAGE;
     }
@@ -376,7 +376,7 @@ final class NarrowBlock {
      * hardware's prefetchers, stopping at page boundaries, do not; with a line's, it reads the rows ahead of the
      * products, independent loads that overlap one another (the class's "Touching pages ahead").
      */
-    private void touchPages(MemorySegment rows, long at, long bytes, int step) {
+    private void readAhead(MemorySegment rows, long at, long bytes, int step) {
         long sum = 0;
         for (long b = 0; b < bytes; b += step) {
             sum += rows.get(ValueLayout.JAVA_BYTE, at + b);
@@ -395,14 +395,14 @@ final class NarrowBlock {
 
     /**
      * Keys {@code [j0, j1)}, whose rows follow one another, for every part; {@code [j1, next)}, the next tile's (or
-     * none), whose key rows it touches ({@link #touchPages}, every {@code step} bytes) after its logits, as it touches
+     * none), whose key rows it touches ({@link #readAhead}, every {@code step} bytes) after its logits, as it touches
      * its own value rows first.
      */
     private void tile(AttentionCall call, int j0, int j1, int next, int step, int n, VectorScratch scratch) {
         for (int i = 0; i < n; i++) {
             parts[i].beginTile(j0, j1);
         }
-        touchPages(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes(), step);
+        readAhead(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes(), step);
         for (int j = j0; j < j1; j += SCORE_KEYS) {
             for (int i = 0; i < n; i++) {
                 parts[i].scores(call, j, SCORE_KEYS);
@@ -412,7 +412,7 @@ final class NarrowBlock {
             parts[i].probabilities(call, scratch);
         }
         if (next > j1) {
-            touchPages(call.keyRows(), call.keyAt(j1, 0), (next - j1) * call.keyRowBytes(), step);
+            readAhead(call.keyRows(), call.keyAt(j1, 0), (next - j1) * call.keyRowBytes(), step);
         }
         for (int j = j0; j < j1; j += VALUE_KEYS) {
             for (int i = 0; i < n; i++) {
