@@ -16,23 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  * is bounded independently of the number of keys n beyond a tile: summed plainly, tile after tile, it grew
  * as {@code √(n/T)·u} in practice (1.0e−6 at 32768 keys and 2.2e−6 at 131072 for values 1 + 0.01·N(0, 1),
  * against 3e−7 at 4096), issue 9 item 9. The extra work is a few additions per output element per tile, not per
- * key. Exact IEEE operations in a fixed order: the same bits in every JIT tier. Leaving out the multiplies of a
- * vector whose α is 1 in every lane (the same bits) gained nothing on the benchmark's ALiBi prefill (0.990, paired,
- * 40 pairs): a wide block's adds wait on Oᵀ and its compensation coming from L2, and under ALiBi most lanes' maxima
- * grow in most tiles. Adding a 4 × 6 register tile straight from its registers, written out in
- * {@code TileProducts.accumulate4x6} instead of through {@link #add} and the tile's scratch (the same bits, 120 lines
- * more), ran 0.995× as fast (paired, quartiles 0.887–1.111, 80 pairs at load 6): the additions' operations remain and
- * the scratch round trip is cheap. With hardware FMA the step takes four operations instead of six
- * ({@code y = fma(−α, carry, t)}, {@code next = fma(α, o, y)}, {@code carry = fma(−α, o, next) − y}: α·o is not
- * rounded, other bits); in {@link #add} alone, the same prefill ran 0.961× as fast (quartiles 0.934–0.970, 60 pairs,
- * load 1.6–3.1, both sides on a CPU 98% of the time), and 0.995× (0.945–1.032) with tiles of 144 keys: left out.
- * In timing mocks of that prefill on rows that stay in L2 (wrong outputs, {@code WideBlock}), its products alone ran
- * at 0.830 of the FMA probe and with these adds at 0.828 (quartiles 0.825–0.835 and 0.824–0.833, 60 pairs each, load
- * 1.6–1.9): alone, the adds cost little; the 8% of the full call's samples that perf gives them is likely waiting on
- * Oᵀ and its compensation (not verified). Nor is it the call per register tile and the checks of {@link #add}'s loop, which
- * C2 does not inline into the kernels: with it inlined ({@code -XX:CompileCommand=inline,dev.posenc.vector.CompensatedSums::add},
- * a diagnostic, 2026-12-01), the prefill ran at 0.624 of the FMA probe (PairedCalls against {@code PeakBenchmark.fma} with
- * {@code flops}, quartiles 0.622–0.628, 40 pairs, load 1.2) and at 0.623 (0.621–0.628) without, in the JVM after.
+ * key. Exact IEEE operations in a fixed order: the same bits in every JIT tier. Alone, on rows that stay in L2, the
+ * adds cost little (a timing mock of the prefill ran at 0.828 of the FMA probe with them, 0.830 without); the 8% of
+ * the prefill's samples that perf gives them is likely waiting on Oᵀ and its compensation (not verified). Skipping
+ * the multiplies where α is 1, adding a register tile straight from its registers, and {@link #add} inlined into the
+ * kernels ran no faster; the four-operation step with hardware FMA (other bits) ran 0.961× as fast: left out.
+ * Measurements: docs/experiments/prefill.md, "CompensatedSums".
  */
 final class CompensatedSums {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

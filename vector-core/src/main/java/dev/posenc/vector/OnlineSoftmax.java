@@ -165,19 +165,12 @@ final class OnlineSoftmax {
     /**
      * {@code shift ← max(m_old, max_j S_j)}, the new maxima of one vector of lanes, in four running maxima (one
      * chain of dependent maxima waited on each one's latency): a maximum is the same whatever the order, NaN if any
-     * term is, +0 above −0. The benchmark's prefill ran 1.015× (ALiBi) and 1.033× (T5) as fast as with one chain
-     * (paired in one JVM, quartiles 0.970–1.057 and 0.971–1.080, 80 pairs each at load 3).
+     * term is, +0 above −0. The benchmark's prefill ran 1.015× (ALiBi) and 1.033× (T5) as fast as with one chain.
      *
      * <p>Each maximum is taken on the freshly loaded vector ({@code load.max(m)}, not {@code m.max(load)}: the
-     * same maximum; the package comment's C2 rule says why). With the running maximum as receiver, 3 of 55 JVMs timing f32
-     * decode at 4096 positions beside the read probe (2026-11-29/30) compiled the softmax's tile before a receiver
-     * profile existed (the method had run at tier 2, which does not profile), kept the call virtual and boxed its
-     * vectors for the rest of the JVM: 1.6 MB per decode call. With no receiver profiles at all
-     * ({@code -XX:TypeProfileWidth=0}), that decode allocated 3.2 MB per call with the maximum as receiver and
-     * 0 B with the load. In the default setting the boxing is too rare to compare well: 0 of 25 JVMs with the load as
-     * receiver, run alternately with 25 of those 55, of which none boxed either. Prefill and decode paired against the
-     * maximum as receiver, same bits: 1.029× (quartiles 1.014–1.043, 40 pairs) and 0.997× (0.969–1.023, 267 pairs),
-     * load 1.5.
+     * same maximum; the package comment's C2 rule says why): with the running maximum as receiver, 3 of 55 JVMs
+     * timing f32 decode boxed the tile's vectors, 1.6 MB per decode call. Measurements: docs/experiments/prefill.md,
+     * "growMaximum".
      */
     private void growMaximum(float[] s, int rows, int lane, int keys) {
         int step = TileProducts.PANEL;

@@ -19,17 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * separately). Per vector of lanes, the same bits by three ways: where every input is below
  * {@code ln(2⁻¹⁴⁹)}, zeros with no arithmetic (most of the far keys of ALiBi's steeper heads); where none is below
  * {@link ExpPolynomial#UNDERFLOW}, 2^k made by one shift and applied by one fused multiply-add
- * ({@link ExpPolynomial#BIASED_ROUNDER}, four operations fewer); else the 2^(k+25)·2⁻²⁵ form with its blend. On the
- * benchmark's ALiBi prefill (8 heads × 128, 512 queries over 4096 keys, 512-bit vectors) this method's share of the
- * cpu-clock samples fell from 10.8% to 7.6% of the products' (perf, one JVM each); paired against the one way, 0.995
- * (quartiles 0.952–1.031, 80 pairs at load 6): within the noise on its own. A row of the usual way is 40
- * instructions for 16 exponentials as C2 compiles it at 512 bits (hsdis, 2026-11-30): two range checks of x (its stride
- * is a parameter), six register copies (C2 emits only the multiply-add that overwrites its addend, and the addends here,
- * the rounder and five coefficients, are constants), and the sum's load, add and store. The running sum kept in a
- * register instead (the row just stored reloaded as the receiver, {@code fromArray(x, o).add(sum)}: C2 forwards the store and
- * adds on a register; the allocation test without receiver profiles passes with it at 128 bits, and fails with
- * {@code e.add(sum)}) ran 0.991× as fast (paired, quartiles 0.980–1.008, 80 pairs at load 2.5–2.9; main against itself
- * 0.990): left out.
+ * ({@link ExpPolynomial#BIASED_ROUNDER}, four operations fewer); else the 2^(k+25)·2⁻²⁵ form with its blend. The
+ * three ways took this method from 10.8% to 7.6% of the products' samples on the benchmark's ALiBi prefill. The
+ * running sum goes through memory ({@code total} of {@link #exponentials}): kept in a register it ran no faster
+ * (0.991×). Measurements: docs/experiments/prefill.md, "TileExp".
  */
 final class TileExp {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -63,8 +56,8 @@ final class TileExp {
      * double: a few double ulps from exact, so the float equals {@code (float) Math.exp(x)} but where that lies within
      * ~10⁻¹⁵ of a rounding boundary (none among every third float in [−160, 0]). Exact IEEE operations in a fixed
      * order: the same bits in every JIT tier. Against {@link Math#exp} per lane (a stub call each, for most lanes of
-     * most tiles: under ALiBi the maxima grow tile after tile), the benchmark's ALiBi prefill ran 1.022× as fast
-     * (paired in one JVM, quartiles 0.966–1.084, 80 pairs at load 7–8).
+     * most tiles: under ALiBi the maxima grow tile after tile), the benchmark's ALiBi prefill ran 1.022× as fast.
+     * Measurements: docs/experiments/prefill.md, "rescales".
      */
     static void rescales(double[] x, int n, double[] scratch, float[] out) {
         DoubleVector log2e = DoubleVector.broadcast(D, LOG2E);

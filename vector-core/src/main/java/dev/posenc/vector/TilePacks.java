@@ -17,51 +17,21 @@ import jdk.incubator.vector.VectorSpecies;
  * when the first block asks, for every block of the band ({@link #startTile}). The band's blocks walk the same
  * tiles in the same order, so that each key and value row is read from memory once per band instead of once per
  * block (a kv head's 4096 keys × 128 are 4 MiB of K/V, more than L2); a block takes the first rows of what is
- * packed. Measured with perf (cpu-clock) on the benchmark's ALiBi prefill (8 heads × 128, 512 queries over 4096
- * keys, 512-bit vectors: two blocks of 256 entries per kv head), packing fell from 12% to 8% of the attention's
- * samples; the rest of it is the first read of each row from L3, 4 KiB apart. Tried and measured on that prefill,
- * paired in one JVM against the code without them, and left out: value rows packed an odd number of cache lines
- * apart (144 floats for 128, so that a 4 × 6 tile's column of 72 rows spreads over all L1 sets) ran 0.97–0.98×, and
- * with tiles of 120 and 144 keys 0.990× and 0.973× (quartiles 0.978–0.999 and 0.957–0.987, 60 pairs at load 1.9–4.9,
- * against 72-key tiles without it; 144-key tiles alone 1.006× in the same minutes); the values packed right after the
- * keys, before the scores, so that both rows' misses overlap, 0.99×; the next
- * tile's key and value rows read ahead (one byte of each cache line, a share before each block of the band, so
- * that their misses overlap the products; the JVM has no prefetch instruction), 0.950× (quartiles 0.927–0.968,
- * 60 pairs), and only the first line of each row, 0.979× (0.952–1.018, 60 pairs); each row copied whole before the
- * next (the L2 streamer sees eight ascending lines per page) instead of a column at a time across the rows, 0.991×
- * (0.971–1.010, 100 pairs at load 2), though packing alone, with nothing between the tiles, ran 1.16× as fast that way.
- * What packing costs there (9.4% of the samples, about 7.7 ms of K/V read per call, 4 GB/s) is the memory's latency:
- * a stand-alone harness that packs the benchmark's 32 MiB of K/V tile by tile as here took about 3 ms per call with
- * nothing between the tiles (the prefetchers run on from one tile into the next) and 7.7 ms with 1 MiB of L2-resident
- * FMA work between them, the products' place; packing 2 tiles at once changed nothing there, and walking the tiles of
- * 2, 4 or all 8 kv heads in lockstep (whose rows share each key's 4 KiB) packed 1.10×, 1.34× and 1.53× as fast, a lead
- * that needs that many bands' blocks (784 KiB each) kept beside each other. In the prefill itself, a timing mock that
- * packed the same L2-resident 72 rows for every tile (wrong outputs, the same work otherwise) ran 1.048× as fast
- * (quartiles 1.024–1.064, 60 pairs at load 3–7): that is all that hiding the rows' misses could win there. F32 rows read
- * from the heap array behind a call's segment (as {@link #pack}'s half-precision rows are) instead of through the segment
- * ran 0.997× as fast (PairedCalls against 71060b4, quartiles 0.981–1.003, 60 pairs, load 1.6–2.0, 2026-12-01): the copy
- * waits on the rows' misses, not on the segment's checks; left out.
+ * packed. That took packing from 12% to 8% of the benchmark's ALiBi prefill samples; the rest of it is the first
+ * read of each row from L3, 4 KiB apart. What packing costs is the memory's latency, not the copy: with the rows'
+ * misses hidden (a timing mock) the prefill ran only 1.048× as fast. Value rows an odd number of cache lines apart,
+ * tiles of 120 or 144 keys, the next tile's rows read ahead, each row copied whole, and f32 rows read from the heap
+ * array behind the segment ran 0.950–0.997× as fast: left out. Measurements: docs/experiments/prefill.md,
+ * "TilePacks".
  *
  * <p>{@link #pack} loads f32 rows of an off-heap segment through the segment cast to the class of off-heap segments
  * ({@link NarrowProducts}' {@code OFF_HEAP}, as its decode kernels do; heap segments take the load's other branch): the
  * JDK's profile of {@code FloatVector} segment loads is shared by the whole JVM, and in one that has also packed rows
  * of arrays (prefill over arrays wraps them in heap segments) C2 checked the segment's class, its {@code float[]}, size
- * and session at each load of an off-heap cache's prefill, 44 instructions per 16 floats where a JVM that ran
- * only that took 15 (hsdis, JDK 25.0.3, 512 bits, 2026-12-01); with the cast the off-heap loop takes 16. Measured
- * (bench's PairedCalls, {@code DecodeBenchmark.prefillChunk}: 64 queries, 32 q / 8 kv heads × 128, ALiBi, 4096 keys of
- * an f32 off-heap cache; median speed ratio and quartiles against 88f36cb with the same benchmark, this code as the
- * second side, then 88f36cb as the second; sides 95–100% on a CPU, 0 B per call; 2026-12-01): in a JVM that first ran
- * {@code --first
- * 'DecodeBenchmark.decode:kv=f32,storage=heap,keys=4096,scheme=alibi;AttentionBenchmark.prefill:scheme=alibi'} 1.131×
- * (1.116–1.153) and 0.890× (0.873–0.907, 100 pairs, load 0.8–2.6); in one that ran only the chunk 0.990× (0.980–1.021)
- * and 1.018× (100 pairs), again 0.984× (0.968–1.000) and 1.013× (0.999–1.030, 200 pairs), at load 2.6–3.6, where C2's
- * loop is the same instructions as 88f36cb's; a third time 0.998× (0.981–1.013) and 0.998× (0.984–1.012, 200 pairs,
- * load 2.4–3.1): no change there. A throw-away harness class on the same PairedCalls, AttentionBenchmark's prefill
- * shape over an off-heap cache (8 heads × 128, 512 queries, 4096 keys): 1.067× (1.049–1.078) and 0.939× (0.931–0.951)
- * mixed, 1.017× and 1.017× alone (60 pairs, load 1.6–1.9). Prefill over arrays (the heap branch; AttentionBenchmark.prefill,
- * ALiBi, a JVM that ran only it; the merged tree cd3c03f against 88f36cb): 0.979×, 1.011× and 1.018× as the second side,
- * 88f36cb 0.997×, 0.984× and 0.997× (60, 240 and 240 pairs, load 0.8–1.1): unchanged. The same operations, so the same bits (Hash3 of {@link
- * NarrowProducts}' javadoc, its 24-query cases over caches, equal to 88f36cb's at 512 and 256 bits).
+ * and session at each load of an off-heap cache's prefill, 44 instructions per 16 floats; with the cast the off-heap
+ * loop takes 16. In such a JVM the cast made the off-heap prefill chunk 1.131× as fast (0.890× the other way round);
+ * in one that ran only the chunk, and over arrays, it changed nothing. The same operations, so the same bits.
+ * Measurements: docs/experiments/prefill.md, "Off-heap rows loaded through the cast".
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -125,12 +95,11 @@ final class TilePacks {
 
     /**
      * The first {@code rows} (a multiple of 6) packed key rows of width d interleaved by six ({@link #sixes}), eight
-     * columns (48 floats) at a time by gathers ({@link #SIX_MAP}), 1.3–1.4% of the benchmark's ALiBi prefill samples
-     * (perf, cpu-clock); against a scalar copy column by column ({@link #sixes} alone), the prefill ran 1.031× as fast
-     * (paired, quartiles 1.000–1.080, 60 pairs at load 3.3). Packing the keys straight into this layout, without the
-     * rows, would save at most this share and the norms' 0.45% ({@link #keyNorm}, which reads the rows): gathers or
-     * scatters against the K/V rows themselves would wait on their misses, and the rows would still be needed by partial
-     * panels; not tried.
+     * columns (48 floats) at a time by gathers ({@link #SIX_MAP}): the prefill ran 1.031× as fast as with a scalar
+     * copy column by column ({@link #sixes} alone). Packing the keys straight into this layout, without the rows, would
+     * save at most this method's 1.3–1.4% of the samples and the norms' 0.45% ({@link #keyNorm}, which reads the rows):
+     * gathers or scatters against the K/V rows themselves would wait on their misses, and the rows would still be
+     * needed by partial panels; not tried. Measurements: docs/experiments/prefill.md, "interleave".
      */
     private void interleave(int rows, int d) {
         if (sixMapWidth != d) {

@@ -17,58 +17,23 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * A full panel's keys come interleaved by six ({@link TilePacks#sixes}: element c of the six keys of a register
  * tile at {@code 6c + r}), so that a step's six broadcasts read one base at constant displacements: with the rows
- * {@code d} apart, C2 spilled the key base and formed six addresses per step. Against 56ae0bd (paired in one JVM,
- * 80 pairs, the same bits) the benchmark's ALiBi prefill ran 1.026× as fast with the keys interleaved by a scalar copy
- * (quartiles 1.004–1.043, load 3.5–5.3), and 1.016× (0.993–1.043, load 1.2–1.3) and T5's 1.011× (0.998–1.030, load
- * 1.2–1.7) with the gathers of {@link TilePacks}; DeBERTa's, whose position products interleave the keys per six
- * ({@link #scores}), 1.014× (0.995–1.033, 30 pairs). A partial panel reads key rows in place (a short last run of keys is copied out with
+ * {@code d} apart, C2 spilled the key base and formed six addresses per step (interleaved, the prefill ran 1.011–1.026×
+ * as fast). A partial panel reads key rows in place (a short last run of keys is copied out with
  * zero rows); values come packed (rows contiguous, padded with zeros to a multiple of {@link #STEP} columns), so
- * there are no tails. The values laid out the same way for the sums (each 4 × 6 or 4 × 4 tile's columns one key after
- * another, so that C2 drops the loop's two range checks and its second induction variable, which it did) ran
- * 0.938× as fast with the columns rewritten by a scalar copy (quartiles 0.918–0.959, 80 pairs, load 2.4–4.2) and
- * 0.965× with gathers (0.930–1.017, 80 pairs, load 3.3–3.6), paired against the keys' interleave alone: left out;
- * the sums' loop on rows with a single induction variable (the values' range check stays), 0.994× (0.963–1.016).
- * Packed straight into that layout instead (2026-12-01, PairedCalls against 71060b4: {@link TilePacks} writing six columns of each
- * row at a time, a masked load and a whole-vector store, with the value width padded to a multiple of six, so that a full
- * panel's sums run {@code scores4x6} itself, without range checks or spills, and a partial panel's a 1 × 6 tile; the
- * same bits), the benchmark's ALiBi prefill ran 0.929× as fast (quartiles 0.920–0.942, 40 pairs, load 1.2–1.7) with the
- * rows read through their {@code MemorySegment} (C2 kept the segment's checks in the copy's loop: 45 instructions per
- * six floats), and 0.958× (0.944–0.967, 40 pairs, load 2.0–2.8; main ÷ it 1.029, 1.013–1.041, 80 pairs, load 1.3–1.7)
- * with f32 rows read from the heap array behind it (T5's, 0.976×, 0.963–0.990, 40 pairs, load 1.4–1.9). perf (cpu-clock, one JVM each): the products took 40.8% of the
- * samples, against main's 41.2% (scores 20.3%, sums 20.9%) for 1.5% more multiply-adds, and the values' copy 5.6%
- * against about 2.9%: the sums' loops already run about as fast as the scores' ({@link WideBlock}), and six floats at a
- * time the copy costs more than the checks it removes. Left out.
- * A full panel runs 4 × 6 register tiles: 24 accumulators, four vector loads and six broadcasts
+ * there are no tails. The values laid out like the keys for the sums, by a copy or packed straight into that layout,
+ * ran 0.929–0.994× as fast: the sums' loops already run about as fast as the scores', and the copy costs more than
+ * the checks it removes. A full panel runs 4 × 6 register tiles: 24 accumulators, four vector loads and six broadcasts
  * per 24 FMAs, no horizontal reductions (the last 8 or 16 value columns when the width is not a multiple of 6
- * run 4 × 4 tiles); a partial panel (the last vectors of a block) runs each vector against eight keys
- * or columns. The value columns' 4 × 4 tail replaced one 1 × 8 tile per vector (nine loads per eight FMAs): the
- * benchmark's ALiBi prefill (8 heads × 128, 512 queries over 4096 keys, 512-bit vectors) ran 1.035× as fast
- * (paired in one JVM, quartiles 1.013–1.048, 40 pairs, load 4–5). 4 × 6 replaced 4 × 4 (sixteen accumulators, eight loads per sixteen FMAs): on L1-resident
- * operands, 256 lanes × 72 keys × 128, one JVM, each round's speed over the FMA peak probe's right after it,
- * median of 20 rounds at load 4–5, the scores went from 0.66 to 0.71 of the peak (best rounds 0.86 to 0.98) and
- * the sums from 0.61 to 0.67 (0.88 to 0.98); 2 × 8 and 2 × 12 scores were slower (0.46, 0.50). Every lane is a chain of fused
- * multiply-adds in a fixed order (over the head width, or over the keys after the rescale), so a
- * query's result does not depend on the block, lane or kernel it was computed in. Each register tile
- * is its own method (the package's C2 rule).
+ * run 4 × 4 tiles, 1.035× as fast as a 1 × 8 tile per vector); a partial panel (the last vectors of a block) runs each
+ * vector against eight keys or columns. Against 4 × 4 tiles, 4 × 6 took the scores from 0.66 to 0.71 of the FMA peak
+ * and the sums from 0.61 to 0.67. Every lane is a chain of fused multiply-adds in a fixed order (over the head width,
+ * or over the keys after the rescale), so a query's result does not depend on the block, lane or kernel it was
+ * computed in. Each register tile is its own method (the package's C2 rule). Measurements:
+ * docs/experiments/prefill.md, "TileProducts".
  *
- * <p>The machine code, as C2 (JDK 25) compiles these kernels at 512 bits on this Xeon (hsdis, 2026-11-30; the instructions
- * of one step counted): a step of {@code scores4x6} is 44 instructions, its 24 fused multiply-adds on registers, four
- * loads of Qᵀ, six {@code vbroadcastss} from memory and ten of index and loop (C2 forms {@code q0 + 64c} and
- * {@code k0 + 6c} from the counter every step); its ten range checks are hoisted before the loop, no vector is spilled,
- * and the loop is not unrolled. A step of {@code accumulate4x6} is 48: the same 34 vector instructions and 14 others,
- * among them two range checks of the value rows (at {@code row} and {@code row + 5}), which C2 cannot hoist because their
- * stride dv is not a constant, and P's index formed from the counter (C2 replaced the second induction variable);
- * {@code accumulate4x4}, 39 per 16 multiply-adds, one of them moving P's base back from an XMM register every step. No
- * load that should be folded is left apart: each loaded vector feeds six multiply-adds and each broadcast four, so ten
- * loads per 24 are the fewest (a {@code {1to16}} operand per multiply-add would load 24 times). The scalar instructions
- * are not what slows these kernels (the benchmark's ALiBi prefill, paired in one JVM, 80 pairs each at load 1.2–2.9;
- * main against itself ran 0.990×, quartiles 0.974–1.012): {@code scores4x6} unrolled by two by hand (48 multiply-adds a
- * step, 12 instructions of index and loop for them instead of 20, no spills) ran 0.990× as fast (0.977–1.005); C2's own
- * unrolling ({@code -XX:LoopUnrollLimit=400}, a diagnostic) unrolled it by eight, loaded every operand first and spilled
- * about twenty vectors a step, and the prefill fell from 0.62 to 0.56 of the FMA probe; the sums' value rows at a
- * constant stride (128: a mock, right for this head width only) let C2 hoist their two checks, but it then scheduled the
- * broadcasts earlier and spilled an accumulator (a load and a store every step), 0.968× (0.947–0.984). Where the products'
- * time goes instead: {@link WideBlock}.
+ * <p>C2 compiles a step of {@code scores4x6} to 44 instructions, no vector spilled; unrolled, or with a constant value
+ * stride, the kernels ran no faster. Where the products' time goes: {@link WideBlock}. Measurements:
+ * docs/experiments/prefill.md, "The kernels' machine code (hsdis)".
  */
 final class TileProducts {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;

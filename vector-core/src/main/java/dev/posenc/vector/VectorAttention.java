@@ -39,49 +39,11 @@ import dev.posenc.reference.WorkItemAttention;
  * constant 16u. A chunk's value terms ({@code Σ_c W_c·aV}, Shaw) are added to its O before the merge, one more
  * rounding of disjoint terms, u in all (within the value embeddings' 2m·u).
  *
- * <p>Measured (decode 32 q / 8 kv heads × 128, f32, 4096 keys, ALiBi, off-heap, this project's 2-vCPU Xeon, bench's
- * PairedCalls, load 1.4–2.0, 2026-11-29): two threads ÷ one 1.82, 1.93, 2.11, 1.82 in four runs, against 1.25 and 1.61
- * for the kv-head split in the same window (two threads, new ÷ old: 1.06, 1.20); one thread unchanged (1.00 at 4096,
- * 1.06 at 32768; BF16 1.01, 1.00). Chunks cut at an even split instead of a tile (three more, shorter tiles at 4096)
- * ran 0.96–0.97 of the old one-thread speed in two runs (wall and CPU time, load 1.7–4.7); cut at tiles 1.00–1.01, and
- * 1.005 paired against the even cut (CPU time).
- *
- * <p>Where a parallel decode call's time goes (same shape, two workers; a throw-away harness timing each thread's
- * steps, 500–600 calls alternating with one-thread calls, 2026-11-30 08:36–08:40 and 09:13, other processes 0–7% of
- * the CPUs): at 7f1691a a call took 955–997 µs (median) against 1 720–1 780 µs on one thread (1.77–1.80).
- * Handing the task to the executor holds the caller 25–27 µs (it wakes the parked pool thread), and the pool thread
- * begins 29–32 µs after that; each thread then runs two chunks, about 420 µs each, no slower than one thread does.
- * The chunks, cut at tiles, hold 1 008, 1 008, 1 080 and 1 000 keys: the caller, first to claim, takes 0 and 2 (2 088
- * keys against 2 008), which makes up for its earlier start, so in most calls the two end within microseconds, and
- * the caller then merges the four chunks alone (23–24 µs). The pool thread is on a CPU 91% of the call: its late
- * start and the merge. Tried, no faster (same harness): the caller spinning up to 100 µs instead of parking for the
- * last chunk (its wake-up, 31 µs after the pool thread's last chunk when the caller had parked, became 2 µs), 1.77
- * against 1.80 two threads ÷ one; that and the caller merging each chunk as soon as it is done (09:13, 500 calls
- * each), 1 000 against 997 µs, 1.79 against 1.77, as the caller seldom waits. Slower: items of one part (4 kv heads)
- * and one chunk, 8 at 4096 keys instead of 4, so that a late worker leaves less to the other: 1.63 and 1.59 against
- * 1.80 and 1.77 in the same window, as one part walked alone took 8% longer than the two together (the pool thread's
- * half of the work, 904 against 836 µs). Not tried: merging the two parts on the two threads (at most half the
- * 24 µs). The pool thread's late start belongs to the executor, which the call does not own.
- *
- * <p>The same harness at a68b6d4 (2026-11-30, other processes 0–2% of the CPUs) found that merge slow for its ~16 K
- * products, 19–27 µs: it took each chunk's {@code β·O_c} into a buffer, then its compensated step, and cleared three
- * buffers per part. Taking {@code β·O_c} into the step in registers ({@link CompensatedSums#merged}: the same
- * operations in the same order, so the same bits) cut it to 12–15 µs; looping over the chunks outside the row's
- * vectors instead was slower (17 µs). In 61% of 1 000 calls the pool thread ended last, and the parked caller took a
- * median 33 µs to start the merge; spinning up to 100 µs first ({@code ParallelWork}), 1.6 µs. Both, paired in one JVM
- * against the code before (bench's PairedCalls, 2 000 pairs each, load 1.1–1.7; the second side of a pairing tends to
- * gain 1–2%): two threads 1.029× (quartiles 0.983–1.079) with them second, the code before 0.996× (0.945–1.041) with
- * them first; one thread (its chunks merged too) 1.037× (1.007–1.066); two threads ÷ one 1.840 (1.780–1.898). Merging
- * each chunk as it completes, by the worker that completed it, gained nothing over this (0.993, 1.021 and 0.994×, 643–671 pairs each).
- *
- * <p>Tried at 88ff454 (2026-11-30, threads12; same harness, other processes 0–1% of the CPUs): the two parts merged at
- * once, one on each thread (finishing items that start once every chunk is done): the time after the last chunk went
- * from 17.8–18.3 to 13.1–14.1 µs (median), about 4 µs of a 900 µs call, which pairings do not resolve: two threads ÷
- * one 1.814 and 1.869 (the two orders), 1.819 and 1.869, against the code before's 1.850 and 1.808, 1.794 and 1.825
- * in the same windows (1 000–1 500 pairs, load 1.1–2.9). Not kept. What bounds the target here: the caller reaches
- * {@code ParallelWork} 4.5–5 µs into the call, {@code execute()} holds it 24–25 µs, and the pool task starts 28–30 µs
- * after that; with the keys split perfectly, a call would end at (1 654 + 30 + 58) / 2 ≈ 871 µs before any merge,
- * 1.85–1.90 of one thread's call, and the smallest item that keeps the bits (a part of a chunk) runs 8% slower alone.
+ * <p>Chunked, a decode call ran 1.82–2.11× as fast on two threads as on one, against 1.25 and 1.61 for the kv-head
+ * split; chunks cut at an even split instead of at tiles ran 0.96–0.97×. What is left of two threads' time is the
+ * executor's hand-off ({@code execute()} holds the caller 24–27 µs, and the pool thread starts about 30 µs after that)
+ * and the merge ({@link CompensatedSums#merged}, in registers): with the keys split perfectly a call would run at
+ * 1.85–1.90 of one thread's. Measurements: docs/experiments/prefill.md, "VectorAttention".
  */
 final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /** Decode's least tiles per chunk of the keys, and most chunks ({@link #chunks}). */
@@ -183,11 +145,9 @@ final class VectorAttention extends WorkItemAttention<VectorScratch> {
     /**
      * Decode's kv heads per item: up to a narrow block's, fewer when the chunks leave a worker of a parallel call idle,
      * but a multiple of a part's ({@link NarrowBlock#headsPerPart}), so that the parts, and so the bits, are those of a
-     * single-threaded call: a part that must be computed exactly is so whole. (Until 2026-11-30 an item of 3 kv heads,
-     * or of 2 of a part's 4, could cut a part: in a throw-away harness at 512 bits, 82 of 4 596 decode calls on 2 or 3
-     * workers, all with a key of +∞, differed from the same call on one worker; and with wide query values, whose logit
-     * guard refuses a part, {@code KvCacheContract.twoThreadsReadingOneCacheGetIdenticalResults} failed by one ulp with
-     * {@code -DQT_SEED=-3939407161219018511}: 2 kv heads, one item each.)
+     * single-threaded call: a part that must be computed exactly is so whole. (Until 2026-11-30 an item could cut a
+     * part, and then gave other bits than one worker did. Measurements: docs/experiments/prefill.md,
+     * "kvHeadsPerItem".)
      */
     private static int kvHeadsPerItem(AttentionCall call, int chunks) {
         int perPart = NarrowBlock.headsPerPart(call);

@@ -25,16 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the tile's. Works on copies of
  * the tables ({@link Tables}).
  *
- * <p>Measured (decode of one query, 32 q / 8 kv heads × 128, 4096 keys over float arrays, DeBERTa-v3's 256 buckets
- * and 512 relative positions, this project's 2-vCPU Xeon, bench's PairedCalls with a throw-away harness, 2026-11-30):
- * before, DeBERTa ran 0.117× as fast as ALiBi (quartiles 0.100–0.139, load 0.9–1.8): one kv head per narrow part
- * (4 of 16 lanes real), each head's Qr rows alone in a vector (one real lane of 16 at the distances past 511, where
- * every key maps to the last index) and the c2p products of the block's every entry against every head's Kr. With
- * the rows packed and parts of four kv heads, 1.93× as fast (1.84–2.03, load 4–5); with the c2p products taken
- * per head, DeBERTa ÷ ALiBi 0.248 (0.202–0.257, load 5–6). Left, by perf at that point: the p2c products of the
- * tiles within 512 keys of the query (a row per distinct distance, run against every key of the tile) about 20%,
- * those of the far tiles (one row per head) 18%, the call's largest key norm per kv head for the bound (one more pass
- * over the keys) 13%, the gathers and copies 16%, the logits and values of the keys themselves 21%.
+ * <p>Qr's rows packed, parts of four kv heads and the c2p products taken per head took DeBERTa's decode from 0.117 to
+ * 0.248 of ALiBi's speed. Measurements: docs/experiments/prefill.md, "DeBERTa decode against ALiBi".
  */
 final class VectorDebertaPositions implements VectorScheme {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
