@@ -24,7 +24,8 @@ final class ParallelWork {
     /**
      * How long the caller, its items done, spins for the other workers' last items before it parks: a parked caller
      * is woken by the last worker's unpark, which on this project's 2-vCPU VM took about 30 µs (2026-11-30). So a call
-     * may keep the caller's CPU busy up to this long after its own items (VectorAttention's javadoc has the figures).
+     * may keep the caller's CPU busy up to this long after its own items (the figures: docs/experiments/prefill.md,
+     * "Where a parallel decode call's time goes").
      */
     static final long SPIN_NANOS = 100_000;
 
