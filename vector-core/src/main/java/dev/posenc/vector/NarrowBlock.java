@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,14 +44,17 @@ import jdk.incubator.vector.VectorSpecies;
  * the next tile's key rows before its values ({@link #readAhead}): a page's first miss (its address translation and
  * first line) then starts a whole phase of products before the products reach it, where the hardware's prefetchers,
  * which stop at a page boundary, leave it to the products' own loads. Half-precision rows are read ahead line by line
- * instead (a byte of every 64) from 8 MiB of the K and V that the call's entries may see ({@link #readAheadStep}): the
- * gain comes from reading all of the rows ahead, as independent loads that overlap one another. Reads only, so the same
- * bits. On a Zen 5 VM the page touches ran f32 1.05–1.12× as fast at 4096 keys, and the line step BF16 1.21–1.31× and
- * F16 1.18–1.19× against them, but f32 0.88–0.89× and half precision below 8 MiB 0.83–0.94× (8 MiB is where its gain
- * began there, not a size read off its caches). Measurements: docs/experiments/decode.md, "Touching pages ahead".
+ * instead (a load at the start of every 64 bytes: a vector load off-heap, {@link #readLines}) from 8 MiB of the K and V
+ * that the call's entries may see ({@link #readAheadStep}): the gain comes from reading all of the rows ahead, as
+ * independent loads that overlap one another. Reads only, so the same bits. On a Zen 5 VM the page touches ran f32
+ * 1.05–1.12× as fast at 4096 keys, and the line step BF16 1.21–1.31× and F16 1.18–1.19× against them, but f32
+ * 0.88–0.89× and half precision below 8 MiB 0.83–0.94× (8 MiB is where its gain began there, not a size read off its
+ * caches); the vector loads then ran BF16 1.05–1.11× and F16 1.00–1.07× as fast as byte loads. Measurements:
+ * docs/experiments/decode.md, "Touching pages ahead" and "Reading lines ahead with vector loads".
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Kv heads walked together. */
     static final int KV_HEADS = 8;
     /** Keys whose logits, then values, are taken across the parts at a time. */
@@ -173,8 +177,8 @@ final class NarrowBlock {
     /**
      * The step of {@link #readAhead}: a line for half-precision rows when the K and V of the call's {@code keys}
      * visible keys take {@value #READ_AHEAD_BYTES} bytes or more, else a page (reading rows ahead line by line made f32
-     * slower, and half precision slower below that size, where the rows come from the caches anyway). Measurements:
-     * docs/experiments/decode.md, "Touching pages ahead".
+     * slower, or no faster, and half precision slower below that size, where the rows come from the caches anyway).
+     * Measurements: docs/experiments/decode.md, "Touching pages ahead" and "Reading lines ahead with vector loads".
      */
     private static int readAheadStep(AttentionCall call, int keys) {
         long bytes = (long) keys * (call.keyRowBytes() + call.valueRowBytes());
@@ -182,18 +186,37 @@ final class NarrowBlock {
     }
 
     /**
-     * Reads one byte every {@code step} bytes of {@code rows}' bytes {@code [at, at + bytes)}, well before the products
-     * read them: with a page's step, each read that misses starts that page's walk and its first line early, which the
-     * hardware's prefetchers, stopping at page boundaries, do not; with a line's, it reads the rows ahead of the
-     * products, independent loads that overlap one another (class comment). Measurements: docs/experiments/decode.md,
-     * "Touching pages ahead".
+     * Reads {@code rows}' bytes {@code [at, at + bytes)} every {@code step} bytes, well before the products read them:
+     * with a page's step, each read that misses starts that page's walk and its first line early, which the hardware's
+     * prefetchers, stopping at page boundaries, do not; with a line's, it reads the rows ahead of the products,
+     * independent loads that overlap one another (class comment). Off-heap rows are read a line at a time by vector
+     * loads ({@link #readLines}), heap rows by byte loads.
      */
     private void readAhead(MemorySegment rows, long at, long bytes, int step) {
+        if (step == LINE && NarrowProducts.OFF_HEAP.isInstance(rows)) {
+            readLines(NarrowProducts.OFF_HEAP.cast(rows), at, bytes);
+            return;
+        }
         long sum = 0;
         for (long b = 0; b < bytes; b += step) {
             sum += rows.get(ValueLayout.JAVA_BYTE, at + b);
         }
         touched += sum;
+    }
+
+    /**
+     * One int vector load at the start of each whole line of off-heap {@code rows}' bytes {@code [at, at + bytes)},
+     * summed (the segment through its off-heap cast, as the f32 kernels' loads: {@link NarrowProducts}). Against byte
+     * loads at the same addresses, decode ran BF16 1.05–1.11× and F16 1.00–1.07× as fast on a Zen 5 VM; float vector
+     * loads, reinterpreted as ints, were no faster (docs/experiments/decode.md, "Reading lines ahead with vector loads").
+     */
+    private void readLines(MemorySegment rows, long at, long bytes) {
+        IntVector sum = IntVector.zero(Lanes.INT);
+        int lines = Math.toIntExact(bytes / LINE);
+        for (int i = 0; i < lines; i++) {
+            sum = sum.add(IntVector.fromMemorySegment(Lanes.INT, rows, at + (long) i * LINE, NATIVE));
+        }
+        touched += sum.reduceLanes(VectorOperators.ADD);
     }
 
     /**
@@ -472,7 +495,7 @@ final class NarrowBlock {
             // One load in the loop, the maxima rotated.
             for (long i = (long) Float.BYTES * at, left = n; left > 0; i += step, left -= per) {
                 VectorMask<Float> mine = VectorMask.fromLong(F, left >= per ? bits : rest);
-                FloatVector next = FloatVector.fromMemorySegment(F, norms, i, ByteOrder.nativeOrder(), mine).max(m0);
+                FloatVector next = FloatVector.fromMemorySegment(F, norms, i, NATIVE, mine).max(m0);
                 m0 = m1;
                 m1 = m2;
                 m2 = m3;
