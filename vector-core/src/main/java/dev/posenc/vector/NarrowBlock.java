@@ -1,6 +1,5 @@
 package dev.posenc.vector;
 
-import dev.posenc.attention.KvPrecision;
 import dev.posenc.reference.AttentionCall;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -40,17 +39,20 @@ import jdk.incubator.vector.VectorSpecies;
  * Measurements: docs/experiments/decode.md, "What bounds a step", "Where an f32 step's time goes at 4096 keys", "The
  * work between the loops after those cuts", "Where the reads go at 32768 keys", "Where a row's compute goes".
  *
- * <p>Each tile reads one byte of every 4 KiB page of its value rows before its logits, and one byte of every page of
- * the next tile's key rows before its values ({@link #readAhead}): a page's first miss (its address translation and
- * first line) then starts a whole phase of products before the products reach it, where the hardware's prefetchers,
- * which stop at a page boundary, leave it to the products' own loads. Half-precision rows are read ahead line by line
- * instead (a load at the start of every 64 bytes: a vector load off-heap, {@link #readLines}) from 8 MiB of the K and V
- * that the call's entries may see ({@link #readAheadStep}): the gain comes from reading all of the rows ahead, as
- * independent loads that overlap one another. Reads only, so the same bits. On a Zen 5 VM the page touches ran f32
- * 1.05–1.12× as fast at 4096 keys, and the line step BF16 1.21–1.31× and F16 1.18–1.19× against them, but f32
- * 0.88–0.89× and half precision below 8 MiB 0.83–0.94× (8 MiB is where its gain began there, not a size read off its
- * caches); the vector loads then ran BF16 1.05–1.11× and F16 1.00–1.07× as fast as byte loads. Measurements:
- * docs/experiments/decode.md, "Touching pages ahead" and "Reading lines ahead with vector loads".
+ * <p>Each tile reads its key rows ahead just before its logits and its value rows just before its values ({@link
+ * #readAhead}): every line (a load at the start of every 64 bytes; an int vector load off-heap, {@link #readLines})
+ * from 8 MiB of the K and V that the call's entries may see, else one byte of every 4 KiB page ({@link
+ * #readAheadStep}). Read as one phase, the rows arrive as independent loads that overlap one another, where the
+ * products' own loads, spread among their arithmetic, overlap poorly; a page's first touch starts its address
+ * translation and first line, which the hardware's prefetchers, stopping at page boundaries, leave to the products.
+ * Reads only, so the same bits. On a Zen 5 VM, whose fast cache ends before an f32 cache of 4096 keys (32 MiB), pages
+ * touched a phase ahead made f32 1.05–1.12× as fast at 4096 keys; lines read a phase ahead made BF16 1.21–1.31× and
+ * F16 1.18–1.19× as fast again but f32 0.88–0.89× (likely because a tile's f32 K and V, read a phase before their
+ * use, did not all stay in L2: with tiles of 36 keys it ran 1.09×); read by vector loads, BF16 1.05–1.11× and F16
+ * 1.00–1.07× again; and read just before each phase, f32 1.17–1.20× (at 1024–32768 keys), BF16 1.06–1.09× and F16
+ * 1.05–1.07× again. Below 8 MiB, lines made it 0.75–0.94× as fast (8 MiB is where their gain began there, not a size
+ * read off its caches). Measurements: docs/experiments/decode.md, "Touching pages ahead", "Reading lines ahead with
+ * vector loads" and "Each phase's rows read just before it".
  */
 final class NarrowBlock {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -63,7 +65,7 @@ final class NarrowBlock {
     /** What {@link #readAhead} steps by: a page (the smallest x86 and Arm page) or a cache line ({@link #readAheadStep}). */
     private static final int PAGE = 4096;
     private static final int LINE = 64;
-    /** The K and V bytes of a call from which {@link #readAheadStep} reads half-precision rows ahead line by line: 8 MiB. */
+    /** The K and V bytes of a call from which {@link #readAheadStep} reads rows ahead line by line: 8 MiB. */
     private static final long READ_AHEAD_BYTES = 8L << 20;
 
     private final Part[] parts = new Part[KV_HEADS];
@@ -168,26 +170,26 @@ final class NarrowBlock {
             int tileEnd = Math.min(t + tile, to);
             for (int j0 = Math.max(t, k0); j0 < tileEnd; ) {
                 int j1 = Math.min(tileEnd, call.runEnd(j0));
-                tile(call, j0, j1, Math.min(Math.min(j1 + tile, to), call.runEnd(j1)), step, n, scratch);
+                tile(call, j0, j1, step, n, scratch);
                 j0 = j1;
             }
         }
     }
 
     /**
-     * The step of {@link #readAhead}: a line for half-precision rows when the K and V of the call's {@code keys}
-     * visible keys take {@value #READ_AHEAD_BYTES} bytes or more, else a page (reading rows ahead line by line made f32
-     * slower, or no faster, and half precision slower below that size, where the rows come from the caches anyway).
-     * Measurements: docs/experiments/decode.md, "Touching pages ahead" and "Reading lines ahead with vector loads".
+     * The step of {@link #readAhead}: a line when the K and V of the call's {@code keys} visible keys take {@value
+     * #READ_AHEAD_BYTES} bytes or more, else a page (below that size the rows come from the caches anyway, and reading
+     * them ahead line by line made the step slower). Measurements: docs/experiments/decode.md, "Touching pages ahead",
+     * "Reading lines ahead with vector loads" and "Each phase's rows read just before it".
      */
     private static int readAheadStep(AttentionCall call, int keys) {
         long bytes = (long) keys * (call.keyRowBytes() + call.valueRowBytes());
-        return call.precision() != KvPrecision.F32 && bytes >= READ_AHEAD_BYTES ? LINE : PAGE;
+        return bytes >= READ_AHEAD_BYTES ? LINE : PAGE;
     }
 
     /**
-     * Reads {@code rows}' bytes {@code [at, at + bytes)} every {@code step} bytes, well before the products read them:
-     * with a page's step, each read that misses starts that page's walk and its first line early, which the hardware's
+     * Reads {@code rows}' bytes {@code [at, at + bytes)} every {@code step} bytes, before the products read them: with a
+     * page's step, each read that misses starts that page's walk and its first line early, which the hardware's
      * prefetchers, stopping at page boundaries, do not; with a line's, it reads the rows ahead of the products,
      * independent loads that overlap one another (class comment). Off-heap rows are read a line at a time by vector
      * loads ({@link #readLines}), heap rows by byte loads.
@@ -207,8 +209,9 @@ final class NarrowBlock {
     /**
      * One int vector load at the start of each whole line of off-heap {@code rows}' bytes {@code [at, at + bytes)},
      * summed (the segment through its off-heap cast, as the f32 kernels' loads: {@link NarrowProducts}). Against byte
-     * loads at the same addresses, decode ran BF16 1.05–1.11× and F16 1.00–1.07× as fast on a Zen 5 VM; float vector
-     * loads, reinterpreted as ints, were no faster (docs/experiments/decode.md, "Reading lines ahead with vector loads").
+     * loads at the same addresses, decode ran BF16 1.05–1.11× and F16 1.00–1.07× as fast on a Zen 5 VM (lines read a
+     * phase ahead); float vector loads, reinterpreted as ints, were no faster (docs/experiments/decode.md, "Reading lines
+     * ahead with vector loads").
      */
     private void readLines(MemorySegment rows, long at, long bytes) {
         IntVector sum = IntVector.zero(Lanes.INT);
@@ -229,15 +232,14 @@ final class NarrowBlock {
     }
 
     /**
-     * Keys {@code [j0, j1)}, whose rows follow one another, for every part; {@code [j1, next)}, the next tile's (or
-     * none), whose key rows it touches ({@link #readAhead}, every {@code step} bytes) after its logits, as it touches
-     * its own value rows first.
+     * Keys {@code [j0, j1)}, whose rows follow one another, for every part: their key rows read ahead ({@link
+     * #readAhead}, every {@code step} bytes), the logits, their value rows read ahead, the values.
      */
-    private void tile(AttentionCall call, int j0, int j1, int next, int step, int n, VectorScratch scratch) {
+    private void tile(AttentionCall call, int j0, int j1, int step, int n, VectorScratch scratch) {
         for (int i = 0; i < n; i++) {
             parts[i].beginTile(j0, j1);
         }
-        readAhead(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes(), step);
+        readAhead(call.keyRows(), call.keyAt(j0, 0), (j1 - j0) * call.keyRowBytes(), step);
         for (int j = j0; j < j1; j += SCORE_KEYS) {
             for (int i = 0; i < n; i++) {
                 parts[i].scores(call, j, SCORE_KEYS);
@@ -246,9 +248,7 @@ final class NarrowBlock {
         for (int i = 0; i < n; i++) {
             parts[i].probabilities(call, scratch);
         }
-        if (next > j1) {
-            readAhead(call.keyRows(), call.keyAt(j1, 0), (next - j1) * call.keyRowBytes(), step);
-        }
+        readAhead(call.valueRows(), call.valueAt(j0, 0), (j1 - j0) * call.valueRowBytes(), step);
         for (int j = j0; j < j1; j += VALUE_KEYS) {
             for (int i = 0; i < n; i++) {
                 parts[i].values(call, j, VALUE_KEYS);
