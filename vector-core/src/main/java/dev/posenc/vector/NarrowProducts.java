@@ -46,12 +46,15 @@ import jdk.incubator.vector.VectorSpecies;
  * AllocationContract: 3968 B per decode call).
  *
  * <p>{@code scoresF32}, {@code accumulateF32} and {@link #accumulate4}'s f32 columns load an off-heap segment through
- * the segment cast to {@code OFF_HEAP}, the class of off-heap segments (heap segments take each load's other branch):
- * C2 types the cast of a constant class as a native segment, so the JDK's load path needs no receiver profile of the
- * segments' kinds, which every {@code FloatVector} segment load in the JVM shares. Without it, in a JVM that had also
- * run attention over arrays or a heap F32 cache, C2 checked the segment at every load (192 instructions per 16 fused
- * multiply-adds instead of 51; the cast: 1.316× as fast). Measurements: docs/experiments/decode.md, "Off-heap loads
- * cast to OFF_HEAP".
+ * the segment cast to {@code OFF_HEAP}, the class of off-heap segments, and any other through the segment cast to
+ * {@code HEAP_FLOATS}, that of heap segments over a {@code float[]} (f32 rows are one or the other: arrays, heap F32
+ * caches, converted F16 rows): C2 types the cast of a constant class as that class, so the JDK's load path needs no
+ * receiver profile of the segments' kinds, which every {@code FloatVector} segment load in the JVM shares. Without the
+ * first, in a JVM that had also run attention over arrays or a heap F32 cache, C2 checked the segment at every load
+ * (192 instructions per 16 fused multiply-adds instead of 51; the cast: 1.316× as fast); without the second, heap F32
+ * decode in a JVM that had also run an off-heap cache's was 1.23–1.30× slower. One test per load: with the heap cast
+ * as a third branch beside the uncast load, the off-heap loop lost what the heap one gained. Measurements:
+ * docs/experiments/decode.md, "Off-heap loads cast to OFF_HEAP", "Heap loads cast to HEAP_FLOATS".
  *
  * <p>In the values too, a row at least L wide whose width is not a multiple of L takes its last vector as its last L
  * columns, the lanes already summed ANDed to +0 ({@code KEEP}): the same bits as a scalar tail. The logits blend those
@@ -99,6 +102,12 @@ final class NarrowProducts {
      * (class comment; {@link TilePacks#pack} uses it too).
      */
     static final Class<? extends MemorySegment> OFF_HEAP = MemorySegment.NULL.getClass();
+    /**
+     * The class of heap segments over a {@code float[]}, as f32 rows are where they are not off-heap (arrays, heap F32
+     * caches, converted F16 rows): a segment cast to it by this constant is typed as one for C2, as {@link #OFF_HEAP}
+     * types native ones (class comment; {@link TilePacks#pack} uses it too).
+     */
+    static final Class<? extends MemorySegment> HEAP_FLOATS = MemorySegment.ofArray(new float[0]).getClass();
     /** Keys whose logits {@link #scores} computes per pass over the head width. */
     static final int KEYS = 4;
     /** At most how many keys apart one pass's key rows lie ({@link #scores}). */
@@ -261,6 +270,8 @@ final class NarrowProducts {
         long step2 = Math.min(2 * rowStep, last);
         // An off-heap k as such (OFF_HEAP), else null: its loads below need no profile of the segments' kinds.
         MemorySegment kn = OFF_HEAP.isInstance(k) ? OFF_HEAP.cast(k) : null;
+        // Else float rows are a heap segment over a float[] (arrays, heap caches, converted rows): as such (HEAP_FLOATS).
+        MemorySegment kf = kn == null ? HEAP_FLOATS.cast(k) : null;
         int end = columnVectors(d);
         boolean tailed = end > d;
         // The fold's indices loaded here, not unboxed from the constants at each use: there, in the quad loop, C2 converted
@@ -308,7 +319,7 @@ final class NarrowProducts {
                     x3 = x3.blend(zero, drop);
                 }
                 FloatVector k0 = kn != null ? FloatVector.fromMemorySegment(F, kn, row0 + ko, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row0 + ko, NATIVE);
+                        : FloatVector.fromMemorySegment(F, kf, row0 + ko, NATIVE);
                 if (back != 0) {
                     k0 = k0.blend(zero, drop);
                 }
@@ -320,7 +331,7 @@ final class NarrowProducts {
                     n0 = FMA ? k0.fma(k0, n0) : k0.mul(k0).add(n0);
                 }
                 FloatVector k1 = kn != null ? FloatVector.fromMemorySegment(F, kn, row1 + ko, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row1 + ko, NATIVE);
+                        : FloatVector.fromMemorySegment(F, kf, row1 + ko, NATIVE);
                 if (back != 0) {
                     k1 = k1.blend(zero, drop);
                 }
@@ -332,7 +343,7 @@ final class NarrowProducts {
                     n1 = FMA ? k1.fma(k1, n1) : k1.mul(k1).add(n1);
                 }
                 FloatVector k2 = kn != null ? FloatVector.fromMemorySegment(F, kn, row2 + ko, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row2 + ko, NATIVE);
+                        : FloatVector.fromMemorySegment(F, kf, row2 + ko, NATIVE);
                 if (back != 0) {
                     k2 = k2.blend(zero, drop);
                 }
@@ -344,7 +355,7 @@ final class NarrowProducts {
                     n2 = FMA ? k2.fma(k2, n2) : k2.mul(k2).add(n2);
                 }
                 FloatVector k3 = kn != null ? FloatVector.fromMemorySegment(F, kn, row3 + ko, NATIVE)
-                        : FloatVector.fromMemorySegment(F, k, row3 + ko, NATIVE);
+                        : FloatVector.fromMemorySegment(F, kf, row3 + ko, NATIVE);
                 if (back != 0) {
                     k3 = k3.blend(zero, drop);
                 }
@@ -671,6 +682,7 @@ final class NarrowProducts {
                                       int dv, float[] o, int o0) {
         float factor = Math.scalb(1f, -scale);
         MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
+        MemorySegment vf = vn == null ? HEAP_FLOATS.cast(v) : null; // as scoresF32's kf
         FloatVector x00 = FloatVector.fromArray(F, o, o0);
         FloatVector x01 = FloatVector.fromArray(F, o, o0 + L);
         FloatVector x02 = FloatVector.fromArray(F, o, o0 + 2 * L);
@@ -690,13 +702,13 @@ final class NarrowProducts {
         long row = vRow;
         for (int j = 0, p = at; j < keys; j++, p += PANEL, row += vStride) {
             FloatVector v0 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
-                    : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
+                    : FloatVector.fromMemorySegment(F, vf, row, NATIVE)).mul(factor);
             FloatVector v1 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 4L * L, NATIVE)
-                    : FloatVector.fromMemorySegment(F, v, row + 4L * L, NATIVE)).mul(factor);
+                    : FloatVector.fromMemorySegment(F, vf, row + 4L * L, NATIVE)).mul(factor);
             FloatVector v2 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 8L * L, NATIVE)
-                    : FloatVector.fromMemorySegment(F, v, row + 8L * L, NATIVE)).mul(factor);
+                    : FloatVector.fromMemorySegment(F, vf, row + 8L * L, NATIVE)).mul(factor);
             FloatVector v3 = (vn != null ? FloatVector.fromMemorySegment(F, vn, row + 12L * L, NATIVE)
-                    : FloatVector.fromMemorySegment(F, v, row + 12L * L, NATIVE)).mul(factor);
+                    : FloatVector.fromMemorySegment(F, vf, row + 12L * L, NATIVE)).mul(factor);
             FloatVector p0 = FloatVector.broadcast(F, s[p]);
             x00 = FMA ? p0.fma(v0, x00) : p0.mul(v0).add(x00);
             x01 = FMA ? p0.fma(v1, x01) : p0.mul(v1).add(x01);
@@ -834,6 +846,7 @@ final class NarrowProducts {
         int rebias = HalfPrecision.REBIAS - (scale << 23);
         float subnormal = Math.scalb(HalfPrecision.SUBNORMAL, -scale);
         MemorySegment vn = OFF_HEAP.isInstance(v) ? OFF_HEAP.cast(v) : null; // as scoresF32's kn
+        MemorySegment vf = vn == null && f32 ? HEAP_FLOATS.cast(v) : null; // as scoresF32's kf
         int c = from;
         for (int end = columnVectors(dv); c < end; c += L) {
             int shift = Math.max(0, c + L - dv);
@@ -848,7 +861,7 @@ final class NarrowProducts {
                 FloatVector value;
                 if (f32) {
                     value = (vn != null ? FloatVector.fromMemorySegment(F, vn, row, NATIVE)
-                            : FloatVector.fromMemorySegment(F, v, row, NATIVE)).mul(factor);
+                            : FloatVector.fromMemorySegment(F, vf, row, NATIVE)).mul(factor);
                 } else if (bf16) {
                     value = ((IntVector) (vh != null ? ShortVector.fromArray(H, vh, (int) ((row) >>> 1)) : ShortVector.fromMemorySegment(H, v, row, NATIVE)).convertShape(S2I, I, 0))
                             .lanewise(LSHL, 16).reinterpretAsFloats().mul(factor);

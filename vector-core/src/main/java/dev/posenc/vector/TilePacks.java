@@ -24,14 +24,16 @@ import jdk.incubator.vector.VectorSpecies;
  * array behind the segment ran 0.950–0.997× as fast: left out. Measurements: docs/experiments/prefill.md,
  * "TilePacks".
  *
- * <p>{@link #pack} loads f32 rows of an off-heap segment through the segment cast to the class of off-heap segments
- * ({@link NarrowProducts}' {@code OFF_HEAP}, as its decode kernels do; heap segments take the load's other branch): the
- * JDK's profile of {@code FloatVector} segment loads is shared by the whole JVM, and in one that has also packed rows
- * of arrays (prefill over arrays wraps them in heap segments) C2 checked the segment's class, its {@code float[]}, size
- * and session at each load of an off-heap cache's prefill, 44 instructions per 16 floats; with the cast the off-heap
- * loop takes 16. In such a JVM the cast made the off-heap prefill chunk 1.131× as fast (0.890× the other way round);
- * in one that ran only the chunk, and over arrays, it changed nothing. The same operations, so the same bits.
- * Measurements: docs/experiments/prefill.md, "Off-heap rows loaded through the cast".
+ * <p>{@link #pack} loads f32 rows through the segment cast to the class of its kind, as the decode kernels do
+ * ({@link NarrowProducts}' {@code OFF_HEAP} for off-heap rows, {@code HEAP_FLOATS} for heap rows over a
+ * {@code float[]}): the JDK's profile of {@code FloatVector} segment loads is shared by the whole JVM, and in one that
+ * has also packed rows of arrays (prefill over arrays wraps them in heap segments) C2 checked the segment's class, its
+ * {@code float[]}, size and session at each load of an off-heap cache's prefill, 44 instructions per 16 floats; with
+ * the cast the off-heap loop takes 16. In such a JVM the cast made the off-heap prefill chunk 1.131× as fast (0.890×
+ * the other way round); in one that ran only the chunk, and over arrays, it changed nothing. The heap cast made prefill
+ * over arrays 1.03× and a heap cache's chunk 1.05× as fast in a JVM that had also run an off-heap cache's decode. The
+ * same operations, so the same bits. Measurements: docs/experiments/prefill.md, "Off-heap rows loaded through the
+ * cast"; docs/experiments/decode.md, "Heap loads cast to HEAP_FLOATS".
  */
 final class TilePacks {
     private static final VectorSpecies<Float> F = Lanes.FLOAT;
@@ -211,13 +213,16 @@ final class TilePacks {
         boolean bf16 = precision == KvPrecision.BF16;
         // An off-heap x as such (NarrowProducts.OFF_HEAP), else null: its f32 loads need no profile of the segments' kinds.
         MemorySegment offHeap = NarrowProducts.OFF_HEAP.isInstance(x) ? NarrowProducts.OFF_HEAP.cast(x) : null;
+        // Else f32 rows are a heap segment over a float[] (arrays, heap caches): as such (NarrowProducts.HEAP_FLOATS).
+        MemorySegment floats = offHeap == null && f32 ? NarrowProducts.HEAP_FLOATS.cast(x) : null;
         int c = 0;
         for (int bound = F.loopBound(width); c < bound; c += L) {
             for (int r = 0; r < rows; r++) {
                 long o = at + r * stride + (long) c * bytes;
                 int to = r * packedWidth + c;
                 if (f32) {
-                    (offHeap != null ? FloatVector.fromMemorySegment(F, offHeap, o, NATIVE) : FloatVector.fromMemorySegment(F, x, o, NATIVE))
+                    (offHeap != null ? FloatVector.fromMemorySegment(F, offHeap, o, NATIVE)
+                            : FloatVector.fromMemorySegment(F, floats, o, NATIVE))
                             .mul(scale).intoArray(packed, to);
                     continue;
                 }
