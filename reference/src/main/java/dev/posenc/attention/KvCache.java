@@ -107,11 +107,10 @@ public final class KvCache {
 
     /**
      * A cache on the Java heap, in arrays. An array's elements start past its header, at an address the JVM aligns to 8
-     * bytes only, so a row's 64-byte vector loads may each span two cache lines, where {@link #offHeap} aligns the rows to
-     * 64 bytes: on a Zen 5 VM, heap decode ran 0.70–0.94× as fast as off-heap (f32 and BF16, paired in one JVM), and
-     * an off-heap cache whose rows were moved 16 bytes off that alignment 0.81× in f32 and 0.88–0.91× in BF16
-     * (docs/experiments/decode.md, "Alignment, pages, huge pages and value rows read inside the logits"). Prefer
-     * {@link #offHeap} where decode speed counts.
+     * bytes only, so its rows are not necessarily 64-byte aligned, as {@link #offHeap}'s are (an off-heap cache whose
+     * rows were moved 16 bytes off that alignment decoded 0.81× as fast in f32 and 0.88–0.91× in BF16 on a Zen 5 VM; in
+     * JMH there, one cache per JVM, heap and off-heap decode ran within 6% of each other: docs/experiments/decode.md,
+     * "Alignment, pages, huge pages and value rows read inside the logits").
      *
      * @throws IllegalArgumentException for a null spec, or keys or values of more elements than a Java
      *                                  array holds (use {@link #offHeap})
